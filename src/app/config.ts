@@ -1,0 +1,115 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { formatIssuePath } from '../shared/validation.ts';
+import { sourcesFileSchema, type SourcesFile } from '../modules/sources/sources.config.ts';
+
+// Process settings come from the environment; sources come from the YAML file.
+// Both are parsed once at start, and a bad value stops the start with one line
+// that names the variable (or the YAML path) and what is wrong.
+
+const optionalSecret = z.string().min(1).optional();
+
+const port = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
+
+export const envSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z.string().min(1).default('./data/vigil.db'),
+  DATABASE_SYNCHRONOUS: z.enum(['full', 'normal'], { error: 'must be "full" or "normal"' }).default('full'),
+  VIGIL_CONFIG: z.string().min(1).optional(),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  SLACK_BOT_TOKEN: optionalSecret.refine((v) => v === undefined || v.startsWith('xoxb-'), 'must start with "xoxb-"'),
+  SLACK_SIGNING_SECRET: optionalSecret,
+  SLACK_APP_TOKEN: optionalSecret.refine((v) => v === undefined || v.startsWith('xapp-'), 'must start with "xapp-"'),
+  SLACK_API_URL: z.url({ error: 'must be a URL' }).optional(),
+  OPENAI_API_KEY: optionalSecret,
+  OPENAI_BASE_URL: z.url({ error: 'must be a URL' }).optional(),
+  VIGIL_TIMEZONE: z
+    .string()
+    .default('UTC')
+    .refine(isValidTimeZone, 'must be an IANA time zone such as "Europe/Paris" or "UTC"'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export const DEFAULT_CONFIG_PATH = './vigil.config.yaml';
+
+export interface VigilConfig {
+  env: Env;
+  configPath: string;
+  sources: SourcesFile;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Formats zod issues as `name: message; other: message` — one line, for the operator. */
+export function formatIssues(issues: z.core.$ZodIssue[], describeValue?: (path: PropertyKey[]) => string): string {
+  return issues
+    .map((issue) => {
+      const shown = describeValue?.(issue.path) ?? '';
+      return `${formatIssuePath(issue.path) || '(root)'}: ${issue.message}${shown}`;
+    })
+    .join('; ');
+}
+
+/** Empty strings count as unset, so `SLACK_BOT_TOKEN=` in a .env file means "off", not "invalid". */
+export function parseEnv(raw: NodeJS.ProcessEnv): Env {
+  const cleaned = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const isSecret = (name: string) => /TOKEN|SECRET|KEY/.test(name);
+  throw new ConfigError(
+    `Invalid environment: ${formatIssues(result.error.issues, (path) => {
+      const name = String(path[0]);
+      return isSecret(name) || cleaned[name] === undefined ? '' : ` (got "${cleaned[name]}")`;
+    })}`,
+  );
+}
+
+export function parseSourcesFile(text: string, path: string): SourcesFile {
+  const document = parseDocument(text, { prettyErrors: false });
+  if (document.errors.length > 0) {
+    const first = document.errors[0]!;
+    throw new ConfigError(`Invalid configuration file ${path}: YAML syntax: ${first.message.split('\n')[0]}`);
+  }
+  const result = sourcesFileSchema.safeParse(document.toJS() ?? {});
+  if (!result.success) throw new ConfigError(`Invalid configuration file ${path}: ${formatIssues(result.error.issues)}`);
+  return result.data;
+}
+
+/** Reads the sources file. The default path may be absent (Vigil then runs with no sources); an explicit one must exist. */
+export function loadSourcesFile(env: Env): { configPath: string; sources: SourcesFile; missing: boolean } {
+  const configPath = env.VIGIL_CONFIG ?? DEFAULT_CONFIG_PATH;
+  if (!existsSync(configPath)) {
+    if (env.VIGIL_CONFIG) throw new ConfigError(`Invalid environment: VIGIL_CONFIG: file not found: ${configPath}`);
+    return { configPath, sources: sourcesFileSchema.parse({}), missing: true };
+  }
+  return { configPath, sources: parseSourcesFile(readFileSync(configPath, 'utf8'), configPath), missing: false };
+}
+
+export function parseConfig(raw: NodeJS.ProcessEnv): VigilConfig & { configMissing: boolean } {
+  const env = parseEnv(raw);
+  const { configPath, sources, missing } = loadSourcesFile(env);
+  return { env, configPath, sources, configMissing: missing };
+}

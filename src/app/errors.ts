@@ -1,0 +1,50 @@
+// One error type crosses module boundaries. Each module declares its errors with
+// createErrorFactory so that the HTTP, Slack and CLI boundaries can render them
+// (code + public message) without knowing the module.
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class VigilError extends Error {
+  readonly code: string;
+  readonly statusCode: number;
+  readonly details: ErrorDetail[] | undefined;
+
+  constructor(options: { code: string; message: string; statusCode: number; details?: ErrorDetail[]; cause?: unknown }) {
+    super(options.message, { cause: options.cause });
+    this.name = 'VigilError';
+    this.code = options.code;
+    this.statusCode = options.statusCode;
+    this.details = options.details;
+  }
+}
+
+/**
+ * Declares an error once, next to its module:
+ * `const createSourceNotFoundError = createErrorFactory({ code: 'source.not_found', statusCode: 404, message: (name: string) => … })`.
+ */
+export function createErrorFactory<A extends unknown[] = []>(options: {
+  code: string;
+  statusCode: number;
+  message: string | ((...args: A) => string);
+  details?: (...args: A) => ErrorDetail[];
+}) {
+  return (...args: A): VigilError =>
+    new VigilError({
+      code: options.code,
+      statusCode: options.statusCode,
+      message: typeof options.message === 'function' ? options.message(...args) : options.message,
+      details: options.details?.(...args),
+    });
+}
+
+export function isVigilError(error: unknown): error is VigilError {
+  return error instanceof VigilError;
+}
+
+/** `assert(x, () => createNotFoundError(id))`: narrows x or throws the error the factory builds. */
+export function assert<T>(value: T, createError: () => VigilError): asserts value is NonNullable<T> {
+  if (value === null || value === undefined || value === false) throw createError();
+}

@@ -1,0 +1,103 @@
+import { createGunzip, createInflate } from 'node:zlib';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
+import type { Logger } from './logger.ts';
+import { isVigilError } from './errors.ts';
+import { createHttpMetrics, type Registry } from './metrics.ts';
+
+// One port for everything: the production-app API under /v1, /healthz, /metrics,
+// and (from the Slack module) Bolt's receiver at /slack/events.
+
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+};
+
+interface ErrorBody {
+  error: { code: string; message: string; details?: { path: string; message: string }[] };
+}
+
+function errorBody(code: string, message: string, details?: { path: string; message: string }[]): ErrorBody {
+  return { error: details && details.length > 0 ? { code, message, details } : { code, message } };
+}
+
+/** Maps Fastify's own errors (body parsing, limits) onto Vigil's error codes. */
+function describeFastifyError(error: FastifyError): { status: number; body: ErrorBody } | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, body: errorBody('payload_too_large', `Request body exceeds ${MAX_BODY_BYTES / 1024 / 1024} MiB (after decompression).`) };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, body: errorBody('unsupported_media_type', 'Content-Type must be application/json.') };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, body: errorBody('invalid_json', 'Request body is empty; send a JSON object.') };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { status: 400, body: errorBody('invalid_json', `Request body is not valid JSON: ${error.message}`) };
+  }
+  if (error.code === 'Z_DATA_ERROR' || error.code === 'Z_BUF_ERROR') {
+    return { status: 400, body: errorBody('invalid_encoding', 'Request body is not valid gzip/deflate data.') };
+  }
+  if (error instanceof SyntaxError || error.statusCode === 400) {
+    return { status: 400, body: errorBody('invalid_json', `Request body is not valid JSON: ${error.message}`) };
+  }
+  return undefined;
+}
+
+export function buildServer(options: { logger: Logger; registry: Registry }): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: options.logger.child({ ns: 'http' }) as FastifyBaseLogger,
+    bodyLimit: MAX_BODY_BYTES,
+    // Per-request info logs would dominate the ingest and check hot paths; errors are still logged.
+    disableRequestLogging: true,
+    requestIdHeader: 'x-request-id',
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const metrics = createHttpMetrics(options.registry);
+  // The API speaks JSON only (Slack's form bodies are read by Bolt in its own scope).
+  app.removeContentTypeParser('text/plain');
+
+  // Gzip bodies are decoded before parsing, and the size limit applies to the decoded bytes.
+  app.addHook('preParsing', async (request, reply, payload) => {
+    const encoding = request.headers['content-encoding']?.toLowerCase().trim();
+    if (!encoding || encoding === 'identity') return payload;
+    const createDecoder = DECODERS[encoding];
+    if (!createDecoder) {
+      return reply
+        .code(415)
+        .send(errorBody('unsupported_content_encoding', `Content-Encoding "${encoding}" is not supported; use gzip or none.`));
+    }
+    const decoded = payload.pipe(createDecoder()) as NodeJS.ReadWriteStream & { receivedEncodedLength?: number };
+    payload.on('data', (chunk: Buffer) => {
+      decoded.receivedEncodedLength = (decoded.receivedEncodedLength ?? 0) + chunk.length;
+    });
+    return decoded;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.requestDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: reply.statusCode },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (isVigilError(error)) return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.details));
+    const known = describeFastifyError(error);
+    if (known) return reply.code(known.status).send(known.body);
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send(errorBody('internal_error', 'Internal error; the request id is in the x-request-id header.'));
+  });
+
+  app.setNotFoundHandler(async (request, reply) =>
+    reply.code(404).send(errorBody('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)),
+  );
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  return app;
+}

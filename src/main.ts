@@ -1,0 +1,45 @@
+import { existsSync } from 'node:fs';
+import { ConfigError, parseConfig } from './app/config.ts';
+import { createLogger } from './app/logger.ts';
+import { createVigilApp } from './app/vigil-app.ts';
+
+// Composition root: the only place that reads process.env.
+
+if (existsSync('.env')) process.loadEnvFile('.env');
+
+async function main() {
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`vigil: ${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.env.LOG_LEVEL });
+  if (config.configMissing) logger.warn({ configPath: config.configPath }, 'config file not found; starting with no sources');
+
+  const app = await createVigilApp(config, { logger });
+  const address = await app.listen();
+  logger.info({ address }, 'vigil listening');
+
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.env.SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    await app.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`vigil: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

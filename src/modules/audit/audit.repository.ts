@@ -1,0 +1,66 @@
+import { asc, desc, gt, gte, and, eq, type SQL } from 'drizzle-orm';
+import type { Db, DbExecutor } from '../../app/db.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { generateId } from '../../shared/ids.ts';
+import { auditLogTable } from './audit.table.ts';
+import { computeAuditHash, GENESIS_HASH, verifyAuditChain, type AuditEntry, type AuditEntryInput } from './audit.models.ts';
+
+/**
+ * Appends one entry, linked to the previous one. Call it inside the write
+ * transaction of the decision it records, so the decision and its audit row
+ * commit together (both or neither).
+ */
+export function appendAuditEntry(db: DbExecutor, entry: AuditEntryInput, now: number): AuditEntry {
+  const last = db.select({ hash: auditLogTable.hash }).from(auditLogTable).orderBy(desc(auditLogTable.seq)).limit(1).get();
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const row = {
+    id: generateId('audit', now),
+    at: now,
+    actor: entry.actor,
+    action: entry.action,
+    source: entry.source ?? null,
+    subjectType: entry.subjectType ?? null,
+    subjectId: entry.subjectId ?? null,
+    details: entry.details ?? {},
+  };
+  const hash = computeAuditHash(prevHash, row);
+  return db.insert(auditLogTable).values({ ...row, prevHash, hash }).returning().get();
+}
+
+export function createAuditRepository({ db, clock }: { db: Db; clock: Clock }) {
+  return {
+    async append(entry: AuditEntryInput): Promise<AuditEntry> {
+      return db.transaction((tx) => appendAuditEntry(tx, entry, clock.now()), { behavior: 'immediate' });
+    },
+
+    async list(filter: { since?: number; afterSeq?: number; source?: string; limit?: number }): Promise<AuditEntry[]> {
+      const conditions: SQL[] = [];
+      if (filter.since !== undefined) conditions.push(gte(auditLogTable.at, filter.since));
+      if (filter.afterSeq !== undefined) conditions.push(gt(auditLogTable.seq, filter.afterSeq));
+      if (filter.source !== undefined) conditions.push(eq(auditLogTable.source, filter.source));
+      return db
+        .select()
+        .from(auditLogTable)
+        .where(and(...conditions))
+        .orderBy(asc(auditLogTable.seq))
+        .limit(filter.limit ?? 1000)
+        .all();
+    },
+
+    async verify() {
+      // Pages through the log so a long chain is never loaded whole.
+      function* entriesInOrder() {
+        let afterSeq = 0;
+        for (;;) {
+          const page = db.select().from(auditLogTable).where(gt(auditLogTable.seq, afterSeq)).orderBy(asc(auditLogTable.seq)).limit(5000).all();
+          yield* page;
+          if (page.length < 5000) return;
+          afterSeq = page[page.length - 1]!.seq;
+        }
+      }
+      return verifyAuditChain(entriesInOrder());
+    },
+  };
+}
+
+export type AuditRepository = ReturnType<typeof createAuditRepository>;

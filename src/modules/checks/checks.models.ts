@@ -1,0 +1,48 @@
+// The vocabulary every check speaks. Detectors are deterministic and synchronous;
+// graders are LLM judges. Both produce results in [0, 1]; flags are results at or
+// over a source's threshold.
+
+export const SEVERITIES = ['info', 'warn', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warn: 1, critical: 2 };
+
+export const DETECTOR_NAMES = ['secrets', 'pii', 'prompt_leak', 'injection', 'blocklist'] as const;
+export type DetectorName = (typeof DETECTOR_NAMES)[number];
+
+/** Which part of the event a detection was found in. `context` is `metadata.context` (retrieved text). */
+export type TextField = 'input' | 'output' | 'context';
+
+/**
+ * One view of a text that a detector scans. The normalised view (NFKC, zero-width and bidi
+ * characters removed) and the decoded view (base64 / hex / URL-encoded runs decoded) differ
+ * from the original, so every view maps its offsets back to the original text.
+ */
+export interface TextView {
+  name: 'original' | 'normalized' | 'decoded';
+  text: string;
+  /** Maps a [start, end) range of this view to the [start, end) range of the original text it came from. */
+  toOriginal(start: number, end: number): { start: number; end: number };
+}
+
+/** All views of one field of an event, computed once and shared by every detector. */
+export interface FieldViews {
+  field: TextField;
+  original: string;
+  views: TextView[];
+}
+
+export interface Detection {
+  detector: DetectorName;
+  /** What was found, e.g. `aws_access_key`, `email`, `credit_card`, `canary`, `instruction_override`. */
+  kind: string;
+  field: TextField;
+  /** Confidence in [0, 1]. */
+  score: number;
+  severity: Severity;
+  /** Offsets in the original text of `field` (UTF-16 code units, end exclusive). */
+  start: number;
+  end: number;
+  /** The match with most of it masked, safe to show in Slack and logs. */
+  evidence: string;
+}

@@ -1,0 +1,48 @@
+import type { Severity } from '../checks/checks.models.ts';
+
+/** A flag the production app raised itself; kept beside Vigil's own checks. */
+export interface AppFlag {
+  name: string;
+  score?: number;
+  severity?: Severity;
+  reason?: string;
+}
+
+/** An event as stored and as returned by GET /v1/events/:id. */
+export interface StoredEvent {
+  id: string;
+  source: string;
+  input: string | null;
+  output: string;
+  model: string | null;
+  modelVersion: string | null;
+  promptVersion: string | null;
+  release: string | null;
+  sessionId: string | null;
+  userId: string | null;
+  occurredAt: number;
+  receivedAt: number;
+  metadata: Record<string, unknown> | null;
+  appFlags: AppFlag[] | null;
+}
+
+export type NewEvent = StoredEvent;
+
+export function toEventResponse(event: StoredEvent) {
+  return {
+    id: event.id,
+    source: event.source,
+    input: event.input,
+    output: event.output,
+    model: event.model,
+    model_version: event.modelVersion,
+    prompt_version: event.promptVersion,
+    release: event.release,
+    session_id: event.sessionId,
+    user_id: event.userId,
+    occurred_at: new Date(event.occurredAt).toISOString(),
+    received_at: new Date(event.receivedAt).toISOString(),
+    metadata: event.metadata ?? {},
+    flags: event.appFlags ?? [],
+  };
+}
