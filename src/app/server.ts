@@ -1,5 +1,5 @@
 import { createGunzip, createInflate } from 'node:zlib';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
 import type { Logger } from './logger.ts';
 import { isVigilError } from './errors.ts';
 import { createHttpMetrics, type Registry } from './metrics.ts';
@@ -50,7 +50,7 @@ export function buildServer(options: { logger: Logger; registry: Registry }): Fa
     loggerInstance: options.logger.child({ ns: 'http' }) as FastifyBaseLogger,
     bodyLimit: MAX_BODY_BYTES,
     // Per-request info logs would dominate the ingest and check hot paths; errors are still logged.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
     return503OnClosing: true,
     forceCloseConnections: 'idle',

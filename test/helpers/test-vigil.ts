@@ -83,7 +83,7 @@ export async function createTestApiKey(
   }
 }
 
-export function makeEvent(overrides: Record<string, unknown> = {}) {
+export function makeEvent(overrides: Record<string, unknown> = {}): { id?: string; source: string; [field: string]: unknown } {
   return {
     source: 'support-bot',
     input: 'Where is my order #4412?',

@@ -1,0 +1,112 @@
+// npm run bench:ingest [-- --json] [--events 200000] [--batch 500] [--clients 2]
+// Vigil in its own process on a temp database; two clients send pre-serialised
+// batches over loopback. Then the same rows go straight into a fresh SQLite file
+// with better-sqlite3 (500-row transactions): the ceiling Vigil is compared with.
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { openDatabase, runMigrations } from '../src/app/db.ts';
+import { createTempDir } from '../test/helpers/temp-dir.ts';
+import { createTestApiKey } from '../test/helpers/test-vigil.ts';
+import { generateEvents, type BenchEvent } from './events.fixtures.ts';
+import { percentile, readNumberFlag, readPeakRssMb, report, round, startVigilProcess } from './bench.utils.ts';
+
+const TOTAL = readNumberFlag('events', 200_000);
+const BATCH = readNumberFlag('batch', 500);
+const CLIENTS = readNumberFlag('clients', 2);
+const SOURCE = 'support-bot';
+
+async function measureVigil(dir: string, bodies: string[]) {
+  const databaseUrl = join(dir, 'vigil.db');
+  const configPath = join(dir, 'vigil.config.yaml');
+  writeFileSync(configPath, `sources:\n  ${SOURCE}: {}\n`);
+  const env = { DATABASE_URL: databaseUrl, VIGIL_CONFIG: configPath, LOG_LEVEL: 'info' };
+  // Migrate and create the key before the server starts, as an operator would.
+  runMigrations(openDatabase({ url: databaseUrl }).sqlite);
+  const child = await startVigilProcess(env);
+  const key = await createTestApiKey(databaseUrl, { sources: [SOURCE] });
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
+
+  const send = (body: string) => fetch(`${child.url}/v1/events`, { method: 'POST', headers, body });
+  for (const body of bodies.slice(0, 4)) await (await send(body)).arrayBuffer(); // warm-up, stored as duplicates later
+
+  const latencies: number[] = [];
+  let next = 0;
+  let accepted = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++]!;
+        const t0 = performance.now();
+        const response = await send(body);
+        const answer = (await response.json()) as { accepted: number };
+        latencies.push(performance.now() - t0);
+        if (response.status !== 202) throw new Error(`batch refused: ${response.status} ${JSON.stringify(answer)}`);
+        accepted += answer.accepted;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const peakRssMb = readPeakRssMb(child.process.pid!);
+  await child.stop();
+  latencies.sort((a, b) => a - b);
+  return { seconds, accepted, latencies, peakRssMb };
+}
+
+function measureRawSqlite(dir: string, events: BenchEvent[]) {
+  const database = openDatabase({ url: join(dir, 'raw.db') });
+  runMigrations(database.sqlite);
+  database.sqlite.prepare("INSERT INTO sources (name, created_at, updated_at) VALUES (?, 0, 0)").run(SOURCE);
+  const insert = database.sqlite.prepare(
+    `INSERT INTO events (id, source, input, output, model, model_version, prompt_version, release, session_id, user_id, occurred_at, received_at, metadata, app_flags)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, NULL) ON CONFLICT DO NOTHING`,
+  );
+  const insertBatch = database.sqlite.transaction((batch: BenchEvent[]) => {
+    const now = Date.now();
+    for (const e of batch) {
+      insert.run(e.id, e.source, e.input, e.output, e.model, e.model_version, e.prompt_version, e.release, e.session_id, now, now, JSON.stringify(e.metadata));
+    }
+  });
+  const started = performance.now();
+  for (let i = 0; i < events.length; i += BATCH) insertBatch.immediate(events.slice(i, i + BATCH));
+  const seconds = (performance.now() - started) / 1000;
+  database.close();
+  return { seconds };
+}
+
+const dir = createTempDir('vigil-bench-');
+try {
+  const events = generateEvents(TOTAL, { source: SOURCE });
+  const bytes = events.reduce((sum, e) => sum + e.input.length + e.output.length, 0) / events.length;
+  const bodies: string[] = [];
+  for (let i = 0; i < events.length; i += BATCH) bodies.push(JSON.stringify({ events: events.slice(i, i + BATCH) }));
+
+  const vigil = await measureVigil(dir.path, bodies);
+  const raw = measureRawSqlite(dir.path, events);
+  const vigilRate = TOTAL / vigil.seconds;
+  const rawRate = TOTAL / raw.seconds;
+  const figures = {
+    events: TOTAL,
+    batch_size: BATCH,
+    clients: CLIENTS,
+    avg_text_bytes: round(bytes, 0),
+    events_per_s: round(vigilRate, 0),
+    batch_p50_ms: round(percentile(vigil.latencies, 50)),
+    batch_p99_ms: round(percentile(vigil.latencies, 99)),
+    peak_rss_mb: round(vigil.peakRssMb, 1),
+    raw_sqlite_events_per_s: round(rawRate, 0),
+    ratio_to_raw: round(vigilRate / rawRate, 3),
+  };
+  if (vigil.accepted !== TOTAL - 4 * BATCH && vigil.accepted !== TOTAL) throw new Error(`accepted ${vigil.accepted} of ${TOTAL}`);
+  report(
+    [
+      `ingest: ${TOTAL} events (~${figures.avg_text_bytes} B of text each) in batches of ${BATCH} from ${CLIENTS} clients`,
+      `  Vigil:       ${figures.events_per_s} events/s, batch p50 ${figures.batch_p50_ms} ms, p99 ${figures.batch_p99_ms} ms, peak RSS ${figures.peak_rss_mb} MB`,
+      `  raw SQLite:  ${figures.raw_sqlite_events_per_s} events/s (better-sqlite3, ${BATCH}-row transactions)`,
+      `  ratio:       ${figures.ratio_to_raw}`,
+    ],
+    figures,
+  );
+} finally {
+  dir.remove();
+}
