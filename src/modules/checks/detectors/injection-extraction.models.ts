@@ -1,0 +1,69 @@
+// Rules for attempts to make the model reveal its system prompt: "repeat the text above",
+// "what were your initial instructions", "start your answer with 'My instructions are:'".
+
+import type { InjectionRule } from './injection-rules.models.ts';
+
+/** "the system prompt settings": a product's configuration screen, not the model's prompt. */
+const NOT_A_SETTING = String.raw`(?!\s+(?:settings?|field|box|template|editor|dialog|option|tab|page|section|feature|length|format|in\s+(?:the|my|our)\s+(?:admin|dashboard|console|app|ui)))`;
+
+const REVEAL_VERB = String.raw`\b(?:repeat|print|reveal|show|display|output|tell|give|list|write|recite|dump|leak|share|expose|encode|translate|summari[sz]e|spell[\s-]?check|paste|return|provide|see|quote)\b`;
+
+export const EXTRACTION_RULES: readonly InjectionRule[] = [
+  {
+    id: 'reveal_system_prompt',
+    needs: ['prompt', 'instruction', 'system'],
+    feature: 'system_prompt_extraction',
+    pattern: new RegExp(String.raw`${REVEAL_VERB}[^\n.?]{0,40}?\b(?:your\s+system\s+message|(?:your|the)\s+(?:full\s+|complete\s+|entire\s+|exact\s+|original\s+|hidden\s+|secret\s+|initial\s+)?(?:system\s+(?:prompt|instructions)|initial\s+(?:prompt|instructions|configuration)|hidden\s+(?:prompt|instructions)|secret\s+instructions|pre-?prompt|starting\s+instructions)|(?:your|the)\s+(?:prompt\s+texts?|(?:full|complete|entire)\s+(?:text\s+of\s+the\s+)?prompt)|(?:the\s+)?(?:previous|above|prior|initial|original)\s+instructions)\b${NOT_A_SETTING}`, 'iu'),
+    weight: 0.85,
+  },
+  {
+    id: 'reveal_named_prompt',
+    needs: ['system', 'initial'],
+    feature: 'system_prompt_extraction',
+    pattern: new RegExp(String.raw`${REVEAL_VERB}(?:\s+(?!(?:a|an|good|better|great|new|my|our|his|her|their)\b)[\p{L}'-]+){0,3}\s+(?:system\s+(?:prompt|message|instructions)|initial\s+(?:prompt|instructions))\b${NOT_A_SETTING}`, 'iu'),
+    weight: 0.45,
+  },
+  {
+    id: 'your_system_prompt',
+    needs: ['system', 'initial', 'original', 'hidden', 'secret', 'starting'],
+    feature: 'system_prompt_extraction',
+    pattern: /\byour\s+(?:system\s+(?:prompt|message|instructions)|initial\s+(?:prompt|instructions|configuration)|(?:original|hidden|secret)\s+(?:prompt|instructions)|starting\s+instructions)\b/iu,
+    weight: 0.6,
+  },
+  { id: 'system_prompt_mention', needs: ['prompt'], feature: 'system_prompt_extraction', pattern: /\bsystem[\s_]?prompt\b/iu, weight: 0.2 },
+  {
+    id: 'instructions_you_were_given',
+    needs: ['instruction', 'rule', 'told', 'command', 'guideline', 'prompt', 'restriction'],
+    feature: 'system_prompt_extraction',
+    pattern: /\b(?:(?:what|which)\s+(?:instructions|rules)\s+(?:were\s+you|have\s+you\s+been|you\s+were)\s+given|(?:the\s+)?instructions\s+(?:you\s+were|you've\s+been|you\s+have\s+been)\s+given|what\s+(?:were|are)\s+(?:your|those)\s+(?:(?:initial|original|first|exact|secret|hidden)\s+)?instructions(?!\s+(?:for|on|about|to|regarding)\b)|what\s+were\s+you\s+told\s+before|every\s+instructions?\s+you\s+have\s+been\s+given|(?:list|explain|tell\s+me|summari[sz]e)\s+(?:all\s+)?(?:the\s+)?(?:words\s+in\s+)?your\s+(?:complete\s+list\s+of\s+|(?:initials?|original|exact|secret|hidden|full|complete|entire)\s+)?(?:instructions|commands|guidelines)(?!\s+(?:for|on|about|to|regarding)\b)|(?:first|next)\s+(?:sentence|\w+\s+words)\s+of\s+your\s+(?:instructions|prompt|system\s+prompt)|rules\s+you\s+follow[^\n]{0,40}original\s+wording|quoting\s+each\s+restriction\s+verbatim)\b/iu,
+    weight: 0.7,
+  },
+  {
+    id: 'instructions_given_to_you',
+    needs: ['given'],
+    feature: 'system_prompt_extraction',
+    pattern: /\b(?:instructions|rules|prompt)\s+(?:that\s+)?(?:were\s+)?given\s+to\s+you\b/iu,
+    weight: 0.5,
+  },
+  {
+    id: 'repeat_text_above',
+    needs: ['repeat', 'print', 'output', 'return', 'beginning', 'starting'],
+    feature: 'system_prompt_extraction',
+    pattern: /\b(?:repeat|print|output|return)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?(?:(?:text|words|everything|instructions?|content)\s+(?:above|before\s+this|in\s+the\s+system\s+prompt)|above\s+(?:text|words|instructions|content))\b|\brepeat\s+the\s+(?:last|first)\s+instruction\b|\brepeat\s+(?:this|the)\s+entire\s+conversation\b|\bbeginning\s+with\s+["“]you\s+are["”]|\bstarting\s+with\s+(?:the\s+phrase\s+)?["“]you\s+are\b/iu,
+    weight: 0.6,
+  },
+  {
+    id: 'beginning_of_document',
+    needs: ['beginning', 'start', 'top'],
+    feature: 'system_prompt_extraction',
+    pattern: /\b(?:written|said|stated)\s+at\s+the\s+(?:beginning|start|top)\s+of\s+(?:the|this)\s+(?:document|conversation|prompt|chat)\b|\b(?:given|told)\s+at\s+the\s+(?:beginning|start)\s+of\s+this\s+conversation\b|\bbefore\s+this\s+conversation\s+started\b/iu,
+    weight: 0.7,
+  },
+  {
+    id: 'my_instructions_are',
+    needs: ['instruct', 'system', 'initiali'],
+    feature: 'system_prompt_extraction',
+    pattern: /["“']\s*(?:my\s+instructions\s+(?:are|were)|the\s+system\s+prompt\s+is|I\s+was\s+instructed\s+to)\b|<\/?system_prompt>|\binitiali[sz]ation\s+string\b/iu,
+    weight: 0.55,
+  },
+];

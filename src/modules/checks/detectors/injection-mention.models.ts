@@ -1,0 +1,47 @@
+// Texts about prompt injection quote its phrases: a security advisory warns that attackers
+// "ask chatbots to “ignore previous instructions”", a developer asks what `<|endoftext|>`
+// means. Such a phrase is mentioned, not used, and weighs less. Inline code always counts as a
+// mention; quotes only after a reporting word ("ask", "say", "such as", "the phrase"), so an
+// attacker cannot lower a score just by wrapping the command in quotes.
+
+/** What a mentioned phrase still weighs, as a share of its rule's weight. */
+export const MENTION_FACTOR = 0.3;
+
+const OPENING_QUOTES = '"“‘\'«';
+const CLOSING_QUOTES = '"”’\'»';
+const CONTEXT_CHARS = 60;
+const REPORTING_CONTEXT =
+  /\b(?:ask|asks|asked|asking|say|says|said|saying|like|called|phrase|phrases|words?|type|types|typed|typing|write|writes|wrote|reads?|such\s+as|e\.g\.|means?|meaning\s+of)\b[^\n"“”‘’'«»]{0,30}$/iu;
+
+function isInsideInlineCode(text: string, start: number, end: number): boolean {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const lineEnd = text.indexOf('\n', end);
+  let ticksBefore = 0;
+  for (let i = lineStart; i < start; i++) if (text[i] === '`') ticksBefore++;
+  return ticksBefore % 2 === 1 && text.slice(end, lineEnd === -1 ? undefined : lineEnd).includes('`');
+}
+
+function isQuotedAfterReportingWord(text: string, start: number, end: number): boolean {
+  const before = text.slice(Math.max(0, start - CONTEXT_CHARS), start);
+  let open = -1;
+  for (let i = before.length - 1; i >= 0; i--) {
+    const char = before[i] ?? '';
+    if (char === '\n' || CLOSING_QUOTES.includes(char)) {
+      if (OPENING_QUOTES.includes(char) && char !== '\n') open = i;
+      break;
+    }
+    if (OPENING_QUOTES.includes(char)) {
+      open = i;
+      break;
+    }
+  }
+  if (open === -1) return false;
+  const after = text.slice(end, end + CONTEXT_CHARS);
+  const close = after.search(/["”’'»]/u);
+  if (close === -1 || after.slice(0, close).includes('\n')) return false;
+  return REPORTING_CONTEXT.test(before.slice(0, open));
+}
+
+export function isMention(text: string, start: number, end: number): boolean {
+  return isInsideInlineCode(text, start, end) || isQuotedAfterReportingWord(text, start, end);
+}

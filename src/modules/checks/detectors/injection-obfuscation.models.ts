@@ -1,0 +1,65 @@
+// Characters that change how a text reads to a model without changing how it looks to a
+// person. Zero-width characters between Latin letters split trigger words apart; tag
+// characters (U+E0020–U+E007E) carry a whole invisible ASCII message ("ASCII smuggling");
+// bidi overrides reorder what a reviewer sees. Legitimate texts use ZWNJ and ZWJ inside
+// Persian, Indic and emoji sequences, so only the Latin case counts.
+
+/** Zero-width space, non-joiner, joiner, word joiner, BOM, Mongolian vowel separator. */
+const ZERO_WIDTH_IN_WORD = /\p{Script=Latin}[\u200B-\u200D\u2060\uFEFF\u180E]+(?=\p{Script=Latin})/gu;
+const BIDI_OVERRIDE = /[\u202D\u202E]/gu;
+const TAG_RUN = /(?:\u{E0001})?(?:[\u{E0020}-\u{E007E}]){3,}(?:\u{E007F})?/gu;
+
+export interface ObfuscationSpan {
+  start: number;
+  end: number;
+}
+
+export interface ObfuscationFinding {
+  kind: 'zero_width' | 'bidi_override';
+  count: number;
+  /** The first place it happens, in the original text. */
+  first: ObfuscationSpan;
+}
+
+/** A tag-character run decoded to the ASCII it hides, with the run's span in the original. */
+export interface SmuggledText extends ObfuscationSpan {
+  text: string;
+}
+
+export function findObfuscation(text: string): ObfuscationFinding[] {
+  const findings: ObfuscationFinding[] = [];
+  for (const [kind, pattern] of [
+    ['zero_width', ZERO_WIDTH_IN_WORD],
+    ['bidi_override', BIDI_OVERRIDE],
+  ] as const) {
+    pattern.lastIndex = 0;
+    let count = 0;
+    let first: ObfuscationSpan | undefined;
+    for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+      count++;
+      first ??= { start: m.index, end: m.index + m[0].length };
+    }
+    if (first !== undefined) findings.push({ kind, count, first });
+  }
+  return findings;
+}
+
+/** Weight of an obfuscation finding alone: a single zero-width character can be a copy-paste accident. */
+export function weighObfuscation(finding: ObfuscationFinding): number {
+  if (finding.kind === 'bidi_override') return 0.4;
+  return finding.count >= 3 ? 0.45 : 0.25;
+}
+
+export function decodeSmuggledText(text: string): SmuggledText[] {
+  const runs: SmuggledText[] = [];
+  TAG_RUN.lastIndex = 0;
+  for (let m = TAG_RUN.exec(text); m !== null; m = TAG_RUN.exec(text)) {
+    let decoded = '';
+    for (const char of m[0]) {
+      const code = char.codePointAt(0) ?? 0;
+      if (code >= 0xe0020 && code <= 0xe007e) decoded += String.fromCharCode(code - 0xe0000);
+    }
+    runs.push({ start: m.index, end: m.index + m[0].length, text: decoded });
+  }
+  return runs;
+}

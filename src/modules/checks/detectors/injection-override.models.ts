@@ -1,0 +1,157 @@
+// Rules for text that tries to cancel the model's instructions and hand it new ones:
+// "ignore all previous instructions", "forget your rules", "new instructions:".
+
+import type { InjectionRule } from './injection-rules.models.ts';
+
+/** Up to `n` words between two phrase parts. */
+const gap = (n: number): string => String.raw`(?:\s+[\p{L}\p{N}'’-]+){0,${n}}\s+`;
+
+const OVERRIDE_VERB = String.raw`(?:ignore|ignoring|disregard|forget|skip|override|overrule|bypass|discard|neglect|abandon|dismiss|leave)`;
+
+const PRIOR = String.raw`(?:previous|prior|preceding|above|earlier|former|foregoing|original|initial|old|existing|given|current|default|system)`;
+
+/** What a model's instructions are called. */
+const RULES_NOUN = String.raw`(?:instructions?|instrutions?|directions?|directives?|guidelines?|prompts?|commands?|rules|programming|constraints|restrictions|guardrails|policies|tasks?|assignments?|orders|requests)`;
+
+/** Nouns that may as well be the customer's own earlier message. */
+const SOFT_NOUN = String.raw`(?:information|text|content|context|messages?|conversations?|input|data)`;
+
+const DETERMINERS = String.raw`(?:\s+(?:about|of|all|any|every|each|the|your|these|those|that|this|my))*`;
+
+/** "… instructions I sent you": the customer's own earlier message, not the model's instructions. */
+const OWN_MESSAGE_AFTER = String.raw`(?!\s+(?:I|we)\s+(?:sent|gave|wrote|provided|mentioned|made))`;
+
+/** Weight of an override phrase from who owns the instructions it names. */
+function weighOverride(match: RegExpExecArray, strong: number, soft: number): number {
+  const phrase = match[0].toLowerCase();
+  if (/\bmy\b/.test(phrase)) return Math.min(soft, 0.45);
+  if (/\b(?:all|any|every|your)\b|\bsystem\b/.test(phrase)) return strong;
+  return soft;
+}
+
+/** Every override rule starts with one of these verbs. */
+const OVERRIDE_NEEDS = ['ignor', 'disregard', 'forget', 'skip', 'overr', 'bypass', 'discard', 'neglect', 'abandon', 'dismiss', 'leave'];
+
+export const OVERRIDE_RULES: readonly InjectionRule[] = [
+  {
+    id: 'override_prior_rules',
+    needs: OVERRIDE_NEEDS,
+    feature: 'instruction_override',
+    pattern: new RegExp(
+      String.raw`\b${OVERRIDE_VERB}${DETERMINERS}(?:\s+the)?\s+${PRIOR}(?:\s+and\s+following|\s+\p{L}+){0,2}\s+${RULES_NOUN}\b${OWN_MESSAGE_AFTER}`,
+      'iu',
+    ),
+    weight: (m) => weighOverride(m, 0.85, 0.65),
+  },
+  {
+    id: 'override_rules_given',
+    needs: OVERRIDE_NEEDS,
+    feature: 'instruction_override',
+    pattern: new RegExp(
+      String.raw`\b${OVERRIDE_VERB}${DETERMINERS}\s+${RULES_NOUN}${gap(4)}?(?:above|before|so\s+far|up\s+to\s+now|until\s+now|given\s+to\s+you|you(?:'ve|\s+have|\s+were)?(?:\s+been)?\s+(?:given|received|got))\b`,
+      'iu',
+    ),
+    weight: (m) => weighOverride(m, 0.85, 0.45),
+  },
+  {
+    id: 'override_your_rules',
+    needs: OVERRIDE_NEEDS,
+    feature: 'instruction_override',
+    pattern: new RegExp(String.raw`\b${OVERRIDE_VERB}\s+(?:all\s+(?:of\s+)?)?your\s+(?:\p{L}+\s+)?${RULES_NOUN}\b`, 'iu'),
+    weight: 0.75,
+  },
+  {
+    id: 'override_all_rules',
+    needs: OVERRIDE_NEEDS,
+    feature: 'instruction_override',
+    pattern: new RegExp(String.raw`\b${OVERRIDE_VERB}\s+(?:all|any|every)\s+(?:the\s+|of\s+the\s+)?${RULES_NOUN}\b`, 'iu'),
+    weight: 0.6,
+  },
+  {
+    id: 'override_prior_soft',
+    needs: OVERRIDE_NEEDS,
+    feature: 'instruction_override',
+    pattern: new RegExp(String.raw`\b${OVERRIDE_VERB}${DETERMINERS}(?:\s+the)?\s+${PRIOR}\s+${SOFT_NOUN}\b${OWN_MESSAGE_AFTER}`, 'iu'),
+    weight: (m) => weighOverride(m, 0.6, 0.4),
+  },
+  {
+    id: 'override_everything_above',
+    needs: ['ignor', 'disregard', 'forget'],
+    feature: 'instruction_override',
+    pattern: /\b(?:ignore|disregard|forget)\s+(?:(?:all|everything|anything)\s+)?(?:the\s+)?(?:above|before|prior|said\s+before)\b(?!\s+(?:address|email|number|message))/iu,
+    weight: 0.45,
+  },
+  {
+    id: 'override_rest_of_data',
+    needs: ['rest'],
+    feature: 'instruction_override',
+    pattern: /\bignore\s+the\s+rest\s+of\s+(?:this|the)\s+(?:data|text|document|page|prompt|input|article)\b/iu,
+    weight: 0.65,
+  },
+  {
+    id: 'override_then_act',
+    needs: OVERRIDE_NEEDS,
+    feature: 'instruction_override',
+    pattern: new RegExp(
+      String.raw`\b${OVERRIDE_VERB}\b[^\n.]{0,60}?\b(?:${RULES_NOUN}|above|everything)\b[^\n]{0,12}?(?:,|\.|and|then)\s+(?:(?:instead\s+|just\s+|only\s+|simply\s+)+(?:say|print|output|write|respond|reply|translate|tell|give|show|reveal|repeat|spell)|(?:say|print|output)\b)`,
+      'iu',
+    ),
+    weight: 0.85,
+  },
+  {
+    id: 'do_not_follow',
+    needs: ['follow', 'obey', 'processing', 'listen'],
+    feature: 'instruction_override',
+    pattern: new RegExp(String.raw`\b(?:do\s+not|don't|never|stop)\s+(?:follow|obey|processing|listen\s+to)(?:\s+(?:any|all|the|your))*\s+(?:${PRIOR}\s+)?(?:${RULES_NOUN}|commands)\b`, 'iu'),
+    weight: 0.6,
+  },
+  {
+    id: 'new_instructions',
+    needs: ['new'],
+    feature: 'instruction_override',
+    pattern: /(?:\b(?:important|urgent|updated|your|following\s+are\s+your|here\s+are\s+your)\s+new\s+(?:instructions?|tasks?|rules|directives?|orders)\b|(?:^|[\n.!*]\s*)new\s+(?:instructions?|task|rules)\s*:|\bnew\s+instructions\s+that\s+override)/iu,
+    weight: 0.6,
+  },
+  {
+    id: 'focus_new_task',
+    needs: ['task'],
+    feature: 'instruction_override',
+    pattern: /\b(?:now\s+)?(?:focus|concentrate)\s+on\s+(?:your|the|a)\s+new\s+task\b|\b(?:start\s+(?:over\s+)?with|perform|begin)\s+(?:a|the)\s+(?:new|different)\s+task(?=\s*[:,.;!]|\s+(?:namely|now|first)\b)|\bnow\s+(?:new|further)\s+tasks?\s+(?:follow|are\s+followed)\b/iu,
+    weight: 0.55,
+  },
+  {
+    id: 'override_code',
+    needs: ['override'],
+    feature: 'instruction_override',
+    pattern: /\b(?:administrator|admin|developer|system|security|emergency)\s+override\b/iu,
+    weight: 0.5,
+  },
+  {
+    id: 'stop_everything',
+    needs: ['everything'],
+    feature: 'instruction_override',
+    pattern: /\bstop\s+everything\W{0,6}now\b/iu,
+    weight: 0.6,
+  },
+  {
+    id: 'just_say_quoted',
+    needs: ['just', 'only', 'simply'],
+    feature: 'instruction_override',
+    pattern: /\b(?:just|only|simply)\s+(?:say|print|output|respond\s+with|reply\s+with)\s*:?\s*["“'<]/iu,
+    weight: 0.3,
+  },
+  {
+    id: 'from_now_on',
+    needs: ['now'],
+    feature: 'instruction_override',
+    pattern: /\bfrom\s+now\s+on,?\s+you\s+(?:will|are|must|shall|should|have\s+to|'re)\b/iu,
+    weight: 0.3,
+  },
+  {
+    id: 'override_translated',
+    needs: ['ignor', 'vergiss'],
+    feature: 'instruction_override',
+    pattern: /\b(?:ignoriere|vergiss|ignorieren\s+sie)\s+(?:alle[ns]?\s+)?(?:vorherigen?|vorangehenden?|bisherigen?|obigen?|davor|die\s+anweisung)|\bignor(?:ez|e)\s+(?:toutes\s+)?les\s+instructions\s+pr[ée]c[ée]dentes|\bignora\s+(?:todas\s+)?las\s+instrucciones\s+(?:anteriores|previas)/iu,
+    weight: 0.8,
+  },
+];

@@ -1,0 +1,41 @@
+// The phrases prompt injections are made of, as weighted rules. A weight is how strongly one
+// match alone suggests an attack: ordinary support questions contain "ignore", "instructions",
+// "pretend" or "developer mode" every day, so a bare trigger word stays weak and only phrasing
+// aimed at the model's own instructions, persona or prompt weighs much.
+// Gaps between words are bounded ({0,n}) so every rule runs in linear time on hostile text.
+
+import { EXTRACTION_RULES } from './injection-extraction.models.ts';
+import { JAILBREAK_RULES } from './injection-jailbreak.models.ts';
+import { DECODE_RULES, MARKER_RULES } from './injection-markers.models.ts';
+import { OVERRIDE_RULES } from './injection-override.models.ts';
+
+export const INJECTION_FEATURES = [
+  'instruction_override',
+  'jailbreak',
+  'system_prompt_extraction',
+  'role_marker',
+  'encoded_payload',
+  'obfuscation',
+] as const;
+export type InjectionFeature = (typeof INJECTION_FEATURES)[number];
+
+export interface InjectionRule {
+  id: string;
+  feature: InjectionFeature;
+  pattern: RegExp;
+  /**
+   * Substrings one of which every match contains (lower case when the pattern has the 'i'
+   * flag): a cheap check that skips the regex on the many texts that cannot match.
+   */
+  needs: readonly string[];
+  /** Weight in [0, 1] of one match; a function when the wording of the match changes it. */
+  weight: number | ((match: RegExpExecArray) => number);
+}
+
+export const INJECTION_RULES: readonly InjectionRule[] = [
+  ...OVERRIDE_RULES,
+  ...JAILBREAK_RULES,
+  ...EXTRACTION_RULES,
+  ...MARKER_RULES,
+  ...DECODE_RULES,
+];

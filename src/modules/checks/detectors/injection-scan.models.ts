@@ -1,0 +1,136 @@
+// Runs the injection rules over one text. Case-insensitive Unicode regexes ('iu') are about
+// seven times slower in V8 than case-sensitive ones, so the rules are written readably with
+// 'i' and compiled once with their literals folded to lower case, then run over a lower-cased
+// copy of the text whose offsets still match the original's.
+
+import { isMention, MENTION_FACTOR } from './injection-mention.models.ts';
+import { INJECTION_RULES, type InjectionFeature, type InjectionRule } from './injection-rules.models.ts';
+
+const MAX_MATCHES_PER_RULE = 16;
+const MAX_EVIDENCE_CHARS = 60;
+
+export type HiddenIn = 'normalized' | 'decoded' | 'tags';
+
+export interface InjectionHit {
+  feature: InjectionFeature;
+  ruleId: string;
+  weight: number;
+  /** Span in the original text. */
+  start: number;
+  end: number;
+  evidence: string;
+  /** Set when the wording is only visible after normalising or decoding the text. */
+  hiddenIn?: HiddenIn;
+}
+
+/** Lower-cases the literal characters of a regex source, leaving escapes (\p{L}, \S, \b…) intact. */
+export function foldRegexLiterals(source: string): string {
+  let folded = '';
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i] ?? '';
+    if (char !== '\\') {
+      folded += char.toLowerCase();
+      continue;
+    }
+    const next = source[i + 1] ?? '';
+    const braced = 'pPu'.includes(next) && source[i + 2] === '{' ? source.indexOf('}', i + 2) : -1;
+    const end = braced === -1 ? i + 1 : braced;
+    folded += source.slice(i, end + 1);
+    i = end;
+  }
+  return folded;
+}
+
+/** `text.toLowerCase()` when it keeps every offset (almost always), else a per-character fold. */
+export function lowerSameLength(text: string): string {
+  const lower = text.toLowerCase();
+  if (lower.length === text.length) return lower;
+  let folded = '';
+  for (const char of text) {
+    const lowerChar = char.toLowerCase();
+    folded += lowerChar.length === char.length ? lowerChar : char;
+  }
+  return folded;
+}
+
+const COMPILED_RULES = INJECTION_RULES.map((rule) => {
+  const { source, flags } = rule.pattern;
+  const folded = flags.includes('i');
+  const compiledFlags = flags.replace('i', '').replace('g', '') + 'g';
+  return { rule, folded, pattern: new RegExp(folded ? foldRegexLiterals(source) : source, compiledFlags) };
+});
+
+/**
+ * Finds which of the rules' needles occur in a text with one scan instead of one `includes`
+ * per needle per rule (50 rules × several needles over 4 KB cost more than the rules). The
+ * lookahead reports, at every position, the longest needle starting there; the needles it
+ * contains are present too.
+ */
+export function createNeedleFinder(needles: readonly string[]): (text: string) => Set<string> {
+  const unique = [...new Set(needles)].sort((a, b) => b.length - a.length);
+  const contained = new Map(unique.map((needle) => [needle, unique.filter((other) => needle.includes(other))]));
+  const finder = new RegExp(`(?=(${unique.map((needle) => needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}))`, 'g');
+  return (text) => {
+    const present = new Set<string>();
+    finder.lastIndex = 0;
+    for (let m = finder.exec(text); m !== null; m = finder.exec(text)) {
+      const needle = m[1] ?? '';
+      if (!present.has(needle)) for (const inner of contained.get(needle) ?? []) present.add(inner);
+      finder.lastIndex = m.index + 1;
+    }
+    return present;
+  };
+}
+
+const findFoldedNeedles = createNeedleFinder(COMPILED_RULES.filter((r) => r.folded).flatMap((r) => r.rule.needs));
+const findExactNeedles = createNeedleFinder(COMPILED_RULES.filter((r) => !r.folded).flatMap((r) => r.rule.needs));
+
+function weighMatch(rule: InjectionRule, match: RegExpExecArray): number {
+  return typeof rule.weight === 'number' ? rule.weight : rule.weight(match);
+}
+
+/** The match, or its first and last words around " … " when it is long. */
+function shorten(text: string): string {
+  const flat = text.replace(/\s+/gu, ' ').trim();
+  if (flat.length <= MAX_EVIDENCE_CHARS) return flat;
+  const words = flat.split(' ');
+  const budget = Math.floor((MAX_EVIDENCE_CHARS - 3) / 2);
+  const take = (list: string[]): string[] => {
+    const kept: string[] = [];
+    for (const word of list) {
+      if (kept.join(' ').length + word.length + 1 > budget && kept.length > 0) break;
+      kept.push(word.slice(0, budget));
+    }
+    return kept;
+  };
+  return `${take(words).join(' ')} … ${take([...words].reverse()).reverse().join(' ')}`;
+}
+
+/** Every match of every rule in `text`, with spans mapped to the original by `toOriginal`. */
+export function matchRules(
+  text: string,
+  toOriginal: (start: number, end: number) => { start: number; end: number },
+  hiddenIn?: HiddenIn,
+): InjectionHit[] {
+  const lower = lowerSameLength(text);
+  const label = hiddenIn === undefined ? '' : `[${hiddenIn}] `;
+  const hits: InjectionHit[] = [];
+  const foldedNeedles = findFoldedNeedles(lower);
+  const exactNeedles = findExactNeedles(text);
+  for (const { rule, folded, pattern } of COMPILED_RULES) {
+    const target = folded ? lower : text;
+    if (!rule.needs.some((needle) => (folded ? foldedNeedles : exactNeedles).has(needle))) continue;
+    pattern.lastIndex = 0;
+    let seen = 0;
+    for (let m = pattern.exec(target); m !== null && seen < MAX_MATCHES_PER_RULE; m = pattern.exec(target)) {
+      seen++;
+      if (m[0].length === 0) pattern.lastIndex++;
+      const end = m.index + m[0].length;
+      const weight = weighMatch(rule, m) * (isMention(text, m.index, end) ? MENTION_FACTOR : 1);
+      if (weight <= 0) continue;
+      const evidence = label + shorten(text.slice(m.index, end));
+      hits.push({ feature: rule.feature, ruleId: rule.id, weight, ...toOriginal(m.index, end), evidence, ...(hiddenIn && { hiddenIn }) });
+    }
+  }
+  return hits;
+}

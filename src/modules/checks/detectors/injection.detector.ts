@@ -1,0 +1,152 @@
+// Prompt-injection detector for what reaches the model from outside: the customer's input and
+// retrieved context. Each rule that matches adds its evidence; weights combine as a noisy-OR
+// (1 − Π(1 − w)), so one weak cue stays low while strong cues or several weaker ones push the
+// score up. Wording that only appears once the text is decoded (base64, hex, %xx, tag
+// characters) or normalised (full-width letters, zero-width characters) also counts for its
+// feature, and being hidden earns a bonus of its own: benign texts rarely hide instructions.
+
+import type { Detection, FieldViews, Severity, TextField, TextView } from '../checks.models.ts';
+import { decodeSmuggledText, findObfuscation, weighObfuscation } from './injection-obfuscation.models.ts';
+import type { InjectionFeature } from './injection-rules.models.ts';
+import { matchRules, type HiddenIn, type InjectionHit } from './injection-scan.models.ts';
+
+export type { HiddenIn, InjectionHit } from './injection-scan.models.ts';
+
+const SCANNED_FIELDS: ReadonlySet<TextField> = new Set(['input', 'context']);
+const MIN_REPORTED_SCORE = 0.3;
+const MAX_SCORE = 0.99;
+/** A feature never reaches certainty on its own, however many of its rules match. */
+const MAX_FEATURE_SCORE = 0.95;
+/** Share of the strongest hidden rule's weight added as an encoded_payload / obfuscation cue. */
+const HIDDEN_BONUS = 0.6;
+/** Longer than any rule's match (their gaps are bounded), so a window holds every hidden match. */
+const WINDOW_MARGIN = 300;
+
+export interface InjectionAssessment {
+  /** Combined score in [0, 1). */
+  score: number;
+  /** Per feature: its combined weight and its strongest hit. */
+  features: { feature: InjectionFeature; weight: number; hit: InjectionHit }[];
+}
+
+function combine(weights: readonly number[]): number {
+  return 1 - weights.reduce((rest, weight) => rest * (1 - weight), 1);
+}
+
+export function severityForScore(score: number): Severity {
+  if (score >= 0.8) return 'critical';
+  if (score >= 0.5) return 'warn';
+  return 'info';
+}
+
+function overlaps(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
+  return a.start < b.end && b.start < a.end;
+}
+
+/** Hits of `candidates` that no already-visible hit of the same rule covers. */
+function keepHidden(candidates: InjectionHit[], visible: readonly InjectionHit[]): InjectionHit[] {
+  return candidates.filter((hit) => !visible.some((v) => v.ruleId === hit.ruleId && overlaps(v, hit)));
+}
+
+/**
+ * The parts of a view that differ from the original (a unit that maps to a different
+ * character, to several characters, or after a removed one), widened by the longest span a
+ * rule can match. Wording found only in a view must touch such a part, so the rest of the
+ * view, identical to the original, need not be scanned again.
+ */
+export function findChangedWindows(view: TextView, original: string): { start: number; end: number }[] {
+  const windows: { start: number; end: number }[] = [];
+  let previousEnd = 0;
+  for (let i = 0; i < view.text.length; i++) {
+    const { start, end } = view.toOriginal(i, i + 1);
+    const changed = end - start !== 1 || start !== previousEnd || original.charCodeAt(start) !== view.text.charCodeAt(i);
+    previousEnd = end;
+    if (!changed) continue;
+    const from = Math.max(0, i - WINDOW_MARGIN);
+    const last = windows[windows.length - 1];
+    if (last !== undefined && from <= last.end) last.end = Math.min(view.text.length, i + 1 + WINDOW_MARGIN);
+    else windows.push({ start: from, end: Math.min(view.text.length, i + 1 + WINDOW_MARGIN) });
+  }
+  return windows;
+}
+
+function collectHits(views: readonly TextView[]): InjectionHit[] {
+  const original = views.find((view) => view.name === 'original') ?? views[0];
+  if (original === undefined) return [];
+  const hits = matchRules(original.text, original.toOriginal);
+  for (const name of ['normalized', 'decoded'] as const) {
+    const view = views.find((v) => v.name === name);
+    if (view === undefined || view.text === original.text) continue;
+    for (const window of findChangedWindows(view, original.text)) {
+      const toOriginal = (start: number, end: number) => view.toOriginal(window.start + start, window.start + end);
+      hits.push(...keepHidden(matchRules(view.text.slice(window.start, window.end), toOriginal, name), hits));
+    }
+  }
+  for (const run of decodeSmuggledText(original.text)) {
+    hits.push(...matchRules(run.text, () => ({ start: run.start, end: run.end }), 'tags'));
+  }
+  for (const finding of findObfuscation(original.text)) {
+    const evidence = finding.kind === 'zero_width' ? `${finding.count} zero-width character(s) inside words` : 'bidi override character';
+    hits.push({ feature: 'obfuscation', ruleId: finding.kind, weight: weighObfuscation(finding), ...finding.first, evidence });
+  }
+  return hits;
+}
+
+/** The hidden-wording bonus: a hit seen only after decoding or normalising counts once more. */
+function bonusHit(hits: readonly InjectionHit[], from: readonly HiddenIn[], feature: InjectionFeature): InjectionHit | undefined {
+  const hidden = hits.filter((hit) => hit.hiddenIn !== undefined && from.includes(hit.hiddenIn));
+  const strongest = hidden.reduce<InjectionHit | undefined>((best, hit) => (best === undefined || hit.weight > best.weight ? hit : best), undefined);
+  if (strongest === undefined) return undefined;
+  return { ...strongest, feature, ruleId: `hidden_${strongest.hiddenIn}`, weight: HIDDEN_BONUS * strongest.weight };
+}
+
+/**
+ * The hits of one feature that are independent evidence: each rule once, and never two rules
+ * matching the same words (a broad rule and a narrower one over one phrase are one cue).
+ */
+function countIndependentHits(hits: readonly InjectionHit[]): InjectionHit[] {
+  const counted: InjectionHit[] = [];
+  for (const hit of [...hits].sort((a, b) => b.weight - a.weight || a.start - b.start)) {
+    if (counted.some((c) => c.ruleId === hit.ruleId || overlaps(c, hit))) continue;
+    counted.push(hit);
+  }
+  return counted;
+}
+
+/** Scores the views of one field. Deterministic: the same views always give the same score. */
+export function scoreInjection(views: readonly TextView[]): InjectionAssessment {
+  const hits = collectHits(views);
+  const encodedBonus = bonusHit(hits, ['decoded', 'tags'], 'encoded_payload');
+  const obfuscationBonus = bonusHit(hits, ['normalized'], 'obfuscation');
+  if (encodedBonus) hits.push(encodedBonus);
+  if (obfuscationBonus) hits.push(obfuscationBonus);
+
+  const byFeature = new Map<InjectionFeature, InjectionHit[]>();
+  for (const hit of hits) byFeature.set(hit.feature, [...(byFeature.get(hit.feature) ?? []), hit]);
+  const features = [...byFeature].map(([feature, featureHits]) => {
+    const counted = countIndependentHits(featureHits);
+    const weight = Math.min(MAX_FEATURE_SCORE, combine(counted.map((hit) => hit.weight)));
+    return { feature, weight, hit: counted[0] as InjectionHit };
+  });
+  features.sort((a, b) => b.weight - a.weight);
+  const score = Math.min(MAX_SCORE, combine(features.map((f) => f.weight)));
+  return { score: Math.round(score * 1000) / 1000, features };
+}
+
+export function createInjectionDetector(): { detect(fields: FieldViews[]): Detection[] } {
+  return {
+    detect(fields) {
+      const detections: Detection[] = [];
+      for (const field of fields) {
+        if (!SCANNED_FIELDS.has(field.field)) continue;
+        const { score, features } = scoreInjection(field.views);
+        if (score < MIN_REPORTED_SCORE) continue;
+        const severity = severityForScore(score);
+        for (const { feature, hit } of features) {
+          detections.push({ detector: 'injection', kind: feature, field: field.field, score, severity, start: hit.start, end: hit.end, evidence: hit.evidence });
+        }
+      }
+      return detections;
+    },
+  };
+}
