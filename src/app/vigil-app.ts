@@ -8,6 +8,8 @@ import { createEventsRepository } from '../modules/ingestion/events.repository.t
 import { createIngestionMetrics } from '../modules/ingestion/ingestion.metrics.ts';
 import { registerIngestionRoutes } from '../modules/ingestion/ingestion.routes.ts';
 import { createSourcesRepository } from '../modules/sources/sources.repository.ts';
+import { createChecksModule } from '../modules/checks/checks.module.ts';
+import { createSlackApp, createSlackHealthCheck, describeSlackStatus, mountSlackReceiver, type SlackAppOptions } from './slack-app.ts';
 import type { VigilConfig } from './config.ts';
 import { openDatabase, runMigrations } from './db.ts';
 import { registerHealthRoutes } from './health.routes.ts';
@@ -24,10 +26,18 @@ export interface VigilApp {
   stop(): Promise<void>;
 }
 
-export async function createVigilApp(
-  config: VigilConfig,
-  options: { logger: Logger; clock?: Clock; collectDefaultMetrics?: boolean },
-): Promise<VigilApp> {
+export interface VigilAppOptions {
+  logger: Logger;
+  clock?: Clock;
+  rng?: () => number;
+  collectDefaultMetrics?: boolean;
+  /** Detector worker threads (default 1: the second core); 0 runs them on the main thread. */
+  detectorWorkers?: number;
+  /** Test hooks for the Slack app: bot ids (no auth.test), processBeforeResponse, retries. */
+  slack?: Partial<Pick<SlackAppOptions, 'botIdentity' | 'processBeforeResponse' | 'clientOptions' | 'unhandledRequestTimeoutMillis' | 'startTimeoutMs'>>;
+}
+
+export async function createVigilApp(config: VigilConfig, options: VigilAppOptions): Promise<VigilApp> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
   const database = openDatabase({ url: config.env.DATABASE_URL, synchronous: config.env.DATABASE_SYNCHRONOUS });
@@ -49,9 +59,30 @@ export async function createVigilApp(
     audit: createAuditRepository({ db: database.db, clock }),
   };
   const authenticator = createApiKeyAuthenticator({ apiKeysRepository: repositories.apiKeys, clock });
+  const checks = await createChecksModule({
+    sources: config.sources,
+    db: database.db,
+    registry,
+    clock,
+    logger,
+    openaiApiKey: config.env.OPENAI_API_KEY,
+    openaiBaseUrl: config.env.OPENAI_BASE_URL,
+    detectorWorkers: options.detectorWorkers ?? 1,
+    rng: options.rng,
+  });
+
+  const slackStatus = describeSlackStatus(config.env);
+  if (!slackStatus.enabled) logger.warn(`Slack is off: ${slackStatus.reason}`);
+  const slack = createSlackApp({ env: config.env, logger, ...options.slack });
 
   const http = buildServer({ logger, registry });
-  registerHealthRoutes(http, { sqlite: database.sqlite, databasePath: database.path, registry, components: {} });
+  registerHealthRoutes(http, {
+    sqlite: database.sqlite,
+    databasePath: database.path,
+    registry,
+    components: { graders: checks.health, slack: createSlackHealthCheck(slack, config.env) },
+  });
+  if (slack?.mode === 'http') await mountSlackReceiver(http, slack.receiver);
   const ingestionMetrics = createIngestionMetrics(registry);
   await http.register(
     async (v1) => {
@@ -60,7 +91,10 @@ export async function createVigilApp(
         eventsRepository: repositories.events,
         metrics: ingestionMetrics,
         clock,
+        checks: checks.ingestionChecks,
         isKnownSource: (name) => knownSources.has(name),
+        onStored: () => checks.notifyGrading(),
+        listGraderResults: (seq) => checks.gradingRepository.listResults(seq),
       });
     },
     { prefix: '/v1' },
@@ -70,13 +104,17 @@ export async function createVigilApp(
   return {
     http,
     async listen() {
+      await slack?.start();
+      checks.start();
       return http.listen({ port: config.env.PORT, host: config.env.HOST });
     },
     /** Stops accepting, lets in-flight requests finish (their batches commit), then closes the database. */
     async stop() {
       if (stopped) return;
       stopped = true;
+      await slack?.stop();
       await http.close();
+      await checks.stop();
       database.close();
       logger.info('stopped');
     },

@@ -7,6 +7,7 @@ export const ID_PREFIXES = {
   event: 'evt',
   apiKey: 'key',
   audit: 'aud',
+  outbox: 'obx',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

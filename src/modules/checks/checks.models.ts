@@ -46,3 +46,39 @@ export interface Detection {
   /** The match with most of it masked, safe to show in Slack and logs. */
   evidence: string;
 }
+
+export const FLAG_ORIGINS = ['detector', 'grader', 'app', 'system'] as const;
+export type FlagOrigin = (typeof FLAG_ORIGINS)[number];
+
+/** A check result over its threshold, or a flag the app sent; what sampling and cards look at. */
+export interface Flag {
+  /** Detector or grader name, the app's flag name, or `grader_unavailable`. */
+  check: string;
+  origin: FlagOrigin;
+  kind?: string;
+  severity: Severity;
+  score?: number;
+  reason?: string;
+}
+
+export const GRADER_UNAVAILABLE = 'grader_unavailable';
+
+/** One flag per (detector, kind) at or above the source's minimum severity, keeping the worst. */
+export function deriveDetectorFlags(detections: readonly Detection[], minSeverity: Severity): Flag[] {
+  const byKey = new Map<string, Flag>();
+  for (const detection of detections) {
+    if (SEVERITY_RANK[detection.severity] < SEVERITY_RANK[minSeverity]) continue;
+    const key = `${detection.detector}:${detection.kind}`;
+    const existing = byKey.get(key);
+    if (!existing || SEVERITY_RANK[detection.severity] > SEVERITY_RANK[existing.severity] || detection.score > (existing.score ?? 0)) {
+      byKey.set(key, { check: detection.detector, origin: 'detector', kind: detection.kind, severity: detection.severity, score: detection.score });
+    }
+  }
+  return [...byKey.values()];
+}
+
+export function maxSeverity(flags: readonly Pick<Flag, 'severity'>[]): Severity | null {
+  let worst: Severity | null = null;
+  for (const flag of flags) if (worst === null || SEVERITY_RANK[flag.severity] > SEVERITY_RANK[worst]) worst = flag.severity;
+  return worst;
+}

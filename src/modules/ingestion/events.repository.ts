@@ -1,9 +1,11 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../app/db.ts';
 import { eventsTable } from './events.table.ts';
-import type { NewEvent, StoredEvent } from './ingestion.models.ts';
+import { gradingJobsTable } from '../checks/grading.table.ts';
+import type { NewEvent, StoredEventWithSeq } from './ingestion.models.ts';
 
 const eventColumns = {
+  seq: eventsTable.seq,
   id: eventsTable.id,
   source: eventsTable.source,
   input: eventsTable.input,
@@ -18,7 +20,17 @@ const eventColumns = {
   receivedAt: eventsTable.receivedAt,
   metadata: eventsTable.metadata,
   appFlags: eventsTable.appFlags,
+  detections: eventsTable.detections,
+  flags: eventsTable.flags,
+  checksStatus: eventsTable.checksStatus,
+  origin: eventsTable.origin,
 };
+
+/** A grading job to create with the event, in the same transaction. */
+export interface PlannedGrading {
+  grader: string;
+  graderVersion: string;
+}
 
 export function createEventsRepository({ db }: { db: Db }) {
   // Prepared once: the batch insert is the ingest hot path.
@@ -39,31 +51,40 @@ export function createEventsRepository({ db }: { db: Db }) {
       receivedAt: sql.placeholder('receivedAt'),
       metadata: sql.placeholder('metadata'),
       appFlags: sql.placeholder('appFlags'),
+      detections: sql.placeholder('detections'),
+      flags: sql.placeholder('flags'),
+      checksStatus: sql.placeholder('checksStatus'),
+      origin: sql.placeholder('origin'),
     })
     .onConflictDoNothing()
+    .returning({ seq: eventsTable.seq })
     .prepare();
 
   return {
     /**
-     * Inserts a batch in one transaction; an id already stored for its source (or
-     * earlier in the same batch) is skipped. Returns, per event, whether it was new.
+     * Inserts a batch and its grading jobs in one transaction; an id already stored
+     * for its source (or earlier in the same batch) is skipped. Returns, per event,
+     * its row number when it was new and null when it was a duplicate.
      */
-    async insertBatch(events: NewEvent[]): Promise<boolean[]> {
+    async insertBatch(events: NewEvent[], gradings: PlannedGrading[][] = [], now = Date.now()): Promise<(number | null)[]> {
       return db.transaction(
-        () =>
-          events.map(
-            (event) =>
-              insertEvent.run({
-                ...event,
-                metadata: event.metadata,
-                appFlags: event.appFlags,
-              }).changes === 1,
-          ),
+        (tx) =>
+          events.map((event, index) => {
+            const row = insertEvent.get({ ...event });
+            if (!row) return null;
+            const planned = gradings[index] ?? [];
+            if (planned.length > 0) {
+              tx.insert(gradingJobsTable)
+                .values(planned.map((job) => ({ eventSeq: row.seq, source: event.source, ...job, nextAttemptAt: now, createdAt: now, updatedAt: now })))
+                .run();
+            }
+            return row.seq;
+          }),
         { behavior: 'immediate' },
       );
     },
 
-    async findById(id: string, sources: string[] | 'all', source?: string): Promise<StoredEvent[]> {
+    async findById(id: string, sources: string[] | 'all', source?: string): Promise<StoredEventWithSeq[]> {
       const conditions = [eq(eventsTable.id, id)];
       if (source !== undefined) conditions.push(eq(eventsTable.source, source));
       if (sources !== 'all') conditions.push(inArray(eventsTable.source, sources));

@@ -1,6 +1,7 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { epochMs, jsonText } from '../../app/db.columns.ts';
 import { sourcesTable } from '../sources/sources.table.ts';
+import type { Detection, Flag } from '../checks/checks.models.ts';
 import type { AppFlag } from './ingestion.models.ts';
 
 // An event id is the client's own id (or one we generate); it is unique per source,
@@ -26,9 +27,19 @@ export const eventsTable = sqliteTable(
     receivedAt: epochMs('received_at').notNull(),
     metadata: jsonText<Record<string, unknown>>('metadata'),
     appFlags: jsonText<AppFlag[]>('app_flags'),
+    detections: jsonText<Detection[]>('detections').notNull().default([]),
+    /** Vigil's own flags (detectors, graders, grader_unavailable); the app's stay in app_flags. */
+    flags: jsonText<Flag[]>('flags').notNull().default([]),
+    /** `grading` while LLM graders are queued for it, then `complete`. */
+    checksStatus: text('checks_status', { enum: ['grading', 'complete'] }).notNull().default('complete'),
+    /** `pending` until the review sampler has decided whether humans should see it. */
+    reviewStatus: text('review_status', { enum: ['pending', 'done'] }).notNull().default('pending'),
+    /** Marks synthetic traffic, e.g. `probe` for scheduled injection probes. */
+    origin: text('origin').notNull().default('live'),
   },
   (table) => [
     uniqueIndex('events_id_source_unique').on(table.id, table.source),
     index('events_source_occurred_idx').on(table.source, table.occurredAt),
+    index('events_review_pending_idx').on(table.reviewStatus, table.checksStatus),
   ],
 );

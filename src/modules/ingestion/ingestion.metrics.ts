@@ -11,6 +11,12 @@ export function createIngestionMetrics(registry: Registry) {
       labelNames,
       registers: [registry],
     }),
+    flags: new Counter({
+      name: 'vigil_flags_total',
+      help: 'Flags raised, by source, check and severity',
+      labelNames: ['source', 'check', 'severity'] as const,
+      registers: [registry],
+    }),
   };
 }
 

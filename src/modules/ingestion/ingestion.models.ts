@@ -1,4 +1,4 @@
-import type { Severity } from '../checks/checks.models.ts';
+import type { Detection, Flag, Severity } from '../checks/checks.models.ts';
 
 /** A flag the production app raised itself; kept beside Vigil's own checks. */
 export interface AppFlag {
@@ -24,9 +24,27 @@ export interface StoredEvent {
   receivedAt: number;
   metadata: Record<string, unknown> | null;
   appFlags: AppFlag[] | null;
+  detections: Detection[];
+  flags: Flag[];
+  checksStatus: 'grading' | 'complete';
+  origin: string;
 }
 
 export type NewEvent = StoredEvent;
+
+/** A stored event with its row number, which grading jobs and review items reference. */
+export type StoredEventWithSeq = StoredEvent & { seq: number };
+
+/** The app's own flags in Vigil's flag shape, so sampling and cards treat all flags alike. */
+export function toAppFlags(flags: readonly AppFlag[] | null): Flag[] {
+  return (flags ?? []).map((flag) => ({
+    check: flag.name,
+    origin: 'app' as const,
+    severity: flag.severity ?? 'warn',
+    ...(flag.score !== undefined ? { score: flag.score } : {}),
+    ...(flag.reason !== undefined ? { reason: flag.reason } : {}),
+  }));
+}
 
 export function toEventResponse(event: StoredEvent) {
   return {
@@ -43,6 +61,9 @@ export function toEventResponse(event: StoredEvent) {
     occurred_at: new Date(event.occurredAt).toISOString(),
     received_at: new Date(event.receivedAt).toISOString(),
     metadata: event.metadata ?? {},
-    flags: event.appFlags ?? [],
+    origin: event.origin,
+    checks: { status: event.checksStatus, detections: event.detections },
+    flags: [...event.flags, ...toAppFlags(event.appFlags)],
+    app_flags: event.appFlags ?? [],
   };
 }

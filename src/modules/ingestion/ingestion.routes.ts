@@ -17,6 +17,15 @@ export function registerIngestionRoutes(app: FastifyInstance, deps: IngestionDep
   app.get<{ Params: { id: string } }>('/events/:id', async (request) => {
     const key = checkScope(request, 'read');
     const { source } = getEventQuerySchema.parse(request.query);
-    return toEventResponse(await getEvent(deps, { key, id: request.params.id, source }));
+    const event = await getEvent(deps, { key, id: request.params.id, source });
+    const graders = (await deps.listGraderResults?.(event.seq)) ?? [];
+    const response = toEventResponse(event);
+    return {
+      ...response,
+      checks: {
+        ...response.checks,
+        graders: graders.map((g) => ({ grader: g.grader, version: g.graderVersion, score: g.score, label: g.label, reason: g.reason, hijacked: g.hijacked, cached: g.cached })),
+      },
+    };
   });
 }

@@ -3,17 +3,41 @@ import { generateId } from '../../shared/ids.ts';
 import { toErrorDetails } from '../../shared/validation.ts';
 import type { ApiKey } from '../api-keys/api-keys.models.ts';
 import { checkSourceAllowed } from '../api-keys/api-keys.hooks.ts';
-import type { EventsRepository } from './events.repository.ts';
+import { deriveDetectorFlags, type Detection, type Flag, type Severity } from '../checks/checks.models.ts';
+import { readContext, type EventTexts } from '../checks/checks.usecases.ts';
+import type { EventsRepository, PlannedGrading } from './events.repository.ts';
 import { createInvalidBatchError, createUnknownSourceError, createAmbiguousEventError, createEventNotFoundError } from './ingestion.errors.ts';
 import type { IngestionMetrics } from './ingestion.metrics.ts';
-import type { NewEvent, StoredEvent } from './ingestion.models.ts';
+import { toAppFlags, type NewEvent, type StoredEventWithSeq } from './ingestion.models.ts';
 import { eventBatchSchema, type EventInput } from './ingestion.schemas.ts';
+
+export interface GraderResultView {
+  grader: string;
+  graderVersion: string;
+  score: number;
+  label: string;
+  reason: string;
+  hijacked: boolean;
+  cached: boolean;
+}
+
+/** What ingestion needs from the checks module: detectors now, graders queued. */
+export interface IngestionChecks {
+  detectBatch(batch: EventTexts[]): Promise<Detection[][]>;
+  flagMinSeverity(source: string): Severity;
+  planGrading(source: string, flags: readonly Flag[]): PlannedGrading[];
+}
 
 export interface IngestionDeps {
   eventsRepository: EventsRepository;
   metrics: IngestionMetrics;
   clock: Clock;
+  checks: IngestionChecks;
   isKnownSource(name: string): boolean;
+  /** The LLM grader results of an event, shown with its checks. */
+  listGraderResults?(seq: number): Promise<GraderResultView[]>;
+  /** Called after the commit with the new rows: wakes the grading queue and the review sampler. */
+  onStored?(seqs: number[]): void;
 }
 
 export interface IngestResult {
@@ -22,7 +46,7 @@ export interface IngestResult {
   ids: string[];
 }
 
-function toNewEvent(input: EventInput, now: number): NewEvent {
+function toNewEvent(input: EventInput, now: number): Omit<NewEvent, 'detections' | 'flags' | 'checksStatus'> {
   return {
     id: input.id ?? generateId('event', now),
     source: input.source,
@@ -38,6 +62,7 @@ function toNewEvent(input: EventInput, now: number): NewEvent {
     receivedAt: now,
     metadata: input.metadata ?? null,
     appFlags: input.flags ?? null,
+    origin: 'live',
   };
 }
 
@@ -74,19 +99,37 @@ export async function ingestEvents(deps: IngestionDeps, request: { key: ApiKey; 
   }
 
   const now = deps.clock.now();
-  const events = inputs.map((input) => toNewEvent(input, now));
-  const inserted = await deps.eventsRepository.insertBatch(events);
+  const drafts = inputs.map((input) => toNewEvent(input, now));
+  const detections = await deps.checks.detectBatch(
+    drafts.map((event) => ({ source: event.source, input: event.input, output: event.output, context: readContext(event.metadata) })),
+  );
+  const gradings: PlannedGrading[][] = [];
+  const events: NewEvent[] = drafts.map((draft, index) => {
+    const found = detections[index] ?? [];
+    const flags = deriveDetectorFlags(found, deps.checks.flagMinSeverity(draft.source));
+    const planned = deps.checks.planGrading(draft.source, [...flags, ...toAppFlags(draft.appFlags)]);
+    gradings.push(planned);
+    return { ...draft, detections: found, flags, checksStatus: planned.length > 0 ? 'grading' : 'complete' };
+  });
+  const seqs = await deps.eventsRepository.insertBatch(events, gradings, now);
 
-  for (const [source, n] of countBySource(events, (i) => inserted[i]!)) deps.metrics.accepted.inc({ source }, n);
-  for (const [source, n] of countBySource(events, (i) => !inserted[i])) deps.metrics.duplicate.inc({ source }, n);
-  const accepted = inserted.filter(Boolean).length;
-  return { accepted, duplicates: events.length - accepted, ids: events.map((event) => event.id) };
+  for (const [source, n] of countBySource(events, (i) => seqs[i] !== null)) deps.metrics.accepted.inc({ source }, n);
+  for (const [source, n] of countBySource(events, (i) => seqs[i] === null)) deps.metrics.duplicate.inc({ source }, n);
+  events.forEach((event, index) => {
+    if (seqs[index] === null) return;
+    for (const flag of [...event.flags, ...toAppFlags(event.appFlags)]) {
+      deps.metrics.flags.inc({ source: event.source, check: flag.check, severity: flag.severity });
+    }
+  });
+  const stored = seqs.filter((seq): seq is number => seq !== null);
+  if (stored.length > 0) deps.onStored?.(stored);
+  return { accepted: stored.length, duplicates: events.length - stored.length, ids: events.map((event) => event.id) };
 }
 
 export async function getEvent(
   deps: Pick<IngestionDeps, 'eventsRepository'>,
   request: { key: ApiKey; id: string; source?: string },
-): Promise<StoredEvent> {
+): Promise<StoredEventWithSeq> {
   if (request.source !== undefined) checkSourceAllowed(request.key, request.source);
   const readable = request.key.sources.includes('*') ? 'all' : request.key.sources;
   const matches = await deps.eventsRepository.findById(request.id, readable, request.source);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checksConfigSchema, gradersConfigSchema, gradingConfigSchema } from '../checks/checks.config.ts';
 
 // A source is one production AI feature that Vigil watches. Each module adds its
 // fragment of the per-source settings here as it grows (checks, sampling, roles…).
@@ -12,6 +13,8 @@ export const sourceNameSchema = z
 export const sourceConfigSchema = z
   .object({
     description: z.string().max(500).optional(),
+    checks: z.preprocess((value) => value ?? {}, checksConfigSchema),
+    graders: z.preprocess((value) => value ?? {}, gradersConfigSchema),
   })
   .strict();
 
@@ -23,6 +26,7 @@ export const sourcesFileSchema = z
       // `support-bot:` with nothing under it is a source with every default.
       .record(sourceNameSchema, z.preprocess((value) => value ?? {}, sourceConfigSchema))
       .default({}),
+    grading: z.preprocess((value) => value ?? {}, gradingConfigSchema),
   })
   .strict();
 

@@ -1,0 +1,24 @@
+import { Counter, Gauge, type Registry } from '../../app/metrics.ts';
+
+export function createGradingMetrics(registry: Registry) {
+  const registers = [registry];
+  const tokens = new Counter({ name: 'vigil_grader_tokens_total', help: 'Tokens used by grader calls', labelNames: ['grader', 'model', 'kind'] as const, registers });
+  const cost = new Counter({ name: 'vigil_grader_cost_usd_total', help: 'Estimated cost of grader calls in USD', labelNames: ['grader', 'model'] as const, registers });
+  return {
+    calls: new Counter({
+      name: 'vigil_grader_calls_total',
+      help: 'Grader jobs by outcome (ok, cached, hijacked, retried, failed, skipped)',
+      labelNames: ['grader', 'outcome'] as const,
+      registers,
+    }),
+    queueDepth: new Gauge({ name: 'vigil_grading_queue_depth', help: 'Grading jobs pending or in flight', registers }),
+    health: new Gauge({ name: 'vigil_grader_health', help: 'Grader circuit: 0 off, 1 ok, 2 degraded, 3 open', registers }),
+    recordUsage(grader: string, model: string, usage: { promptTokens: number; completionTokens: number }, costUsd: number | null) {
+      tokens.inc({ grader, model, kind: 'prompt' }, usage.promptTokens);
+      tokens.inc({ grader, model, kind: 'completion' }, usage.completionTokens);
+      if (costUsd !== null) cost.inc({ grader, model }, costUsd);
+    },
+  };
+}
+
+export type GradingMetrics = ReturnType<typeof createGradingMetrics>;
