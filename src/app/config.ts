@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { formatIssuePath } from '../shared/validation.ts';
 import { sourcesFileSchema, type SourcesFile } from '../modules/sources/sources.config.ts';
@@ -10,14 +10,17 @@ import { sourcesFileSchema, type SourcesFile } from '../modules/sources/sources.
 
 const optionalSecret = z.string().min(1).optional();
 
-const port = z.coerce
-  .number({ error: 'must be a number' })
-  .int('must be a whole number')
-  .min(0, 'must be between 0 and 65535')
-  .max(65535, 'must be between 0 and 65535');
+// Digits only: z.coerce.number would read " " as 0 (a random port) and "0x50" as 80.
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`));
 
 export const envSchema = z.object({
-  PORT: port.default(3000),
+  PORT: wholeNumber(0, 65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z.string().min(1).default('./data/vigil.db'),
   DATABASE_SYNCHRONOUS: z.enum(['full', 'normal'], { error: 'must be "full" or "normal"' }).default('full'),
@@ -27,7 +30,7 @@ export const envSchema = z.object({
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  SHUTDOWN_TIMEOUT_MS: wholeNumber(0, 600_000).default(25_000),
   SLACK_BOT_TOKEN: optionalSecret.refine((v) => v === undefined || v.startsWith('xoxb-'), 'must start with "xoxb-"'),
   SLACK_SIGNING_SECRET: optionalSecret,
   SLACK_APP_TOKEN: optionalSecret.refine((v) => v === undefined || v.startsWith('xapp-'), 'must start with "xapp-"'),
@@ -68,7 +71,9 @@ export function formatIssues(issues: z.core.$ZodIssue[], describeValue?: (path: 
   return issues
     .map((issue) => {
       const shown = describeValue?.(issue.path) ?? '';
-      return `${formatIssuePath(issue.path) || '(root)'}: ${issue.message}${shown}`;
+      // A bad record key (a source name) carries the reason in its nested issues.
+      const message = issue.code === 'invalid_key' && issue.issues[0] ? `invalid name: ${issue.issues[0].message}` : issue.message;
+      return `${formatIssuePath(issue.path) || '(root)'}: ${message}${shown}`;
     })
     .join('; ');
 }
@@ -82,16 +87,18 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
   throw new ConfigError(
     `Invalid environment: ${formatIssues(result.error.issues, (path) => {
       const name = String(path[0]);
-      return isSecret(name) || cleaned[name] === undefined ? '' : ` (got "${cleaned[name]}")`;
+      return isSecret(name) || cleaned[name] === undefined ? '' : ` (got ${JSON.stringify(cleaned[name])})`;
     })}`,
   );
 }
 
 export function parseSourcesFile(text: string, path: string): SourcesFile {
-  const document = parseDocument(text, { prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: false, lineCounter });
   if (document.errors.length > 0) {
     const first = document.errors[0]!;
-    throw new ConfigError(`Invalid configuration file ${path}: YAML syntax: ${first.message.split('\n')[0]}`);
+    const { line, col } = lineCounter.linePos(first.pos[0]);
+    throw new ConfigError(`Invalid configuration file ${path}: YAML syntax at line ${line}, column ${col}: ${first.message.split('\n')[0]}`);
   }
   const result = sourcesFileSchema.safeParse(document.toJS() ?? {});
   if (!result.success) throw new ConfigError(`Invalid configuration file ${path}: ${formatIssues(result.error.issues)}`);

@@ -21,7 +21,8 @@ export function appendAuditEntry(db: DbExecutor, entry: AuditEntryInput, now: nu
     source: entry.source ?? null,
     subjectType: entry.subjectType ?? null,
     subjectId: entry.subjectId ?? null,
-    details: entry.details ?? {},
+    // Stored as JSON, so hash what JSON keeps (no Dates, no undefined): verify() recomputes from the stored row.
+    details: JSON.parse(JSON.stringify(entry.details ?? {})) as Record<string, unknown>,
   };
   const hash = computeAuditHash(prevHash, row);
   return db.insert(auditLogTable).values({ ...row, prevHash, hash }).returning().get();
