@@ -155,17 +155,4 @@ describe('buildFieldViews', () => {
     expect(buildFieldViews('input', '').views.map((view) => view.name)).toEqual(['original']);
   });
 
-  it('builds views for a plain 1 KB text in well under 50 µs on average', async ({ annotate }) => {
-    const sentence = 'Refunds are processed within 5-7 business days to the original payment method. ';
-    const text = sentence.repeat(Math.ceil(1024 / sentence.length)).slice(0, 1024);
-    for (let i = 0; i < 500; i++) buildFieldViews('output', text);
-    const runs = 5_000;
-    const started = process.cpuUsage();
-    for (let i = 0; i < runs; i++) buildFieldViews('output', text);
-    const used = process.cpuUsage(started);
-    const micros = (used.user + used.system) / runs;
-    await annotate(`buildFieldViews: ${micros.toFixed(2)} µs CPU per plain 1 KB text`);
-    // Generous bound: CI shares two cores; the target (< 50 µs) is reported above.
-    expect(micros).toBeLessThan(200);
-  });
 });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { buildFieldViews } from '../views.models.ts';
 import { INJECTION_RULES } from './injection-rules.models.ts';
 import { createNeedleFinder, foldRegexLiterals, lowerSameLength } from './injection-scan.models.ts';
-import { createInjectionDetector, scoreInjection } from './injection.detector.ts';
+import { scoreInjection } from './injection.detector.ts';
 
 /** Prints a measured figure in the test output (the figures are part of what these tests report). */
 function report(line: string): void {
@@ -63,35 +63,6 @@ describe('injection detector on the public injection set and the benign trigger-
     expect(obfuscatedHits.length).toBe(obfuscated.length);
   });
 
-  it('scores 1–4 KB texts in a few milliseconds at most', () => {
-    const detector = createInjectionDetector();
-    const prose =
-      'Hi, I ordered a pair of hiking boots last Tuesday and the tracking page has not changed since Friday. ' +
-      'The parcel was supposed to arrive before the weekend because we leave for the mountains on Sunday morning. ' +
-      'Could you check with the courier whether it is stuck at the depot, and if it cannot arrive in time, ' +
-      'whether I can pick up the same model in your Lyon store instead? My order number is on the confirmation email. ';
-    const pool = [...benign, ...cases].map((item) => item.text);
-    const corpora = {
-      'ordinary prose': (size: number, k: number) => `${k} ${prose.repeat(Math.ceil(size / prose.length))}`.slice(0, size),
-      'trigger-word-dense': (size: number, k: number) => {
-        let text = '';
-        for (let i = k; text.length < size; i++) text += `${pool[(i * 7) % pool.length]}\n`;
-        return text.slice(0, size);
-      },
-    };
-    for (const [name, build] of Object.entries(corpora)) {
-      for (const size of [1024, 4096]) {
-        const texts = Array.from({ length: 40 }, (_, k) => buildFieldViews('input', build(size, k)));
-        for (const field of texts) detector.detect([field]);
-        const started = process.cpuUsage();
-        for (let round = 0; round < 5; round++) for (const field of texts) detector.detect([field]);
-        const used = process.cpuUsage(started);
-        const micros = (used.user + used.system) / (5 * texts.length);
-        report(`injection detector: ${micros.toFixed(0)} µs CPU per ${size / 1024} KB text (${name})`);
-        expect(micros).toBeLessThan(20_000);
-      }
-    }
-  });
 });
 
 describe('injection rule prefilters', () => {

@@ -137,7 +137,8 @@ describe('scoreInjection on hostile input', () => {
     const views = buildFieldViews('input', text).views;
     const started = performance.now();
     scoreInjection(views);
-    expect(performance.now() - started).toBeLessThan(500);
+    // A catastrophic regex takes minutes here; a generous bound keeps this from flaking on a busy CI machine.
+    expect(performance.now() - started).toBeLessThan(3_000);
   });
 });
 

@@ -120,7 +120,7 @@ describe('secrets fixtures', () => {
     expect(flagged).toBeGreaterThan(60);
   });
 
-  it('costs little per 1 KB and lets few benign answers through', async ({ annotate }) => {
+  it('lets at most a tenth of benign answers through to secretlint', async ({ annotate }) => {
     const joined = benign.map((c) => c.text).join('\n');
     const kilobytes = Array.from({ length: 20 }, (_, i) => joined.slice(i * 512, i * 512 + 1024)).filter((t) => t.length === 1024);
     for (let i = 0; i < 200; i++) for (const text of kilobytes) isSecretCandidate(text);
@@ -146,8 +146,7 @@ describe('secrets fixtures', () => {
         `prefilter pass-through: benign ${(benignShare * 100).toFixed(1)}% (${benign.length} texts), near misses ${(nearShare * 100).toFixed(1)}% (${nearMisses.length})`,
         `secretlint: ${lintMs.toFixed(3)} ms CPU per candidate fixture text (${candidates.length} candidates)`].join('\n'),
     );
-    // Generous bounds: CI shares two cores with other work; the measured figures are printed above.
-    expect(microsPerKb).toBeLessThan(200);
+    // Timing figures are reported, not asserted: throughput is measured by `npm run bench:checks`.
     expect(benignShare).toBeLessThanOrEqual(0.1);
   });
 });
