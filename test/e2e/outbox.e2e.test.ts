@@ -241,15 +241,16 @@ describe('outbox delivery', () => {
   it('sends a message a crashed process held once its lease expires', async () => {
     const crashed = openOutbox();
     const { id } = await crashed.repository.enqueue(post('C1', 'held by a dead process'));
+    const claimedAt = Date.now();
     expect(await crashed.repository.claim({ owner: 'dead-process', limit: 1, leaseMs: 300, kinds: ['slack'] })).toHaveLength(1);
 
     const survivor = openOutbox();
     const outcomes = watchOutcomes();
     outcomes.watch(survivor.worker);
-    const startedAt = Date.now();
     survivor.worker.start();
     await outcomes.settled(1);
-    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(250);
+    // Not before the dead process's 300 ms lease ran out.
+    expect(Date.now() - claimedAt).toBeGreaterThanOrEqual(300);
     expect(await survivor.repository.findById(id)).toMatchObject({ status: 'delivered', attempts: 2 });
     expect(deliveredTexts('C1')).toEqual(['held by a dead process']);
   });
