@@ -8,6 +8,7 @@ import { systemClock } from './shared/clock.ts';
 import { registerApiKeyCommands } from './modules/api-keys/api-keys.cli.ts';
 import { createAuditRepository } from './modules/audit/audit.repository.ts';
 import { createApiKeysRepository } from './modules/api-keys/api-keys.repository.ts';
+import { registerChecksCommands } from './modules/checks/checks.cli.ts';
 
 // The CLI's composition root: `npm run vigil -- <command>` or `vigil <command>`.
 
@@ -59,6 +60,7 @@ program
   );
 
 registerApiKeyCommands(program);
+registerChecksCommands(program);
 
 try {
   await program.parseAsync(process.argv);

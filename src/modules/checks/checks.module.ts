@@ -52,6 +52,8 @@ export interface ChecksModuleOptions {
   rng?: () => number;
   promptsDir?: string;
   onEventsChecked?(seqs: number[]): void;
+  /** The live guardrail's threshold of a grader (undefined: no rule), which wins over the config file. */
+  thresholdOf?(source: string, grader: string): number | undefined;
 }
 
 export async function createChecksModule(options: ChecksModuleOptions) {
@@ -68,14 +70,14 @@ export async function createChecksModule(options: ChecksModuleOptions) {
     options.detectorWorkers > 0 ? createWorkerDetectorRunner(checksConfigs, options.detectorWorkers) : createInlineDetectorRunner(checksConfigs);
 
   const flagPolicy: GraderFlagPolicy = (source, grader) => ({
-    threshold: sources.sources[source]?.graders.thresholds[grader] ?? prompts.get(grader)?.threshold ?? 0.5,
+    threshold: options.thresholdOf?.(source, grader) ?? sources.sources[source]?.graders.thresholds[grader] ?? prompts.get(grader)?.threshold ?? 0.5,
   });
   const gradersOn = Boolean(options.openaiApiKey);
   if (!gradersOn) logger.warn('LLM graders are off: OPENAI_API_KEY is not set (detectors still run on every event)');
 
   const repository = createGradingRepository({ db: options.db });
-  const metrics = createGradingMetrics(options.registry);
   let worker: GradingWorker | null = null;
+  const metrics = createGradingMetrics(options.registry, () => worker?.health() ?? 'off');
   if (gradersOn) {
     worker = createGradingWorker({
       repository,
@@ -121,12 +123,8 @@ export async function createChecksModule(options: ChecksModuleOptions) {
       worker?.notify();
     },
     health() {
-      if (!worker) {
-        metrics.health.set(0);
-        return { status: 'off' as const, reason: 'OPENAI_API_KEY is not set' };
-      }
+      if (!worker) return { status: 'off' as const, reason: 'OPENAI_API_KEY is not set' };
       const state = worker.health();
-      metrics.health.set(state === 'ok' ? 1 : state === 'degraded' ? 2 : 3);
       return { status: state === 'ok' ? ('ok' as const) : ('degraded' as const), circuit: state, graders: [...prompts.keys()] };
     },
     async stop() {

@@ -1,7 +1,8 @@
 import { and, asc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../app/db.ts';
 import { eventsTable } from '../ingestion/events.table.ts';
-import { GRADER_UNAVAILABLE, type Flag } from './checks.models.ts';
+import type { Flag } from './checks.models.ts';
+import { deriveGraderFlags } from './grading.models.ts';
 import { graderResultsTable, gradingJobsTable } from './grading.table.ts';
 
 export type GradingJob = typeof gradingJobsTable.$inferSelect;
@@ -20,36 +21,25 @@ export type GraderFlagPolicy = (source: string, grader: string) => { threshold: 
 export function createGradingRepository({ db }: { db: Db }) {
   /**
    * Once no job of an event is pending or in flight, its grader results become
-   * flags (score ≥ threshold; a hijacked judge; grader_unavailable for a failed or
-   * skipped grading) and its checks are complete. Returns whether it completed now.
+   * flags and its checks are complete. Returns the flags added, or null while the
+   * event still waits for a grading (or was already completed by another worker).
    */
-  function completeEventIfGraded(tx: Db, eventSeq: number, policy: GraderFlagPolicy): boolean {
+  function completeEventIfGraded(tx: Db, eventSeq: number, policy: GraderFlagPolicy): Flag[] | null {
     const jobs = tx.select().from(gradingJobsTable).where(eq(gradingJobsTable.eventSeq, eventSeq)).all();
-    if (jobs.some((job) => job.status === 'pending' || job.status === 'in_flight')) return false;
+    if (jobs.some((job) => job.status === 'pending' || job.status === 'in_flight')) return null;
     const results = tx.select().from(graderResultsTable).where(eq(graderResultsTable.eventSeq, eventSeq)).all();
-    const flags: Flag[] = [];
-    for (const result of results) {
-      if (result.hijacked) {
-        flags.push({ check: result.grader, origin: 'grader', kind: 'judge_hijacked', severity: 'critical', reason: 'the grader did not echo its nonce: the content may have taken over the judge' });
-      } else if (result.score >= policy(result.source, result.grader).threshold) {
-        flags.push({ check: result.grader, origin: 'grader', kind: result.label, severity: 'warn', score: result.score, reason: result.reason });
-      }
-    }
-    const unavailable = jobs.filter((job) => job.status === 'failed' || job.status === 'skipped');
-    if (unavailable.length > 0) {
-      flags.push({
-        check: GRADER_UNAVAILABLE,
-        origin: 'system',
-        severity: 'warn',
-        reason: unavailable.map((job) => `${job.grader}: ${job.lastError ?? job.status}`).join('; ').slice(0, 500),
-      });
-    }
+    const missing = jobs
+      .filter((job) => job.status === 'failed' || job.status === 'skipped')
+      .map((job) => ({ grader: job.grader, reason: job.lastError ?? job.status }));
+    const source = jobs[0]?.source ?? '';
+    const flags = deriveGraderFlags(results, missing, (grader) => policy(source, grader).threshold);
     const event = tx.select({ flags: eventsTable.flags }).from(eventsTable).where(eq(eventsTable.seq, eventSeq)).get();
-    tx.update(eventsTable)
+    const { changes } = tx
+      .update(eventsTable)
       .set({ flags: [...(event?.flags ?? []), ...flags], checksStatus: 'complete' })
       .where(and(eq(eventsTable.seq, eventSeq), eq(eventsTable.checksStatus, 'grading')))
       .run();
-    return true;
+    return changes > 0 ? flags : null;
   }
 
   return {
@@ -96,8 +86,8 @@ export function createGradingRepository({ db }: { db: Db }) {
         .get();
     },
 
-    /** Stores the result and closes the job; returns whether the event's checks are now complete. */
-    async complete(job: GradingJob, result: NewGraderResult, now: number, policy: GraderFlagPolicy): Promise<boolean> {
+    /** Stores the result and closes the job; returns the flags added if that completed the event's checks, else null. */
+    async complete(job: GradingJob, result: NewGraderResult, now: number, policy: GraderFlagPolicy): Promise<Flag[] | null> {
       return db.transaction(
         (tx) => {
           tx.insert(graderResultsTable)
@@ -126,7 +116,7 @@ export function createGradingRepository({ db }: { db: Db }) {
     },
 
     /** Gives up on a job (`failed`) or skips it for budget (`skipped`); the event then gets grader_unavailable. */
-    async giveUp(job: GradingJob, status: 'failed' | 'skipped', error: string, now: number, policy: GraderFlagPolicy): Promise<boolean> {
+    async giveUp(job: GradingJob, status: 'failed' | 'skipped', error: string, now: number, policy: GraderFlagPolicy): Promise<Flag[] | null> {
       return db.transaction(
         (tx) => {
           tx.update(gradingJobsTable).set({ status, leaseUntil: null, lastError: error, updatedAt: now }).where(eq(gradingJobsTable.id, job.id)).run();

@@ -4,10 +4,10 @@ import type { Logger } from '../../app/logger.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { GradingConfig } from './checks.config.ts';
 import { readContext } from './checks.usecases.ts';
-import { gradeContent, generateGraderNonce } from './graders/grader.client.ts';
-import { isGraderCallError } from './graders/grader.errors.ts';
+import { classifyOpenAIError, gradeContent, generateGraderNonce, type GraderCallResult } from './graders/grader.client.ts';
 import type { GraderPrompt } from './graders/grader-prompts.models.ts';
 import { computeBackoffMs, createCallBudget, createCircuitBreaker } from './graders/grader-resilience.models.ts';
+import type { Flag } from './checks.models.ts';
 import type { GradingMetrics } from './grading.metrics.ts';
 import type { ClaimedJob, GraderFlagPolicy, GradingRepository } from './grading.repository.ts';
 
@@ -48,13 +48,15 @@ export function createGradingWorker(deps: GradingWorkerDeps) {
   let running = false;
   const active = new Set<Promise<void>>();
 
-  const completed = (seq: number, done: boolean) => {
-    if (done) deps.onEventsChecked?.([seq]);
+  const completed = (job: ClaimedJob, flags: Flag[] | null) => {
+    if (flags === null) return;
+    deps.metrics.countFlags(job.source, flags);
+    deps.onEventsChecked?.([job.eventSeq]);
   };
 
   async function giveUp(job: ClaimedJob, status: 'failed' | 'skipped', reason: string) {
     deps.metrics.calls.inc({ grader: job.grader, outcome: status });
-    completed(job.eventSeq, await repository.giveUp(job, status, reason, clock.now(), deps.flagPolicy));
+    completed(job, await repository.giveUp(job, status, reason, clock.now(), deps.flagPolicy));
   }
 
   async function process(job: ClaimedJob): Promise<void> {
@@ -67,41 +69,30 @@ export function createGradingWorker(deps: GradingWorkerDeps) {
       deps.metrics.calls.inc({ grader: job.grader, outcome: 'cached' });
       const { score, label, reason, hijacked } = cached;
       const result = { contentHash, score, label, reason, hijacked, cached: true, createdAt: now };
-      return completed(job.eventSeq, await repository.complete(job, result, now, deps.flagPolicy));
+      return completed(job, await repository.complete(job, result, now, deps.flagPolicy));
     }
-    const waited = now - job.createdAt;
-    if (!breaker.canRequest() || !budget.tryTake()) {
-      if (waited >= config.max_wait_ms) return giveUp(job, 'skipped', breaker.canRequest() ? 'call budget exhausted' : 'circuit open');
+    // Budget first: asking the breaker may take its one half-open probe, which must not be wasted.
+    const blocked = budget.remaining() === 0 ? 'call budget exhausted' : breaker.canRequest() ? null : 'circuit open';
+    if (blocked) {
+      const deadline = job.createdAt + config.max_wait_ms;
+      if (now >= deadline) return giveUp(job, 'skipped', blocked);
+      // Never sleep past the deadline: the event must become reviewable on time, not when the budget refills.
       const wait = Math.max(budget.msUntilAvailable(), breaker.msUntilProbe(), 250);
-      return repository.retryLater(job, now + wait, 'waiting for budget or circuit', now, false);
+      return repository.retryLater(job, Math.min(now + wait, deadline), `waiting: ${blocked}`, now, false);
     }
+    budget.tryTake();
+    let answer: GraderCallResult;
     try {
-      const answer = await gradeContent(
+      answer = await gradeContent(
         { openai: deps.openai, now: () => clock.now() },
         prompt,
         { input: job.input ?? undefined, output: job.output, context: readContext(job.metadata) ?? undefined },
         { nonce: generateGraderNonce(), timeoutMs: config.timeout_ms, signal: abort.signal },
       );
-      breaker.recordSuccess();
-      deps.metrics.calls.inc({ grader: job.grader, outcome: answer.hijacked ? 'hijacked' : 'ok' });
-      deps.metrics.recordUsage(job.grader, answer.model, answer.usage, answer.costUsd);
-      const result = {
-        contentHash,
-        score: answer.score,
-        label: answer.label,
-        reason: answer.reason,
-        hijacked: answer.hijacked,
-        cached: false,
-        model: answer.model,
-        promptTokens: answer.usage.promptTokens,
-        completionTokens: answer.usage.completionTokens,
-        costUsd: answer.costUsd,
-        latencyMs: Math.round(answer.latencyMs),
-        createdAt: clock.now(),
-      };
-      completed(job.eventSeq, await repository.complete(job, result, clock.now(), deps.flagPolicy));
-    } catch (error) {
-      if (!isGraderCallError(error)) throw error;
+    } catch (caught) {
+      // Anything unexpected (say, an OpenAI-compatible server answering in an odd shape) is
+      // retried as transient and ends as grader_unavailable, never as a job stuck in flight.
+      const error = classifyOpenAIError(caught, 0);
       if (error.kind === 'aborted') return repository.retryLater(job, clock.now(), 'stopped', clock.now(), false);
       if (error.countsAgainstService) breaker.recordFailure();
       if (error.usage) deps.metrics.recordUsage(job.grader, error.model ?? prompt.model, error.usage, error.costUsd ?? null);
@@ -109,8 +100,26 @@ export function createGradingWorker(deps: GradingWorkerDeps) {
       if (!error.isRetryable || job.attempts >= config.max_attempts) return giveUp(job, 'failed', message);
       deps.metrics.calls.inc({ grader: job.grader, outcome: 'retried' });
       const delay = computeBackoffMs(job.attempts, { baseMs: 1_000, maxMs: 60_000, retryAfterMs: error.retryAfterMs, rng: deps.rng });
-      await repository.retryLater(job, clock.now() + delay, message, clock.now());
+      return repository.retryLater(job, clock.now() + delay, message, clock.now());
     }
+    breaker.recordSuccess();
+    deps.metrics.calls.inc({ grader: job.grader, outcome: answer.hijacked ? 'hijacked' : 'ok' });
+    deps.metrics.recordUsage(job.grader, answer.model, answer.usage, answer.costUsd);
+    const result = {
+      contentHash,
+      score: answer.score,
+      label: answer.label,
+      reason: answer.reason,
+      hijacked: answer.hijacked,
+      cached: false,
+      model: answer.model,
+      promptTokens: answer.usage.promptTokens,
+      completionTokens: answer.usage.completionTokens,
+      costUsd: answer.costUsd,
+      latencyMs: Math.round(answer.latencyMs),
+      createdAt: clock.now(),
+    };
+    completed(job, await repository.complete(job, result, clock.now(), deps.flagPolicy));
   }
 
   async function tick(): Promise<void> {
@@ -136,9 +145,13 @@ export function createGradingWorker(deps: GradingWorkerDeps) {
     if (!running) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
-      tick()
+      const run: Promise<void> = tick()
         .catch((error: unknown) => logger.error({ err: error }, 'grading tick failed'))
-        .finally(() => schedule(POLL_MS));
+        .finally(() => {
+          active.delete(run);
+          schedule(POLL_MS);
+        });
+      active.add(run);
     }, delay);
   }
 
@@ -157,7 +170,8 @@ export function createGradingWorker(deps: GradingWorkerDeps) {
       running = false;
       clearTimeout(timer);
       abort.abort();
-      await Promise.allSettled([...active]);
+      // A tick may be claiming jobs right now; its work joins `active` after this starts waiting.
+      while (active.size > 0) await Promise.allSettled([...active]);
     },
   };
 }
