@@ -2,11 +2,17 @@
 // SecretHits with a stable snake_case kind per message id.
 
 import { lintSource } from '@secretlint/core';
+import { secretLintProfiler } from '@secretlint/profiler';
 import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
 import { isProviderPlaceholder, type SecretHit } from './secrets-patterns.models.ts';
 
 type SecretlintConfig = Parameters<typeof lintSource>[0]['options']['config'];
 type SecretlintMessage = Awaited<ReturnType<typeof lintSource>>['messages'][number];
+
+// secretlint marks every rule of every lint on the global performance timeline and its
+// profiler keeps every entry: in a long-running server that is unbounded memory and about
+// a quarter of the detector thread's CPU. Vigil never reads the profile.
+secretLintProfiler.mark = () => undefined;
 
 const AWS_RULE_ID = '@secretlint/secretlint-rule-aws';
 // The comment filter honours `secretlint-disable` comments. Event text is attacker-controlled,
