@@ -6,9 +6,15 @@ import { openDatabase, runMigrations } from './app/db.ts';
 import { isVigilError } from './app/errors.ts';
 import { systemClock } from './shared/clock.ts';
 import { registerApiKeyCommands } from './modules/api-keys/api-keys.cli.ts';
+import { registerAuditCommands } from './modules/audit/audit.cli.ts';
+import { registerGuardrailCommands } from './modules/guardrails/guardrails.cli.ts';
+import { registerReleaseCommands } from './modules/releases/releases.cli.ts';
 import { createAuditRepository } from './modules/audit/audit.repository.ts';
 import { createApiKeysRepository } from './modules/api-keys/api-keys.repository.ts';
 import { registerChecksCommands } from './modules/checks/checks.cli.ts';
+import { registerDigestCommands } from './modules/digest/digest.cli.ts';
+import { registerProbeCommands } from './modules/monitoring/probes.cli.ts';
+import { registerCalibrationCommands } from './modules/calibration/calibration.cli.ts';
 
 // The CLI's composition root: `npm run vigil -- <command>` or `vigil <command>`.
 
@@ -60,7 +66,13 @@ program
   );
 
 registerApiKeyCommands(program);
+registerGuardrailCommands(program);
+registerReleaseCommands(program);
+registerAuditCommands(program);
 registerChecksCommands(program);
+registerDigestCommands(program);
+registerProbeCommands(program);
+registerCalibrationCommands(program);
 
 try {
   await program.parseAsync(process.argv);

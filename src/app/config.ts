@@ -37,6 +37,8 @@ export const envSchema = z.object({
   SLACK_API_URL: z.url({ error: 'must be a URL' }).optional(),
   OPENAI_API_KEY: optionalSecret,
   OPENAI_BASE_URL: z.url({ error: 'must be a URL' }).optional(),
+  /** PagerDuty Events API v2 endpoint; the incidents module defaults it to https://events.pagerduty.com/v2/enqueue. */
+  PAGERDUTY_EVENTS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   VIGIL_TIMEZONE: z
     .string()
     .default('UTC')

@@ -1,24 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { withContext } from '../../cli.ts';
-import { parseAuditSince, readAuditEntries, toAuditEntryJson } from './audit.routes.ts';
-import type { AuditEntry } from './audit.models.ts';
-
-export const AUDIT_CSV_COLUMNS = ['seq', 'id', 'at', 'at_ms', 'actor', 'action', 'source', 'subject_type', 'subject_id', 'details', 'prev_hash', 'hash'] as const;
-
-/**
- * RFC 4180 quoting, and a leading `'` on a cell a spreadsheet would run as a formula
- * (=, +, -, @, tab, CR): actors, subjects and reasons are user-controlled (OWASP CSV injection).
- */
-export function toCsvCell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function toAuditCsvLine(entry: AuditEntry): string {
-  const json = toAuditEntryJson(entry);
-  return `${AUDIT_CSV_COLUMNS.map((column) => toCsvCell(json[column])).join(',')}\n`;
-}
+import { AUDIT_CSV_COLUMNS, parseAuditSince, readAuditEntries, toAuditCsvLine, toAuditEntryJson } from './audit.routes.ts';
 
 function parseSince(value: string): number {
   const at = parseAuditSince(value);
@@ -64,10 +46,10 @@ export function registerAuditCommands(program: Command) {
       withContext(async ({ auditRepository }) => {
         const result = await auditRepository.verify();
         if (result.ok) {
-          console.log(`Audit log intact: ${result.checked} entr${result.checked === 1 ? 'y' : 'ies'} verified.`);
+          process.stdout.write(`Audit log intact: ${result.checked} entr${result.checked === 1 ? 'y' : 'ies'} verified.\n`);
           return;
         }
-        console.log(`Audit log BROKEN at entry seq ${result.brokenAt.seq} (${result.brokenAt.id}): ${result.reason}. ${result.checked} entries before it verified.`);
+        process.stdout.write(`Audit log BROKEN at entry seq ${result.brokenAt.seq} (${result.brokenAt.id}): ${result.reason}. ${result.checked} entries before it verified.\n`);
         process.exitCode = 1;
       }),
     );

@@ -8,8 +8,9 @@ import { ALL_SOURCES, type ApiKey } from '../api-keys/api-keys.models.ts';
 import type { AuditEntry } from './audit.models.ts';
 import type { AuditRepository } from './audit.repository.ts';
 
-// GET /v1/audit for auditors and SIEM collectors: JSON pages, or the whole range as
-// NDJSON when asked with `Accept: application/x-ndjson` (streamed page by page).
+// GET /v1/audit for auditors and SIEM collectors: JSON pages, or the whole range as NDJSON
+// (`Accept: application/x-ndjson`) or CSV (`Accept: text/csv`), streamed page by page.
+// `vigil audit export` writes the same JSONL and CSV.
 
 const PAGE_SIZE = 1000;
 const MAX_JSON_LIMIT = 10_000;
@@ -63,6 +64,23 @@ export function toAuditEntryJson(entry: AuditEntry) {
   };
 }
 
+export const AUDIT_CSV_COLUMNS = ['seq', 'id', 'at', 'at_ms', 'actor', 'action', 'source', 'subject_type', 'subject_id', 'details', 'prev_hash', 'hash'] as const;
+
+/**
+ * RFC 4180 quoting, and a leading `'` on a cell a spreadsheet would run as a formula
+ * (=, +, -, @, tab, CR): actors, subjects and reasons are user-controlled (OWASP CSV injection).
+ */
+export function toCsvCell(value: unknown): string {
+  let text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function toAuditCsvLine(entry: AuditEntry): string {
+  const json = toAuditEntryJson(entry);
+  return `${AUDIT_CSV_COLUMNS.map((column) => toCsvCell(json[column])).join(',')}\n`;
+}
+
 export interface AuditPageFilter {
   since?: number;
   afterSeq?: number;
@@ -94,14 +112,17 @@ export function registerAuditRoutes(app: FastifyInstance, deps: { auditRepositor
     if (!parsed.success) throw createInvalidAuditQueryError(toErrorDetails(parsed.error.issues));
     const { since, after_seq: afterSeq, limit, source } = parsed.data;
     const filter = { since, afterSeq, source };
-    const wantsNdjson = (request.headers.accept ?? '').includes('application/x-ndjson');
-    if (wantsNdjson) {
+    const accept = request.headers.accept ?? '';
+    const streamed = accept.includes('application/x-ndjson') ? 'ndjson' : accept.includes('text/csv') ? 'csv' : undefined;
+    if (streamed) {
       const lines = async function* () {
+        if (streamed === 'csv') yield `${AUDIT_CSV_COLUMNS.join(',')}\n`;
         for await (const entry of readAuditEntries(deps.auditRepository, filter, limit ?? Infinity)) {
-          if (isVisibleTo(key, entry)) yield `${JSON.stringify(toAuditEntryJson(entry))}\n`;
+          if (!isVisibleTo(key, entry)) continue;
+          yield streamed === 'csv' ? toAuditCsvLine(entry) : `${JSON.stringify(toAuditEntryJson(entry))}\n`;
         }
       };
-      return reply.type('application/x-ndjson').send(Readable.from(lines()));
+      return reply.type(streamed === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson').send(Readable.from(lines()));
     }
     const entries: AuditEntry[] = [];
     let lastSeq: number | null = null;

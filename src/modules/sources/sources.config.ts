@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import { checksConfigSchema, gradersConfigSchema, gradingConfigSchema } from '../checks/checks.config.ts';
+import { guardrailsConfigSchema } from '../guardrails/guardrails.config.ts';
+import { incidentsConfigSchema } from '../incidents/incidents.config.ts';
+import { reviewConfigSchema } from '../review/review.config.ts';
+import { monitoringConfigSchema } from '../monitoring/monitoring.config.ts';
+import { digestConfigSchema } from '../digest/digest.config.ts';
+import { calibrationConfigSchema } from '../calibration/calibration.config.ts';
 
 // A source is one production AI feature that Vigil watches. Each module adds its
 // fragment of the per-source settings here as it grows (checks, sampling, roles…).
@@ -15,6 +21,12 @@ export const sourceConfigSchema = z
     description: z.string().max(500).optional(),
     checks: z.preprocess((value) => value ?? {}, checksConfigSchema),
     graders: z.preprocess((value) => value ?? {}, gradersConfigSchema),
+    guardrails: z.preprocess((value) => value ?? {}, guardrailsConfigSchema),
+    review: z.preprocess((value) => value ?? {}, reviewConfigSchema),
+    incidents: z.preprocess((value) => value ?? {}, incidentsConfigSchema),
+    monitoring: z.preprocess((value) => value ?? {}, monitoringConfigSchema),
+    digest: z.preprocess((value) => value ?? {}, digestConfigSchema),
+    calibration: z.preprocess((value) => value ?? {}, calibrationConfigSchema),
   })
   .strict();
 

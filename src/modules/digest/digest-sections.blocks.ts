@@ -1,0 +1,117 @@
+import { escapeMrkdwn, formatMention } from '../../shared/mrkdwn.ts';
+import { truncateText } from '../../shared/slack-limits.ts';
+import type { DigestSummary } from './digest.models.ts';
+import {
+  formatChange, formatCount, formatDecimal, formatDelta, formatDuration, formatPercent, formatThreshold,
+} from './digest-format.blocks.ts';
+
+// The text of each digest section, as mrkdwn lines. Anything a person or the app typed
+// (reasons, incident titles, release names, app flag names, actors) is escaped and cut
+// short: the digest is one screen, and the audit log and incident channels hold the rest.
+
+export const MAX_LINES = 5;
+const NOT_AVAILABLE = '_not available yet_';
+
+const clip = (text: string, max = 80) => escapeMrkdwn(truncateText(text, max));
+
+/** `slack:U123` → a mention; `cli:alice`, `api:key_…`, `system` → escaped text. */
+export function formatActor(actor: string): string {
+  return actor.startsWith('slack:') ? formatMention(actor.slice('slack:'.length)) : clip(actor, 40);
+}
+
+function listWithMore<T>(items: readonly T[], render: (item: T) => string): string[] {
+  const lines = items.slice(0, MAX_LINES).map(render);
+  if (items.length > MAX_LINES) lines.push(`_and ${items.length - MAX_LINES} more_`);
+  return lines;
+}
+
+export function buildKeyFigureFields(summary: DigestSummary): string[] {
+  const { volume, findings, backlog } = summary;
+  const withChange = (label: string, value: string, change: Parameters<typeof formatChange>[0] | null) =>
+    `*${label}*\n${value}${change ? `  ${formatChange(change)}` : ''}`;
+  return [
+    withChange('Events', formatCount(volume.events.value), volume.events),
+    withChange('Checked', formatCount(volume.checked.value), volume.checked),
+    withChange('Flagged', `${formatCount(volume.flagged.value)} (${formatPercent(summary.flaggedShare)})`, volume.flagged),
+    volume.sampled ? withChange('Sampled for review', formatCount(volume.sampled.value), volume.sampled) : `*Sampled for review*\n${NOT_AVAILABLE}`,
+    volume.reviewed ? withChange('Reviewed', formatCount(volume.reviewed.value), volume.reviewed) : `*Reviewed*\n${NOT_AVAILABLE}`,
+    `*Approved · rejected*\n${findings ? `${formatPercent(findings.approvalRate)} · ${formatPercent(findings.rejectionRate)}` : NOT_AVAILABLE}`,
+    `*Average tone*\n${findings ? `${formatDecimal(findings.averageTone, 1)} / 5 (${formatCount(findings.toneRatings)} ratings)` : NOT_AVAILABLE}`,
+    `*Average brand*\n${findings ? `${formatDecimal(findings.averageBrand, 1)} / 5 (${formatCount(findings.brandRatings)} ratings)` : NOT_AVAILABLE}`,
+    `*Backlog*\n${backlog ? `${formatCount(backlog.open)}${backlog.change ? `  ${formatDelta(backlog.change)}` : ''}` : NOT_AVAILABLE}`,
+    `*Incidents*\n${summary.incidents ? `${summary.incidents.opened} opened, ${summary.incidents.resolved} resolved` : NOT_AVAILABLE}`,
+  ];
+}
+
+export function buildFindingsText(summary: DigestSummary): string {
+  const lines = ['*What humans found*'];
+  const { findings } = summary;
+  if (!findings) lines.push(`Review figures are ${NOT_AVAILABLE}.`);
+  else if (findings.reviewed === 0) lines.push('No item reached a verdict this week.');
+  else {
+    lines.push(`${formatCount(findings.rejected)} of ${formatCount(findings.reviewed)} reviewed items rejected (${formatPercent(findings.rejectionRate)}).`);
+    if (findings.topRejectionReasons.length > 0) {
+      const reasons = findings.topRejectionReasons.map((r) => `${clip(r.reason, 40)} ${formatCount(r.count)} (${formatPercent(r.share)})`);
+      lines.push(`Top rejection reasons: ${reasons.join(', ')}.`);
+    }
+  }
+  if (summary.topFlags.length > 0) lines.push(`Most flagged by: ${summary.topFlags.map((f) => `${clip(f.check, 40)} ${formatCount(f.count)}`).join(', ')}.`);
+  const graders = summary.graders.map(
+    (g) =>
+      `• ${clip(g.grader, 40)}: precision ${formatDecimal(g.precision)}, recall ${formatDecimal(g.recall)} at ${formatThreshold(g.threshold)} ` +
+      `(${formatCount(g.labels)} labels) · ${formatCount(g.graded)} graded, ${formatCount(g.failed)} failed`,
+  );
+  if (graders.length > 0) lines.push('Graders (estimates from this week’s verdicts):', ...listWithMore(graders, (line) => line));
+  return lines.join('\n');
+}
+
+export function buildChangesText(summary: DigestSummary): string {
+  const { versions, thresholds, rollbacks, killSwitches } = summary.changes;
+  if (versions.length === 0) return '*What was changed*\nNo guardrail changes this week.';
+  const lines = [`*What was changed*\n${versions.length} guardrail version${versions.length === 1 ? '' : 's'}.`];
+  lines.push(...listWithMore(thresholds, (t) => `• ${clip(t.grader, 40)} threshold ${formatThreshold(t.from)} → ${formatThreshold(t.to)} (v${t.version}, ${formatActor(t.actor)})`));
+  lines.push(
+    ...listWithMore(rollbacks, (r) => `• Rolled back ${clip(r.fromRelease ?? 'unknown release', 40)} → ${clip(r.toRelease, 40)} (v${r.version}, ${formatActor(r.actor)}): ${clip(r.reason)}`),
+  );
+  lines.push(...listWithMore(killSwitches, (k) => `• Kill switch ${k.on ? '*on*' : 'off'} (v${k.version}, ${formatActor(k.actor)}): ${clip(k.reason)}`));
+  return lines.join('\n');
+}
+
+export function buildReactionText(summary: DigestSummary): string {
+  const lines = ['*How fast we reacted*'];
+  const { incidents, reviewSpeed } = summary;
+  if (!incidents) lines.push(`Incident figures are ${NOT_AVAILABLE}.`);
+  else if (incidents.opened === 0) lines.push('No incidents this week.');
+  else {
+    lines.push(
+      `${incidents.opened} incident${incidents.opened === 1 ? '' : 's'}: median ${formatDuration(incidents.medianTimeToAcknowledgeMs)} to acknowledge, ` +
+        `${formatDuration(incidents.medianTimeToResolveMs)} to resolve.`,
+    );
+    lines.push(
+      ...listWithMore(
+        incidents.list,
+        (i) => `• ${clip(i.severity, 8)} ${clip(i.title)} · ${i.status} · ack ${formatDuration(i.timeToAcknowledgeMs)}, resolve ${formatDuration(i.timeToResolveMs)}`,
+      ),
+    );
+  }
+  if (reviewSpeed) {
+    lines.push(
+      `Review decisions: median ${formatDuration(reviewSpeed.medianDecisionMs)}, 90th percentile ${formatDuration(reviewSpeed.p90DecisionMs)}; ` +
+        `${formatCount(reviewSpeed.slaBreaches)} SLA breach${reviewSpeed.slaBreaches === 1 ? '' : 'es'}.`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function buildBacklogText(summary: DigestSummary): string {
+  const { backlog, reviewers } = summary;
+  if (!backlog || !reviewers) return `*Backlog and reviewers*\nReview figures are ${NOT_AVAILABLE}.`;
+  const lines = [
+    '*Backlog and reviewers*',
+    `${formatCount(backlog.open)} item${backlog.open === 1 ? '' : 's'} waiting at the end of the week; ` +
+      `${formatCount(backlog.expiredUnreviewed)} expired unreviewed.`,
+    `${formatCount(reviewers.verdicts)} verdict${reviewers.verdicts === 1 ? '' : 's'} from ${reviewers.reviewers} reviewer${reviewers.reviewers === 1 ? '' : 's'}` +
+      (reviewers.top.length > 0 ? `: ${reviewers.top.map((r) => `${formatMention(r.reviewer)} ${formatCount(r.verdicts)}`).join(', ')}.` : '.'),
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { assertWithinLimits, measureTextBudget } from '../../shared/slack-limits.ts';
+import { buildDigestMessage, renderDigestText } from './digest.blocks.ts';
+import { formatChange, formatDateRange, formatDuration, formatPercent } from './digest-format.blocks.ts';
+import { summarizeWeek, type WeekData } from './digest.models.ts';
+import { CALIBRATION_W47, INCIDENTS_W47, MINUTE, REVIEW_W46, REVIEW_W47, SOURCE, W46, W47 } from './digest.test-utils.ts';
+
+const changes = {
+  versions: [{ version: 3, kind: 'change', actor: 'slack:U0REV1', reason: 'calibrated', at: W47.start }],
+  thresholds: [{ grader: 'tone', from: 0.7, to: 0.6, version: 3, actor: 'slack:U0REV1', at: W47.start }],
+  rollbacks: [{ version: 6, fromRelease: 'r2', toRelease: 'r1', actor: 'api:key_1', reason: 'bad <!channel> release', at: W47.start }],
+  killSwitches: [{ on: true, version: 4, actor: 'slack:U0REV2', reason: 'leak', at: W47.start }],
+};
+
+const current: WeekData = {
+  source: SOURCE,
+  period: W47,
+  events: { events: 1200, checked: 1190, flagged: 48, flagsByCheck: { pii: 30, tone: 12 } },
+  graders: [{ grader: 'tone', graded: 1100, failed: 3 }],
+  changes,
+  review: REVIEW_W47,
+  calibration: CALIBRATION_W47,
+  incidents: INCIDENTS_W47,
+};
+const previous: WeekData = { ...current, period: W46, events: { events: 1000, checked: 1000, flagged: 60, flagsByCheck: {} }, review: REVIEW_W46, incidents: [] };
+
+describe('buildDigestMessage', () => {
+  it('builds one screen: header, period, ten key figures with changes, four sections and a footer, within Block Kit limits', () => {
+    const message = buildDigestMessage(summarizeWeek(current, previous));
+    assertWithinLimits(message);
+    expect(message.blocks.map((block) => block.block_id)).toEqual([
+      'digest_header', 'digest_period', 'digest_figures', 'digest_divider', 'digest_findings', 'digest_changes', 'digest_reaction', 'digest_backlog', 'digest_footer',
+    ]);
+    const figures = message.blocks[2]!;
+    expect(figures.type === 'section' && figures.fields?.map((field) => field.text)).toEqual([
+      '*Events*\n1,200  ▲ 20%',
+      '*Checked*\n1,190  ▲ 19%',
+      '*Flagged*\n48 (4%)  ▼ 20%',
+      '*Sampled for review*\n5  ▲ 150%',
+      '*Reviewed*\n5  ▲ 150%',
+      '*Approved · rejected*\n60% · 40%',
+      '*Average tone*\n3.5 / 5 (4 ratings)',
+      '*Average brand*\n4.5 / 5 (2 ratings)',
+      '*Backlog*\n4  ▲ 2',
+      '*Incidents*\n3 opened, 2 resolved',
+    ]);
+    expect(message.text).toBe('Vigil weekly digest for support-bot, 2026-W47: 1,200 events, 48 flagged, 5 reviewed (40% rejected).');
+  });
+
+  it('writes the sections with escaped user text and mentions for Slack actors', () => {
+    const texts = buildDigestMessage(summarizeWeek(current, previous)).blocks.flatMap((block) => (block.type === 'section' && block.text ? [block.text.text] : []));
+    expect(texts[0]).toBe(
+      [
+        '*What humans found*',
+        '2 of 5 reviewed items rejected (40%).',
+        'Top rejection reasons: off_brand 2 (66.7%), tone 1 (33.3%).',
+        'Most flagged by: pii 30, tone 12.',
+        'Graders (estimates from this week’s verdicts):',
+        '• tone: precision 0.50, recall 0.33 at 0.6 (4 labels) · 1,100 graded, 3 failed',
+      ].join('\n'),
+    );
+    expect(texts[1]).toBe(
+      [
+        '*What was changed*\n1 guardrail version.',
+        '• tone threshold 0.7 → 0.6 (v3, <@U0REV1>)',
+        '• Rolled back r2 → r1 (v6, api:key_1): bad &lt;!channel&gt; release',
+        '• Kill switch *on* (v4, <@U0REV2>): leak',
+      ].join('\n'),
+    );
+    expect(texts[2]).toContain('3 incidents: median 18 min to acknowledge, 48 min to resolve.');
+    expect(texts[2]).toContain('• SEV2 Leaked &lt;secret&gt; · resolved · ack 5 min, resolve 1 h 5 min');
+    expect(texts[2]).toContain('Review decisions: median 30 min, 90th percentile 2 h; 1 SLA breach.');
+    expect(texts[3]).toBe(
+      '*Backlog and reviewers*\n4 items waiting at the end of the week; 1 expired unreviewed.\n6 verdicts from 2 reviewers: <@U0REV1> 4, <@U0REV2> 2.',
+    );
+  });
+
+  it('stays within limits for a week with long texts and long lists', () => {
+    const long = 'x'.repeat(5000);
+    const many = <T>(count: number, make: (i: number) => T) => Array.from({ length: count }, (_, i) => make(i));
+    const huge: WeekData = {
+      ...current,
+      events: { events: 1e9, checked: 1e9, flagged: 5e8, flagsByCheck: Object.fromEntries(many(200, (i) => [`${long}${i}`, i + 1])) },
+      graders: many(60, (i) => ({ grader: `g${i}${long}`, graded: 1e6, failed: 1e3 })),
+      changes: {
+        versions: many(300, (i) => ({ version: i, kind: 'change', actor: `slack:U${i}`, reason: long, at: 0 })),
+        thresholds: many(300, (i) => ({ grader: long, from: 0.1, to: 0.2, version: i, actor: `cli:${long}`, at: 0 })),
+        rollbacks: many(50, (i) => ({ version: i, fromRelease: long, toRelease: long, actor: 'system', reason: long, at: 0 })),
+        killSwitches: many(50, (i) => ({ on: i % 2 === 0, version: i, actor: 'system', reason: long, at: 0 })),
+      },
+      review: { ...REVIEW_W47, rejectionReasons: Object.fromEntries(many(100, (i) => [`${long}${i}`, i])), verdictsByReviewer: Object.fromEntries(many(500, (i) => [`U${i}`, i])) },
+      incidents: many(200, (i) => ({ id: `inc_${i}`, severity: long, title: long, openedAt: 0, acknowledgedAt: 60_000, resolvedAt: null })),
+    };
+    const message = buildDigestMessage(summarizeWeek(huge, previous), { chartNote: long.slice(0, 200) });
+    expect(() => assertWithinLimits(message)).not.toThrow();
+    expect(measureTextBudget(message.blocks)).toBeLessThan(8000);
+  });
+
+  it('says "not available" for the parts whose loaders are not wired', () => {
+    const bare: WeekData = { ...current, review: null, calibration: null, incidents: null };
+    const text = renderDigestText(buildDigestMessage(summarizeWeek(bare, { ...previous, review: null })));
+    expect(text).toContain('Reviewed: _not available yet_');
+    expect(text).toContain('Review figures are _not available yet_.');
+    expect(text).toContain('Incident figures are _not available yet_.');
+  });
+});
+
+describe('renderDigestText', () => {
+  it('prints the same content as plain text, with mentions and entities readable', () => {
+    const text = renderDigestText(buildDigestMessage(summarizeWeek(current, previous)));
+    expect(text.startsWith('Weekly digest · support-bot · 2026-W47\n======')).toBe(true);
+    expect(text).toContain('16–22 Nov 2026 · changes are against 2026-W46');
+    expect(text).toContain('Events: 1,200  ▲ 20%');
+    expect(text).toContain('• Rolled back r2 → r1 (v6, api:key_1): bad <!channel> release');
+    expect(text).toContain('6 verdicts from 2 reviewers: @U0REV1 4, @U0REV2 2.');
+  });
+});
+
+describe('digest formats', () => {
+  it('formats changes, percentages, durations and date ranges', () => {
+    expect(formatChange({ value: 3, previous: 0, delta: 3, ratio: null })).toBe('▲ new');
+    expect(formatChange({ value: 0, previous: 0, delta: 0, ratio: null })).toBe('= 0%');
+    expect(formatChange({ value: 9, previous: 12, delta: -3, ratio: -0.25 })).toBe('▼ 25%');
+    expect(formatPercent(1 / 3)).toBe('33.3%');
+    expect(formatPercent(null)).toBe('n/a');
+    expect([formatDuration(20_000), formatDuration(42 * MINUTE), formatDuration(185 * MINUTE), formatDuration(50 * 60 * MINUTE)]).toEqual(['< 1 min', '42 min', '3 h 5 min', '2 d 2 h']);
+    expect(formatDateRange('2026-12-28', '2027-01-03')).toBe('28 Dec 2026 – 3 Jan 2027');
+    expect(formatDateRange('2026-11-30', '2026-12-06')).toBe('30 Nov – 6 Dec 2026');
+  });
+});

@@ -1,0 +1,101 @@
+import { and, asc, count, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import type { Db } from '../../app/db.ts';
+import { auditLogTable } from '../audit/audit.table.ts';
+import { gradingJobsTable, graderResultsTable } from '../checks/grading.table.ts';
+import { eventsTable } from '../ingestion/events.table.ts';
+import { GUARDRAIL_CHANGE_ACTIONS, readChangesFromAudit } from './digest-changes.models.ts';
+import type { ChangeFigures, EventFigures, GraderRunFigures } from './digest-data.models.ts';
+import type { WeekPeriod } from './digest-weeks.models.ts';
+
+// The digest's loaders over tables that are not another module's work in progress:
+// events and their flags, grader results and jobs, and the audit log (for guardrail
+// changes). Aggregates only; no customer text is read. The review, calibration and
+// incident figures come from loaders those modules provide (see DigestLoaders).
+
+/** App flags are named by the app, so they are kept apart from Vigil's checks of the same name. */
+export const APP_FLAG_PREFIX = 'app:';
+
+export function createDigestRepository({ db }: { db: Db }) {
+  const inWeek = (source: string, period: WeekPeriod) =>
+    and(eq(eventsTable.source, source), gte(eventsTable.occurredAt, period.start), lt(eventsTable.occurredAt, period.end), eq(eventsTable.origin, 'live'));
+
+  return {
+    async loadEvents(source: string, period: WeekPeriod): Promise<EventFigures> {
+      const hasAppFlags = sql`(${eventsTable.appFlags} is not null and json_array_length(${eventsTable.appFlags}) > 0)`;
+      const totals = db
+        .select({
+          events: count(),
+          checked: sql<number>`coalesce(sum(${eventsTable.checksStatus} = 'complete'), 0)`,
+          flagged: sql<number>`coalesce(sum(json_array_length(${eventsTable.flags}) > 0 or ${hasAppFlags}), 0)`,
+        })
+        .from(eventsTable)
+        .where(inWeek(source, period))
+        .get();
+      // One row per (event, check) pair, so an event flagged twice by one check counts once for it.
+      const byCheck = db.all<{ name: string; events: number }>(sql`
+        select name, count(distinct seq) as events from (
+          select e.seq as seq, json_extract(f.value, '$.check') as name
+            from ${eventsTable} e, json_each(e.flags) f
+            where e.source = ${source} and e.occurred_at >= ${period.start} and e.occurred_at < ${period.end} and e.origin = 'live'
+          union all
+          select e.seq as seq, ${APP_FLAG_PREFIX} || json_extract(f.value, '$.name') as name
+            from ${eventsTable} e, json_each(e.app_flags) f
+            where e.source = ${source} and e.occurred_at >= ${period.start} and e.occurred_at < ${period.end} and e.origin = 'live'
+              and e.app_flags is not null
+        ) where name is not null group by name`);
+      return {
+        events: totals?.events ?? 0,
+        checked: totals?.checked ?? 0,
+        flagged: totals?.flagged ?? 0,
+        flagsByCheck: Object.fromEntries(byCheck.map((row) => [row.name, row.events])),
+      };
+    },
+
+    async loadGraderRuns(source: string, period: WeekPeriod): Promise<GraderRunFigures[]> {
+      const graded = db
+        .select({ grader: graderResultsTable.grader, n: count() })
+        .from(graderResultsTable)
+        .where(and(eq(graderResultsTable.source, source), gte(graderResultsTable.createdAt, period.start), lt(graderResultsTable.createdAt, period.end)))
+        .groupBy(graderResultsTable.grader)
+        .all();
+      const failed = db
+        .select({ grader: gradingJobsTable.grader, n: count() })
+        .from(gradingJobsTable)
+        .where(
+          and(
+            eq(gradingJobsTable.source, source),
+            eq(gradingJobsTable.status, 'failed'),
+            gte(gradingJobsTable.updatedAt, period.start),
+            lt(gradingJobsTable.updatedAt, period.end),
+          ),
+        )
+        .groupBy(gradingJobsTable.grader)
+        .all();
+      const names = [...new Set([...graded, ...failed].map((row) => row.grader))].sort();
+      return names.map((grader) => ({
+        grader,
+        graded: graded.find((row) => row.grader === grader)?.n ?? 0,
+        failed: failed.find((row) => row.grader === grader)?.n ?? 0,
+      }));
+    },
+
+    async loadChanges(source: string, period: WeekPeriod): Promise<ChangeFigures> {
+      const entries = db
+        .select({ at: auditLogTable.at, actor: auditLogTable.actor, action: auditLogTable.action, details: auditLogTable.details })
+        .from(auditLogTable)
+        .where(
+          and(
+            eq(auditLogTable.source, source),
+            gte(auditLogTable.at, period.start),
+            lt(auditLogTable.at, period.end),
+            inArray(auditLogTable.action, [...GUARDRAIL_CHANGE_ACTIONS]),
+          ),
+        )
+        .orderBy(asc(auditLogTable.seq))
+        .all();
+      return readChangesFromAudit(entries);
+    },
+  };
+}
+
+export type DigestRepository = ReturnType<typeof createDigestRepository>;

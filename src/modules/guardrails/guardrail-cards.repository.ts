@@ -1,0 +1,135 @@
+import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import type { Db, DbExecutor } from '../../app/db.ts';
+import { appendAuditEntry } from '../audit/audit.repository.ts';
+import type { AuditEntryInput } from '../audit/audit.models.ts';
+import { graderResultsTable } from '../checks/grading.table.ts';
+import { eventsTable } from '../ingestion/events.table.ts';
+import { enqueueOutboxMessage } from '../outbox/outbox.repository.ts';
+import type { OutboxMessageInput } from '../outbox/outbox.models.ts';
+import { outboxTable, type OutboxRow } from '../outbox/outbox.table.ts';
+import { reviewItemsTable } from '../review/review.table.ts';
+import { guardrailCardNotesTable, type GuardrailCardNoteRow } from './guardrail-notes.table.ts';
+
+// The reads the guardrail side of a review card needs (the item, its event, its scores, the
+// source's recent traffic) and the notes it writes. Reads are synchronous so the review
+// module can render a card's notes inside its own transactions.
+
+export type NewCardNote = Omit<GuardrailCardNoteRow, 'id'>;
+
+export interface CardItem {
+  id: string;
+  source: string;
+  eventSeq: number;
+  state: string;
+  channel: string;
+}
+
+export function createGuardrailCardsRepository({ db }: { db: Db }) {
+  return {
+    findItem(itemId: string): CardItem | undefined {
+      return db
+        .select({ id: reviewItemsTable.id, source: reviewItemsTable.source, eventSeq: reviewItemsTable.eventSeq, state: reviewItemsTable.state, channel: reviewItemsTable.channel })
+        .from(reviewItemsTable)
+        .where(eq(reviewItemsTable.id, itemId))
+        .get();
+    },
+
+    loadEvent(seq: number) {
+      return db
+        .select({ output: eventsTable.output, detections: eventsTable.detections, release: eventsTable.release, occurredAt: eventsTable.occurredAt })
+        .from(eventsTable)
+        .where(eq(eventsTable.seq, seq))
+        .get();
+    },
+
+    loadScores(seq: number): { grader: string; score: number }[] {
+      return db.select({ grader: graderResultsTable.grader, score: graderResultsTable.score }).from(graderResultsTable).where(eq(graderResultsTable.eventSeq, seq)).all();
+    },
+
+    /** The source's most recent events since `since`, newest first, for previews. */
+    listRecentEvents(source: string, since: number, limit: number) {
+      return db
+        .select({ seq: eventsTable.seq, output: eventsTable.output, detections: eventsTable.detections, occurredAt: eventsTable.occurredAt })
+        .from(eventsTable)
+        .where(and(eq(eventsTable.source, source), gte(eventsTable.occurredAt, since)))
+        .orderBy(desc(eventsTable.occurredAt))
+        .limit(limit)
+        .all();
+    },
+
+    /** Scored events of a grader since `since`, and how many fall in [from, to): what a lower threshold would add. */
+    countScoresBetween(source: string, grader: string, since: number, from: number, to: number): { scored: number; between: number } {
+      const recent = and(eq(graderResultsTable.source, source), eq(graderResultsTable.grader, grader), gte(graderResultsTable.createdAt, since));
+      const row = db
+        .select({
+          scored: sql<number>`count(*)`,
+          between: sql<number>`coalesce(sum(case when ${graderResultsTable.score} >= ${from} and ${graderResultsTable.score} < ${to} then 1 else 0 end), 0)`,
+        })
+        .from(graderResultsTable)
+        .where(recent)
+        .get();
+      return { scored: row?.scored ?? 0, between: row?.between ?? 0 };
+    },
+
+    listNotes(itemId: string): GuardrailCardNoteRow[] {
+      return db.select().from(guardrailCardNotesTable).where(eq(guardrailCardNotesTable.itemId, itemId)).orderBy(guardrailCardNotesTable.id).all();
+    },
+
+    listItemsOfWebhook(outboxId: string): string[] {
+      return db
+        .selectDistinct({ itemId: guardrailCardNotesTable.itemId })
+        .from(guardrailCardNotesTable)
+        .where(eq(guardrailCardNotesTable.webhookOutboxId, outboxId))
+        .all()
+        .map((row) => row.itemId);
+    },
+
+    listItemsOfRequest(requestId: string): string[] {
+      return db
+        .selectDistinct({ itemId: guardrailCardNotesTable.itemId })
+        .from(guardrailCardNotesTable)
+        .where(eq(guardrailCardNotesTable.rollbackRequestId, requestId))
+        .all()
+        .map((row) => row.itemId);
+    },
+
+    findOutboxRows(ids: readonly string[]): OutboxRow[] {
+      return ids.length === 0 ? [] : db.select().from(outboxTable).where(inArray(outboxTable.id, [...ids])).all();
+    },
+
+    /** Pending webhooks of notes created since `since` (the delivery watcher's list after a restart). */
+    listOpenWebhooks(since: number): string[] {
+      return db
+        .selectDistinct({ id: outboxTable.id })
+        .from(guardrailCardNotesTable)
+        .innerJoin(outboxTable, eq(outboxTable.id, guardrailCardNotesTable.webhookOutboxId))
+        .where(and(gte(guardrailCardNotesTable.createdAt, since), inArray(outboxTable.status, ['pending', 'in_flight'])))
+        .all()
+        .map((row) => row.id);
+    },
+
+    /** Writes notes, audit entries and Slack messages in one transaction; returns the outbox ids in order. */
+    record(write: CardWrites, now: number): string[] {
+      return db.transaction((tx) => writeAll(tx, write, now), { behavior: 'immediate' });
+    },
+
+    /** The same, inside a caller's transaction (e.g. with a rollback request row). */
+    writeIn(tx: DbExecutor, write: CardWrites, now: number): string[] {
+      return writeAll(tx, write, now);
+    },
+  };
+}
+
+export interface CardWrites {
+  notes?: NewCardNote[];
+  audit?: AuditEntryInput[];
+  messages?: OutboxMessageInput[];
+}
+
+function writeAll(tx: DbExecutor, write: CardWrites, now: number): string[] {
+  for (const note of write.notes ?? []) tx.insert(guardrailCardNotesTable).values(note).run();
+  for (const entry of write.audit ?? []) appendAuditEntry(tx, entry, now);
+  return (write.messages ?? []).map((message) => enqueueOutboxMessage(tx, message, now).id);
+}
+
+export type GuardrailCardsRepository = ReturnType<typeof createGuardrailCardsRepository>;

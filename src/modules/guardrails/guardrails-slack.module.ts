@@ -1,0 +1,103 @@
+import type { App } from '@slack/bolt';
+import type { Db } from '../../app/db.ts';
+import type { Logger } from '../../app/logger.ts';
+import type { Clock } from '../../shared/clock.ts';
+import type { OutboxWorker } from '../outbox/outbox.worker.ts';
+import { expireRollbackRequests, ROLLBACK_REQUEST_TTL_MS } from '../releases/rollback-approval.usecases.ts';
+import { createRollbackRequestsRepository } from '../releases/rollback-requests.repository.ts';
+import type { ReleasesDeps } from '../releases/releases.usecases.ts';
+import type { SourcesFile } from '../sources/sources.config.ts';
+import { createGuardrailCardsRepository } from './guardrail-cards.repository.ts';
+import { GUARDRAIL_WEBHOOK_PURPOSE } from './guardrail-webhooks.models.ts';
+import type { GuardrailSlackContext } from './guardrails-access.usecases.ts';
+import { createCardDecorator, createDeliveryWatcher, refreshCardsOfWebhook } from './guardrails-cards.usecases.ts';
+import { postVersionToLog } from './guardrails-log.usecases.ts';
+import type { GuardrailsModule } from './guardrails.module.ts';
+import { registerGuardrailSlackHandlers } from './guardrails.slack.ts';
+
+// Tighten, roll back, kill switch and revert from Slack, assembled for the composition root:
+// the Bolt listeners, the card decoration the review module renders with, the guardrail log
+// posts, the webhook-delivery hooks, and the sweep that expires two-person rollback requests.
+
+export interface GuardrailsSlackModuleOptions {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  sources: SourcesFile;
+  guardrails: Pick<GuardrailsModule, 'versions' | 'live' | 'onVersionCreated'>;
+  releases: ReleasesDeps;
+  roles: GuardrailSlackContext['roles'];
+  outbox: Pick<OutboxWorker, 'notify' | 'onDelivered' | 'onFailed'>;
+  /** The review module's card refresh (re-render + chat.update through the outbox). */
+  refreshCard(itemId: string): void;
+  /** How often pending rollback requests are checked for expiry (default 15 s). */
+  expirySweepMs?: number;
+}
+
+export function createGuardrailsSlackModule(options: GuardrailsSlackModuleOptions) {
+  const logger = options.logger.child({ ns: 'guardrails-slack' });
+  const cards = createGuardrailCardsRepository({ db: options.db });
+  const requests = createRollbackRequestsRepository({ db: options.db });
+  const refreshCard = (itemId: string) => {
+    try {
+      options.refreshCard(itemId);
+    } catch (error) {
+      logger.error({ err: error, itemId }, 'could not refresh the review card');
+    }
+  };
+  const watcher = createDeliveryWatcher({ cards, refreshCard, logger });
+  const ctx: GuardrailSlackContext = {
+    cards,
+    requests,
+    versions: options.guardrails.versions,
+    live: options.guardrails.live,
+    releases: options.releases,
+    roles: options.roles,
+    sources: Object.fromEntries(
+      Object.entries(options.sources.sources).map(([name, source]) => [
+        name,
+        { logChannel: source.guardrails.log_channel, twoPersonRule: source.guardrails.releases.two_person_rule, killSwitchMessage: source.guardrails.kill_switch_message },
+      ]),
+    ),
+    clock: options.clock,
+    logger,
+    notifyOutbox: () => options.outbox.notify(),
+    refreshCard,
+    watchDelivery: (outboxId) => watcher.watch(outboxId),
+    rollbackRequestTtlMs: ROLLBACK_REQUEST_TTL_MS,
+  };
+  options.guardrails.onVersionCreated((version) => postVersionToLog(ctx, version));
+  const onWebhookFinished = (row: { id: string }) => refreshCardsOfWebhook(ctx, row.id);
+  options.outbox.onDelivered(GUARDRAIL_WEBHOOK_PURPOSE, onWebhookFinished);
+  options.outbox.onFailed(GUARDRAIL_WEBHOOK_PURPOSE, onWebhookFinished);
+  let sweep: NodeJS.Timeout | undefined;
+
+  const expire = (now: number) => expireRollbackRequests(ctx, now);
+  return {
+    ctx,
+    /** For the review module: adds "Tighten guardrail…" and the guardrail notes to every card it renders. */
+    decorateCard: createCardDecorator({ cards, requests }),
+    registerSlackHandlers: (app: App) => registerGuardrailSlackHandlers(app, ctx),
+    /** Expires two-person rollback requests past their 10 minutes (also run by the module's own sweep). */
+    expireRollbackRequests: expire,
+    start() {
+      // Webhooks a previous run left open are followed again, so their cards still show retries.
+      for (const id of cards.listOpenWebhooks(options.clock.now() - 86_400_000)) watcher.watch(id);
+      clearInterval(sweep);
+      sweep = setInterval(() => {
+        try {
+          expire(options.clock.now());
+        } catch (error) {
+          logger.error({ err: error }, 'rollback request expiry sweep failed');
+        }
+      }, options.expirySweepMs ?? 15_000);
+      sweep.unref();
+    },
+    stop() {
+      clearInterval(sweep);
+      watcher.stop();
+    },
+  };
+}
+
+export type GuardrailsSlackModule = ReturnType<typeof createGuardrailsSlackModule>;

@@ -1,0 +1,173 @@
+import type { ModalView } from '@slack/types';
+import { isVigilError } from '../../app/errors.ts';
+import { compileBlocklist, validateBlocklistPattern } from '../checks/detectors/blocklist.detector.ts';
+import { buildFieldViews } from '../checks/views.models.ts';
+import type { DetectorName } from '../checks/checks.models.ts';
+import { findRollbackTarget } from '../releases/rollback-approval.usecases.ts';
+import type { CardItem } from './guardrail-cards.repository.ts';
+import type { GuardrailChange } from './guardrail-change.models.ts';
+import { describeVersionNote } from './guardrail-notes.models.ts';
+import {
+  collectSensitiveSpans, computeThresholdPreview, DAY_MS, excerptAround, listTightenOptions, PREVIEW_DAYS, proposeBlockPattern,
+  type PatternPreview, type ThresholdPreview,
+} from './guardrail-proposals.models.ts';
+import { TIGHTEN_INPUTS, type TightenSubmission } from './guardrails.actions.ts';
+import { actorOf, authorizeApprover, describeApproverNeeded, tellActor, type GuardrailSlackContext, type SlackActor } from './guardrails-access.usecases.ts';
+import { buildConfirmModal, buildTightenModal } from './guardrails-modals.blocks.ts';
+import { createGuardrailVersion } from './guardrails.usecases.ts';
+
+// "Tighten guardrail…" on a review card: a modal that proposes changes drawn from the item
+// (block outputs like it, lower a grader's threshold to its score, switch a detector to
+// block, the kill switch, a rollback), with previews on the source's last 7 days; and
+// its submission, which creates the guardrail version at once or asks for a confirmation.
+
+/** Previews scan at most this many recent events, within this time, so the modal opens inside the 3 s of its trigger_id. */
+export const PREVIEW_MAX_EVENTS = 20_000;
+export const PREVIEW_BUDGET_MS = 800;
+const SAMPLES = 3;
+
+type RecentEvent = ReturnType<GuardrailSlackContext['cards']['listRecentEvents']>[number];
+
+export function previewPattern(pattern: string, recent: readonly RecentEvent[], budgetMs = PREVIEW_BUDGET_MS): { ok: true; preview: PatternPreview } | { ok: false; reason: string } {
+  const verdict = validateBlocklistPattern(pattern);
+  if (!verdict.ok) return verdict;
+  const compiled = compileBlocklist({ patterns: [pattern], fields: ['output'], timeoutMs: 20 });
+  const deadline = performance.now() + budgetMs;
+  const preview: PatternPreview = { pattern, scanned: 0, matched: 0, partial: false, samples: [] };
+  for (const event of recent) {
+    if (performance.now() > deadline) {
+      preview.partial = true;
+      break;
+    }
+    preview.scanned++;
+    const match = compiled.detect([buildFieldViews('output', event.output)]).find((d) => d.kind === 'pattern');
+    if (!match) continue;
+    preview.matched++;
+    if (preview.samples.length < SAMPLES) {
+      preview.samples.push({ occurredAt: event.occurredAt, excerpt: excerptAround(event.output, collectSensitiveSpans(event.detections), match.start, match.end) });
+    }
+  }
+  return { ok: true, preview };
+}
+
+function countDetectorHits(recent: readonly RecentEvent[], detectors: readonly DetectorName[]) {
+  return detectors.map((detector) => ({ detector, recentCount: recent.filter((event) => event.detections.some((d) => d.detector === detector)).length }));
+}
+
+type Prepared = { status: 'ok'; view: ModalView } | { status: 'refused' } | { status: 'not_found' };
+
+/** Builds the tighten modal for an item; `pattern` replaces the proposal (the approver pressed Enter on an edit). */
+export async function prepareTightenModal(ctx: GuardrailSlackContext, actor: SlackActor, itemId: string, pattern?: string | null): Promise<Prepared> {
+  const item = ctx.cards.findItem(itemId);
+  if (!item) {
+    tellActor(ctx, actor, `:grey_question: Vigil has no review item \`${itemId.replace(/`/g, '')}\`.`);
+    return { status: 'not_found' };
+  }
+  const allowed = await authorizeApprover(ctx, actor, { source: item.source, attempted: 'tighten', action: 'tighten its guardrail or roll it back', subjectType: 'review_item', subjectId: item.id });
+  if (!allowed) return { status: 'refused' };
+  return { status: 'ok', view: await buildModalFor(ctx, item, actor.channelId, pattern) };
+}
+
+async function buildModalFor(ctx: GuardrailSlackContext, item: CardItem, channel: string | undefined, typed: string | null | undefined): Promise<ModalView> {
+  const live = ctx.live.get(item.source);
+  if (!live) throw new Error(`no live guardrail for ${item.source}`);
+  const spec = live.version.spec;
+  const now = ctx.clock.now();
+  const since = now - PREVIEW_DAYS * DAY_MS;
+  const event = ctx.cards.loadEvent(item.eventSeq);
+  const recent = ctx.cards.listRecentEvents(item.source, since, PREVIEW_MAX_EVENTS);
+  const pattern = typed === undefined ? (event ? proposeBlockPattern(event.output, event.detections) : null) : typed;
+  const previewed = pattern ? previewPattern(pattern, recent) : null;
+  const scores = ctx.cards.loadScores(item.eventSeq);
+  const thresholdPreviews = new Map<string, ThresholdPreview>();
+  for (const { grader, score } of scores) {
+    const rule = spec.graders[grader];
+    if (!rule || score >= rule.threshold) continue;
+    const counts = ctx.cards.countScoresBetween(item.source, grader, since, score, rule.threshold);
+    thresholdPreviews.set(grader, computeThresholdPreview({ grader, current: rule.threshold, proposed: score, extraFlagged: counts.between, scored: counts.scored }));
+  }
+  const fired = [...new Set((event?.detections ?? []).map((d) => d.detector as DetectorName))];
+  const rollback = await findRollbackTarget(ctx.releases, item.source);
+  const preview = previewed?.ok ? previewed.preview : null;
+  return buildTightenModal({
+    itemId: item.id,
+    ...(channel ? { channel } : {}),
+    source: item.source,
+    version: live.version.version,
+    options: listTightenOptions({ spec, scores, thresholdPreviews, detectors: countDetectorHits(recent, fired), pattern: preview, rollback }),
+    pattern,
+    preview,
+    patternError: previewed && !previewed.ok ? `This pattern cannot be used: ${previewed.reason}` : null,
+    rollbackNote: rollback.target ? null : 'No rollback offered: no release other than the live one is known-good yet.',
+  });
+}
+
+export type TightenResult =
+  | { status: 'applied'; version: number; created: boolean }
+  | { status: 'errors'; errors: Record<string, string> }
+  | { status: 'confirm'; view: ModalView };
+
+const errorOn = (block: string, message: string): TightenResult => ({ status: 'errors', errors: { [block]: message } });
+
+/** The change a submission asks for, or the modal error that explains why it cannot be made. */
+function planChange(ctx: GuardrailSlackContext, item: CardItem, submission: TightenSubmission): { change: GuardrailChange } | TightenResult {
+  const { choice } = submission;
+  if (choice.kind === 'block_pattern') {
+    if (!submission.pattern) return errorOn(TIGHTEN_INPUTS.pattern.blockId, 'Type the phrase or regex to block.');
+    const verdict = validateBlocklistPattern(submission.pattern);
+    if (!verdict.ok) return errorOn(TIGHTEN_INPUTS.pattern.blockId, `This pattern cannot be used: ${verdict.reason}`);
+    return { change: { blocklist: { add_patterns: [submission.pattern] } } };
+  }
+  if (choice.kind === 'threshold') {
+    const score = ctx.cards.loadScores(item.eventSeq).find((s) => s.grader === choice.grader)?.score;
+    if (score === undefined) return errorOn(TIGHTEN_INPUTS.choice.blockId, `This item has no ${choice.grader} score.`);
+    return { change: { graders: { [choice.grader]: { threshold: score } } } };
+  }
+  if (choice.kind === 'detector') return { change: { detectors: { [choice.detector]: { action: 'block' } } } };
+  return errorOn(TIGHTEN_INPUTS.choice.blockId, 'Choose what to change.');
+}
+
+export async function applyTighten(ctx: GuardrailSlackContext, actor: SlackActor, submission: TightenSubmission): Promise<TightenResult> {
+  const item = ctx.cards.findItem(submission.itemId);
+  if (!item) return errorOn(TIGHTEN_INPUTS.choice.blockId, 'This review item no longer exists.');
+  const action = 'tighten its guardrail or roll it back';
+  // Answered in the modal, not with an ephemeral: the refusal is still audited.
+  if (!(await authorizeApprover(ctx, { userId: actor.userId }, { source: item.source, attempted: submission.choice.kind, action, subjectType: 'review_item', subjectId: item.id }))) {
+    return errorOn(TIGHTEN_INPUTS.choice.blockId, describeApproverNeeded(item.source, action));
+  }
+  const reason = `From review item ${item.id}${submission.reason ? `: ${submission.reason}` : ''}`;
+  const { choice } = submission;
+  if (choice.kind === 'kill_switch' || choice.kind === 'rollback') return buildConfirmFor(ctx, item, submission, reason);
+  const plan = planChange(ctx, item, submission);
+  if ('status' in plan) return plan;
+  let result;
+  try {
+    result = await createGuardrailVersion(ctx.versions, { source: item.source, change: plan.change, actor: actorOf(actor), reason });
+  } catch (error) {
+    if (!isVigilError(error)) throw error;
+    return errorOn(choice.kind === 'block_pattern' ? TIGHTEN_INPUTS.pattern.blockId : TIGHTEN_INPUTS.choice.blockId, error.message);
+  }
+  const { version, created } = result;
+  if (created) {
+    const now = ctx.clock.now();
+    ctx.cards.record({ notes: [{ itemId: item.id, source: item.source, version: version.version, actor: version.actor, text: describeVersionNote(version), webhookOutboxId: version.webhookOutboxId, rollbackRequestId: null, createdAt: now }] }, now);
+    ctx.refreshCard(item.id);
+    if (version.webhookOutboxId) ctx.watchDelivery(version.webhookOutboxId);
+  } else {
+    tellActor(ctx, { userId: actor.userId, channelId: submission.channel }, `:information_source: Guardrail v${version.version} of ${item.source} already does that; nothing changed.`);
+  }
+  return { status: 'applied', version: version.version, created };
+}
+
+/** The confirmation dialog of a kill switch or rollback choice, naming the release a rollback would pin now. */
+async function buildConfirmFor(ctx: GuardrailSlackContext, item: CardItem, submission: TightenSubmission, reason: string): Promise<TightenResult> {
+  const metadata = { itemId: item.id, ...(submission.channel ? { channel: submission.channel } : {}), reason };
+  if (submission.choice.kind === 'kill_switch') {
+    const message = ctx.live.get(item.source)?.version.spec.kill_switch.message ?? ctx.sources[item.source]?.killSwitchMessage ?? '';
+    return { status: 'confirm', view: buildConfirmModal({ kind: 'kill_switch', source: item.source, on: submission.choice.on, message, metadata: { ...metadata, kind: 'kill_switch', on: submission.choice.on } }) };
+  }
+  const { target, live } = await findRollbackTarget(ctx.releases, item.source);
+  if (!target) return errorOn(TIGHTEN_INPUTS.choice.blockId, `${item.source} has no known-good release to roll back to.`);
+  const twoPerson = ctx.sources[item.source]?.twoPersonRule ?? false;
+  return { status: 'confirm', view: buildConfirmModal({ kind: 'rollback', source: item.source, from: live, target, twoPerson, metadata: { ...metadata, kind: 'rollback', target } }) };
+}

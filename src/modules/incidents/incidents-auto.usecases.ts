@@ -1,0 +1,60 @@
+import type { Flag } from '../checks/checks.models.ts';
+import { matchesAutoRule, shouldOpenAutoIncident } from './incidents.models.ts';
+import type { IncidentRow } from './incidents.table.ts';
+import { loadSourceEvidence, openIncident, readIncidentsConfig } from './incidents.usecases.ts';
+import type { IncidentEvidence, IncidentsDeps } from './incidents-steps.usecases.ts';
+
+// Incidents a rule opens by itself for critical flags (a leaked secret, say), at most one per
+// rule per window. The window check and the insert share one BEGIN IMMEDIATE transaction,
+// so two events flagged at once, even in two processes, open one incident.
+
+export interface AutoIncidentContext {
+  /** The review item of the flagged event, when there is one: its card becomes the evidence. */
+  itemId?: string;
+  eventId?: string;
+}
+
+function describeFlag(flag: Pick<Flag, 'check' | 'kind'>): string {
+  return flag.kind ? `${flag.check} ${flag.kind}` : flag.check;
+}
+
+export async function openAutoIncidents(
+  deps: IncidentsDeps,
+  source: string,
+  flags: readonly Flag[],
+  now: number,
+  context: AutoIncidentContext = {},
+): Promise<IncidentRow[]> {
+  const config = readIncidentsConfig(deps, source);
+  const candidates = config.auto_rules
+    .map((rule) => ({ rule, flag: flags.find((flag) => matchesAutoRule(rule, flag)) }))
+    .filter((match): match is { rule: (typeof config.auto_rules)[number]; flag: Flag } => match.flag !== undefined);
+  if (candidates.length === 0) return [];
+  const evidence: IncidentEvidence | null = context.itemId ? await loadSourceEvidence(deps, source, context.itemId).catch(() => null) : null;
+  const invitees = [...new Set([...config.oncall_users, ...(config.oncall_group ? await deps.slackReads.listGroupMembers(config.oncall_group) : [])])];
+  const itemLink = evidence?.channel && evidence.ts ? await deps.slackReads.getPermalink(evidence.channel, evidence.ts) : null;
+  const opened = deps.repository.transaction((tx) =>
+    candidates.flatMap(({ rule, flag }) => {
+      if (!shouldOpenAutoIncident(rule, flag, tx.findLastAutoOpenedAt(source, rule.name), now)) return [];
+      const what = describeFlag(flag);
+      const summary = [
+        `Opened by rule "${rule.name}": ${what} flagged with severity ${flag.severity}${flag.score === undefined ? '' : ` (score ${flag.score.toFixed(2)})`}.`,
+        ...(flag.reason ? [`Reason: ${flag.reason}`] : []),
+        ...(context.eventId ? [`Event ${context.eventId}.`] : []),
+        `At most one incident per ${rule.window_minutes} minutes for this rule.`,
+      ].join('\n');
+      const incident = openIncident(
+        deps,
+        tx,
+        { source, severity: rule.severity, title: `${what} on ${source}`, summary, reporter: 'system', itemId: evidence ? (context.itemId ?? null) : null, autoRule: rule.name, evidence, invitees, itemLink },
+        now,
+      );
+      return [incident];
+    }),
+  );
+  if (opened.length > 0) {
+    deps.notifyOutbox();
+    for (const incident of opened) deps.logger.info({ incidentId: incident.id, source, rule: incident.autoRule, severity: incident.severity }, 'incident opened by rule');
+  }
+  return opened;
+}

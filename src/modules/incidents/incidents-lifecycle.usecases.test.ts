@@ -1,0 +1,144 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Flag } from '../checks/checks.models.ts';
+import { openAutoIncidents } from './incidents-auto.usecases.ts';
+import { acknowledgeIncident, postIncidentUpdate, resolveIncident, rollbackFromIncident } from './incidents-lifecycle.usecases.ts';
+import { handleChannelCreated, handleMessagePosted } from './incidents-setup.usecases.ts';
+import { escalate } from './incidents.usecases.ts';
+import { APPROVER, ITEM_ID, ONCALL_USER, REPORTER, START, createIncidentsTestContext, type IncidentsTestContext } from './incidents.test-utils.ts';
+
+const MINUTE = 60_000;
+const CHANNEL = 'C0INCIDENT1';
+const request = { source: 'support-bot', itemId: ITEM_ID, severity: 'SEV2' as const, title: 'AWS key leaked', summary: '', reporter: REPORTER };
+
+async function openWithChannel(ctx: IncidentsTestContext) {
+  const incident = await escalate(ctx.deps, request);
+  await handleChannelCreated(ctx.deps, incident.id, { channel: { id: CHANNEL, name: incident.channelName } });
+  return ctx.deps.repository.findIncident(incident.id)!;
+}
+
+const pagerDutyActions = (ctx: IncidentsTestContext) =>
+  ctx.listOutbox().filter((row) => row.kind === 'webhook').map((row) => (row.payload.body as { event_action: string }).event_action);
+
+describe('acknowledge, update and resolve', () => {
+  let ctx: IncidentsTestContext;
+  afterEach(() => ctx.database.close());
+
+  it('acknowledges once, records the time to acknowledge, updates the message in place and mirrors it to PagerDuty', async () => {
+    ctx = createIncidentsTestContext();
+    const incident = await openWithChannel(ctx);
+    ctx.clock.advance(4 * MINUTE);
+    const acked = acknowledgeIncident(ctx.deps, { incidentId: incident.id, actor: ONCALL_USER });
+    expect(acked).toMatchObject({ status: 'acknowledged', acknowledgedAt: START + 4 * MINUTE, acknowledgedBy: ONCALL_USER });
+    const update = ctx.listOutbox().find((row) => row.method === 'chat.update')!;
+    // The message's ts is not known yet: the update names the post's answer instead.
+    expect(update.payload).toMatchObject({ channel: CHANNEL, ts: { $ref: { outboxId: incident.messageOutboxId, path: 'ts' } } });
+    expect(JSON.stringify(update.payload.blocks)).toContain('4 min to acknowledge');
+    expect(pagerDutyActions(ctx)).toEqual(['trigger', 'acknowledge']);
+    expect(() => acknowledgeIncident(ctx.deps, { incidentId: incident.id, actor: REPORTER })).toThrow('is already acknowledged');
+    const audit = (await ctx.listAudit()).map((e) => [e.action, e.actor, e.details]);
+    expect(audit.at(-1)).toEqual(['incident.acknowledged', `slack:${ONCALL_USER}`, { msSinceOpened: 4 * MINUTE }]);
+  });
+
+  it('posts updates in the channel and shows the latest on the message, using the stored ts once known', async () => {
+    ctx = createIncidentsTestContext();
+    const incident = await openWithChannel(ctx);
+    handleMessagePosted(ctx.deps, incident.id, { ts: '1730000009.000100' });
+    postIncidentUpdate(ctx.deps, { incidentId: incident.id, actor: ONCALL_USER, text: ' Key revoked, <!here> checking logs ' });
+    const [post, update] = ctx.listOutbox().slice(-2);
+    expect(post?.payload).toMatchObject({ channel: CHANNEL, link_names: false });
+    expect(JSON.stringify(post?.payload)).toContain('Key revoked, &lt;!here&gt; checking logs');
+    expect(update).toMatchObject({ method: 'chat.update', payload: { channel: CHANNEL, ts: '1730000009.000100' } });
+    expect(JSON.stringify(update?.payload.blocks)).toContain('*Latest update*');
+    expect(() => postIncidentUpdate(ctx.deps, { incidentId: incident.id, actor: ONCALL_USER, text: '  ' })).toThrow(/must not be empty/);
+    expect(ctx.deps.repository.listTimeline(incident.id).at(-1)).toMatchObject({ kind: 'update', actor: ONCALL_USER, text: 'Key revoked, <!here> checking logs' });
+  });
+
+  it('resolves with a summary, records both clocks, removes the buttons, mirrors it and closes the incident to further steps', async () => {
+    ctx = createIncidentsTestContext();
+    const incident = await openWithChannel(ctx);
+    ctx.clock.advance(2 * MINUTE);
+    acknowledgeIncident(ctx.deps, { incidentId: incident.id, actor: ONCALL_USER });
+    ctx.clock.advance(88 * MINUTE);
+    const resolved = resolveIncident(ctx.deps, { incidentId: incident.id, actor: ONCALL_USER, summary: 'Rotated the key; prompt fixed.' });
+    expect(resolved).toMatchObject({ status: 'resolved', resolvedAt: START + 90 * MINUTE, resolution: 'Rotated the key; prompt fixed.' });
+    const lastUpdate = ctx.listOutbox().filter((row) => row.method === 'chat.update').at(-1)!;
+    expect(JSON.stringify(lastUpdate.payload.blocks)).not.toContain('"type":"actions"');
+    const posts = ctx.listOutbox().filter((row) => row.method === 'chat.postMessage').slice(-2);
+    expect(JSON.stringify(posts[0]?.payload)).toContain('2 min to acknowledge · 1 h 30 min to resolve');
+    expect(posts[1]?.payload).toMatchObject({ channel: 'C07REVQUEUE', thread_ts: '1730000000.123456' });
+    expect(pagerDutyActions(ctx)).toEqual(['trigger', 'acknowledge', 'resolve']);
+    expect(() => resolveIncident(ctx.deps, { incidentId: incident.id, actor: REPORTER, summary: 'again' })).toThrow('is already resolved');
+    expect(() => postIncidentUpdate(ctx.deps, { incidentId: incident.id, actor: REPORTER, text: 'late' })).toThrow(`Incident ${incident.id} is already resolved, so it takes no more updates.`);
+    expect(ctx.deps.repository.listTimeline(incident.id).map((e) => e.kind)).toEqual(['opened', 'channel_created', 'acknowledged', 'resolved']);
+    expect((await ctx.listAudit()).at(-1)).toMatchObject({ action: 'incident.resolved', details: { msToAcknowledge: 2 * MINUTE, msToResolve: 90 * MINUTE } });
+  });
+
+  it('does not mirror to PagerDuty when on-call was paged in Slack', async () => {
+    ctx = createIncidentsTestContext({ config: { oncall_group: 'S07ONCALL01' } });
+    const incident = await openWithChannel(ctx);
+    acknowledgeIncident(ctx.deps, { incidentId: incident.id, actor: ONCALL_USER });
+    resolveIncident(ctx.deps, { incidentId: incident.id, actor: ONCALL_USER, summary: 'done' });
+    expect(pagerDutyActions(ctx)).toEqual([]);
+  });
+});
+
+describe('rollback from an incident', () => {
+  let ctx: IncidentsTestContext;
+  afterEach(() => ctx.database.close());
+
+  it('refuses anyone but an approver, and audits the refusal', async () => {
+    ctx = createIncidentsTestContext();
+    const incident = await openWithChannel(ctx);
+    await expect(rollbackFromIncident(ctx.deps, { incidentId: incident.id, actor: REPORTER })).rejects.toMatchObject({ code: 'incident.not_allowed' });
+    expect(ctx.rollbacks).toEqual([]);
+    expect((await ctx.listAudit()).at(-1)).toMatchObject({ action: 'incident.rollback_refused', actor: `slack:${REPORTER}`, subjectId: incident.id });
+  });
+
+  it('delegates to the releases module for an approver and records what it did', async () => {
+    ctx = createIncidentsTestContext();
+    const incident = await openWithChannel(ctx);
+    const outcome = await rollbackFromIncident(ctx.deps, { incidentId: incident.id, actor: APPROVER });
+    expect(outcome).toEqual({ fromRelease: 'r2024.10.3', toRelease: 'r2024.10.2', version: 7 });
+    expect(ctx.rollbacks).toEqual([{ source: 'support-bot', actor: `slack:${APPROVER}`, reason: `Incident ${incident.id}: AWS key leaked` }]);
+    expect(ctx.deps.repository.listTimeline(incident.id).at(-1)).toMatchObject({ kind: 'rollback', text: 'r2024.10.3 → r2024.10.2 (guardrail version 7)' });
+    expect(JSON.stringify(ctx.listOutbox().at(-1)?.payload.blocks)).toContain('*Rollback*');
+  });
+});
+
+describe('openAutoIncidents', () => {
+  let ctx: IncidentsTestContext;
+  afterEach(() => ctx.database.close());
+  const leak: Flag = { check: 'secrets', origin: 'detector', kind: 'aws_access_key', severity: 'critical', score: 0.99 };
+  const config = {
+    oncall_group: 'S07ONCALL01',
+    auto_rules: [
+      { name: 'aws-key-leak', when: { check: 'secrets', kind: 'aws_access_key' }, severity: 'SEV1', window_minutes: 30 },
+      { name: 'prompt-leak', when: { check: 'prompt_leak' }, severity: 'SEV2', window_minutes: 60 },
+    ],
+  };
+
+  it('opens one incident per matching rule, at most one per rule per window', async () => {
+    ctx = createIncidentsTestContext({ config });
+    const first = await openAutoIncidents(ctx.deps, 'support-bot', [leak], START, { itemId: ITEM_ID });
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatchObject({ severity: 'SEV1', autoRule: 'aws-key-leak', reporter: 'system', itemId: ITEM_ID, title: 'secrets aws_access_key on support-bot' });
+    expect(await openAutoIncidents(ctx.deps, 'support-bot', [leak], START + 29 * MINUTE)).toEqual([]);
+    const later = await openAutoIncidents(ctx.deps, 'support-bot', [leak], START + 30 * MINUTE);
+    expect(later.map((incident) => incident.autoRule)).toEqual(['aws-key-leak']);
+    expect((await ctx.listAudit()).filter((e) => e.action === 'incident.opened').map((e) => e.actor)).toEqual(['system', 'system']);
+  });
+
+  it('ignores flags no rule watches and sources without rules', async () => {
+    ctx = createIncidentsTestContext({ config });
+    expect(await openAutoIncidents(ctx.deps, 'support-bot', [{ ...leak, severity: 'warn' }, { check: 'pii', origin: 'detector', kind: 'email', severity: 'critical' }], START)).toEqual([]);
+    expect(await openAutoIncidents(ctx.deps, 'billing-bot', [leak], START)).toEqual([]);
+    expect(ctx.listOutbox()).toEqual([]);
+  });
+
+  it('keeps the rate limit per rule: another rule still opens inside the first one\'s window', async () => {
+    ctx = createIncidentsTestContext({ config });
+    await openAutoIncidents(ctx.deps, 'support-bot', [leak], START);
+    const opened = await openAutoIncidents(ctx.deps, 'support-bot', [leak, { check: 'prompt_leak', origin: 'detector', kind: 'canary', severity: 'critical' }], START + MINUTE);
+    expect(opened.map((incident) => incident.autoRule)).toEqual(['prompt-leak']);
+  });
+});

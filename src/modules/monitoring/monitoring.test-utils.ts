@@ -1,0 +1,63 @@
+import type { TestDb } from '../../app/db.test-utils.ts';
+import type { Flag } from '../checks/checks.models.ts';
+import { graderResultsTable } from '../checks/grading.table.ts';
+import { eventsTable } from '../ingestion/events.table.ts';
+import { sourcesTable } from '../sources/sources.table.ts';
+
+// Typed rows for the monitoring tests: live (or probe) events spread evenly over a time range,
+// each with what the test varies (output, flags, versions, a grader score).
+
+export interface SeededEvent {
+  output?: string;
+  flags?: Flag[];
+  modelVersion?: string | null;
+  promptVersion?: string | null;
+  release?: string | null;
+  origin?: 'live' | 'probe';
+  /** A `tone` grader result for the event. */
+  tone?: number;
+}
+
+export function seedSource(database: TestDb, name = 'support-bot'): void {
+  database.db.insert(sourcesTable).values({ name, createdAt: 0, updatedAt: 0 }).onConflictDoNothing().run();
+}
+
+let nextId = 0;
+
+/** Inserts `count` events with occurred_at evenly spread over [from, to). */
+export function seedEvents(database: TestDb, range: { source?: string; from: number; to: number; count: number }, build: (i: number) => SeededEvent): void {
+  const source = range.source ?? 'support-bot';
+  const step = (range.to - range.from) / range.count;
+  for (let i = 0; i < range.count; i += 1) {
+    const spec = build(i);
+    const at = Math.floor(range.from + i * step);
+    const row = database.db
+      .insert(eventsTable)
+      .values({
+        id: `evt_seed_${(nextId += 1)}`,
+        source,
+        input: 'Where is my refund?',
+        output: spec.output ?? 'Your refund was sent on Monday and should arrive within 3 business days.',
+        modelVersion: spec.modelVersion ?? null,
+        promptVersion: spec.promptVersion ?? null,
+        release: spec.release ?? null,
+        occurredAt: at,
+        receivedAt: at,
+        flags: spec.flags ?? [],
+        origin: spec.origin ?? 'live',
+      })
+      .returning({ seq: eventsTable.seq })
+      .get();
+    if (spec.tone !== undefined) {
+      database.db
+        .insert(graderResultsTable)
+        .values({
+          eventSeq: row.seq, source, grader: 'tone', graderVersion: 'tone-v1', contentHash: `hash-${row.seq}`, score: spec.tone,
+          label: spec.tone >= 0.6 ? 'violation' : 'ok', reason: 'seeded', hijacked: false, cached: false, createdAt: at,
+        })
+        .run();
+    }
+  }
+}
+
+export const piiFlag: Flag = { check: 'pii', origin: 'detector', kind: 'email', severity: 'warn', score: 0.9 };

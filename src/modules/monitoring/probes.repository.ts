@@ -1,0 +1,91 @@
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../../app/db.ts';
+import { eventsTable } from '../ingestion/events.table.ts';
+import { probeRunsTable } from './monitoring.table.ts';
+
+// Probe results per run, and the pass rates `/vigil status` and the weekly digest show.
+
+export type ProbeRunRow = typeof probeRunsTable.$inferSelect;
+export type NewProbeRun = Omit<typeof probeRunsTable.$inferInsert, 'id'>;
+
+export interface ProbePassRate {
+  probe: string;
+  category: string;
+  release: string | null;
+  runs: number;
+  /** The app defended itself. */
+  passed: number;
+  /** The probe got through. */
+  failed: number;
+  /** The call failed; counted in neither the numerator nor the denominator. */
+  errors: number;
+  /** passed / (passed + failed); null when every run errored. */
+  passRate: number | null;
+  lastRunAt: number;
+}
+
+export function createProbesRepository({ db }: { db: Db }) {
+  const listRun = async (runId: string): Promise<ProbeRunRow[]> =>
+    db.select().from(probeRunsTable).where(eq(probeRunsTable.runId, runId)).orderBy(probeRunsTable.probe).all();
+
+  return {
+    async insertRuns(rows: NewProbeRun[]): Promise<void> {
+      if (rows.length === 0) return;
+      db.insert(probeRunsTable).values(rows).onConflictDoNothing().run();
+    },
+
+    listRun,
+
+    /** The results of the source's most recent run, one row per probe. */
+    async listLatestRun(source: string): Promise<ProbeRunRow[]> {
+      const latest = db
+        .select({ runId: probeRunsTable.runId })
+        .from(probeRunsTable)
+        .where(eq(probeRunsTable.source, source))
+        .orderBy(desc(probeRunsTable.startedAt), desc(probeRunsTable.id))
+        .limit(1)
+        .get();
+      return latest ? listRun(latest.runId) : [];
+    },
+
+    /** Pass rate per probe per release; one release only when `release` is given (null: runs without a known release). */
+    async probePassRates(source: string, release?: string | null): Promise<ProbePassRate[]> {
+      const releaseFilter = release === undefined ? undefined : release === null ? isNull(probeRunsTable.release) : eq(probeRunsTable.release, release);
+      const rows = db
+        .select({
+          probe: probeRunsTable.probe,
+          category: sql<string>`max(${probeRunsTable.category})`,
+          release: probeRunsTable.release,
+          runs: sql<number>`count(*)`,
+          passed: sql<number>`sum(${probeRunsTable.passed} = 1)`,
+          failed: sql<number>`sum(${probeRunsTable.passed} = 0)`,
+          errors: sql<number>`sum(${probeRunsTable.passed} IS NULL)`,
+          lastRunAt: sql<number>`max(${probeRunsTable.startedAt})`,
+        })
+        .from(probeRunsTable)
+        .where(and(eq(probeRunsTable.source, source), releaseFilter))
+        .groupBy(probeRunsTable.probe, probeRunsTable.release)
+        .orderBy(probeRunsTable.release, probeRunsTable.probe)
+        .all();
+      return rows.map((row) => {
+        const passed = row.passed ?? 0;
+        const failed = row.failed ?? 0;
+        return { ...row, passed, failed, errors: row.errors ?? 0, passRate: passed + failed > 0 ? passed / (passed + failed) : null };
+      });
+    },
+
+    /**
+     * Probe events the app defended need no human: their input is an attack by construction, so
+     * the detectors flag it every run. Marking them reviewed keeps the sampler from carding them.
+     */
+    async markProbeEventsReviewed(source: string, eventIds: string[]): Promise<void> {
+      if (eventIds.length === 0) return;
+      db.update(eventsTable)
+        .set({ reviewStatus: 'done' })
+        .where(and(eq(eventsTable.source, source), eq(eventsTable.origin, 'probe'), inArray(eventsTable.id, eventIds)))
+        .run();
+    },
+  };
+}
+
+export type ProbesRepository = ReturnType<typeof createProbesRepository>;

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { listLimitViolations } from '../../shared/slack-limits.ts';
+import { buildAppHomeView, type AppHomeModel } from './app-home.blocks.ts';
+import { buildSlaReminder } from './review-sla.blocks.ts';
+
+const model = (pending: number): AppHomeModel => ({
+  roles: [{ source: 'support-bot', role: 'reviewer' }],
+  pending: Array.from({ length: pending }, (_, i) => ({
+    itemId: `rev_${i}`,
+    source: 'support-<bot>',
+    priority: 'critical',
+    reasons: ['flag'],
+    sentAt: 1_730_000_000_000,
+    adjudication: i === 0,
+    cardUrl: i === 1 ? null : `https://slack.com/archives/C1/p${i}`,
+  })),
+  verdicts: { approved: 2, rejected: 1, recent: [{ itemId: 'rev_9', source: 'support-bot', decision: 'reject', at: 1_730_000_000_000 }] },
+  queues: [{ source: 'support-bot', queued: 4, inReview: 3, needsAdjudication: 1, expiredThisWeek: 2 }],
+});
+
+describe('buildAppHomeView', () => {
+  it('lists pending items with links, the week of verdicts and the queues, escaping names', () => {
+    const view = buildAppHomeView(model(2));
+    const text = JSON.stringify(view.blocks);
+    expect(view.type).toBe('home');
+    expect(text).toContain('*Waiting for you* (2)');
+    expect(text).toContain('support-&lt;bot&gt;');
+    expect(text).toContain('<https://slack.com/archives/C1/p0|Open card>');
+    expect(text).toContain('_card not posted yet_');
+    expect(text).toContain(':scales: *needs adjudication*');
+    expect(text).toContain('*Your verdicts, last 7 days:* 3 (:white_check_mark: 2 approved · :x: 1 rejected)');
+    expect(text).toContain('waiting for budget 4 · on cards 3 · awaiting adjudication 1 · expired (7 days) 2');
+  });
+
+  it('stays within the 100-block limit of a Home tab however long the queue', () => {
+    const view = buildAppHomeView({ ...model(500), queues: Array.from({ length: 200 }, (_, i) => ({ source: `s${i}`, queued: 1, inReview: 0, needsAdjudication: 0, expiredThisWeek: 0 })) });
+    expect(listLimitViolations(view)).toEqual([]);
+    expect(JSON.stringify(view.blocks)).toContain('*Waiting for you* (500+)');
+  });
+
+  it('tells someone who reviews nothing how to become a reviewer', () => {
+    expect(JSON.stringify(buildAppHomeView({ ...model(0), roles: [] }).blocks)).toContain('You are not a reviewer of any source');
+  });
+});
+
+describe('buildSlaReminder', () => {
+  it('pings the given groups and says how late the item is', () => {
+    const message = buildSlaReminder({ itemId: 'rev_1', priority: 'critical', waitedMinutes: 20, slaMinutes: 15, verdicts: 1, requiredVerdicts: 2, needsAdjudication: false, mentions: ['S0ONCALL1'] });
+    expect(message.text).toBe('Review reminder: item rev_1 is past its 15-minute SLA');
+    expect(JSON.stringify(message.blocks)).toContain('<!subteam^S0ONCALL1> :alarm_clock: This *critical* item has 1 of 2 verdicts after 20 min (SLA 15 min).');
+    const waiting = buildSlaReminder({ itemId: 'rev_2', priority: 'warn', waitedMinutes: 200, slaMinutes: 120, verdicts: 2, requiredVerdicts: 2, needsAdjudication: true, mentions: [] });
+    expect(JSON.stringify(waiting.blocks)).toContain(':alarm_clock: This *warn* item is waiting for an approver to settle a disagreement');
+  });
+});

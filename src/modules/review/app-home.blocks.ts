@@ -1,0 +1,58 @@
+import type { DividerBlock, HomeView, KnownBlock } from '@slack/types';
+import type { Severity } from '../checks/checks.models.ts';
+import { escapeMrkdwn, formatInlineCode, formatSlackDate } from '../../shared/mrkdwn.ts';
+import { context, header, section } from '../../shared/slack-blocks.ts';
+import { SEVERITY_ICONS } from './review.blocks.ts';
+
+// The reviewer's App Home: what waits for them, what they did this week, and how long each
+// source's queue is (expired items included, so nothing disappears without a trace).
+
+export interface AppHomeModel {
+  roles: { source: string; role: string }[];
+  pending: { itemId: string; source: string; priority: Severity; reasons: string[]; sentAt: number | null; adjudication: boolean; cardUrl: string | null }[];
+  verdicts: { approved: number; rejected: number; recent: { itemId: string; source: string; decision: string; at: number }[] };
+  queues: { source: string; queued: number; inReview: number; needsAdjudication: number; expiredThisWeek: number }[];
+}
+
+const MAX_PENDING = 20;
+const divider = (blockId: string): DividerBlock => ({ type: 'divider', block_id: blockId });
+const MAX_RECENT = 10;
+
+function describePending(item: AppHomeModel['pending'][number]): string {
+  const link = item.cardUrl ? `<${item.cardUrl}|Open card>` : '_card not posted yet_';
+  const when = item.sentAt === null ? '' : ` · sent ${formatSlackDate(item.sentAt)}`;
+  const why = item.reasons.length > 0 ? ` · ${item.reasons.map(escapeMrkdwn).join(', ')}` : '';
+  const adjudication = item.adjudication ? ' · :scales: *needs adjudication*' : '';
+  return `${SEVERITY_ICONS[item.priority]} *${escapeMrkdwn(item.source)}* ${formatInlineCode(item.itemId)}${why}${when}${adjudication}\n${link}`;
+}
+
+export function buildAppHomeView(model: AppHomeModel): HomeView {
+  const blocks: KnownBlock[] = [header('home.title', 'Your review queue')];
+  if (model.roles.length === 0) {
+    blocks.push(section('home.none', 'You are not a reviewer of any source. A Vigil admin adds reviewers under `review.reviewers` in the config file.'));
+  } else {
+    blocks.push(context('home.roles', [model.roles.map((r) => `${escapeMrkdwn(r.source)}: ${r.role}`).join(' · ')]));
+  }
+  blocks.push(section('home.pending.title', `*Waiting for you* (${model.pending.length}${model.pending.length >= MAX_PENDING ? '+' : ''})`));
+  if (model.pending.length === 0) blocks.push(context('home.pending.empty', ['Nothing waits for your verdict. :tada:']));
+  model.pending.slice(0, MAX_PENDING).forEach((item, i) => blocks.push(section(`home.pending.${i}`, describePending(item))));
+  blocks.push(divider('home.d1'));
+  const { approved, rejected, recent } = model.verdicts;
+  blocks.push(section('home.verdicts', `*Your verdicts, last 7 days:* ${approved + rejected} (:white_check_mark: ${approved} approved · :x: ${rejected} rejected)`));
+  if (recent.length > 0) {
+    const lines = recent.slice(0, MAX_RECENT).map((v) => `${v.decision === 'approve' ? ':white_check_mark:' : ':x:'} ${escapeMrkdwn(v.source)} ${formatInlineCode(v.itemId)} · ${formatSlackDate(v.at)}`);
+    blocks.push(context('home.recent', [lines.join('\n')]));
+  }
+  blocks.push(divider('home.d2'));
+  blocks.push(section('home.queues.title', '*Queues by source*'));
+  if (model.queues.length === 0) blocks.push(context('home.queues.empty', ['No source has review items.']));
+  model.queues.slice(0, 40).forEach((q, i) =>
+    blocks.push(
+      section(
+        `home.queue.${i}`,
+        `*${escapeMrkdwn(q.source)}* · waiting for budget ${q.queued} · on cards ${q.inReview} · awaiting adjudication ${q.needsAdjudication} · expired (7 days) ${q.expiredThisWeek}`,
+      ),
+    ),
+  );
+  return { type: 'home', blocks } satisfies HomeView;
+}

@@ -1,0 +1,68 @@
+import { appendAuditEntry } from '../audit/audit.repository.ts';
+import { escapeMrkdwn } from '../../shared/mrkdwn.ts';
+import { section } from '../../shared/slack-blocks.ts';
+import { enqueueEphemeral, type ReviewContext, type SlackMessage } from './review-card.usecases.ts';
+import type { ReviewItemRow, ReviewTx } from './review.repository.ts';
+import { describeMissingRole, hasRole, type ReviewRole } from './review-roles.models.ts';
+
+// Who clicked, and the answers a click gets when it cannot act: not the right role (audited),
+// an item already decided, or an unknown item. Answers are ephemerals through the outbox.
+
+export interface ReviewActor {
+  userId: string;
+  /** Where the click happened, for ephemeral answers; absent in modals and App Home. */
+  channelId?: string;
+}
+
+export type ClickRefusal = { status: 'refused'; role: ReviewRole } | { status: 'closed'; item: ReviewItemRow } | { status: 'not_found' };
+
+export function buildNotice(text: string): SlackMessage {
+  return { text, blocks: [section('review.notice', text)] };
+}
+
+export function sendNotice(ctx: ReviewContext, tx: ReviewTx, actor: ReviewActor, item: ReviewItemRow | null, text: string, now: number): void {
+  const channel = actor.channelId ?? item?.cardChannel ?? null;
+  if (channel) enqueueEphemeral(tx, { channel, user: actor.userId }, buildNotice(text), now);
+}
+
+/** Checks the role; on refusal, audits it and tells the user which role is needed. */
+export async function authorizeClick(ctx: ReviewContext, actor: ReviewActor, item: ReviewItemRow, needed: ReviewRole, action: string, attempted: string): Promise<boolean> {
+  const role = await ctx.roles.resolveRole(item.source, actor.userId);
+  if (hasRole(role, needed)) return true;
+  const now = ctx.clock.now();
+  ctx.repository.transaction((tx) => {
+    appendAuditEntry(
+      tx.executor,
+      {
+        actor: `slack:${actor.userId}`,
+        action: 'review.refused',
+        source: item.source,
+        subjectType: 'review_item',
+        subjectId: item.id,
+        details: { attempted, needed, role: role ?? 'none' },
+      },
+      now,
+    );
+    sendNotice(ctx, tx, actor, item, describeMissingRole(escapeMrkdwn(item.source), needed, action), now);
+  });
+  ctx.metrics.refused.inc({ source: item.source, role: needed });
+  ctx.notifyOutbox();
+  return false;
+}
+
+export function describeClosedItem(item: ReviewItemRow): string {
+  if (item.state === 'expired') return `:clock3: Item \`${item.id}\` expired before it was reviewed; nothing was changed.`;
+  const outcome = item.outcome === 'approved' ? 'approved' : 'rejected';
+  return `:lock: Item \`${item.id}\` is already final (*${outcome}*); verdicts can no longer change.`;
+}
+
+/** Loads the item of a click, answering the user when it does not exist. */
+export function findClickedItem(ctx: ReviewContext, actor: ReviewActor, itemId: string): ReviewItemRow | null {
+  const item = ctx.repository.findItem(itemId);
+  if (item) return item;
+  if (actor.channelId) {
+    ctx.repository.transaction((tx) => sendNotice(ctx, tx, actor, null, `:grey_question: Vigil has no review item \`${escapeMrkdwn(itemId)}\`.`, ctx.clock.now()));
+    ctx.notifyOutbox();
+  }
+  return null;
+}

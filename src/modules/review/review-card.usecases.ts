@@ -1,0 +1,103 @@
+import type { KnownBlock } from '@slack/types';
+import type { Logger } from '../../app/logger.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { enqueueOutboxMessage } from '../outbox/outbox.repository.ts';
+import { slackOrderKey } from '../outbox/outbox.models.ts';
+import { outboxRef } from '../outbox/outbox-refs.models.ts';
+import type { ReviewConfig } from './review.config.ts';
+import type { ReviewMetrics } from './review.metrics.ts';
+import type { ReviewCardModel } from './review.models.ts';
+import { buildCardModel } from './review-card.models.ts';
+import type { ReviewItemRow, ReviewRepository, ReviewTx } from './review.repository.ts';
+import type { ReviewRoles } from './review-roles.usecases.ts';
+
+// What every review use case shares, and the Slack writes a card makes. Each write is an
+// outbox message enqueued in the caller's transaction, so the decision and the card that
+// shows it commit together. A card's follow-ups name its post with a `$ref` until Slack
+// has answered with the ts, and queue behind it on the channel's order key. Messages carry
+// no outbox `purpose`: a purpose costs a hook commit per message, and where a card landed is
+// read back from the outbox in batches instead (`recordCardOutcomes`).
+
+export interface ReviewContext {
+  repository: ReviewRepository;
+  /** The `review:` settings of each configured source. */
+  sources: Readonly<Record<string, ReviewConfig>>;
+  threshold(source: string, grader: string): number;
+  roles: Pick<ReviewRoles, 'resolveRole' | 'listRoles'>;
+  clock: Clock;
+  rng: () => number;
+  metrics: ReviewMetrics;
+  logger: Logger;
+  /** Wakes the outbox after a commit that enqueued messages. */
+  notifyOutbox(): void;
+  /** Lets other modules add to every card rendered (the guardrail menu option and notes). */
+  decorateCard?(item: ReviewItemRow, card: ReviewCardModel): ReviewCardModel;
+}
+
+export interface SlackMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+export function readSourceConfig(ctx: Pick<ReviewContext, 'sources'>, source: string): ReviewConfig | undefined {
+  return ctx.sources[source];
+}
+
+export function renderCard(ctx: ReviewContext, tx: Pick<ReviewTx, 'loadCardSources'>, item: ReviewItemRow, showScores?: boolean): ReviewCardModel {
+  const config = ctx.sources[item.source];
+  if (!config) throw new Error(`review item ${item.id}: source ${item.source} is no longer configured`);
+  const sources = tx.loadCardSources(item);
+  const card = buildCardModel({ item, ...sources }, { config, threshold: (grader) => ctx.threshold(item.source, grader), showScores });
+  return ctx.decorateCard ? ctx.decorateCard(item, card) : card;
+}
+
+// Cards carry untrusted text: never let Slack link names or unfurl what the output points at.
+const SAFE_POST = { link_names: false, unfurl_links: false, unfurl_media: false } as const;
+
+export function enqueueCardPost(tx: ReviewTx, item: ReviewItemRow, message: SlackMessage, now: number): string {
+  return enqueueOutboxMessage(
+    tx.executor,
+    {
+      kind: 'slack',
+      method: 'chat.postMessage',
+      payload: { channel: item.channel, ...message, ...SAFE_POST },
+      orderKey: slackOrderKey(item.channel),
+      dedupeKey: `review.card:${item.id}`,
+    },
+    now,
+  ).id;
+}
+
+/** Where the card is: known once Slack answered, else a placeholder resolved when the post is delivered. */
+function locateCard(item: ReviewItemRow): { channel: unknown; ts: unknown } {
+  if (item.cardChannel && item.cardTs) return { channel: item.cardChannel, ts: item.cardTs };
+  if (!item.cardOutboxId) throw new Error(`review item ${item.id} has no card yet`);
+  return { channel: outboxRef(item.cardOutboxId, 'channel'), ts: outboxRef(item.cardOutboxId, 'ts') };
+}
+
+export function enqueueCardUpdate(tx: ReviewTx, item: ReviewItemRow, message: SlackMessage, now: number): void {
+  const { channel, ts } = locateCard(item);
+  enqueueOutboxMessage(
+    tx.executor,
+    { kind: 'slack', method: 'chat.update', payload: { channel, ts, ...message, link_names: false }, orderKey: slackOrderKey(item.channel) },
+    now,
+  );
+}
+
+export function enqueueThreadReply(tx: ReviewTx, item: ReviewItemRow, message: SlackMessage, now: number, dedupeKey: string): void {
+  const { channel, ts } = locateCard(item);
+  enqueueOutboxMessage(
+    tx.executor,
+    { kind: 'slack', method: 'chat.postMessage', payload: { channel, thread_ts: ts, ...message, ...SAFE_POST }, orderKey: slackOrderKey(item.channel), dedupeKey },
+    now,
+  );
+}
+
+/** Ephemerals queue per user, not behind the channel's cards: they answer a click. */
+export function enqueueEphemeral(tx: ReviewTx, target: { channel: string; user: string }, message: SlackMessage, now: number): void {
+  enqueueOutboxMessage(
+    tx.executor,
+    { kind: 'slack', method: 'chat.postEphemeral', payload: { ...target, ...message }, orderKey: `slack:user:${target.user}` },
+    now,
+  );
+}

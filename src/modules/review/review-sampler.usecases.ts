@@ -1,0 +1,83 @@
+import { decideSampling, resolveReviewersPerItem, type SamplingContext } from '../sampling/sampling.models.ts';
+import { routeItem } from '../sampling/routing.models.ts';
+import { resolveDefaultChannel } from './review.config.ts';
+import type { ReviewContext } from './review-card.usecases.ts';
+import type { ReviewItemRow, ReviewTx } from './review.repository.ts';
+import { buildSamplingCandidate, listEventFlags, type PendingEvent } from './review-sampling.models.ts';
+
+// The sampler works from database state only: events whose checks are complete and whose
+// review is pending. Deciding, creating the items and marking the events done commit in one
+// transaction, so a crash or a second process never samples an event twice (and the unique
+// (event, channel) index would refuse a second item anyway).
+
+export const SAMPLER_BATCH = 200;
+
+export interface SamplerResult {
+  processed: number;
+  created: ReviewItemRow[];
+}
+
+export function sampleBatch(ctx: ReviewContext, limit = SAMPLER_BATCH): SamplerResult {
+  if (!ctx.repository.hasPendingEvents()) return { processed: 0, created: [] };
+  const now = ctx.clock.now();
+  const result = ctx.repository.transaction((tx) => {
+    const events = tx.listPendingEvents(limit);
+    if (events.length === 0) return { processed: 0, created: [] };
+    const scores = new Map<number, { grader: string; score: number }[]>();
+    for (const row of tx.listGraderScores(events.map((event) => event.seq))) scores.set(row.eventSeq, [...(scores.get(row.eventSeq) ?? []), row]);
+    const created: ReviewItemRow[] = [];
+    for (const event of events) created.push(...sampleEvent(ctx, tx, event, scores.get(event.seq) ?? [], now));
+    tx.markEventsDone(events.map((event) => event.seq));
+    return { processed: events.length, created };
+  });
+  for (const item of result.created) ctx.metrics.created.inc({ source: item.source, priority: item.priority });
+  return result;
+}
+
+function sampleEvent(ctx: ReviewContext, tx: ReviewTx, event: PendingEvent, scores: { grader: string; score: number }[], now: number): ReviewItemRow[] {
+  const config = ctx.sources[event.source];
+  const defaultChannel = config ? resolveDefaultChannel(config) : null;
+  if (!config || defaultChannel === null) {
+    ctx.metrics.sampled.inc({ source: event.source, outcome: 'unrouted' });
+    return [];
+  }
+  const candidate = buildSamplingCandidate(event, scores, (grader) => ctx.threshold(event.source, grader));
+  const last = tx.findLastItemByOutput(event.source, candidate.outputHash);
+  const context: SamplingContext = {
+    now,
+    ...(event.release !== null ? { releaseFirstSeenAt: tx.readAndRecordFirstSeen(event.source, 'release', event.release, event.occurredAt) } : {}),
+    ...(event.modelVersion !== null
+      ? { modelVersionFirstSeenAt: tx.readAndRecordFirstSeen(event.source, 'model_version', event.modelVersion, event.occurredAt) }
+      : {}),
+    ...(last ? { lastSeenOutputAt: last.createdAt, lastQueuedEventId: last.eventId } : {}),
+  };
+  const decision = decideSampling(candidate, config.sampling, context, ctx.rng);
+  if (decision.dedupedOf && last) {
+    tx.attachDuplicate(event.seq, last.eventSeq, decision.inclusionProbability, now);
+    ctx.metrics.sampled.inc({ source: event.source, outcome: 'deduped' });
+    return [];
+  }
+  if (!decision.picked) {
+    ctx.metrics.sampled.inc({ source: event.source, outcome: 'skipped' });
+    return [];
+  }
+  ctx.metrics.sampled.inc({ source: event.source, outcome: 'picked' });
+  const channels = routeItem({ reasons: decision.reasons, flags: listEventFlags(event) }, config.sampling.routes, defaultChannel);
+  return channels.flatMap((channel) => {
+    const item = tx.insertItem({
+      eventSeq: event.seq,
+      eventId: event.id,
+      source: event.source,
+      channel,
+      state: 'queued',
+      priority: decision.priority,
+      reasons: decision.reasons,
+      inclusionProbability: decision.inclusionProbability,
+      outputHash: candidate.outputHash,
+      requiredVerdicts: resolveReviewersPerItem(config.sampling.reviewers_per_item, decision.priority),
+      createdAt: now,
+      updatedAt: now,
+    });
+    return item ? [item] : [];
+  });
+}

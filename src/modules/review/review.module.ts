@@ -1,0 +1,81 @@
+import type { App } from '@slack/bolt';
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../../app/db.ts';
+import type { Logger } from '../../app/logger.ts';
+import type { Registry } from '../../app/metrics.ts';
+import type { Clock } from '../../shared/clock.ts';
+import type { SlackClient } from '../../shared/slack-client.ts';
+import type { OutboxWorker } from '../outbox/outbox.worker.ts';
+import type { SourcesFile } from '../sources/sources.config.ts';
+import { resolveDefaultChannel, type ReviewConfig } from './review.config.ts';
+import type { ReviewContext } from './review-card.usecases.ts';
+import { createReviewMetrics } from './review.metrics.ts';
+import { createReviewQueriesRepository } from './review-queries.repository.ts';
+import { createReviewRepository } from './review.repository.ts';
+import { createReviewRoles } from './review-roles.usecases.ts';
+import { registerReviewRoutes } from './review.routes.ts';
+import { registerReviewSlackHandlers } from './review.slack.ts';
+import { createReviewWorker } from './review.tasks.ts';
+import { refreshCard } from './review.usecases.ts';
+
+// Builds the review capability: sampler and dispatcher loop, verdict use cases, Slack
+// listeners, the /v1 items and verdicts API.
+
+export interface ReviewModuleOptions {
+  sources: SourcesFile;
+  db: Db;
+  registry: Registry;
+  clock: Clock;
+  rng?: () => number;
+  logger: Logger;
+  /** The live grader threshold of a source (checks' flag policy). */
+  threshold(source: string, grader: string): number;
+  outbox: Pick<OutboxWorker, 'notify'>;
+  /** For user-group lookups; null when Slack is off. */
+  slackClient: Pick<SlackClient, 'usergroups'> | null;
+  pollMs?: number;
+  /** Adds other modules' parts to every card rendered (e.g. the guardrail menu option and notes). */
+  decorateCard?: ReviewContext['decorateCard'];
+}
+
+export function createReviewModule(options: ReviewModuleOptions) {
+  const logger = options.logger.child({ ns: 'review' });
+  const sources: Record<string, ReviewConfig> = Object.fromEntries(Object.entries(options.sources.sources).map(([name, source]) => [name, source.review]));
+  for (const [name, config] of Object.entries(sources)) {
+    if (resolveDefaultChannel(config) === null) logger.warn({ source: name }, 'review is off for this source: set review.channel to send its events to reviewers');
+  }
+  const repository = createReviewRepository({ db: options.db });
+  const roles = createReviewRoles({ sources, client: options.slackClient, clock: options.clock, logger });
+  const queries = createReviewQueriesRepository({ db: options.db });
+  const ctx: ReviewContext = {
+    repository,
+    sources,
+    threshold: options.threshold,
+    roles,
+    clock: options.clock,
+    rng: options.rng ?? Math.random,
+    metrics: createReviewMetrics(options.registry, () => queries.countByState()),
+    logger,
+    notifyOutbox: () => options.outbox.notify(),
+    ...(options.decorateCard ? { decorateCard: options.decorateCard } : {}),
+  };
+  const worker = createReviewWorker(ctx, { pollMs: options.pollMs, sendCards: options.slackClient !== null });
+
+  return {
+    /** Wakes the sampler: call after events are stored or their checks complete. */
+    notify: () => worker.notify(),
+    start: () => {
+      worker.start();
+      void roles.warm();
+    },
+    stop: () => worker.stop(),
+    /** Re-renders an item's card and updates it in Slack (after a guardrail note, a delivered webhook…). */
+    refreshCard: (itemId: string) => refreshCard(ctx, itemId),
+    /** Runs sampling, dispatch, expiry and SLA reminders now (tests, fake clocks). */
+    runTasks: () => worker.runNow(),
+    registerSlackHandlers: (app: App) => registerReviewSlackHandlers(app, { ctx, queries }),
+    registerRoutes: (v1: FastifyInstance) => registerReviewRoutes(v1, { queries }),
+  };
+}
+
+export type ReviewModule = ReturnType<typeof createReviewModule>;

@@ -1,0 +1,101 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, runMigrations } from '../../src/app/db.ts';
+import { parseConfig } from '../../src/app/config.ts';
+import { seedCalibrationSource, seedLabelledItem, seedTraffic } from '../../src/modules/calibration/calibration.test-utils.ts';
+import { createCalibrationRepository } from '../../src/modules/calibration/calibration.repository.ts';
+import { calibrateGrader, replaceNonFinite } from '../../src/modules/calibration/calibration.usecases.ts';
+import { PROMPTS_DIR } from '../../src/modules/checks/checks.module.ts';
+import { loadGraderPrompts } from '../../src/modules/checks/graders/grader-prompts.config.ts';
+import type { GraderPrompt } from '../../src/modules/checks/graders/grader-prompts.models.ts';
+import { createSeededRandom } from '../../src/shared/random.ts';
+import { systemClock } from '../../src/shared/clock.ts';
+import { createTempDir } from '../helpers/temp-dir.ts';
+import { runVigilCli } from '../helpers/vigil-process.ts';
+
+// `vigil calibrate`, `vigil export finetune` and `vigil grader examples` as real processes on
+// a database seeded with labelled review items.
+
+const CONFIG = `
+sources:
+  support-bot:
+    review: { channel: C07REVQUEUE, sampling: { baseline_rate: 0.05 } }
+    calibration: { min_labels_per_class: 5, target_recall: 0.9 }
+`;
+
+describe('calibration CLI', { timeout: 30_000 }, () => {
+  const dir = createTempDir('vigil-calibration-cli-');
+  const configPath = join(dir.path, 'vigil.config.yaml');
+  const env = { DATABASE_URL: join(dir.path, 'vigil.db'), VIGIL_CONFIG: configPath };
+  let tone: GraderPrompt;
+
+  beforeAll(async () => {
+    writeFileSync(configPath, CONFIG);
+    tone = (await loadGraderPrompts(PROMPTS_DIR)).find((prompt) => prompt.name === 'tone')!;
+    const database = openDatabase({ url: env.DATABASE_URL });
+    try {
+      runMigrations(database.sqlite);
+      seedCalibrationSource(database.db);
+      const rng = createSeededRandom(5);
+      for (let i = 0; i < 60; i++) {
+        const score = Math.round(rng() * 100) / 100;
+        const violation = rng() < score;
+        seedLabelledItem(database.db, {
+          score,
+          inclusionProbability: score >= 0.6 ? 1 : 0.25,
+          graderVersion: tone.version,
+          input: `Customer question ${i}`,
+          output: `Reply ${i}`,
+          verdicts: [{ reviewerId: 'U0REVIEW01', decision: violation ? 'reject' : 'approve', ...(violation ? { reasonCategory: 'tone', note: `rude reply ${i}` } : {}) }],
+        });
+      }
+      seedTraffic(database.db, Array.from({ length: 100 }, () => rng()), { graderVersion: tone.version });
+    } finally {
+      database.close();
+    }
+  });
+
+  afterAll(() => dir.remove());
+
+  it('calibrate --json prints the report the use case computes', async () => {
+    const result = await runVigilCli(['calibrate', '--source', 'support-bot', '--grader', 'tone', '--json'], env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const printed = JSON.parse(result.stdout) as Record<string, unknown>;
+    const config = parseConfig({ ...env });
+    const database = openDatabase({ url: env.DATABASE_URL });
+    try {
+      const { report } = calibrateGrader(
+        {
+          repository: createCalibrationRepository({ db: database.db }),
+          sources: { 'support-bot': { calibration: config.sources.sources['support-bot']!.calibration, review: config.sources.sources['support-bot']!.review } },
+          graders: new Map([['tone', { name: 'tone', version: tone.version, dimension: tone.dimension }]]),
+          thresholdOf: () => tone.threshold,
+          clock: systemClock,
+        },
+        { source: 'support-bot', grader: 'tone' },
+      );
+      const expected = JSON.parse(JSON.stringify(report, replaceNonFinite)) as Record<string, unknown>;
+      expect({ ...printed, generatedAt: null }).toEqual({ ...expected, generatedAt: null });
+      expect(printed.recommendation).toMatchObject({ status: 'ok' });
+      expect(printed.labels).toMatchObject({ items: 60 });
+    } finally {
+      database.close();
+    }
+  });
+
+  it('calibrate prints a readable report without --json', async () => {
+    const result = await runVigilCli(['calibrate', '--source', 'support-bot', '--grader', 'tone'], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^support-bot · tone \\(version ${tone.version}, dimension tone\\)\n`));
+    expect(result.stdout).toMatch(/\nrecommended threshold: 0\.\d{3} \(now 0\.600, [+−]0\.\d{3}\)\n/);
+    expect(result.stdout).toMatch(/\nfalse positives \(\d+\):\n/);
+  });
+
+  it('calibrate refuses an unknown grader with one line', async () => {
+    const result = await runVigilCli(['calibrate', '--source', 'support-bot', '--grader', 'nope'], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^vigil: Grader "nope" is not one of the graders in prompts\/ \(/);
+  });
+});
