@@ -34,6 +34,7 @@ function describeEvaluation(label: string, evaluation: ThresholdEvaluation): str
 
 function describeMistake(mistake: GraderMistake): string {
   // Reviewers typed the reason: no terminal control characters reach the operator's screen.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   const reason = mistake.reason ? ` — ${mistake.reason.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')}` : '';
   return `  ${mistake.score.toFixed(3)}  ${mistake.itemId}  ${mistake.cardUrl ?? '(card not posted)'}${reason}`;
 }
