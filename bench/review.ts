@@ -5,7 +5,7 @@
 // chat.postMessage is matched to its event, and the time from the 202 to that call is reported.
 // Phase 2: the fake enforces Slack's 1 message/s per channel (429 + Retry-After); every card
 // must still arrive exactly once and in order per channel.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, runMigrations } from '../src/app/db.ts';
@@ -43,6 +43,12 @@ ${routes}
 `;
 }
 
+/** CPU time (user + system, all threads) a process has used, from /proc (Linux; clock ticks of 10 ms). */
+function readCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const markerOf = (call: FakeSlackCall) => JSON.stringify(call.body.blocks ?? []).match(/bench-event-(\d+)-/)?.[1];
 const isCard = (call: FakeSlackCall) => call.ok && call.body.thread_ts === undefined && markerOf(call) !== undefined;
@@ -70,6 +76,7 @@ async function runPhase(options: { events: number; channels: number; rate: numbe
       SLACK_API_URL: fake.url,
     });
     const vigilUrl = child.url;
+    const cpuAtStart = readCpuMs(child.process.pid!);
     const accepted = new Map<string, number>();
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
     const started = now();
@@ -100,6 +107,7 @@ async function runPhase(options: { events: number; channels: number; rate: numbe
     };
     if (seen.size < options.events) await fake.waitFor('chat.postMessage', allPosted, options.timeoutMs).catch(() => undefined);
     const seconds = (now() - started) / 1000;
+    const cpuMs = readCpuMs(child.process.pid!) - cpuAtStart;
     await child.stop();
 
     const posted = cards();
@@ -124,6 +132,7 @@ async function runPhase(options: { events: number; channels: number; rate: numbe
       rateLimited: fake.calls('chat.postMessage').filter((call) => call.status === 429).length,
       seconds,
       ingestSeconds,
+      cpuMsPerEvent: cpuMs / options.events,
       orderKept,
     };
   } finally {
@@ -146,6 +155,7 @@ const figures = {
   p95_ms: round(percentile(fast.latencies, 95)),
   p99_ms: round(percentile(fast.latencies, 99)),
   max_ms: round(fast.latencies.at(-1) ?? NaN),
+  vigil_cpu_ms_per_event: round(fast.cpuMsPerEvent),
   cards_posted: fast.posted,
   cards_lost: fast.lost,
   cards_duplicated: fast.duplicates,
@@ -166,6 +176,7 @@ report(
     `review: ${EVENTS} flagged events, one per request at ${RATE}/s, cards over ${CHANNELS} channels, fake Slack answering at once`,
     `  202 → chat.postMessage: p50 ${figures.p50_ms} ms, p95 ${figures.p95_ms} ms, p99 ${figures.p99_ms} ms, max ${figures.max_ms} ms (target p95 ≤ 1000 ms)`,
     `  cards posted ${fast.posted}, lost ${fast.lost}, duplicated ${fast.duplicates}, order per channel kept: ${fast.orderKept}`,
+    `  Vigil used ${figures.vigil_cpu_ms_per_event} ms of CPU per event (ingest, checks, sampling, card, outbox, Slack call)`,
     `paced: ${PACED_EVENTS} events over ${PACED_CHANNELS} channels, Slack pacing 1 message/s/channel (429 + Retry-After)`,
     `  cards posted ${paced.posted}, lost ${paced.lost}, duplicated ${paced.duplicates}, 429s ${paced.rateLimited}, ${figures.paced_seconds} s, order kept: ${paced.orderKept}`,
     `  load average (1 min): ${figures.load_avg_1m_before} before, ${figures.load_avg_1m_after} after`,

@@ -186,6 +186,8 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
     guardrails: guardrailsModule.versions,
     outbox,
     slackClient: outboxSlackClient,
+    rng: options.rng,
+    notifyReview: () => reviewModule.notify(),
   });
   if (slack) calibration.registerSlackHandlers(slack.app);
 

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, runMigrations } from '../../src/app/db.ts';
@@ -24,7 +24,7 @@ sources:
     calibration: { min_labels_per_class: 5, target_recall: 0.9 }
 `;
 
-describe('calibration CLI', { timeout: 30_000 }, () => {
+describe('calibration CLI', { timeout: 60_000 }, () => {
   const dir = createTempDir('vigil-calibration-cli-');
   const configPath = join(dir.path, 'vigil.config.yaml');
   const env = { DATABASE_URL: join(dir.path, 'vigil.db'), VIGIL_CONFIG: configPath };
@@ -91,6 +91,32 @@ describe('calibration CLI', { timeout: 30_000 }, () => {
     expect(result.stdout).toMatch(new RegExp(`^support-bot · tone \\(version ${tone.version}, dimension tone\\)\n`));
     expect(result.stdout).toMatch(/\nrecommended threshold: 0\.\d{3} \(now 0\.600, [+−]0\.\d{3}\)\n/);
     expect(result.stdout).toMatch(/\nfalse positives \(\d+\):\n/);
+  });
+
+  it('export finetune writes one chat example per adjudicated item, the human label as the answer', async () => {
+    const out = join(dir.path, 'tone.jsonl');
+    const result = await runVigilCli(['export', 'finetune', '--source', 'support-bot', '--grader', 'tone', '--out', out], env);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(`60 example(s) of support-bot for tone written to ${out}, redacted.\n`);
+    const lines = readFileSync(out, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as { messages: { role: string; content: string }[] });
+    expect(lines).toHaveLength(60);
+    const answers = lines.map((line) => JSON.parse(line.messages[2]!.content) as { label: string; reason: string; score: number });
+    expect(lines[0]!.messages.map((message) => message.role)).toEqual(['system', 'user', 'assistant']);
+    expect(lines[0]!.messages[1]!.content).toContain('<output>\nReply 0\n</output>');
+    expect(answers.filter((answer) => answer.label === 'violation').length).toBe(33);
+    expect(answers.find((answer) => answer.label === 'violation')!.reason).toMatch(/^tone — rude reply \d+$/);
+  });
+
+  it('grader examples lists confident mistakes and says that adopting them starts a fresh calibration', async () => {
+    const result = await runVigilCli(['grader', 'examples', '--grader', 'tone', '--limit', '4', '--json'], env);
+    expect(result.code).toBe(0);
+    const printed = JSON.parse(result.stdout) as { graderVersion: string; examples: { score: number; violation: boolean; threshold: number; mistake: number }[]; note: string; markdown: string };
+    expect(printed.graderVersion).toBe(tone.version);
+    expect(printed.examples).toHaveLength(4);
+    for (const example of printed.examples) expect(example.violation ? example.score < 0.6 : example.score >= 0.6).toBe(true);
+    expect(printed.examples[0]!.mistake).toBe(Math.max(...printed.examples.map((example) => example.mistake)));
+    expect(printed.note).toMatch(/prompts\/tone\.md: that makes a new version of the tone grader .* calibration starts again/);
+    expect(printed.markdown).toMatch(/^## Examples reviewers corrected\n\n### Example 1\n<input>\nCustomer question \d+\n<\/input>/);
   });
 
   it('calibrate refuses an unknown grader with one line', async () => {

@@ -100,14 +100,14 @@ describe('vigil CLI', { timeout: 30_000 }, () => {
     expect(revoked).toMatchObject({ code: 0, stdout: `Revoked ${created.id} (support prod)\n` });
     expect(readRows('SELECT revoked_at FROM api_keys')[0]!.revoked_at).toEqual(expect.any(Number));
 
-    const audit = readRows('SELECT actor, action, subject_type, subject_id FROM audit_log ORDER BY seq');
+    const audit = readRows("SELECT actor, action, subject_type, subject_id FROM audit_log WHERE action LIKE 'api_key.%' ORDER BY seq");
     expect(audit).toEqual([
       { actor: ACTOR, action: 'api_key.created', subject_type: 'api_key', subject_id: created.id },
       { actor: ACTOR, action: 'api_key.revoked', subject_type: 'api_key', subject_id: created.id },
     ]);
     const database = openDatabase({ url: keysEnv.DATABASE_URL });
     try {
-      expect(await createAuditRepository({ db: database.db, clock: systemClock }).verify()).toEqual({ ok: true, checked: 2 });
+      expect(await createAuditRepository({ db: database.db, clock: systemClock }).verify()).toMatchObject({ ok: true });
     } finally {
       database.close();
     }
@@ -124,7 +124,7 @@ describe('vigil CLI', { timeout: 30_000 }, () => {
     expect(badScopes.stderr).toContain("option '--scopes <list>' argument 'read,write' is invalid");
     expect(badScopes.stderr).toContain('scopes must be a comma-separated list of ingest, read, admin');
     expect(readRows('SELECT count(*) AS n FROM api_keys')).toEqual([{ n: 1 }]);
-    expect(readRows('SELECT count(*) AS n FROM audit_log')).toEqual([{ n: 2 }]);
+    expect(readRows("SELECT count(*) AS n FROM audit_log WHERE action LIKE 'api_key.%'")).toEqual([{ n: 2 }]);
   });
 
   it('a running Vigil refuses the revoked key once its cache TTL has passed', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNEL, startSlackTestVigil, USERS, type SlackTestVigil } from '../helpers/test-vigil-slack.ts';
+import { CHANNEL, SIGNING_SECRET, startSlackTestVigil, TEAM, USERS, type SlackTestVigil } from '../helpers/test-vigil-slack.ts';
+import { sendSlackRequest } from './slack-signing.ts';
 import { findElement } from '../helpers/test-vigil-slack.ts';
 import {
   APPROVER_2, buildGuardrailsSlackConfig, check, latestVersion, LOG_CHANNEL, openTighten, postCard, SOURCE, storeGraderScore, submitView, tightenValues,
@@ -44,6 +45,30 @@ describe('guardrails in Slack: tighten from the card', () => {
     const audit = vigil.query<{ actor: string; details: string }>("SELECT actor, details FROM audit_log WHERE action = 'guardrail.version_created' ORDER BY seq DESC LIMIT 1");
     expect(audit[0]!.actor).toBe(`slack:${USERS.approver}`);
     expect(JSON.parse(audit[0]!.details).reason).toBe(`From review item ${itemId}: rude`);
+  });
+
+  it('previews an edited pattern again when the approver presses Enter', async () => {
+    const { card, itemId } = await postCard(vigil, 'preview-1', 'Our warranty never covers water damage, sorry.');
+    const modal = await openTighten(vigil, card, itemId, USERS.approver);
+    const typed = 'never\\s+covers';
+    const view = { ...modal.body.view, id: 'V07PREVIEW1', hash: '1.preview', state: { values: tightenValues({ choice: 'block_pattern', pattern: typed }) } };
+    const payload = {
+      type: 'block_actions',
+      user: { id: USERS.approver, username: 'approver', name: 'approver', team_id: TEAM.id },
+      api_app_id: 'A07RVW12345',
+      token: 'verification-token',
+      container: { type: 'view', view_id: view.id },
+      trigger_id: '7890123456789.5432109876543.preview1',
+      team: TEAM,
+      view,
+      actions: [{ type: 'plain_text_input', action_id: 'guardrails.pattern_preview', block_id: 'guardrails_pattern', value: typed, action_ts: '1730000000.000001' }],
+    };
+    expect((await sendSlackRequest(vigil.url, 'interaction', payload, SIGNING_SECRET)).status).toBe(200);
+    const update = await vigil.fake.waitFor('views.update', (call) => call.body.view_id === 'V07PREVIEW1');
+    expect(update.body.hash).toBe('1.preview');
+    const blocks = update.body.view.blocks as any[];
+    expect(blocks.find((b) => b.block_id === 'guardrails_preview').text.text).toMatch(/^\*Preview\* of `never\\s\+covers`: matches 1 of \d+ events in 7 days\. The most recent/);
+    expect(blocks.find((b) => b.block_id === 'guardrails_pattern').element.initial_value).toBe(typed);
   });
 
   it('answers an unusable pattern with a precise modal error and changes nothing', async () => {

@@ -123,3 +123,20 @@ export function describeReviewerStanding(report: AgreementReport, reviewerId: st
   if (gold) lines.push(`Matched the known answer on ${gold.correct} of ${gold.answered} check items (${Math.round(gold.accuracy * 100)}%).`);
   return lines;
 }
+
+const figure = (value: number) => (Number.isFinite(value) ? value.toFixed(3) : 'n/a');
+const percent = (value: number) => `${Math.round(value * 100)}%`;
+
+/** The report as text lines (`vigil agreement`). α or κ ≥ 0.8 is reliable; below 0.67 the rubric or training needs work. */
+export function formatAgreementReport(report: AgreementReport): string[] {
+  const lines = [`${report.multiReviewedItems} items judged by two or more reviewers`];
+  for (const dimension of report.dimensions) {
+    lines.push(`${dimension.dimension}: Krippendorff's alpha (${dimension.level}) ${figure(dimension.alpha.alpha)} over ${dimension.alpha.pairableUnits} items`);
+    for (const pair of dimension.pairs) lines.push(`  ${pair.reviewers.join(' & ')}: kappa ${figure(pair.kappa)} on ${pair.items} items (${percent(pair.observedAgreement)} agreement)`);
+  }
+  lines.push('agreement with the other reviewers (decisions):');
+  for (const entry of report.consensus) lines.push(`  ${entry.reviewer}: ${entry.agreed}/${entry.compared} (${percent(entry.share)}, 95% ${percent(entry.interval.lower)}–${percent(entry.interval.upper)})`);
+  lines.push('gold items (known answers):');
+  for (const entry of report.gold) lines.push(`  ${entry.reviewer}: ${entry.correct}/${entry.answered} (${percent(entry.accuracy)}, 95% ${percent(entry.interval.lower)}–${percent(entry.interval.upper)})`);
+  return lines;
+}

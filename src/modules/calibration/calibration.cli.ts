@@ -1,11 +1,16 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { withContext, type CliContext } from '../../cli.ts';
 import { PROMPTS_DIR } from '../checks/checks.module.ts';
 import { loadGraderPrompts } from '../checks/graders/grader-prompts.config.ts';
 import { openGuardrails } from '../guardrails/guardrails.cli.ts';
+import { formatAgreementReport } from './agreement-report.models.ts';
+import { createAgreementRepository } from './agreement.repository.ts';
+import { computeReviewerAgreement } from './agreement.usecases.ts';
+import { createUnknownCalibrationSourceError } from './calibration.errors.ts';
 import { formatCalibrationReport } from './calibration-format.models.ts';
 import { createCalibrationRepository } from './calibration.repository.ts';
 import { calibrateGrader, replaceNonFinite, type CalibrationContext, type GraderInfo } from './calibration.usecases.ts';
+import { registerJudgeCommands } from './judge.cli.ts';
 
 // `vigil calibrate --source S --grader G [--json]`: the same report the Slack proposal card
 // is built from, read from the database the running Vigil writes. The live threshold is the
@@ -33,6 +38,12 @@ export async function openCalibrationContext(context: CliContext): Promise<Calib
   };
 }
 
+function parseDays(value: string): number {
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 1 || days > 3650) throw new InvalidArgumentError('must be a whole number of days from 1 to 3650');
+  return days;
+}
+
 export function registerCalibrationCommands(program: Command): void {
   program
     .command('calibrate')
@@ -48,4 +59,18 @@ export function registerCalibrationCommands(program: Command): void {
         print(options.json ? JSON.stringify(report, replaceNonFinite, 2) : formatCalibrationReport(report).join('\n'));
       }),
     );
+  program
+    .command('agreement')
+    .description("how consistent a source's reviewers are: alpha and kappa per rubric dimension, consensus and gold accuracy")
+    .requiredOption('--source <name>', 'the source')
+    .option('--days <n>', 'items of the last n days (1–3650)', parseDays, 90)
+    .option('--json', 'print the report as JSON')
+    .action(
+      withContext(async (context, options: { source: string; days: number; json?: boolean }) => {
+        if (!context.knownSources.includes(options.source)) throw createUnknownCalibrationSourceError(options.source);
+        const report = computeReviewerAgreement({ repository: createAgreementRepository({ db: context.database.db }), clock: context.clock }, { source: options.source, days: options.days });
+        print(options.json ? JSON.stringify(report, replaceNonFinite, 2) : [`${report.source} since ${report.since}`, ...formatAgreementReport(report)].join('\n'));
+      }),
+    );
+  registerJudgeCommands(program, openCalibrationContext);
 }

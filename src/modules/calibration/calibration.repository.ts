@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, notInArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, notInArray, sql } from 'drizzle-orm';
 import { monotonicFactory } from 'ulid';
 import type { Db, DbExecutor } from '../../app/db.ts';
 import { graderResultsTable } from '../checks/grading.table.ts';
@@ -87,8 +87,8 @@ export function createCalibrationRepository({ db }: { db: Db }) {
   }
 
   return {
-    /** Every label of (source, grader, version), one per event, oldest item first. */
-    listLabelRows(source: string, grader: string, graderVersion: string): LabelRow[] {
+    /** Every label of (source, grader, version), one per event, oldest item first; `finalBetween` keeps items decided in [from, to). */
+    listLabelRows(source: string, grader: string, graderVersion: string, finalBetween?: { from: number; to: number }): LabelRow[] {
       const items = db
         .select({
           itemId: reviewItemsTable.id,
@@ -103,7 +103,7 @@ export function createCalibrationRepository({ db }: { db: Db }) {
         .from(reviewItemsTable)
         .innerJoin(eventsTable, eq(eventsTable.seq, reviewItemsTable.eventSeq))
         .innerJoin(graderResultsTable, and(eq(graderResultsTable.eventSeq, reviewItemsTable.eventSeq), matchesGrader(grader, graderVersion)))
-        .where(isFinalLiveItem(source))
+        .where(and(isFinalLiveItem(source), finalBetween ? and(gte(reviewItemsTable.finalAt, finalBetween.from), lt(reviewItemsTable.finalAt, finalBetween.to)) : undefined))
         .orderBy(asc(reviewItemsTable.seq))
         .all();
       const seen = new Set<number>();

@@ -43,6 +43,8 @@ export interface SeedItem {
   verdicts?: SeedVerdict[];
   outcome?: 'approved' | 'rejected';
   state?: 'final' | 'in_review' | 'needs_adjudication';
+  decisionMode?: 'consensus' | 'adjudication';
+  priority?: 'info' | 'warn' | 'critical';
   grader?: string;
   graderVersion?: string;
   hijacked?: boolean;
@@ -101,13 +103,13 @@ export function seedLabelledItem(db: DbExecutor, item: SeedItem, source = 'suppo
       source,
       channel: SEED_CHANNEL,
       state,
-      priority: 'warn',
+      priority: item.priority ?? 'warn',
       reasons: [{ code: 'baseline', detail: 'seeded', probability: item.inclusionProbability }],
       inclusionProbability: item.inclusionProbability,
       outputHash: `out-${eventSeq}`,
       requiredVerdicts: verdicts.length,
       outcome: state === 'final' ? outcome : null,
-      decisionMode: state === 'final' ? 'consensus' : null,
+      decisionMode: state === 'final' ? (item.decisionMode ?? 'consensus') : null,
       createdAt: at,
       updatedAt: at,
       cardChannel: SEED_CHANNEL,

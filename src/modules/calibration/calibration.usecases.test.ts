@@ -9,7 +9,7 @@ import { cohensKappaBinary, recommendThreshold, type LabelledScore } from './cal
 import { createCalibrationRepository } from './calibration.repository.ts';
 import { calibrationGoldItemsTable } from './calibration.table.ts';
 import { seedCalibrationSource, seedLabelledItem, seedTraffic, SEED_START, type SeedItem } from './calibration.test-utils.ts';
-import { calibrateGrader, type CalibrationContext } from './calibration.usecases.ts';
+import { calibrateGrader, loadDigestCalibration, type CalibrationContext } from './calibration.usecases.ts';
 
 const DAY = 86_400_000;
 
@@ -166,6 +166,17 @@ describe('calibrateGrader', () => {
     expect(judge.falseNegatives.map((mistake) => mistake.score)).toEqual([0.05, 0.3]);
     expect(judge.falsePositives[0]!.cardUrl).toBe('https://slack.com/archives/C07REVQUEUE/p1740000000000100');
     expect(judge.falseNegatives[1]!.cardUrl).toBeNull();
+  });
+
+  it('gives the digest the labels decided in its week, with the live threshold', () => {
+    seed([
+      { score: 0.9, violation: true, inclusionProbability: 1, at: SEED_START },
+      { score: 0.2, violation: false, inclusionProbability: 0.5, at: SEED_START + 2 * DAY },
+      { score: 0.7, violation: false, inclusionProbability: 1, at: SEED_START + 9 * DAY },
+    ]);
+    expect(loadDigestCalibration(createContext(database), 'support-bot', { start: SEED_START, end: SEED_START + 7 * DAY })).toEqual([
+      { grader: 'tone', threshold: 0.5, labels: [expect.objectContaining({ score: 0.9, violation: true, weight: 1 }), expect.objectContaining({ score: 0.2, violation: false, weight: 2 })] },
+    ]);
   });
 
   it('counts only the configured days of traffic for flags per day and the review load', () => {

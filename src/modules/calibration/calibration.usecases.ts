@@ -111,6 +111,19 @@ export function calibrateGrader(ctx: CalibrationContext, request: { source: stri
   return { report, items };
 }
 
+/**
+ * The weekly digest's calibration loader (`DigestLoaders.loadCalibration`): per grader of the
+ * running version, its live threshold and the labels decided in the period.
+ */
+export function loadDigestCalibration(ctx: CalibrationContext, source: string, period: { start: number; end: number }): { grader: string; threshold: number; labels: LabelledItem[] }[] {
+  readSourceSettings(ctx, source);
+  return [...ctx.graders.values()].flatMap((grader) => {
+    const rows = ctx.repository.listLabelRows(source, grader.name, grader.version, { from: period.start, to: period.end });
+    const labels = toLabelledItems(rows, grader.dimension);
+    return labels.length > 0 ? [{ grader: grader.name, threshold: ctx.thresholdOf(source, grader.name), labels }] : [];
+  });
+}
+
 /** JSON.stringify replacer: NaN and infinities (an undefined precision, say) become null. */
 export function replaceNonFinite(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? null : value;

@@ -46,13 +46,17 @@ export function createGuardrailCardsRepository({ db }: { db: Db }) {
       return db.select({ grader: graderResultsTable.grader, score: graderResultsTable.score }).from(graderResultsTable).where(eq(graderResultsTable.eventSeq, seq)).all();
     },
 
-    /** The source's most recent events since `since`, newest first, for previews. */
-    listRecentEvents(source: string, since: number, limit: number) {
+    /**
+     * One page of the source's events since `since`, newest first, before the cursor: previews
+     * read the last 7 days page by page, so a busy source never holds the event loop for long.
+     */
+    listRecentEvents(source: string, since: number, limit: number, before?: { occurredAt: number; seq: number }) {
+      const cursor = before ? sql`(${eventsTable.occurredAt}, ${eventsTable.seq}) < (${before.occurredAt}, ${before.seq})` : undefined;
       return db
         .select({ seq: eventsTable.seq, output: eventsTable.output, detections: eventsTable.detections, occurredAt: eventsTable.occurredAt })
         .from(eventsTable)
-        .where(and(eq(eventsTable.source, source), gte(eventsTable.occurredAt, since)))
-        .orderBy(desc(eventsTable.occurredAt))
+        .where(and(eq(eventsTable.source, source), gte(eventsTable.occurredAt, since), cursor))
+        .orderBy(desc(eventsTable.occurredAt), desc(eventsTable.seq))
         .limit(limit)
         .all();
     },

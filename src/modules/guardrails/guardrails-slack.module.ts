@@ -26,7 +26,8 @@ export interface GuardrailsSlackModuleOptions {
   sources: SourcesFile;
   guardrails: Pick<GuardrailsModule, 'versions' | 'live' | 'onVersionCreated'>;
   releases: ReleasesDeps;
-  roles: GuardrailSlackContext['roles'];
+  /** Approvers per source; `warm` fills the user-group cache before the first click needs it. */
+  roles: GuardrailSlackContext['roles'] & { warm?(): Promise<void> };
   outbox: Pick<OutboxWorker, 'notify' | 'onDelivered' | 'onFailed'>;
   /** The review module's card refresh (re-render + chat.update through the outbox). */
   refreshCard(itemId: string): void;
@@ -81,6 +82,7 @@ export function createGuardrailsSlackModule(options: GuardrailsSlackModuleOption
     /** Expires two-person rollback requests past their 10 minutes (also run by the module's own sweep). */
     expireRollbackRequests: expire,
     start() {
+      void options.roles.warm?.();
       // Webhooks a previous run left open are followed again, so their cards still show retries.
       for (const id of cards.listOpenWebhooks(options.clock.now() - 86_400_000)) watcher.watch(id);
       clearInterval(sweep);

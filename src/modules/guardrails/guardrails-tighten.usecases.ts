@@ -1,16 +1,13 @@
 import type { ModalView } from '@slack/types';
 import { isVigilError } from '../../app/errors.ts';
-import { compileBlocklist, validateBlocklistPattern } from '../checks/detectors/blocklist.detector.ts';
-import { buildFieldViews } from '../checks/views.models.ts';
+import { validateBlocklistPattern } from '../checks/detectors/blocklist.detector.ts';
 import type { DetectorName } from '../checks/checks.models.ts';
 import { findRollbackTarget } from '../releases/rollback-approval.usecases.ts';
 import type { CardItem } from './guardrail-cards.repository.ts';
 import type { GuardrailChange } from './guardrail-change.models.ts';
 import { describeVersionNote } from './guardrail-notes.models.ts';
-import {
-  collectSensitiveSpans, computeThresholdPreview, DAY_MS, excerptAround, listTightenOptions, PREVIEW_DAYS, proposeBlockPattern,
-  type PatternPreview, type ThresholdPreview,
-} from './guardrail-proposals.models.ts';
+import { computeThresholdPreview, DAY_MS, listTightenOptions, PREVIEW_DAYS, proposeBlockPattern, type ThresholdPreview } from './guardrail-proposals.models.ts';
+import { previewTraffic } from './guardrails-preview.usecases.ts';
 import { TIGHTEN_INPUTS, type TightenSubmission } from './guardrails.actions.ts';
 import { actorOf, authorizeApprover, describeApproverNeeded, tellActor, type GuardrailSlackContext, type SlackActor } from './guardrails-access.usecases.ts';
 import { buildConfirmModal, buildTightenModal } from './guardrails-modals.blocks.ts';
@@ -20,39 +17,6 @@ import { createGuardrailVersion } from './guardrails.usecases.ts';
 // (block outputs like it, lower a grader's threshold to its score, switch a detector to
 // block, the kill switch, a rollback), with previews on the source's last 7 days; and
 // its submission, which creates the guardrail version at once or asks for a confirmation.
-
-/** Previews scan at most this many recent events, within this time, so the modal opens inside the 3 s of its trigger_id. */
-export const PREVIEW_MAX_EVENTS = 20_000;
-export const PREVIEW_BUDGET_MS = 800;
-const SAMPLES = 3;
-
-type RecentEvent = ReturnType<GuardrailSlackContext['cards']['listRecentEvents']>[number];
-
-export function previewPattern(pattern: string, recent: readonly RecentEvent[], budgetMs = PREVIEW_BUDGET_MS): { ok: true; preview: PatternPreview } | { ok: false; reason: string } {
-  const verdict = validateBlocklistPattern(pattern);
-  if (!verdict.ok) return verdict;
-  const compiled = compileBlocklist({ patterns: [pattern], fields: ['output'], timeoutMs: 20 });
-  const deadline = performance.now() + budgetMs;
-  const preview: PatternPreview = { pattern, scanned: 0, matched: 0, partial: false, samples: [] };
-  for (const event of recent) {
-    if (performance.now() > deadline) {
-      preview.partial = true;
-      break;
-    }
-    preview.scanned++;
-    const match = compiled.detect([buildFieldViews('output', event.output)]).find((d) => d.kind === 'pattern');
-    if (!match) continue;
-    preview.matched++;
-    if (preview.samples.length < SAMPLES) {
-      preview.samples.push({ occurredAt: event.occurredAt, excerpt: excerptAround(event.output, collectSensitiveSpans(event.detections), match.start, match.end) });
-    }
-  }
-  return { ok: true, preview };
-}
-
-function countDetectorHits(recent: readonly RecentEvent[], detectors: readonly DetectorName[]) {
-  return detectors.map((detector) => ({ detector, recentCount: recent.filter((event) => event.detections.some((d) => d.detector === detector)).length }));
-}
 
 type Prepared = { status: 'ok'; view: ModalView } | { status: 'refused' } | { status: 'not_found' };
 
@@ -75,9 +39,9 @@ async function buildModalFor(ctx: GuardrailSlackContext, item: CardItem, channel
   const now = ctx.clock.now();
   const since = now - PREVIEW_DAYS * DAY_MS;
   const event = ctx.cards.loadEvent(item.eventSeq);
-  const recent = ctx.cards.listRecentEvents(item.source, since, PREVIEW_MAX_EVENTS);
   const pattern = typed === undefined ? (event ? proposeBlockPattern(event.output, event.detections) : null) : typed;
-  const previewed = pattern ? previewPattern(pattern, recent) : null;
+  const fired = [...new Set((event?.detections ?? []).map((d) => d.detector as DetectorName))];
+  const traffic = await previewTraffic(ctx.cards, { source: item.source, now, pattern, detectors: fired });
   const scores = ctx.cards.loadScores(item.eventSeq);
   const thresholdPreviews = new Map<string, ThresholdPreview>();
   for (const { grader, score } of scores) {
@@ -86,15 +50,16 @@ async function buildModalFor(ctx: GuardrailSlackContext, item: CardItem, channel
     const counts = ctx.cards.countScoresBetween(item.source, grader, since, score, rule.threshold);
     thresholdPreviews.set(grader, computeThresholdPreview({ grader, current: rule.threshold, proposed: score, extraFlagged: counts.between, scored: counts.scored }));
   }
-  const fired = [...new Set((event?.detections ?? []).map((d) => d.detector as DetectorName))];
   const rollback = await findRollbackTarget(ctx.releases, item.source);
+  const previewed = traffic.pattern;
   const preview = previewed?.ok ? previewed.preview : null;
+  const detectors = fired.map((detector) => ({ detector, recentCount: traffic.detectorCounts.get(detector) ?? 0 }));
   return buildTightenModal({
     itemId: item.id,
     ...(channel ? { channel } : {}),
     source: item.source,
     version: live.version.version,
-    options: listTightenOptions({ spec, scores, thresholdPreviews, detectors: countDetectorHits(recent, fired), pattern: preview, rollback }),
+    options: listTightenOptions({ spec, scores, thresholdPreviews, detectors, pattern: preview, rollback }),
     pattern,
     preview,
     patternError: previewed && !previewed.ok ? `This pattern cannot be used: ${previewed.reason}` : null,

@@ -4,7 +4,7 @@ import { cancelRollbackRequest, confirmRollbackRequest } from '../releases/rollb
 import {
   GUARDRAIL_ACTIONS, GUARDRAIL_VIEWS, parseConfirmSubmission, parsePatternPreviewAction, parseRevertValue, parseRollbackRequestValue, parseTightenSubmission,
 } from './guardrails.actions.ts';
-import { authorizeApprover, type GuardrailSlackContext, type SlackActor } from './guardrails-access.usecases.ts';
+import { authorizeApprover, tellActor, type GuardrailSlackContext, type SlackActor } from './guardrails-access.usecases.ts';
 import { confirmGuardrailAction } from './guardrails-confirm.usecases.ts';
 import { revertFromLog } from './guardrails-log.usecases.ts';
 import { buildNoticeModal } from './guardrails-modals.blocks.ts';
@@ -66,7 +66,7 @@ export function registerGuardrailSlackHandlers(app: App, ctx: GuardrailSlackCont
     const requestId = parseRollbackRequestValue(readValue(action));
     const source = ctx.requests.find(requestId)?.source;
     const actor = readActor(body);
-    if (!source) return;
+    if (!source) return tellActor(ctx, actor, ':grey_question: Vigil has no such rollback request.');
     if (await authorizeApprover(ctx, actor, { source, attempted: 'confirm_rollback', action: 'confirm a rollback', subjectType: 'rollback_request', subjectId: requestId })) {
       await confirmRollbackRequest(ctx, actor, requestId);
     }

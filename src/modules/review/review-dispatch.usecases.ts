@@ -31,29 +31,36 @@ export interface DispatchResult {
 export function dispatchQueuedItems(ctx: ReviewContext, options: { send: boolean } = { send: true }): DispatchResult {
   if (!ctx.repository.hasQueuedItems()) return { sent: 0, expired: [], nextSlotAt: null, more: false };
   const now = ctx.clock.now();
-  const result = ctx.repository.transaction((tx) => {
-    const outcome: DispatchResult = { sent: 0, expired: [], nextSlotAt: null, more: false };
-    for (const { source, channel } of tx.listQueuedChannels()) {
-      const config = ctx.sources[source];
-      if (!config) continue;
-      const plan = planDispatch({
-        pending: tx.listQueued(source, channel),
-        sentTimestamps: tx.listDispatchTimes(channel, now - BUDGET_WINDOW_MS),
-        budgetPerHour: options.send ? resolveHourlyBudget(config.sampling, channel) : 0,
-        ttlMs: config.sampling.ttl_hours * HOUR_MS,
-        now,
-      });
-      for (const item of plan.expire) outcome.expired.push(expireItem(tx, item, now));
-      const room = DISPATCH_BATCH - outcome.sent;
-      for (const item of plan.send.slice(0, Math.max(0, room))) postCard(ctx, tx, item, now);
-      outcome.sent += Math.min(plan.send.length, Math.max(0, room));
-      if (plan.send.length > room) outcome.more = true;
-      if (plan.nextSlotAt !== null) outcome.nextSlotAt = Math.min(outcome.nextSlotAt ?? Infinity, plan.nextSlotAt);
-    }
-    return outcome;
-  });
-  for (const item of result.expired) ctx.metrics.expired.inc({ source: item.source });
+  const result = ctx.repository.transaction((tx) => dispatchWithin(ctx, tx, now, options));
+  countDispatched(ctx, result);
   return result;
+}
+
+/** The dispatcher's work inside a caller's transaction. */
+export function dispatchWithin(ctx: ReviewContext, tx: ReviewTx, now: number, options: { send: boolean }): DispatchResult {
+  const outcome: DispatchResult = { sent: 0, expired: [], nextSlotAt: null, more: false };
+  for (const { source, channel } of tx.listQueuedChannels()) {
+    const config = ctx.sources[source];
+    if (!config) continue;
+    const plan = planDispatch({
+      pending: tx.listQueued(source, channel),
+      sentTimestamps: tx.listDispatchTimes(channel, now - BUDGET_WINDOW_MS),
+      budgetPerHour: options.send ? resolveHourlyBudget(config.sampling, channel) : 0,
+      ttlMs: config.sampling.ttl_hours * HOUR_MS,
+      now,
+    });
+    for (const item of plan.expire) outcome.expired.push(expireItem(tx, item, now));
+    const room = DISPATCH_BATCH - outcome.sent;
+    for (const item of plan.send.slice(0, Math.max(0, room))) postCard(ctx, tx, item, now);
+    outcome.sent += Math.min(plan.send.length, Math.max(0, room));
+    if (plan.send.length > room) outcome.more = true;
+    if (plan.nextSlotAt !== null) outcome.nextSlotAt = Math.min(outcome.nextSlotAt ?? Infinity, plan.nextSlotAt);
+  }
+  return outcome;
+}
+
+export function countDispatched(ctx: ReviewContext, result: DispatchResult): void {
+  for (const item of result.expired) ctx.metrics.expired.inc({ source: item.source });
 }
 
 function expireItem(tx: ReviewTx, item: ReviewItemRow, now: number): ReviewItemRow {

@@ -20,18 +20,26 @@ export interface SamplerResult {
 export function sampleBatch(ctx: ReviewContext, limit = SAMPLER_BATCH): SamplerResult {
   if (!ctx.repository.hasPendingEvents()) return { processed: 0, created: [] };
   const now = ctx.clock.now();
-  const result = ctx.repository.transaction((tx) => {
-    const events = tx.listPendingEvents(limit);
-    if (events.length === 0) return { processed: 0, created: [] };
-    const scores = new Map<number, { grader: string; score: number }[]>();
-    for (const row of tx.listGraderScores(events.map((event) => event.seq))) scores.set(row.eventSeq, [...(scores.get(row.eventSeq) ?? []), row]);
-    const created: ReviewItemRow[] = [];
-    for (const event of events) created.push(...sampleEvent(ctx, tx, event, scores.get(event.seq) ?? [], now));
-    tx.markEventsDone(events.map((event) => event.seq));
-    return { processed: events.length, created };
-  });
-  for (const item of result.created) ctx.metrics.created.inc({ source: item.source, priority: item.priority });
+  const result = ctx.repository.transaction((tx) => sampleWithin(ctx, tx, now, limit));
+  countSampled(ctx, result);
   return result;
+}
+
+/** The sampler's work inside a caller's transaction (the review loop runs it with dispatch, in one commit). */
+export function sampleWithin(ctx: ReviewContext, tx: ReviewTx, now: number, limit = SAMPLER_BATCH): SamplerResult {
+  const events = tx.listPendingEvents(limit);
+  if (events.length === 0) return { processed: 0, created: [] };
+  const scores = new Map<number, { grader: string; score: number }[]>();
+  for (const row of tx.listGraderScores(events.map((event) => event.seq))) scores.set(row.eventSeq, [...(scores.get(row.eventSeq) ?? []), row]);
+  const created: ReviewItemRow[] = [];
+  for (const event of events) created.push(...sampleEvent(ctx, tx, event, scores.get(event.seq) ?? [], now));
+  tx.markEventsDone(events.map((event) => event.seq));
+  return { processed: events.length, created };
+}
+
+/** Counted after the commit, so a rolled-back batch is not counted. */
+export function countSampled(ctx: ReviewContext, result: SamplerResult): void {
+  for (const item of result.created) ctx.metrics.created.inc({ source: item.source, priority: item.priority });
 }
 
 function sampleEvent(ctx: ReviewContext, tx: ReviewTx, event: PendingEvent, scores: { grader: string; score: number }[], now: number): ReviewItemRow[] {

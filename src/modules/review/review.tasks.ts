@@ -1,6 +1,6 @@
 import type { ReviewContext } from './review-card.usecases.ts';
-import { dispatchQueuedItems, recordCardOutcomes } from './review-dispatch.usecases.ts';
-import { sampleBatch, SAMPLER_BATCH } from './review-sampler.usecases.ts';
+import { countDispatched, dispatchWithin, recordCardOutcomes } from './review-dispatch.usecases.ts';
+import { countSampled, SAMPLER_BATCH, sampleWithin } from './review-sampler.usecases.ts';
 import { sendSlaReminders } from './review-sla.usecases.ts';
 
 // The review loop: record where sent cards landed, sample what ingestion and grading finished,
@@ -30,23 +30,36 @@ export interface ReviewTickResult {
   cardsInFlight: number;
 }
 
-/** One full pass; exported for tests and the CLI. */
+/**
+ * One full pass; exported for tests. Sampling and sending share one transaction per batch:
+ * with a commit (and its fsync) per event, the review loop would be the database's busiest writer.
+ */
 export function runReviewTasks(ctx: ReviewContext, options: { sla: boolean; sendCards?: boolean; outcomes?: boolean }): ReviewTickResult {
   const result: ReviewTickResult = { sampled: 0, created: 0, sent: 0, expired: 0, reminded: 0, nextSlotAt: null, cardsInFlight: 0 };
   if (options.outcomes ?? true) result.cardsInFlight = recordCardOutcomes(ctx).inFlight;
+  const send = { send: options.sendCards ?? true };
+  let queued = ctx.repository.hasQueuedItems();
   for (;;) {
-    const batch = sampleBatch(ctx);
-    result.sampled += batch.processed;
-    result.created += batch.created.length;
-    if (batch.processed < SAMPLER_BATCH) break;
-  }
-  for (;;) {
-    const dispatch = dispatchQueuedItems(ctx, { send: options.sendCards ?? true });
-    result.sent += dispatch.sent;
-    result.expired += dispatch.expired.length;
-    result.nextSlotAt = dispatch.nextSlotAt;
-    if (dispatch.sent > 0) ctx.notifyOutbox();
-    if (!dispatch.more) break;
+    const pending = ctx.repository.hasPendingEvents();
+    if (!pending && !queued) break;
+    const now = ctx.clock.now();
+    const pass = ctx.repository.transaction((tx) => {
+      const sampled = pending ? sampleWithin(ctx, tx, now) : { processed: 0, created: [] };
+      const dispatch = queued || sampled.created.length > 0 ? dispatchWithin(ctx, tx, now, send) : null;
+      return { sampled, dispatch };
+    });
+    countSampled(ctx, pass.sampled);
+    result.sampled += pass.sampled.processed;
+    result.created += pass.sampled.created.length;
+    if (pass.dispatch) {
+      countDispatched(ctx, pass.dispatch);
+      result.sent += pass.dispatch.sent;
+      result.expired += pass.dispatch.expired.length;
+      result.nextSlotAt = pass.dispatch.nextSlotAt;
+      if (pass.dispatch.sent > 0) ctx.notifyOutbox();
+    }
+    queued = pass.dispatch?.more ?? false;
+    if (pass.sampled.processed < SAMPLER_BATCH && !queued) break;
   }
   if (options.sla) result.reminded = sendSlaReminders(ctx);
   if (result.sent > 0) result.cardsInFlight += result.sent;
