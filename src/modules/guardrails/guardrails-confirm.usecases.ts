@@ -1,9 +1,9 @@
 import { isVigilError } from '../../app/errors.ts';
 import { performRollback, requestRollback, type RollbackOutcome } from '../releases/rollback-approval.usecases.ts';
 import type { ConfirmMetadata } from './guardrails.actions.ts';
-import { describeVersionNote } from './guardrail-notes.models.ts';
 import { actorOf, authorizeApprover, describeApproverNeeded, tellActor, type GuardrailSlackContext, type SlackActor } from './guardrails-access.usecases.ts';
 import { setKillSwitch } from './guardrails.usecases.ts';
+import { noteVersionOnCard } from './guardrails-tighten.usecases.ts';
 
 // The confirmed dialog of a kill switch or a rollback. The role is checked again: the
 // dialog may have stayed open while the approver list changed.
@@ -32,10 +32,7 @@ export async function confirmGuardrailAction(ctx: GuardrailSlackContext, actor: 
   }
   const { version, created } = result;
   if (created) {
-    const now = ctx.clock.now();
-    ctx.cards.record({ notes: [{ itemId: item.id, source: item.source, version: version.version, actor: version.actor, text: describeVersionNote(version), webhookOutboxId: version.webhookOutboxId, rollbackRequestId: null, createdAt: now }] }, now);
-    ctx.refreshCard(item.id);
-    if (version.webhookOutboxId) ctx.watchDelivery(version.webhookOutboxId);
+    noteVersionOnCard(ctx, item, version);
   } else {
     tellActor(ctx, tellable, `:information_source: The kill switch of ${item.source} is already ${on ? 'on' : 'off'} (guardrail v${version.version}).`);
   }

@@ -92,6 +92,17 @@ function planChange(ctx: GuardrailSlackContext, item: CardItem, submission: Tigh
   return errorOn(TIGHTEN_INPUTS.choice.blockId, 'Choose what to change.');
 }
 
+type NotedVersion = Parameters<typeof describeVersionNote>[0] & { version: number; actor: string; webhookOutboxId: string | null };
+
+/** Shows a new guardrail version on the card that caused it, and follows its webhook delivery there. */
+export function noteVersionOnCard(ctx: GuardrailSlackContext, item: Pick<CardItem, 'id' | 'source'>, version: NotedVersion): void {
+  const now = ctx.clock.now();
+  const note = { itemId: item.id, source: item.source, version: version.version, actor: version.actor, text: describeVersionNote(version) };
+  ctx.cards.record({ notes: [{ ...note, webhookOutboxId: version.webhookOutboxId, rollbackRequestId: null, createdAt: now }] }, now);
+  ctx.refreshCard(item.id);
+  if (version.webhookOutboxId) ctx.watchDelivery(version.webhookOutboxId);
+}
+
 export async function applyTighten(ctx: GuardrailSlackContext, actor: SlackActor, submission: TightenSubmission): Promise<TightenResult> {
   const item = ctx.cards.findItem(submission.itemId);
   if (!item) return errorOn(TIGHTEN_INPUTS.choice.blockId, 'This review item no longer exists.');
@@ -114,10 +125,7 @@ export async function applyTighten(ctx: GuardrailSlackContext, actor: SlackActor
   }
   const { version, created } = result;
   if (created) {
-    const now = ctx.clock.now();
-    ctx.cards.record({ notes: [{ itemId: item.id, source: item.source, version: version.version, actor: version.actor, text: describeVersionNote(version), webhookOutboxId: version.webhookOutboxId, rollbackRequestId: null, createdAt: now }] }, now);
-    ctx.refreshCard(item.id);
-    if (version.webhookOutboxId) ctx.watchDelivery(version.webhookOutboxId);
+    noteVersionOnCard(ctx, item, version);
   } else {
     tellActor(ctx, { userId: actor.userId, channelId: submission.channel }, `:information_source: Guardrail v${version.version} of ${item.source} already does that; nothing changed.`);
   }
