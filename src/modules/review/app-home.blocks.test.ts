@@ -38,6 +38,39 @@ describe('buildAppHomeView', () => {
     expect(JSON.stringify(view.blocks)).toContain('*Waiting for you* (500+)');
   });
 
+  it('shows the reviewer\'s agreement per source they review, escaped, with a note where there is nothing yet', () => {
+    const standing = [
+      { source: 'support-bot', lines: ['Agreed with the other reviewers on 7 of 9 shared items (78%).', 'Matched the known answer on 1 of 1 check items (100%).'] },
+      { source: 'sales-<bot>', lines: [] },
+    ];
+    const view = buildAppHomeView({ ...model(1), standing });
+    const ids = view.blocks.map((block) => block.block_id);
+    expect(ids.indexOf('home.standing.title')).toBeGreaterThan(ids.indexOf('home.verdicts'));
+    expect(ids.indexOf('home.standing.title')).toBeLessThan(ids.indexOf('home.queues.title'));
+    expect(view.blocks.filter((block) => block.block_id?.startsWith('home.standing.'))).toEqual([
+      { type: 'section', block_id: 'home.standing.title', text: { type: 'mrkdwn', text: '*Your agreement*' } },
+      {
+        type: 'section',
+        block_id: 'home.standing.0',
+        text: { type: 'mrkdwn', text: '*support-bot*\nAgreed with the other reviewers on 7 of 9 shared items (78%).\nMatched the known answer on 1 of 1 check items (100%).' },
+      },
+      { type: 'section', block_id: 'home.standing.1', text: { type: 'mrkdwn', text: '*sales-&lt;bot&gt;*\n_Not enough shared or check items yet._' } },
+    ]);
+  });
+
+  it('has no agreement section when calibration is not wired or the user reviews nothing', () => {
+    expect(JSON.stringify(buildAppHomeView(model(1)).blocks)).not.toContain('Your agreement');
+    expect(JSON.stringify(buildAppHomeView({ ...model(1), roles: [], standing: [] }).blocks)).not.toContain('Your agreement');
+  });
+
+  it('keeps a long agreement section within the Home limits', () => {
+    const standing = Array.from({ length: 30 }, (_, i) => ({ source: `s${i}`, lines: ['x'.repeat(5_000)] }));
+    const queues = Array.from({ length: 200 }, (_, i) => ({ source: `s${i}`, queued: 1, inReview: 0, needsAdjudication: 0, expiredThisWeek: 0 }));
+    const view = buildAppHomeView({ ...model(500), queues, standing });
+    expect(listLimitViolations(view)).toEqual([]);
+    expect(JSON.stringify(view.blocks)).toContain('…and 20 more sources');
+  });
+
   it('tells someone who reviews nothing how to become a reviewer', () => {
     expect(JSON.stringify(buildAppHomeView({ ...model(0), roles: [] }).blocks)).toContain('You are not a reviewer of any source');
   });

@@ -2,21 +2,25 @@ import type { DividerBlock, HomeView, KnownBlock } from '@slack/types';
 import type { Severity } from '../checks/checks.models.ts';
 import { escapeMrkdwn, formatInlineCode, formatSlackDate } from '../../shared/mrkdwn.ts';
 import { context, header, section } from '../../shared/slack-blocks.ts';
-import { SEVERITY_ICONS } from './review.blocks.ts';
+import { SEVERITY_ICONS, truncateSafeMrkdwn } from './review.blocks.ts';
 
-// The reviewer's App Home: what waits for them, what they did this week, and how long each
-// source's queue is (expired items included, so nothing disappears without a trace).
+// The reviewer's App Home: what waits for them, what they did this week, how their verdicts
+// compare with the other reviewers' and with known answers, and how long each source's queue
+// is (expired items included, so nothing disappears without a trace).
 
 export interface AppHomeModel {
   roles: { source: string; role: string }[];
   pending: { itemId: string; source: string; priority: Severity; reasons: string[]; sentAt: number | null; adjudication: boolean; cardUrl: string | null }[];
   verdicts: { approved: number; rejected: number; recent: { itemId: string; source: string; decision: string; at: number }[] };
   queues: { source: string; queued: number; inReview: number; needsAdjudication: number; expiredThisWeek: number }[];
+  /** Per source the user reviews, their agreement lines (plain text); absent when calibration is not wired. */
+  standing?: { source: string; lines: string[] }[];
 }
 
 const MAX_PENDING = 20;
 const divider = (blockId: string): DividerBlock => ({ type: 'divider', block_id: blockId });
 const MAX_RECENT = 10;
+const MAX_STANDING = 10;
 
 function describePending(item: AppHomeModel['pending'][number]): string {
   const link = item.cardUrl ? `<${item.cardUrl}|Open card>` : '_card not posted yet_';
@@ -24,6 +28,18 @@ function describePending(item: AppHomeModel['pending'][number]): string {
   const why = item.reasons.length > 0 ? ` · ${item.reasons.map(escapeMrkdwn).join(', ')}` : '';
   const adjudication = item.adjudication ? ' · :scales: *needs adjudication*' : '';
   return `${SEVERITY_ICONS[item.priority]} *${escapeMrkdwn(item.source)}* ${formatInlineCode(item.itemId)}${why}${when}${adjudication}\n${link}`;
+}
+
+function buildStandingBlocks(standing: NonNullable<AppHomeModel['standing']>): KnownBlock[] {
+  if (standing.length === 0) return [];
+  const blocks: KnownBlock[] = [divider('home.d3'), section('home.standing.title', '*Your agreement*')];
+  standing.slice(0, MAX_STANDING).forEach((entry, i) => {
+    const lines = entry.lines.length > 0 ? entry.lines.map(escapeMrkdwn).join('\n') : '_Not enough shared or check items yet._';
+    blocks.push(section(`home.standing.${i}`, truncateSafeMrkdwn(`*${escapeMrkdwn(entry.source)}*\n${lines}`, 2_000)));
+  });
+  const rest = standing.length - MAX_STANDING;
+  if (rest > 0) blocks.push(context('home.standing.more', [`…and ${rest} more source${rest === 1 ? '' : 's'}`]));
+  return blocks;
 }
 
 export function buildAppHomeView(model: AppHomeModel): HomeView {
@@ -43,6 +59,7 @@ export function buildAppHomeView(model: AppHomeModel): HomeView {
     const lines = recent.slice(0, MAX_RECENT).map((v) => `${v.decision === 'approve' ? ':white_check_mark:' : ':x:'} ${escapeMrkdwn(v.source)} ${formatInlineCode(v.itemId)} · ${formatSlackDate(v.at)}`);
     blocks.push(context('home.recent', [lines.join('\n')]));
   }
+  blocks.push(...buildStandingBlocks(model.standing ?? []));
   blocks.push(divider('home.d2'));
   blocks.push(section('home.queues.title', '*Queues by source*'));
   if (model.queues.length === 0) blocks.push(context('home.queues.empty', ['No source has review items.']));

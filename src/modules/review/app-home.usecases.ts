@@ -19,6 +19,10 @@ export async function loadAppHome(ctx: ReviewContext, queries: ReviewQueriesRepo
   const expired = await queries.countExpiredSince(sources.length > 0 ? sources : 'all', now - WEEK_MS);
   const queueSources = [...new Set([...counts.map((c) => c.source), ...expired.map((e) => e.source)])].sort();
   const count = (source: string, state: string) => counts.find((c) => c.source === source && c.state === state)?.n ?? 0;
+  const describeStanding = ctx.describeReviewerStanding;
+  const standing = describeStanding
+    ? await Promise.all([...new Set(sources)].sort().map(async (source) => ({ source, lines: await describeStanding(source, userId) })))
+    : undefined;
   return {
     roles,
     pending: pending.map((item) => ({
@@ -42,6 +46,7 @@ export async function loadAppHome(ctx: ReviewContext, queries: ReviewQueriesRepo
       needsAdjudication: count(source, 'needs_adjudication'),
       expiredThisWeek: expired.find((e) => e.source === source)?.n ?? 0,
     })),
+    ...(standing ? { standing } : {}),
   };
 }
 

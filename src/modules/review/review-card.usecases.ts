@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { Logger } from '../../app/logger.ts';
 import type { Clock } from '../../shared/clock.ts';
+import type { BoostCandidate, BoostLike } from '../monitoring/boosts.models.ts';
 import { enqueueOutboxMessage } from '../outbox/outbox.repository.ts';
 import { slackOrderKey } from '../outbox/outbox.models.ts';
 import { outboxRef } from '../outbox/outbox-refs.models.ts';
@@ -18,7 +19,28 @@ import type { ReviewRoles } from './review-roles.usecases.ts';
 // no outbox `purpose`: a purpose costs a hook commit per message, and where a card landed is
 // read back from the outbox in batches instead (`recordCardOutcomes`).
 
-export interface ReviewContext {
+/** A drift alert's sampling boost that covers an event (monitoring answers `boostFor`). */
+export interface SamplingBoost extends BoostLike {
+  /** The drifted metric, shown in the card's "Why chosen". */
+  metric: string;
+}
+
+/** What other modules plug into review; each is optional, so review runs without them. */
+export interface ReviewHooks {
+  /** Lets other modules add to every card rendered (the guardrail menu option and notes). */
+  decorateCard?(item: ReviewItemRow, card: ReviewCardModel): ReviewCardModel;
+  /** Whether the cards of a source offer "Escalate…" (the source has incidents configured). */
+  canEscalate?(source: string): boolean;
+  /**
+   * The drift boost covering a candidate event at `now`, or null. Synchronous: the sampler asks
+   * inside its SQLite transaction, once per event.
+   */
+  boostFor?(source: string, candidate: BoostCandidate, now: number): SamplingBoost | null;
+  /** A reviewer's agreement and gold-accuracy lines for a source, shown on their App Home. */
+  describeReviewerStanding?(source: string, reviewerId: string): Promise<string[]> | string[];
+}
+
+export interface ReviewContext extends ReviewHooks {
   repository: ReviewRepository;
   /** The `review:` settings of each configured source. */
   sources: Readonly<Record<string, ReviewConfig>>;
@@ -30,8 +52,8 @@ export interface ReviewContext {
   logger: Logger;
   /** Wakes the outbox after a commit that enqueued messages. */
   notifyOutbox(): void;
-  /** Lets other modules add to every card rendered (the guardrail menu option and notes). */
-  decorateCard?(item: ReviewItemRow, card: ReviewCardModel): ReviewCardModel;
+  /** Share of a source's items that ask for a second reviewer (`calibration.overlap_share`); 0 when absent. */
+  overlapShare?(source: string): number;
 }
 
 export interface SlackMessage {
@@ -47,7 +69,8 @@ export function renderCard(ctx: ReviewContext, tx: Pick<ReviewTx, 'loadCardSourc
   const config = ctx.sources[item.source];
   if (!config) throw new Error(`review item ${item.id}: source ${item.source} is no longer configured`);
   const sources = tx.loadCardSources(item);
-  const card = buildCardModel({ item, ...sources }, { config, threshold: (grader) => ctx.threshold(item.source, grader), showScores });
+  const built = buildCardModel({ item, ...sources }, { config, threshold: (grader) => ctx.threshold(item.source, grader), showScores });
+  const card = ctx.canEscalate?.(item.source) ? { ...built, canEscalate: true } : built;
   return ctx.decorateCard ? ctx.decorateCard(item, card) : card;
 }
 

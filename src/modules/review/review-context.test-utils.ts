@@ -6,8 +6,9 @@ import { createSeededRandom } from '../../shared/random.ts';
 import { eventsTable } from '../ingestion/events.table.ts';
 import { graderResultsTable } from '../checks/grading.table.ts';
 import { sourcesTable } from '../sources/sources.table.ts';
+import { reviewItemsTable } from './review.table.ts';
 import { reviewConfigSchema, type ReviewConfig } from './review.config.ts';
-import type { ReviewContext } from './review-card.usecases.ts';
+import type { ReviewContext, ReviewHooks } from './review-card.usecases.ts';
 import { createReviewMetrics } from './review.metrics.ts';
 import { createReviewRepository } from './review.repository.ts';
 import type { ReviewRole } from './review-roles.models.ts';
@@ -55,6 +56,33 @@ export function insertGraderResult(database: TestDb, eventSeq: number, grader: s
     .run();
 }
 
+let nextItemId = 0;
+
+/** Inserts a review item of a stored event as it stands after some history; returns its id. */
+export function insertReviewItem(database: TestDb, eventSeq: number, overrides: Partial<typeof reviewItemsTable.$inferInsert> = {}): string {
+  const id = `rev_test_${++nextItemId}`;
+  database.db
+    .insert(reviewItemsTable)
+    .values({
+      id,
+      eventSeq,
+      eventId: `evt-${eventSeq}`,
+      source: 'support-bot',
+      channel: 'C07REVQUEUE',
+      state: 'queued',
+      priority: 'warn',
+      reasons: [{ code: 'flag', detail: 'tone flag (warn)', probability: 1 }],
+      inclusionProbability: 1,
+      outputHash: `hash-${eventSeq}`,
+      requiredVerdicts: 1,
+      createdAt: TEST_START,
+      updatedAt: TEST_START,
+      ...overrides,
+    })
+    .run();
+  return id;
+}
+
 export function parseReviewConfig(raw: Record<string, unknown> = {}): ReviewConfig {
   return reviewConfigSchema.parse({
     channel: 'C07REVQUEUE',
@@ -73,7 +101,7 @@ export interface TestReviewContext extends ReviewContext {
 
 export function createTestReviewContext(
   database: TestDb,
-  options: { sources?: Record<string, ReviewConfig>; roles?: Record<string, ReviewRole>; threshold?: number } = {},
+  options: { sources?: Record<string, ReviewConfig>; roles?: Record<string, ReviewRole>; threshold?: number; overlapShare?: number; hooks?: ReviewHooks } = {},
 ): TestReviewContext {
   const registry = createMetricsRegistry({ collectDefaults: false });
   const roles = options.roles ?? { [REVIEWER]: 'reviewer', [REVIEWER_2]: 'reviewer', [APPROVER]: 'approver' };
@@ -95,6 +123,8 @@ export function createTestReviewContext(
     notifyOutbox: () => {
       ctx.notified += 1;
     },
+    ...(options.overlapShare !== undefined ? { overlapShare: () => options.overlapShare! } : {}),
+    ...options.hooks,
   };
   return ctx;
 }

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, notExists, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../app/db.ts';
+import { eventsTable } from '../ingestion/events.table.ts';
 import { reviewItemsTable } from './review.table.ts';
 import { reviewVerdictsTable } from './verdicts.table.ts';
 import type { ReviewItemState } from './review-items.models.ts';
@@ -122,6 +123,31 @@ export function createReviewQueriesRepository({ db }: { db: Db }) {
         .orderBy(sql`case ${reviewItemsTable.priority} when 'critical' then 0 when 'warn' then 1 else 2 end`, asc(reviewItemsTable.dispatchedAt))
         .limit(limit)
         .all();
+    },
+
+    /**
+     * Critical items of a release finally rejected, whose event occurred at or after `since`: a
+     * release with any is not known-good. Counted per event (one routed to two channels is one),
+     * live traffic only (a gold copy repeats a past item's answer).
+     */
+    async countRejectedCritical(source: string, release: string, since: number): Promise<number> {
+      const row = db
+        .select({ n: sql<number>`count(distinct ${reviewItemsTable.eventSeq})` })
+        .from(reviewItemsTable)
+        .innerJoin(eventsTable, eq(eventsTable.seq, reviewItemsTable.eventSeq))
+        .where(
+          and(
+            eq(reviewItemsTable.source, source),
+            eq(reviewItemsTable.state, 'final'),
+            eq(reviewItemsTable.outcome, 'rejected'),
+            eq(reviewItemsTable.priority, 'critical'),
+            eq(eventsTable.release, release),
+            gte(eventsTable.occurredAt, since),
+            eq(eventsTable.origin, 'live'),
+          ),
+        )
+        .get();
+      return row?.n ?? 0;
     },
 
     async listReviewerVerdictsSince(reviewerId: string, since: number, limit: number): Promise<(VerdictRow & { source: string })[]> {

@@ -4,6 +4,9 @@ import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
 import { openDatabase, runMigrations } from '../../app/db.ts';
 import { createTempDir } from '../../../test/helpers/temp-dir.ts';
 import { eventsTable } from '../ingestion/events.table.ts';
+import type { BoostCandidate } from '../monitoring/boosts.models.ts';
+import { buildReviewCardMessage } from './review.blocks.ts';
+import { renderCard } from './review-card.usecases.ts';
 import { createReviewRepository } from './review.repository.ts';
 import { reviewDuplicatesTable, reviewItemsTable } from './review.table.ts';
 import { sampleBatch } from './review-sampler.usecases.ts';
@@ -99,6 +102,62 @@ describe('sampleBatch', () => {
     insertEvent(database, { appFlags: null, release: 'r9', modelVersion: null, occurredAt: TEST_START + 3 * 3_600_000 });
     sampleBatch(ctx);
     expect(items().map((item) => item.reasons.map((reason) => reason.code))).toEqual([['release_boost']]);
+  });
+
+  it('asks two reviewers of every item when the overlap share is 1', () => {
+    const ctx = createTestReviewContext(database, { overlapShare: 1 });
+    for (let i = 0; i < 5; i++) insertEvent(database);
+    insertEvent(database, { appFlags: [{ name: 'leak', severity: 'critical' }] });
+    sampleBatch(ctx);
+    expect(items().map((item) => item.requiredVerdicts)).toEqual([2, 2, 2, 2, 2, 2]);
+  });
+
+  it('draws the overlap once per event, so its items in every channel ask for the same reviewers', () => {
+    const sources = { 'support-bot': parseReviewConfig({ sampling: { routes: [{ channel: 'CTRUST', reasons: ['flag'] }, { channel: 'CBRAND', reasons: ['flag'] }] } }) };
+    const ctx = createTestReviewContext(database, { sources, overlapShare: 0.5 });
+    for (let i = 0; i < 12; i++) insertEvent(database);
+    sampleBatch(ctx);
+    const byEvent = new Map<number, number[]>();
+    for (const item of items()) byEvent.set(item.eventSeq, [...(byEvent.get(item.eventSeq) ?? []), item.requiredVerdicts]);
+    expect([...byEvent.values()].every(([first, second]) => first === second)).toBe(true);
+    expect(byEvent.size).toBe(12);
+    expect(new Set(items().map((item) => item.requiredVerdicts))).toEqual(new Set([1, 2]));
+  });
+
+  it('keeps the configured reviewers per item when the overlap share is 0', () => {
+    const ctx = createTestReviewContext(database, { overlapShare: 0 });
+    for (let i = 0; i < 5; i++) insertEvent(database);
+    insertEvent(database, { appFlags: [{ name: 'leak', severity: 'critical' }] });
+    sampleBatch(ctx);
+    expect(items().map((item) => item.requiredVerdicts)).toEqual([1, 1, 1, 1, 1, 2]);
+  });
+
+  it('adds a drift boost as a reason with its rate in the inclusion probability, and says so on the card', () => {
+    const asked: BoostCandidate[] = [];
+    const boostFor = (source: string, candidate: BoostCandidate, now: number) => {
+      asked.push(candidate);
+      return source === 'support-bot' && now === TEST_START ? { id: 4, slice: 'prompt_version:p7', rate: 0.3, metric: 'output_length' } : null;
+    };
+    const ctx = createTestReviewContext(database, { hooks: { boostFor } });
+    for (let i = 0; i < 20; i++) insertEvent(database, { appFlags: null, promptVersion: 'p7' });
+    sampleBatch(ctx);
+    expect(asked).toHaveLength(20);
+    expect(asked[0]).toMatchObject({ promptVersion: 'p7', modelVersion: '2024-07-18', output: expect.stringMatching(/^Your refund was sent \(\d+\)\.$/) });
+    const picked = items();
+    expect(picked.length).toBeGreaterThan(0);
+    expect(picked.length).toBeLessThan(20);
+    for (const item of picked) {
+      expect(item).toMatchObject({ inclusionProbability: 0.3, reasons: [{ code: 'drift_boost', detail: 'output_length drift, rate 30%', probability: 0.3 }] });
+    }
+    const card = buildReviewCardMessage(renderCard(ctx, ctx.repository, picked[0]!));
+    expect(JSON.stringify(card.blocks)).toContain('*Why chosen:* drift_boost: output_length drift, rate 30%');
+  });
+
+  it('gives a boost no reason on an event a flag already picks', () => {
+    const ctx = createTestReviewContext(database, { hooks: { boostFor: () => ({ id: 4, slice: 'all', rate: 0.3, metric: 'output_length' }) } });
+    insertEvent(database, { appFlags: [{ name: 'leak', severity: 'critical' }] });
+    sampleBatch(ctx);
+    expect(items()[0]).toMatchObject({ inclusionProbability: 1, reasons: [expect.objectContaining({ code: 'flag' })] });
   });
 
   it('never queues an event twice, also when two processes sample the same file', () => {

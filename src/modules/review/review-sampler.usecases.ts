@@ -1,9 +1,10 @@
+import { resolveRequiredVerdicts } from '../calibration/agreement-gold.models.ts';
 import { decideSampling, resolveReviewersPerItem, type SamplingContext } from '../sampling/sampling.models.ts';
 import { routeItem } from '../sampling/routing.models.ts';
 import { resolveDefaultChannel } from './review.config.ts';
 import type { ReviewContext } from './review-card.usecases.ts';
 import type { ReviewItemRow, ReviewTx } from './review.repository.ts';
-import { buildSamplingCandidate, listEventFlags, type PendingEvent } from './review-sampling.models.ts';
+import { buildBoostCandidate, buildSamplingCandidate, listEventFlags, type PendingEvent } from './review-sampling.models.ts';
 
 // The sampler works from database state only: events whose checks are complete and whose
 // review is pending. Deciding, creating the items and marking the events done commit in one
@@ -51,6 +52,7 @@ function sampleEvent(ctx: ReviewContext, tx: ReviewTx, event: PendingEvent, scor
   }
   const candidate = buildSamplingCandidate(event, scores, (grader) => ctx.threshold(event.source, grader));
   const last = tx.findLastItemByOutput(event.source, candidate.outputHash);
+  const boost = ctx.boostFor?.(event.source, buildBoostCandidate(event, candidate), now) ?? null;
   const context: SamplingContext = {
     now,
     ...(event.release !== null ? { releaseFirstSeenAt: tx.readAndRecordFirstSeen(event.source, 'release', event.release, event.occurredAt) } : {}),
@@ -58,6 +60,7 @@ function sampleEvent(ctx: ReviewContext, tx: ReviewTx, event: PendingEvent, scor
       ? { modelVersionFirstSeenAt: tx.readAndRecordFirstSeen(event.source, 'model_version', event.modelVersion, event.occurredAt) }
       : {}),
     ...(last ? { lastSeenOutputAt: last.createdAt, lastQueuedEventId: last.eventId } : {}),
+    ...(boost ? { driftBoost: { metric: boost.metric, rate: boost.rate } } : {}),
   };
   const decision = decideSampling(candidate, config.sampling, context, ctx.rng);
   if (decision.dedupedOf && last) {
@@ -71,6 +74,9 @@ function sampleEvent(ctx: ReviewContext, tx: ReviewTx, event: PendingEvent, scor
   }
   ctx.metrics.sampled.inc({ source: event.source, outcome: 'picked' });
   const channels = routeItem({ reasons: decision.reasons, flags: listEventFlags(event) }, config.sampling.routes, defaultChannel);
+  // Overlap is drawn once per event, so its items in every channel ask for the same reviewers.
+  const base = resolveReviewersPerItem(config.sampling.reviewers_per_item, decision.priority);
+  const requiredVerdicts = resolveRequiredVerdicts(base, ctx.overlapShare?.(event.source) ?? 0, ctx.rng);
   return channels.flatMap((channel) => {
     const item = tx.insertItem({
       eventSeq: event.seq,
@@ -82,7 +88,7 @@ function sampleEvent(ctx: ReviewContext, tx: ReviewTx, event: PendingEvent, scor
       reasons: decision.reasons,
       inclusionProbability: decision.inclusionProbability,
       outputHash: candidate.outputHash,
-      requiredVerdicts: resolveReviewersPerItem(config.sampling.reviewers_per_item, decision.priority),
+      requiredVerdicts,
       createdAt: now,
       updatedAt: now,
     });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GRADER_UNAVAILABLE, type Flag } from '../checks/checks.models.ts';
 import { toAppFlags, type AppFlag } from '../ingestion/ingestion.models.ts';
+import type { BoostCandidate } from '../monitoring/boosts.models.ts';
 import type { GraderScore, SamplingCandidate } from '../sampling/sampling.models.ts';
 
 // From a stored event to what the sampling policy looks at. Vigil's flags and the app's
@@ -13,6 +14,7 @@ export interface PendingEvent {
   output: string;
   release: string | null;
   modelVersion: string | null;
+  promptVersion: string | null;
   occurredAt: number;
   flags: Flag[];
   appFlags: AppFlag[] | null;
@@ -46,4 +48,9 @@ export function buildSamplingCandidate(
     graderScores: scores,
     graderUnavailable: flags.some((flag) => flag.check === GRADER_UNAVAILABLE),
   };
+}
+
+/** What a drift boost's slice is matched against: the candidate's checks plus the versions and the output. */
+export function buildBoostCandidate(event: Pick<PendingEvent, 'modelVersion' | 'promptVersion' | 'output'>, candidate: SamplingCandidate): BoostCandidate {
+  return { flags: candidate.flags, graderScores: candidate.graderScores, modelVersion: event.modelVersion, promptVersion: event.promptVersion, output: event.output };
 }

@@ -20,6 +20,12 @@ function actionIdsOf(value: unknown): string[] {
   return [...JSON.stringify(value).matchAll(/"action_id":"([^"]+)"/g)].map((match) => match[1]!);
 }
 
+/** The kinds of the overflow menu's options, in order. */
+function overflowKindsOf(actionsBlock: KnownBlock | undefined): string[] {
+  const menu = actionsBlock?.type === 'actions' ? actionsBlock.elements.find((element) => element.type === 'overflow') : undefined;
+  return menu?.type === 'overflow' ? menu.options.map((option) => String(option.value).split('|')[0]!) : [];
+}
+
 /** The text between a section's opening and closing code fences. */
 function fencedBody(text: string): string {
   const match = /```([\s\S]*)```$/.exec(text);
@@ -173,8 +179,7 @@ describe('buildReviewCardMessage: states and controls', () => {
 
   it('offers only View full in the overflow when tightening and escalating are not allowed', () => {
     const actionsBlock = buildReviewCardMessage(createReviewCard()).blocks.find((b) => b.type === 'actions');
-    const overflowMenu = JSON.stringify(actionsBlock).match(/"type":"overflow".*$/)?.[0] ?? '';
-    expect([...overflowMenu.matchAll(/"value":"([a-z_]+)\|/g)].map((m) => m[1])).toEqual(['view_full']);
+    expect(overflowKindsOf(actionsBlock)).toEqual(['view_full']);
   });
 
   it('shows the count without the other reviewer\'s decision on a blind card', () => {
@@ -183,19 +188,32 @@ describe('buildReviewCardMessage: states and controls', () => {
     expect(JSON.stringify(message)).not.toContain('U1AAA');
   });
 
-  it('shows the outcome and no controls at all once final', () => {
-    const card = createReviewCard({ state: 'final', outcome: 'approved', verdicts: [{ reviewerId: 'U1AAA', decision: 'approve' }], canTighten: true, output: 'x'.repeat(10_000) });
+  it('keeps only the menu on a final card, with tighten and escalate for an approver after the verdict', () => {
+    const verdicts = [{ reviewerId: 'U1AAA', decision: 'reject' as const, reasonCategory: 'tone' }];
+    const card = createReviewCard({ state: 'final', outcome: 'rejected', verdicts, canTighten: true, canEscalate: true });
     const message = buildReviewCardMessage(card);
-    expect(message.blocks.some((b) => b.type === 'actions')).toBe(false);
-    expect(actionIdsOf(message)).toEqual([]);
-    expect(textOf(message.blocks, 'status')).toBe(':white_check_mark: *Approved* by <@U1AAA>');
-    expect(message.text).toBe('support-bot (warn) · item evt_01JBXK5M2N3P4Q5R6S7T8V9W0X: approved');
-    expect(JSON.stringify(message)).toContain('the full text is in the Vigil API');
+    expect(actionIdsOf(message)).toEqual([REVIEW_ACTIONS.overflow]);
+    expect(overflowKindsOf(message.blocks.find((b) => b.type === 'actions'))).toEqual(['view_full', 'tighten', 'escalate']);
+    expect(textOf(message.blocks, 'status')).toBe(':x: *Rejected* by <@U1AAA> (tone)');
+    expect(message.text).toBe('support-bot (warn) · item evt_01JBXK5M2N3P4Q5R6S7T8V9W0X: rejected');
   });
 
-  it('shows an expired card without controls', () => {
+  it('offers View full on a decided card whose text was cut, as on an open one', () => {
+    const card = createReviewCard({ state: 'final', outcome: 'approved', verdicts: [{ reviewerId: 'U1AAA', decision: 'approve' }], output: 'x'.repeat(10_000) });
+    const message = buildReviewCardMessage(card);
+    expect(message.blocks.find((b) => b.block_id?.endsWith('.cut'))).toMatchObject({
+      type: 'section',
+      accessory: { action_id: REVIEW_ACTIONS.viewFull, value: 'view_full|evt_01JBXK5M2N3P4Q5R6S7T8V9W0X' },
+    });
+    expect(actionIdsOf(message)).toEqual([REVIEW_ACTIONS.viewFull, REVIEW_ACTIONS.overflow]);
+    expect(textOf(message.blocks, 'status')).toBe(':white_check_mark: *Approved* by <@U1AAA>');
+    assertWithinLimits(message);
+  });
+
+  it('keeps only View full in the menu of an expired card when nothing else is allowed', () => {
     const message = buildReviewCardMessage(createReviewCard({ state: 'expired' }));
-    expect(actionIdsOf(message)).toEqual([]);
+    expect(actionIdsOf(message)).toEqual([REVIEW_ACTIONS.overflow]);
+    expect(overflowKindsOf(message.blocks.find((b) => b.type === 'actions'))).toEqual(['view_full']);
     expect(textOf(message.blocks, 'status')).toBe(':clock3: *Expired* with 0 of 2 verdicts; no decision.');
   });
 

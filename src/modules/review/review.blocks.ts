@@ -5,7 +5,7 @@ import { actions, button, context, header, option, overflow, section, staticSele
 import { SLACK_LIMITS, findSafeCut, measureTextBudget, truncateText } from '../../shared/slack-limits.ts';
 import { REVIEW_ACTIONS, REVIEW_OVERFLOW_OPTIONS, RATING_SCORES, encodeReviewActionValue } from './review.actions.ts';
 import {
-  collectRedactionSpans, computeCardVersion, describeGraderScore, describeVerdictStatus, isCardClosed, isCardVotable,
+  collectRedactionSpans, computeCardVersion, describeGraderScore, describeVerdictStatus, isCardVotable,
   selectShownText, type ReviewCardModel,
 } from './review.models.ts';
 
@@ -86,7 +86,11 @@ function formatExcerpt(label: string, display: string, max: number): string {
   return `*${label}*\n${fenceCodeBlock(truncateText(display, Math.max(max, 40)))}`;
 }
 
-function buildVoteControls(card: ReviewCardModel): ActionsBlockElement[] {
+/**
+ * The overflow menu stays on every card, decided ones too: an approver tightens a guardrail or
+ * escalates most often right after a reviewer rejected. Votes show only while they are collected.
+ */
+function buildCardControls(card: ReviewCardModel): ActionsBlockElement[] {
   const itemId = card.itemId;
   const more = [option('View full', encodeReviewActionValue({ kind: 'view_full', itemId }))];
   if (card.canTighten) more.push(option('Tighten guardrail…', encodeReviewActionValue({ kind: REVIEW_OVERFLOW_OPTIONS.tighten, itemId })));
@@ -115,7 +119,6 @@ function describeFallback(card: ReviewCardModel): string {
 /** The review card: a message of at most 50 blocks and ~10k characters of text. */
 export function buildReviewCardMessage(card: ReviewCardModel): { text: string; blocks: KnownBlock[] } {
   const id = createBlockIds(card);
-  const closed = isCardClosed(card);
   const why = card.reasons.map((reason) => `${escapeMrkdwn(reason.code)}: ${escapeMrkdwn(reason.detail)}`).join(' · ');
   const flags = describeFlags(card);
   const top: KnownBlock[] = [
@@ -132,11 +135,10 @@ export function buildReviewCardMessage(card: ReviewCardModel): { text: string; b
     ...(redactedCount > 0 ? [`:lock: ${redactedCount} secret or personal-data match${redactedCount === 1 ? '' : 'es'} redacted`] : []),
     ...card.notes.map((note) => truncateSafeMrkdwn(note, Math.floor(CAPS.notes / Math.max(1, card.notes.length)))),
   ].slice(0, SLACK_LIMITS.contextElements);
-  const controls = closed ? [] : buildVoteControls(card);
   const bottom: KnownBlock[] = [
     ...scores,
     section(id('status'), truncateSafeMrkdwn(describeVerdictStatus(card), CAPS.status)),
-    ...(controls.length > 0 ? [actions(id('actions'), controls)] : []),
+    actions(id('actions'), buildCardControls(card)),
     ...(footer.length > 0 ? [context(id('notes'), footer)] : []),
   ];
 
@@ -151,12 +153,10 @@ export function buildReviewCardMessage(card: ReviewCardModel): { text: string; b
     ...(typeof inputDisplay === 'string' ? [section(id('input'), formatExcerpt('Input', inputDisplay, shares[0]!))] : []),
     section(id('output'), formatExcerpt('Output', outputDisplay ?? '', shares.at(-1)!)),
   ];
-  if (cut && !closed) {
+  // View full reads the item, whatever its state, so a decided card offers it like an open one.
+  if (cut) {
     const more = button(REVIEW_ACTIONS.viewFull, 'View full', encodeReviewActionValue({ kind: 'view_full', itemId: card.itemId }));
     excerpts.push(section(id('cut'), ':scissors: Truncated to fit Slack — *View full* shows the whole text.', more));
-  }
-  if (cut && closed) {
-    excerpts.push(context(id('cut'), [`:scissors: Truncated to fit Slack — the full text is in the Vigil API, item ${formatInlineCode(card.itemId)}.`]));
   }
   return { text: describeFallback(card), blocks: [...top, ...excerpts, ...bottom] };
 }

@@ -73,7 +73,7 @@ export function isCardVotable(card: ReviewCardModel): boolean {
   return card.state === 'pending';
 }
 
-/** Final and expired cards are a record: no controls at all. */
+/** Final and expired cards are a record: no votes, only the menu (View full, tighten, escalate). */
 export function isCardClosed(card: ReviewCardModel): boolean {
   return card.state === 'final' || card.state === 'expired';
 }

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { loadItemEvidence } from './review-evidence.usecases.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../app/db.ts';
 import type { Logger } from '../../app/logger.ts';
@@ -8,8 +9,9 @@ import type { SlackClient } from '../../shared/slack-client.ts';
 import type { OutboxWorker } from '../outbox/outbox.worker.ts';
 import type { SourcesFile } from '../sources/sources.config.ts';
 import { resolveDefaultChannel, type ReviewConfig } from './review.config.ts';
-import type { ReviewContext } from './review-card.usecases.ts';
+import type { ReviewContext, ReviewHooks } from './review-card.usecases.ts';
 import { createReviewMetrics } from './review.metrics.ts';
+import { createReviewDigestRepository, type DigestPeriod } from './review-digest.repository.ts';
 import { createReviewQueriesRepository } from './review-queries.repository.ts';
 import { createReviewRepository } from './review.repository.ts';
 import { createReviewRoles } from './review-roles.usecases.ts';
@@ -21,7 +23,7 @@ import { refreshCard } from './review.usecases.ts';
 // Builds the review capability: sampler and dispatcher loop, verdict use cases, Slack
 // listeners, the /v1 items and verdicts API.
 
-export interface ReviewModuleOptions {
+export interface ReviewModuleOptions extends ReviewHooks {
   sources: SourcesFile;
   db: Db;
   registry: Registry;
@@ -34,8 +36,6 @@ export interface ReviewModuleOptions {
   /** For user-group lookups; null when Slack is off. */
   slackClient: Pick<SlackClient, 'usergroups'> | null;
   pollMs?: number;
-  /** Adds other modules' parts to every card rendered (e.g. the guardrail menu option and notes). */
-  decorateCard?: ReviewContext['decorateCard'];
 }
 
 export function createReviewModule(options: ReviewModuleOptions) {
@@ -47,6 +47,7 @@ export function createReviewModule(options: ReviewModuleOptions) {
   const repository = createReviewRepository({ db: options.db });
   const roles = createReviewRoles({ sources, client: options.slackClient, clock: options.clock, logger });
   const queries = createReviewQueriesRepository({ db: options.db });
+  const digest = createReviewDigestRepository({ db: options.db });
   const ctx: ReviewContext = {
     repository,
     sources,
@@ -57,7 +58,11 @@ export function createReviewModule(options: ReviewModuleOptions) {
     metrics: createReviewMetrics(options.registry, () => queries.countByState()),
     logger,
     notifyOutbox: () => options.outbox.notify(),
-    ...(options.decorateCard ? { decorateCard: options.decorateCard } : {}),
+    overlapShare: (source) => options.sources.sources[source]?.calibration.overlap_share ?? 0,
+    decorateCard: options.decorateCard,
+    canEscalate: options.canEscalate,
+    boostFor: options.boostFor,
+    describeReviewerStanding: options.describeReviewerStanding,
   };
   const worker = createReviewWorker(ctx, { pollMs: options.pollMs, sendCards: options.slackClient !== null });
 
@@ -71,6 +76,18 @@ export function createReviewModule(options: ReviewModuleOptions) {
     stop: () => worker.stop(),
     /** Re-renders an item's card and updates it in Slack (after a guardrail note, a delivered webhook…). */
     refreshCard: (itemId: string) => refreshCard(ctx, itemId),
+    /** Who reviews and approves each source (user groups resolved and cached): one cache for every module. */
+    roles,
+    /** An item's card (scores shown) and where it is in Slack: an incident's evidence. */
+    loadEvidence: (itemId: string) => loadItemEvidence(ctx, itemId),
+    /** The items waiting for a reviewer's vote, for `/vigil queue`. */
+    listAwaitingReviewer: async (userId: string, limit: number) => queries.listAwaitingReviewer(userId, (await roles.listRoles(userId)).map((role) => role.source), limit),
+    /** Review items per source and state, for `/vigil status`. */
+    countByState: () => queries.countByState(),
+    /** `ReleasesDeps.countRejectedCritical`: finally rejected critical items of a release since a time. */
+    countRejectedCritical: (source: string, release: string, since: number) => queries.countRejectedCritical(source, release, since),
+    /** `DigestLoaders.loadReview` for the weekly digest. */
+    loadDigestReview: (source: string, period: DigestPeriod) => digest.loadReview(source, period),
     /** Runs sampling, dispatch, expiry and SLA reminders now (tests, fake clocks). */
     runTasks: () => worker.runNow(),
     registerSlackHandlers: (app: App) => registerReviewSlackHandlers(app, { ctx, queries }),

@@ -25,6 +25,7 @@ const pendingEventColumns = {
   output: eventsTable.output,
   release: eventsTable.release,
   modelVersion: eventsTable.modelVersion,
+  promptVersion: eventsTable.promptVersion,
   occurredAt: eventsTable.occurredAt,
   flags: eventsTable.flags,
   appFlags: eventsTable.appFlags,

@@ -169,6 +169,35 @@ describe('decideSampling: random reasons', () => {
   });
 });
 
+describe('decideSampling: drift boost', () => {
+  const boosted: SamplingContext = { now: NOW, driftBoost: { metric: 'output_length', rate: 0.3 } };
+
+  it('adds the boost as one more random reason and counts it in the inclusion probability', () => {
+    const decision = decideSampling(buildCandidate(), policy, boosted, createScriptedRandom(0.99));
+    expect(decision.reasons).toEqual([
+      { code: 'drift_boost', detail: 'output_length drift, rate 30%', probability: 0.3 },
+      { code: 'baseline', detail: 'random baseline of 0.01', probability: 0.01 },
+    ]);
+    expect(decision.inclusionProbability).toBeCloseTo(1 - 0.7 * 0.99, 12);
+  });
+
+  it('picks a boosted event that the baseline alone would have left out', () => {
+    const draw = 0.2;
+    expect(decideSampling(buildCandidate(), policy, context, createScriptedRandom(draw)).picked).toBe(false);
+    expect(decideSampling(buildCandidate(), policy, boosted, createScriptedRandom(draw)).picked).toBe(true);
+  });
+
+  it('leaves an event with a certain reason as it was: it is picked anyway', () => {
+    const candidate = buildCandidate({ flags: [{ check: 'pii', kind: 'email', severity: 'warn' }] });
+    expect(decideSampling(candidate, policy, boosted, createScriptedRandom(0.5))).toEqual(decideSampling(candidate, policy, context, createScriptedRandom(0.5)));
+  });
+
+  it('writes a fractional rate as a short percentage', () => {
+    const decision = decideSampling(buildCandidate(), policy, { now: NOW, driftBoost: { metric: 'grader:tone', rate: 0.025 } }, createScriptedRandom(0.5));
+    expect(decision.reasons[0]!.detail).toBe('grader:tone drift, rate 2.5%');
+  });
+});
+
 describe('decideSampling: dedupe', () => {
   const duplicate: SamplingContext = { now: NOW, lastSeenOutputAt: NOW - 10 * 60_000, lastQueuedEventId: 'evt_0' };
 

@@ -4,7 +4,7 @@
 import { SEVERITY_RANK, type Severity } from '../checks/checks.models.ts';
 import type { SamplingConfig } from './sampling.config.ts';
 
-export const REASON_CODES = ['flag', 'grader_unavailable', 'uncertainty', 'release_boost', 'baseline'] as const;
+export const REASON_CODES = ['flag', 'grader_unavailable', 'uncertainty', 'release_boost', 'drift_boost', 'baseline'] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
 export interface CandidateFlag {
@@ -41,6 +41,8 @@ export interface SamplingContext {
   lastSeenOutputAt?: number;
   /** The event of that item, to link the duplicate to it. */
   lastQueuedEventId?: string;
+  /** A drift alert's sampling boost covering this event: one more random reason at `rate`. */
+  driftBoost?: { metric: string; rate: number };
 }
 
 export interface Reason {
@@ -164,7 +166,7 @@ function collectRandomReasons(
   candidate: SamplingCandidate,
   policy: SamplingPolicy,
   context: SamplingContext,
-  includeBaseline: boolean,
+  withoutCertainReason: boolean,
 ): Reason[] {
   const reasons: Reason[] = [];
   for (const { grader, score, threshold } of candidate.graderScores) {
@@ -179,12 +181,22 @@ function collectRandomReasons(
     const detail = `${fresh.join(' and ')} first seen less than ${policy.release_boost.hours} h ago`;
     reasons.push({ code: 'release_boost', detail, probability: policy.release_boost.rate });
   }
+  // A drift boost raises the chance of events nothing certain picks; with a certain reason P is 1 anyway.
+  if (withoutCertainReason && context.driftBoost) {
+    const { metric, rate } = context.driftBoost;
+    reasons.push({ code: 'drift_boost', detail: `${metric} drift, rate ${formatPercent(rate)}`, probability: rate });
+  }
   // Baseline covers every event without a certain reason, sub-threshold flags included, so no
   // event has probability 0 and the weighted estimates cover the whole population.
-  if (includeBaseline) {
+  if (withoutCertainReason) {
     reasons.push({ code: 'baseline', detail: `random baseline of ${policy.baseline_rate}`, probability: policy.baseline_rate });
   }
   return reasons.filter((reason) => reason.probability > 0);
+}
+
+/** 0.3 → "30%", 0.025 → "2.5%". */
+function formatPercent(rate: number): string {
+  return `${Number((rate * 100).toFixed(1))}%`;
 }
 
 function listFreshVersions(candidate: SamplingCandidate, windowMs: number, context: SamplingContext): string[] {
