@@ -12,9 +12,12 @@ import { registerReleaseCommands } from './modules/releases/releases.cli.ts';
 import { createAuditRepository } from './modules/audit/audit.repository.ts';
 import { createApiKeysRepository } from './modules/api-keys/api-keys.repository.ts';
 import { registerChecksCommands } from './modules/checks/checks.cli.ts';
+import { createReviewDigestRepository } from './modules/review/review-digest.repository.ts';
 import { registerDigestCommands } from './modules/digest/digest.cli.ts';
 import { registerProbeCommands } from './modules/monitoring/probes.cli.ts';
-import { registerCalibrationCommands } from './modules/calibration/calibration.cli.ts';
+import { openCalibrationContext, registerCalibrationCommands } from './modules/calibration/calibration.cli.ts';
+import { loadDigestCalibration } from './modules/calibration/calibration.usecases.ts';
+import { createIncidentsDigestRepository } from './modules/incidents/incidents-digest.repository.ts';
 
 // The CLI's composition root: `npm run vigil -- <command>` or `vigil <command>`.
 
@@ -70,7 +73,14 @@ registerGuardrailCommands(program);
 registerReleaseCommands(program);
 registerAuditCommands(program);
 registerChecksCommands(program);
-registerDigestCommands(program);
+registerDigestCommands(program, async (context) => {
+  const calibration = await openCalibrationContext(context);
+  return {
+    loadReview: createReviewDigestRepository({ db: context.database.db }).loadReview,
+    loadIncidents: createIncidentsDigestRepository({ db: context.database.db }).loadIncidents,
+    loadCalibration: async (source, period) => loadDigestCalibration(calibration, source, period),
+  };
+});
 registerProbeCommands(program);
 registerCalibrationCommands(program);
 

@@ -13,7 +13,7 @@ import type { DigestSender } from './digest.usecases.ts';
 
 const USER_ID = /^[UW][A-Z0-9]{2,30}$/;
 
-export function createSlackDigestSender(deps: { db: Db; client: SlackClient; clock: Clock; notifyOutbox?: () => void }): DigestSender {
+export function createSlackDigestSender(deps: { db: Db; client: Pick<SlackClient, 'conversations' | 'files'>; clock: Clock; notifyOutbox?: () => void }): DigestSender {
   return {
     async openDirectMessage(userId) {
       const response = await deps.client.conversations.open({ users: userId });

@@ -16,8 +16,10 @@ import type { TrendPoint } from './digest-chart.models.ts';
 // sends it now. Sending claims the same (source, week) as the schedule, so a digest sent
 // by hand is not sent again on Monday, and one the schedule sent is not sent twice.
 
-/** Loaders of other modules (review, calibration, incidents), added where the CLI is composed. */
-export type ExtraDigestLoaders = (context: CliContext) => Partial<Pick<DigestLoaders, 'loadReview' | 'loadCalibration' | 'loadIncidents'>>;
+type OtherModuleLoaders = Partial<Pick<DigestLoaders, 'loadReview' | 'loadCalibration' | 'loadIncidents'>>;
+
+/** Loaders of other modules (review, calibration, incidents), added where the CLI is composed; built once per run. */
+export type ExtraDigestLoaders = (context: CliContext) => OtherModuleLoaders | Promise<OtherModuleLoaders>;
 
 function parseWeekOption(value: string): string {
   if (!/^\d{4}-W\d{2}$/i.test(value.trim())) throw new InvalidArgumentError('must be an ISO week such as 2026-W47');
@@ -54,7 +56,7 @@ export function registerDigestCommands(program: Command, extraLoaders?: ExtraDig
           loadEvents: repository.loadEvents,
           loadGraderRuns: repository.loadGraderRuns,
           loadChanges: repository.loadChanges,
-          ...extraLoaders?.(context),
+          ...(await extraLoaders?.(context)),
         };
         const week = resolveWeek(context, options.week);
         const digest = await buildDigest(options.source, week, loaders, context.clock.now());
