@@ -8,6 +8,14 @@ import { samplingBoostsTable } from './monitoring.table.ts';
 export type SamplingBoostRow = typeof samplingBoostsTable.$inferSelect;
 
 export function createBoostsRepository({ db }: { db: Db }) {
+  const readActiveBoosts = (source: string, now: number): SamplingBoostRow[] =>
+    db
+      .select()
+      .from(samplingBoostsTable)
+      .where(and(eq(samplingBoostsTable.source, source), gt(samplingBoostsTable.until, now), isNull(samplingBoostsTable.stoppedAt)))
+      .orderBy(samplingBoostsTable.id)
+      .all();
+
   return {
     async insertBoost(boost: { source: string; slice: string; metric: string; rate: number; startedAt: number; until: number; alertId: number | null }): Promise<SamplingBoostRow> {
       return db.insert(samplingBoostsTable).values(boost).returning().get();
@@ -15,13 +23,11 @@ export function createBoostsRepository({ db }: { db: Db }) {
 
     /** Boosts of `source` still running at `now`: not stopped and not past their end. */
     async listActiveBoosts(source: string, now: number): Promise<SamplingBoostRow[]> {
-      return db
-        .select()
-        .from(samplingBoostsTable)
-        .where(and(eq(samplingBoostsTable.source, source), gt(samplingBoostsTable.until, now), isNull(samplingBoostsTable.stoppedAt)))
-        .orderBy(samplingBoostsTable.id)
-        .all();
+      return readActiveBoosts(source, now);
     },
+
+    /** The same read, synchronous: the review sampler asks inside its (synchronous) SQLite transaction. */
+    readActiveBoosts,
 
     async findBoost(id: number): Promise<SamplingBoostRow | undefined> {
       return db.select().from(samplingBoostsTable).where(eq(samplingBoostsTable.id, id)).get();

@@ -6,7 +6,7 @@ import { runOncePerPeriod, type TaskRunsRepository } from '../tasks/task-runs.re
 import { runDriftCheck, type DriftJobDeps } from './drift.usecases.ts';
 import { planProbeRun } from './probes.config.ts';
 import { selectSourceProbes, type Probe } from './probes.models.ts';
-import { runProbes, type ProbesDeps } from './probes.usecases.ts';
+import { runProbes, type ProbeRunReport, type ProbesDeps } from './probes.usecases.ts';
 
 // The monitoring schedules: one hourly drift task over every source, and one probe task per
 // source with a `monitoring.probes` block, on that source's own schedule. A source that fails
@@ -67,20 +67,23 @@ export function buildMonitoringTasks(deps: MonitoringTasksDeps): CronTask[] {
     const probes = config.monitoring.probes;
     if (!probes) return [];
     const name = `monitoring.probes:${source}`;
-    return [{ name, schedule: probes.schedule, handler: (now) => once(name, minuteKey(now), () => runSourceProbes(deps, source, now)) }];
+    return [{ name, schedule: probes.schedule, handler: (now) => once(name, minuteKey(now), async () => void (await runSourceProbes(deps, source, now))) }];
   });
 
   return defineCronTasks([drift, ...probeTasks]);
 }
 
-async function runSourceProbes(deps: MonitoringTasksDeps, source: string, now: number): Promise<void> {
-  const config = deps.sources[source]!;
+/** One probe run of `source` (its scheduled task's work); null when the source has no probe target. */
+export async function runSourceProbes(deps: Pick<MonitoringTasksDeps, 'sources' | 'drift' | 'probes' | 'logger'>, source: string, now: number): Promise<ProbeRunReport | null> {
+  const config = deps.sources[source];
+  if (!config) throw new Error(`unknown source "${source}"`);
   const release = await deps.drift.driftRepository.findCurrentRelease(source, now);
   const input = planProbeRun(source, config, deps.probes.library, { release: release?.release ?? null, now });
-  if (!input) return;
+  if (!input) return null;
   const report = await runProbes(deps.probes, input);
   const log = { source, runId: report.runId, release: report.release, ...report.counts };
   if (report.counts.breached > 0) deps.logger?.warn({ ...log, breached: report.outcomes.filter((o) => o.outcome === 'breached').map((o) => o.probe) }, 'probes got through');
   else deps.logger?.info(log, 'probes run');
   if (typeof report.incident === 'object') throw new Error(`probe incident for ${source} could not be opened: ${report.incident.error}`);
+  return report;
 }

@@ -3,15 +3,12 @@ import type { Logger } from '../../app/logger.ts';
 import { createMetricsRegistry } from '../../app/metrics.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { createChecksModule } from '../checks/checks.module.ts';
-import { createGraderOpenAI } from '../checks/graders/grader.client.ts';
-import { createEventsRepository } from '../ingestion/events.repository.ts';
 import type { SourcesFile } from '../sources/sources.config.ts';
 import { createSourcesRepository } from '../sources/sources.repository.ts';
 import { createDriftRepository } from './drift.repository.ts';
-import { createProbeGrader } from './probe-grader.usecases.ts';
 import type { FetchLike } from './probe-target.client.ts';
+import { buildProbesDeps } from './probes-deps.usecases.ts';
 import { loadProbeLibrary, planProbeRun, PROBES_DIR } from './probes.config.ts';
-import { createProbesRepository } from './probes.repository.ts';
 import { runProbes, type OpenIncident, type ProbeRunReport } from './probes.usecases.ts';
 
 // `vigil probe`: one probe run outside the schedule, wired from the config the way the
@@ -61,27 +58,19 @@ export async function runProbesNow(context: ProbeCommandContext, options: { sour
     ...(context.promptsDir ? { promptsDir: context.promptsDir } : {}),
   });
   try {
-    const grade = context.openaiApiKey
-      ? createProbeGrader({
-          openai: createGraderOpenAI({ apiKey: context.openaiApiKey, baseURL: context.openaiBaseUrl, timeoutMs: context.sources.grading.timeout_ms }),
-          prompts: checks.prompts,
-          timeoutMs: context.sources.grading.timeout_ms,
-        })
-      : undefined;
-    return await runProbes(
-      {
-        eventsRepository: createEventsRepository({ db: context.db }),
-        probesRepository: createProbesRepository({ db: context.db }),
-        checks: checks.ingestionChecks,
-        clock: context.clock,
-        readSecret: context.readSecret,
-        logger: context.logger,
-        ...(context.fetch ? { fetch: context.fetch } : {}),
-        ...(grade ? { grade } : {}),
-        ...(context.openIncident ? { openIncident: context.openIncident } : {}),
-      },
-      input,
-    );
+    const deps = buildProbesDeps({
+      db: context.db,
+      clock: context.clock,
+      logger: context.logger,
+      checks: checks.ingestionChecks,
+      prompts: checks.prompts,
+      readSecret: context.readSecret,
+      openai: { apiKey: context.openaiApiKey, baseUrl: context.openaiBaseUrl },
+      graderTimeoutMs: context.sources.grading.timeout_ms,
+      ...(context.fetch ? { fetch: context.fetch } : {}),
+      ...(context.openIncident ? { openIncident: context.openIncident } : {}),
+    });
+    return await runProbes(deps, input);
   } finally {
     await checks.stop();
   }
