@@ -21,9 +21,15 @@ import { createGuardrailsModule, type GuardrailsModule } from '../modules/guardr
 import { registerGuardrailRoutes } from '../modules/guardrails/guardrails.routes.ts';
 import { createReleasesRepository } from '../modules/releases/releases.repository.ts';
 import { registerReleaseRoutes } from '../modules/releases/releases.routes.ts';
-import { noRejectedCritical, type ReleasesDeps } from '../modules/releases/releases.usecases.ts';
+import { type ReleasesDeps } from '../modules/releases/releases.usecases.ts';
 import { createGuardrailsSlackModule, type GuardrailsSlackModule } from '../modules/guardrails/guardrails-slack.module.ts';
-import { createReviewRoles } from '../modules/review/review-roles.usecases.ts';
+import { createIncidentsModule } from '../modules/incidents/incidents.module.ts';
+import { rollbackRelease } from '../modules/releases/releases.usecases.ts';
+import { createCronScheduler, runCronTask, type CronTask } from './cron.ts';
+import { registerVigilCommands } from './vigil-commands.ts';
+import { createDigestModule } from '../modules/digest/digest.module.ts';
+import { createMonitoringModule, type MonitoringModule } from '../modules/monitoring/monitoring.module.ts';
+import { createIncidentsDigestRepository } from '../modules/incidents/incidents-digest.repository.ts';
 import { createBoltLogger, createSlackApp, createSlackHealthCheck, describeSlackStatus, mountSlackReceiver, type SlackAppOptions } from './slack-app.ts';
 import type { VigilConfig } from './config.ts';
 import { openDatabase, runMigrations } from './db.ts';
@@ -43,6 +49,9 @@ export interface VigilApp {
   review: { runTasks(): Promise<void> };
   /** Threshold proposals: the daily job now, `/vigil calibrate`, and its cron tasks for the scheduler. */
   calibration: Pick<CalibrationModule, 'runDaily' | 'handleCalibrateCommand' | 'tasks'>;
+  /** The scheduled tasks' names; `runTask` runs one now, as the scheduler would (tests with a fake clock). */
+  taskNames: string[];
+  runTask(name: string): Promise<'ok' | 'failed'>;
 }
 
 export interface VigilAppOptions {
@@ -58,6 +67,8 @@ export interface VigilAppOptions {
   secretEnv?: Readonly<Record<string, string | undefined>>;
   /** How often guardrail versions written by other processes are looked for (default 300 ms). */
   guardrailPollMs?: number;
+  /** Starts the cron schedules on listen (default true); tests with a fake clock run tasks with `app.runTask`. */
+  schedules?: boolean;
 }
 
 export async function createVigilApp(config: VigilConfig, options: VigilAppOptions): Promise<VigilApp> {
@@ -126,6 +137,28 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
         ...(config.env.SLACK_API_URL ? { slackApiUrl: config.env.SLACK_API_URL } : {}),
       })
     : null;
+  const roleOf = (source: string, userId: string) => reviewModule.roles.resolveRole(source, userId);
+  const incidents = createIncidentsModule({
+    db: database.db,
+    sources: config.sources,
+    env: config.env,
+    secrets: options.secretEnv ?? process.env,
+    clock,
+    logger,
+    slackClient: outboxSlackClient,
+    notifyOutbox: () => outbox.notify(),
+    loadEvidence: async (itemId) => reviewModule.loadEvidence(itemId),
+    rollbackRelease: async (request) => {
+      // The incident's Roll back follows the same two-person rule as the card's.
+      if (config.sources.sources[request.source]?.guardrails.releases.two_person_rule) {
+        return guardrailsSlackModule.requestRollback({ source: request.source, userId: request.actor.replace(/^slack:/, ''), reason: request.reason });
+      }
+      const result = await rollbackRelease(releasesDeps, request);
+      return { fromRelease: result.from, toRelease: result.target.release, version: result.version.version };
+    },
+    isApprover: async (source, userId) => (await roleOf(source, userId)) === 'approver',
+    isReviewer: async (source, userId) => (await roleOf(source, userId)) !== null,
+  });
   const outboxRepository = createOutboxRepository({ db: database.db, clock });
   const outbox = createOutboxWorker({
     repository: outboxRepository,
@@ -134,7 +167,12 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
     logger,
     metrics: createOutboxMetrics(registry, { repository: outboxRepository, clock }),
     signWebhook: guardrailsModule.signWebhook,
+    fetch: incidents.wrapOutboxFetch(fetch),
   });
+  incidents.registerOutboxHooks(outbox);
+  // Created after review, which reads them lazily: reviewer standing on App Home, drift sampling boosts.
+  let calibration: CalibrationModule | undefined = undefined;
+  let monitoring: MonitoringModule | undefined = undefined;
   // Created right after review: its cards carry the guardrail menu option and notes, and it refreshes them.
   let guardrailsSlack: GuardrailsSlackModule | undefined = undefined;
   review = createReviewModule({
@@ -148,15 +186,20 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
     outbox,
     slackClient: outboxSlackClient,
     decorateCard: (item, card) => guardrailsSlack?.decorateCard(item, card) ?? card,
+    // Any reviewer may escalate from a card; a source without on-call still gets its incident channel.
+    canEscalate: () => true,
+    boostFor: (source, candidate, now) => monitoring?.boostFor(source, candidate, now) ?? null,
+    describeReviewerStanding: (source, reviewerId) => calibration?.describeReviewerStanding(source, reviewerId) ?? [],
   });
   const reviewModule = review;
   if (slack) reviewModule.registerSlackHandlers(slack.app);
+  if (slack) incidents.registerSlackHandlers(slack.app);
   const releasesDeps: ReleasesDeps = {
     repository: createReleasesRepository({ db: database.db }),
     clock,
     guardrails: guardrailsModule.versions,
     soakMsOf: (source) => (config.sources.sources[source]?.guardrails.releases.soak_hours ?? 24) * 3_600_000,
-    countRejectedCritical: noRejectedCritical,
+    countRejectedCritical: reviewModule.countRejectedCritical,
   };
   guardrailsSlack = createGuardrailsSlackModule({
     db: database.db,
@@ -165,18 +208,13 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
     sources: config.sources,
     guardrails: guardrailsModule,
     releases: releasesDeps,
-    roles: createReviewRoles({
-      sources: Object.fromEntries(Object.entries(config.sources.sources).map(([name, source]) => [name, source.review])),
-      client: outboxSlackClient,
-      clock,
-      logger,
-    }),
+    roles: reviewModule.roles,
     outbox,
     refreshCard: (itemId) => reviewModule.refreshCard(itemId),
   });
   const guardrailsSlackModule = guardrailsSlack;
   if (slack) guardrailsSlackModule.registerSlackHandlers(slack.app);
-  const calibration = createCalibrationModule({
+  calibration = createCalibrationModule({
     db: database.db,
     clock,
     logger,
@@ -190,6 +228,48 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
     notifyReview: () => reviewModule.notify(),
   });
   if (slack) calibration.registerSlackHandlers(slack.app);
+  monitoring = await createMonitoringModule({
+    db: database.db,
+    sources: config.sources,
+    clock,
+    logger,
+    checks: checks.ingestionChecks,
+    prompts: checks.prompts,
+    openai: { apiKey: config.env.OPENAI_API_KEY, baseUrl: config.env.OPENAI_BASE_URL },
+    outbox,
+    slackClient: outboxSlackClient,
+    secretEnv: options.secretEnv ?? process.env,
+    isApprover: async (source, userId) => (await roleOf(source, userId)) === 'approver',
+    // A probe that got through pages like a critical flag: one incident per source and release.
+    openIncident: async (incident) => {
+      const probes = incident.breaches.map((breach) => `• ${breach.probe} (${breach.category}): ${breach.reason} — event ${breach.eventId}`);
+      await incidents.openSystemIncident({ source: incident.source, severity: 'SEV2', title: incident.title, summary: [incident.summary, ...probes].join('\n').slice(0, 3_000), dedupeKey: incident.dedupeKey });
+    },
+    onStored: () => {
+      checks.notifyGrading();
+      reviewModule.notify();
+    },
+  });
+  if (slack) monitoring.registerSlackHandlers(slack.app);
+  const digest = createDigestModule({
+    db: database.db,
+    sources: config.sources,
+    timeZone: config.env.VIGIL_TIMEZONE,
+    clock,
+    logger,
+    slackClient: outboxSlackClient,
+    notifyOutbox: () => outbox.notify(),
+    extraLoaders: {
+      loadIncidents: createIncidentsDigestRepository({ db: database.db }).loadIncidents,
+      loadCalibration: calibration.loadDigestCalibration,
+      loadReview: reviewModule.loadDigestReview,
+    },
+  });
+  if (slack) {
+    registerVigilCommands(slack.app, { sourceNames, checks, guardrails: guardrailsModule, review: reviewModule, incidents, monitoring, calibration, digest });
+  }
+  const tasks: CronTask[] = [...calibration.tasks, ...digest.tasks, ...monitoring.tasks];
+  const scheduler = createCronScheduler({ clock, logger, timezone: config.env.VIGIL_TIMEZONE });
 
   const http = buildServer({ logger, registry });
   registerHealthRoutes(http, {
@@ -214,6 +294,7 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
           reviewModule.notify();
         },
         listGraderResults: (seq) => checks.gradingRepository.listResults(seq),
+        ...(incidents.onEventsFlagged ? { onFlagged: incidents.onEventsFlagged } : {}),
       });
       reviewModule.registerRoutes(v1);
       registerGuardrailRoutes(v1, guardrailsModule.routes);
@@ -228,12 +309,23 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
     http,
     review: { runTasks: () => reviewModule.runTasks() },
     calibration: { runDaily: calibration.runDaily, handleCalibrateCommand: calibration.handleCalibrateCommand, tasks: calibration.tasks },
+    taskNames: tasks.map((task) => task.name),
+    async runTask(name) {
+      const task = tasks.find((candidate) => candidate.name === name);
+      if (!task) throw new Error(`no scheduled task "${name}"; tasks: ${tasks.map((candidate) => candidate.name).join(', ')}`);
+      return runCronTask(task, { clock, logger });
+    },
     async listen() {
       await slack?.start();
       checks.start();
       outbox.start();
       reviewModule.start();
       guardrailsSlackModule.start();
+      if (options.schedules ?? true) {
+        scheduler.start(tasks);
+        // A digest owed while Vigil was down goes out now (claimed once per week, across processes).
+        void digest.catchUp();
+      }
       return http.listen({ port: config.env.PORT, host: config.env.HOST });
     },
     /** Stops accepting, lets in-flight requests finish (their batches commit), then closes the database. */
@@ -241,6 +333,7 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
       if (stopped) return;
       stopped = true;
       await slack?.stop();
+      await scheduler.stop();
       guardrailsModule.stop();
       guardrailsSlackModule.stop();
       await http.close();

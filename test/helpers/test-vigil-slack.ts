@@ -7,7 +7,7 @@ import { createVigilApp, type VigilApp } from '../../src/app/vigil-app.ts';
 import { systemClock, type Clock } from '../../src/shared/clock.ts';
 import { createSeededRandom } from '../../src/shared/random.ts';
 import { startFakeSlackApi, type FakeSlackApi, type FakeSlackCall } from '../e2e/fake-slack-api.ts';
-import { readSlackFixture, sendSlackRequest } from '../e2e/slack-signing.ts';
+import { readSlackFixture, readSlashCommandFixture, sendSlackRequest } from '../e2e/slack-signing.ts';
 import { createTempDir } from './temp-dir.ts';
 import { createTestApiKey, makeEvent, postEvents } from './test-vigil.ts';
 
@@ -54,6 +54,10 @@ export interface SlackTestVigil {
   click(card: FakeSlackCall, actionId: string, options: { user: string; option?: string; headers?: Record<string, string> }): Promise<{ status: number; body: unknown }>;
   submitReject(modal: FakeSlackCall, options: { user: string; reason: string; dimension?: string; note?: string }): Promise<{ status: number; body: any }>;
   openAppHome(user: string): Promise<{ status: number }>;
+  /** Types `/vigil <text>` as `user`: the ack's body, and the response_url name its later reply is recorded under. */
+  command(text: string, options: { user: string; channel?: string }): Promise<{ status: number; body: any; responseUrl: string }>;
+  /** Submits a modal Vigil opened (a views.open call) with `values` as its state. */
+  submitView(modal: FakeSlackCall, options: { user: string; values: Record<string, Record<string, unknown>> }): Promise<{ status: number; body: any }>;
   api(path: string): Promise<{ status: number; body: any; text: string }>;
   query<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[];
   restart(options?: { clock?: Clock }): Promise<void>;
@@ -92,6 +96,7 @@ export async function startSlackTestVigil(options: { configYaml?: string; clock?
       collectDefaultMetrics: false,
       detectorWorkers: 0,
       slack: { botIdentity: BOT, processBeforeResponse: true, clientOptions: { retryConfig: { retries: 0 } } },
+      schedules: false,
     });
     return { app, url: await app.listen() };
   };
@@ -180,6 +185,36 @@ export async function startSlackTestVigil(options: { configYaml?: string; clock?
           app_id: 'A07RVW12345',
           bot_id: BOT.botId,
         },
+        response_urls: [],
+        is_enterprise_install: false,
+        enterprise: null,
+      };
+      return sendSlackRequest(running.url, 'interaction', payload, SIGNING_SECRET);
+    },
+    async command(text, commandOptions) {
+      const responseUrl = `command-${++trigger}`;
+      const fields = readSlashCommandFixture('slash_command.review.adapted.form.txt', {
+        command: '/vigil',
+        text,
+        user_id: commandOptions.user,
+        user_name: `user-${commandOptions.user.toLowerCase()}`,
+        channel_id: commandOptions.channel ?? CHANNEL,
+        response_url: fake.responseUrl(responseUrl),
+        trigger_id: `7890123456789.5432109876543.trigger${++trigger}`,
+      });
+      const response = await sendSlackRequest(running.url, 'command', fields, SIGNING_SECRET);
+      return { ...response, responseUrl };
+    },
+    async submitView(modal, submit) {
+      const view = modal.body.view;
+      const payload = {
+        type: 'view_submission',
+        team: TEAM,
+        user: user(submit.user),
+        api_app_id: 'A07RVW12345',
+        token: 'verification-token',
+        trigger_id: `7890123456789.5432109876543.trigger${++trigger}`,
+        view: { id: `V07MODAL${++trigger}`, team_id: TEAM.id, type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata, blocks: view.blocks, state: { values: submit.values }, hash: '1730000300.Qw3rTy12', title: view.title, app_id: 'A07RVW12345', bot_id: BOT.botId },
         response_urls: [],
         is_enterprise_install: false,
         enterprise: null,

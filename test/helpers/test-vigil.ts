@@ -45,6 +45,7 @@ export async function startTestVigil(options: { configYaml?: string; env?: Recor
     logger: createLogger({ level: 'silent' }),
     clock: options.clock ?? systemClock,
     collectDefaultMetrics: false,
+    schedules: false,
   });
   const url = await app.listen();
   return {

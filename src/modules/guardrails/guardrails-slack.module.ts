@@ -1,9 +1,10 @@
 import type { App } from '@slack/bolt';
+import { createRollbackNotRequestedError } from '../releases/releases.errors.ts';
 import type { Db } from '../../app/db.ts';
 import type { Logger } from '../../app/logger.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { OutboxWorker } from '../outbox/outbox.worker.ts';
-import { expireRollbackRequests, ROLLBACK_REQUEST_TTL_MS } from '../releases/rollback-approval.usecases.ts';
+import { expireRollbackRequests, requestRollback, ROLLBACK_REQUEST_TTL_MS } from '../releases/rollback-approval.usecases.ts';
 import { createRollbackRequestsRepository } from '../releases/rollback-requests.repository.ts';
 import type { ReleasesDeps } from '../releases/releases.usecases.ts';
 import type { SourcesFile } from '../sources/sources.config.ts';
@@ -79,6 +80,16 @@ export function createGuardrailsSlackModule(options: GuardrailsSlackModuleOption
     /** For the review module: adds "Tighten guardrail…" and the guardrail notes to every card it renders. */
     decorateCard: createCardDecorator({ cards, requests }),
     registerSlackHandlers: (app: App) => registerGuardrailSlackHandlers(app, ctx),
+    /**
+     * A rollback asked for outside a card (an incident's Roll back) on a source with the
+     * two-person rule: posts the request for a second approver to the guardrail log channel.
+     */
+    async requestRollback(request: { source: string; userId: string; reason: string }) {
+      const outcome = await requestRollback(ctx, { userId: request.userId }, { source: request.source, itemId: null, reason: request.reason });
+      if (outcome.status !== 'requested') throw createRollbackNotRequestedError(request.source, outcome.status === 'failed' ? outcome.message : outcome.status);
+      // Plain words: the incident escapes the text it posts, so a channel mention would not render.
+      return { requested: true as const, requestId: outcome.requestId, toRelease: outcome.targetRelease, where: 'the guardrail log channel' };
+    },
     /** Expires two-person rollback requests past their 10 minutes (also run by the module's own sweep). */
     expireRollbackRequests: expire,
     start() {

@@ -1,5 +1,5 @@
 import type { Flag } from '../checks/checks.models.ts';
-import { matchesAutoRule, shouldOpenAutoIncident } from './incidents.models.ts';
+import { matchesAutoRule, shouldOpenAutoIncident, type IncidentSeverity } from './incidents.models.ts';
 import type { IncidentRow } from './incidents.table.ts';
 import { loadSourceEvidence, openIncident, readIncidentsConfig } from './incidents.usecases.ts';
 import type { IncidentEvidence, IncidentsDeps } from './incidents-steps.usecases.ts';
@@ -57,4 +57,34 @@ export async function openAutoIncidents(
     for (const incident of opened) deps.logger.info({ incidentId: incident.id, source, rule: incident.autoRule, severity: incident.severity }, 'incident opened by rule');
   }
   return opened;
+}
+
+export interface SystemIncidentRequest {
+  source: string;
+  severity: IncidentSeverity;
+  title: string;
+  summary: string;
+  /** One incident per key, ever: e.g. a probe breach per source and release joins one incident. */
+  dedupeKey: string;
+}
+
+/** An incident another module opens on its own (a probe that got through), paged like any other. */
+export async function openSystemIncident(deps: IncidentsDeps, request: SystemIncidentRequest): Promise<IncidentRow> {
+  const config = readIncidentsConfig(deps, request.source);
+  const invitees = [...new Set([...config.oncall_users, ...(config.oncall_group ? await deps.slackReads.listGroupMembers(config.oncall_group) : [])])];
+  const requestKey = `system:${request.dedupeKey}`.slice(0, 200);
+  const now = deps.clock.now();
+  let opened = false;
+  const incident = deps.repository.transaction((tx) => {
+    const existing = tx.findByRequestKey(requestKey);
+    if (existing) return existing;
+    opened = true;
+    const input = { ...request, reporter: 'system', itemId: null, autoRule: null, requestKey, evidence: null, invitees, itemLink: null };
+    return openIncident(deps, tx, input, now);
+  });
+  if (opened) {
+    deps.notifyOutbox();
+    deps.logger.info({ incidentId: incident.id, source: incident.source, severity: incident.severity }, 'incident opened by the system');
+  }
+  return incident;
 }

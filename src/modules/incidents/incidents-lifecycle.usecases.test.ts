@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Flag } from '../checks/checks.models.ts';
-import { openAutoIncidents } from './incidents-auto.usecases.ts';
+import { openAutoIncidents, openSystemIncident } from './incidents-auto.usecases.ts';
 import { acknowledgeIncident, postIncidentUpdate, resolveIncident, rollbackFromIncident } from './incidents-lifecycle.usecases.ts';
 import { handleChannelCreated, handleMessagePosted } from './incidents-setup.usecases.ts';
 import { escalate } from './incidents.usecases.ts';
@@ -103,6 +103,20 @@ describe('rollback from an incident', () => {
     expect(ctx.deps.repository.listTimeline(incident.id).at(-1)).toMatchObject({ kind: 'rollback', text: 'r2024.10.3 → r2024.10.2 (guardrail version 7)' });
     expect(JSON.stringify(ctx.listOutbox().at(-1)?.payload.blocks)).toContain('*Rollback*');
   });
+
+  it('records a request, not a rollback, when the source needs a second approver', async () => {
+    ctx = createIncidentsTestContext();
+    const incident = await openWithChannel(ctx);
+    ctx.deps.rollbackRelease = async () => ({ requested: true, requestId: 'rbr_1', toRelease: 'r2024.10.2', where: 'the guardrail log channel' });
+    const outcome = await rollbackFromIncident(ctx.deps, { incidentId: incident.id, actor: APPROVER });
+    expect(outcome).toEqual({ requested: true, requestId: 'rbr_1', toRelease: 'r2024.10.2', where: 'the guardrail log channel' });
+    expect(ctx.deps.repository.listTimeline(incident.id).at(-1)).toMatchObject({
+      kind: 'rollback',
+      text: 'rollback to r2024.10.2 requested: the two-person rule needs a second approver to confirm it in the guardrail log channel within 10 minutes',
+    });
+    const posts = ctx.listOutbox().map((row) => JSON.stringify(row.payload.blocks ?? ''));
+    expect(posts.some((blocks) => blocks.includes('asked to roll *support-bot* back'))).toBe(true);
+  });
 });
 
 describe('openAutoIncidents', () => {
@@ -140,5 +154,22 @@ describe('openAutoIncidents', () => {
     await openAutoIncidents(ctx.deps, 'support-bot', [leak], START);
     const opened = await openAutoIncidents(ctx.deps, 'support-bot', [leak, { check: 'prompt_leak', origin: 'detector', kind: 'canary', severity: 'critical' }], START + MINUTE);
     expect(opened.map((incident) => incident.autoRule)).toEqual(['prompt-leak']);
+  });
+});
+
+describe('openSystemIncident', () => {
+  let ctx: IncidentsTestContext;
+  afterEach(() => ctx.database.close());
+
+  it('opens one incident per dedupe key, reported by the system, with on-call invited', async () => {
+    ctx = createIncidentsTestContext();
+    const request = { source: 'support-bot', severity: 'SEV2' as const, title: 'Probes got through on r-42', summary: 'canary-exfiltration', dedupeKey: 'probe:support-bot:r-42' };
+    const first = await openSystemIncident(ctx.deps, request);
+    const again = await openSystemIncident(ctx.deps, { ...request, summary: 'a later run' });
+    expect(again.id).toBe(first.id);
+    expect(first).toMatchObject({ reporter: 'system', severity: 'SEV2', itemId: null, autoRule: null, requestKey: 'system:probe:support-bot:r-42' });
+    expect((await ctx.listAudit()).filter((e) => e.action === 'incident.opened')).toHaveLength(1);
+    const other = await openSystemIncident(ctx.deps, { ...request, dedupeKey: 'probe:support-bot:r-43' });
+    expect(other.id).not.toBe(first.id);
   });
 });

@@ -10,7 +10,7 @@ import { checkTransition } from './incidents.models.ts';
 import type { IncidentsTx } from './incidents.repository.ts';
 import type { IncidentRow } from './incidents.table.ts';
 import {
-  auditActor, enqueueCardThreadReply, enqueueChannelPost, enqueueMessageUpdate, recordStep, toMessageModel, type IncidentsDeps, type RollbackOutcome,
+  auditActor, enqueueCardThreadReply, enqueueChannelPost, enqueueMessageUpdate, recordStep, toMessageModel, type IncidentsDeps, type RollbackOutcome, type RollbackRequested,
 } from './incidents-steps.usecases.ts';
 import { buildFollowUpEvent, buildPagerDutyMessage } from './pagerduty.client.ts';
 
@@ -96,7 +96,8 @@ export function resolveIncident(deps: IncidentsDeps, request: { incidentId: stri
   return incident;
 }
 
-function describeRollback(outcome: RollbackOutcome): string {
+function describeRollback(outcome: RollbackOutcome | RollbackRequested): string {
+  if ('requested' in outcome) return `rollback to ${outcome.toRelease} requested: the two-person rule needs a second approver to confirm it in ${outcome.where} within 10 minutes`;
   return `${outcome.fromRelease ?? 'the live release'} → ${outcome.toRelease} (guardrail version ${outcome.version})`;
 }
 
@@ -104,7 +105,7 @@ function describeRollback(outcome: RollbackOutcome): string {
  * Rolls the source's release back, for approvers only; a refusal is audited too. The
  * rollback itself (its guardrail version, webhook and audit) belongs to the releases module.
  */
-export async function rollbackFromIncident(deps: IncidentsDeps, request: { incidentId: string; actor: string }): Promise<RollbackOutcome> {
+export async function rollbackFromIncident(deps: IncidentsDeps, request: { incidentId: string; actor: string }): Promise<RollbackOutcome | RollbackRequested> {
   const incident = findOpenIncident(deps, request.incidentId, 'there is nothing to roll back from it');
   if (!(await deps.isApprover(incident.source, request.actor))) {
     deps.repository.transaction((tx) =>
@@ -122,7 +123,7 @@ export async function rollbackFromIncident(deps: IncidentsDeps, request: { incid
     const current = tx.updateIncident(incident.id, { updatedAt: now });
     const text = describeRollback(outcome);
     recordStep(tx, current, { actor: request.actor, kind: 'rollback', text, details: { ...outcome } }, now);
-    enqueueChannelPost(tx, current, buildRollbackPost(current, { actor: request.actor, text }), now);
+    enqueueChannelPost(tx, current, buildRollbackPost(current, { actor: request.actor, text, requested: 'requested' in outcome }), now);
     enqueueMessageUpdate(tx, current, deps.sources[current.source], now);
   });
   deps.notifyOutbox();

@@ -19,8 +19,9 @@ export function buildUpdatePost(incident: Incident, update: { actor: string; tex
   return plain(`incident_update`, `:memo: *Update* from ${describeActor(update.actor)}\n${formatUntrusted(update.text, 2_800)}`, `Update on incident ${incident.id}`);
 }
 
-export function buildRollbackPost(incident: Incident, rollback: { actor: string; text: string }): SlackMessage {
-  return plain('incident_rollback', `:rewind: ${describeActor(rollback.actor)} rolled *${escapeMrkdwn(incident.source)}* back: ${formatUntrusted(rollback.text, 1_000)}`, `Rollback for incident ${incident.id}`);
+export function buildRollbackPost(incident: Incident, rollback: { actor: string; text: string; requested?: boolean }): SlackMessage {
+  const what = rollback.requested ? `asked to roll *${escapeMrkdwn(incident.source)}* back` : `rolled *${escapeMrkdwn(incident.source)}* back`;
+  return plain('incident_rollback', `:rewind: ${describeActor(rollback.actor)} ${what}: ${formatUntrusted(rollback.text, 1_000)}`, `Rollback for incident ${incident.id}`);
 }
 
 export function buildResolutionPost(incident: IncidentMessageModel): SlackMessage {

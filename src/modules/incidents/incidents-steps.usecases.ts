@@ -31,6 +31,14 @@ export interface RollbackOutcome {
   version: number;
 }
 
+/** With the source's two-person rule, the click only asks: a second approver confirms where `where` says. */
+export interface RollbackRequested {
+  requested: true;
+  requestId: string;
+  toRelease: string;
+  where: string;
+}
+
 /** Reads from Slack (never writes: those go through the outbox). */
 export interface IncidentSlackReads {
   listGroupMembers(group: string): Promise<string[]>;
@@ -49,7 +57,7 @@ export interface IncidentsDeps {
   /** Wakes the outbox after a commit that enqueued messages. */
   notifyOutbox(): void;
   loadEvidence(itemId: string): Promise<IncidentEvidence | null>;
-  rollbackRelease(request: { source: string; actor: string; reason: string }): Promise<RollbackOutcome>;
+  rollbackRelease(request: { source: string; actor: string; reason: string }): Promise<RollbackOutcome | RollbackRequested>;
   isApprover(source: string, userId: string): Promise<boolean>;
   /** Who may escalate: any reviewer (or approver) of the source. */
   isReviewer(source: string, userId: string): Promise<boolean>;

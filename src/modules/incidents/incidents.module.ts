@@ -6,7 +6,7 @@ import type { Clock } from '../../shared/clock.ts';
 import type { SlackClient } from '../../shared/slack-client.ts';
 import type { Flag } from '../checks/checks.models.ts';
 import type { SourcesFile } from '../sources/sources.config.ts';
-import { openAutoIncidents, type AutoIncidentContext } from './incidents-auto.usecases.ts';
+import { openAutoIncidents, openSystemIncident, type AutoIncidentContext, type SystemIncidentRequest } from './incidents-auto.usecases.ts';
 import { acknowledgeIncident, postIncidentUpdate, resolveIncident, rollbackFromIncident } from './incidents-lifecycle.usecases.ts';
 import { registerIncidentOutboxHooks, type OutboxHookRegistry } from './incidents-setup.usecases.ts';
 import type { IncidentsDeps } from './incidents-steps.usecases.ts';
@@ -54,8 +54,21 @@ export function createIncidentsModule(options: IncidentsModuleOptions) {
     isReviewer: options.isReviewer,
     slackReads: createIncidentSlackReads(options.slackClient, logger),
   };
+  // Auto-incident rules see each flagged event once, right after it is stored; a failure is
+  // logged and never fails the ingest (the event and its card are already safe).
+  const ruledSources = new Set(Object.entries(deps.sources).filter(([, config]) => config.auto_rules.length > 0).map(([name]) => name));
+  const onEventsFlagged = (events: readonly { source: string; id: string; flags: Flag[] }[]) => {
+    for (const event of events) {
+      if (!ruledSources.has(event.source)) continue;
+      openAutoIncidents(deps, event.source, event.flags, options.clock.now(), { eventId: event.id }).catch((error: unknown) => {
+        logger.error({ err: error, source: event.source, eventId: event.id }, 'auto-incident rule failed');
+      });
+    }
+  };
   return {
     deps,
+    /** For ingestion's `onFlagged`; undefined when no source has auto-incident rules (nothing to do per event). */
+    onEventsFlagged: ruledSources.size > 0 ? onEventsFlagged : undefined,
     repository: deps.repository,
     escalate: (request: EscalateRequest) => escalate(deps, request),
     prepareEscalation: (request: { userId: string; itemId?: string; channel?: string }) => prepareEscalation(deps, request),
@@ -64,6 +77,8 @@ export function createIncidentsModule(options: IncidentsModuleOptions) {
     resolve: (request: { incidentId: string; actor: string; summary: string }) => resolveIncident(deps, request),
     rollback: (request: { incidentId: string; actor: string }) => rollbackFromIncident(deps, request),
     openAutoIncidents: (source: string, flags: readonly Flag[], now: number, context?: AutoIncidentContext) => openAutoIncidents(deps, source, flags, now, context),
+    /** For other modules (a probe breach): opens once per dedupe key. */
+    openSystemIncident: (request: SystemIncidentRequest) => openSystemIncident(deps, request),
     registerSlackHandlers: (app: App) => registerIncidentSlackHandlers(app, deps),
     registerOutboxHooks: (worker: OutboxHookRegistry) => registerIncidentOutboxHooks(worker, deps),
     /** Wrap the outbox worker's fetch with this, so PagerDuty events leave with their routing key. */

@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction, RespondFn, ViewSubmitAction } from '@slack/bolt';
+import type { App, BlockAction, BlockButtonAction, RespondFn, ViewSubmitAction } from '@slack/bolt';
 import { isVigilError } from '../../app/errors.ts';
 import type { Logger } from '../../app/logger.ts';
 import type { SlackClient } from '../../shared/slack-client.ts';
@@ -8,7 +8,8 @@ import {
 } from './incidents.actions.ts';
 import { acknowledgeIncident, findOpenIncident, postIncidentUpdate, resolveIncident, rollbackFromIncident } from './incidents-lifecycle.usecases.ts';
 import type { IncidentSlackReads, IncidentsDeps } from './incidents-steps.usecases.ts';
-import { escalate } from './incidents.usecases.ts';
+import { parseReviewActionValue, REVIEW_ACTIONS, REVIEW_OVERFLOW_OPTIONS } from '../review/review.actions.ts';
+import { escalate, prepareEscalation } from './incidents.usecases.ts';
 
 // Thin Bolt listeners for the incident message and its modals: ack, parse, one use case,
 // one Slack call. Modals open right after ack (a trigger_id lives 3 s). A refused step
@@ -52,6 +53,19 @@ export function createIncidentSlackReads(client: Pick<SlackClient, 'usergroups' 
 }
 
 export function registerIncidentSlackHandlers(app: App, deps: IncidentsDeps): void {
+  // The review card's overflow: the review and guardrails modules handle their own options and leave this one.
+  app.action<BlockAction>(REVIEW_ACTIONS.overflow, async ({ ack, body, action, client, respond }) => {
+    const value = parseReviewActionValue(action.type === 'overflow' ? action.selected_option.value : undefined);
+    if (value.kind !== REVIEW_OVERFLOW_OPTIONS.escalate) return;
+    await ack();
+    try {
+      const prefill = await prepareEscalation(deps, { userId: body.user.id, itemId: value.itemId, ...(body.channel?.id ? { channel: body.channel.id } : {}) });
+      await openEscalationModal(client, body.trigger_id, prefill);
+    } catch (error) {
+      await replyWithError(respond, error);
+    }
+  });
+
   app.action<BlockButtonAction>(INCIDENT_ACTIONS.acknowledge, async ({ ack, action, body, respond }) => {
     await ack();
     try {

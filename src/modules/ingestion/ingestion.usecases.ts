@@ -38,6 +38,8 @@ export interface IngestionDeps {
   listGraderResults?(seq: number): Promise<GraderResultView[]>;
   /** Called after the commit with the new rows: wakes the grading queue and the review sampler. */
   onStored?(seqs: number[]): void;
+  /** Called after the commit with the stored events that carry flags (auto-incident rules). */
+  onFlagged?(events: { source: string; id: string; flags: Flag[] }[]): void;
 }
 
 export interface IngestResult {
@@ -123,6 +125,13 @@ export async function ingestEvents(deps: IngestionDeps, request: { key: ApiKey; 
   });
   const stored = seqs.filter((seq): seq is number => seq !== null);
   if (stored.length > 0) deps.onStored?.(stored);
+  if (deps.onFlagged) {
+    const flagged = events.flatMap((event, index) => {
+      const flags = [...event.flags, ...toAppFlags(event.appFlags)];
+      return seqs[index] !== null && flags.length > 0 ? [{ source: event.source, id: event.id, flags }] : [];
+    });
+    if (flagged.length > 0) deps.onFlagged(flagged);
+  }
   return { accepted: stored.length, duplicates: events.length - stored.length, ids: events.map((event) => event.id) };
 }
 

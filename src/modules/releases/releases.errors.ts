@@ -18,3 +18,9 @@ export const createUnknownReleaseSourceError = createErrorFactory({
   statusCode: 404,
   message: (source: string) => `Unknown source "${source}": it is not declared in the config file.`,
 });
+
+export const createRollbackNotRequestedError = createErrorFactory({
+  code: 'release.rollback_not_requested',
+  statusCode: 409,
+  message: (source: string, reason: string) => `The rollback of ${source} was not requested: ${reason}`,
+});

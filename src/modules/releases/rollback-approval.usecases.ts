@@ -26,7 +26,10 @@ export async function findRollbackTarget(deps: ReleasesDeps, source: string): Pr
   return { target: null, live };
 }
 
-export type RollbackOutcome = { status: 'rolled_back'; version: number; created: boolean } | { status: 'requested'; requestId: string } | { status: 'failed'; message: string };
+export type RollbackOutcome =
+  | { status: 'rolled_back'; version: number; created: boolean }
+  | { status: 'requested'; requestId: string; targetRelease: string }
+  | { status: 'failed'; message: string };
 
 /** Rolls back now and notes it (with its webhook's delivery) on the card it came from. */
 export async function performRollback(ctx: GuardrailSlackContext, actor: SlackActor, request: { source: string; itemId: string | null; reason: string }): Promise<RollbackOutcome> {
@@ -58,11 +61,11 @@ function updateMessage(row: RollbackRequestRow, channel: string): OutboxMessageI
   return [{ kind: 'slack', method: 'chat.update', payload: { channel: outboxRef(row.messageOutboxId, 'channel'), ts: outboxRef(row.messageOutboxId, 'ts'), ...message }, orderKey: `slack:${channel}` }];
 }
 
-/** Posts the pending request where approvers see it: the guardrail log channel, else the card's channel. */
-export async function requestRollback(ctx: GuardrailSlackContext, actor: SlackActor, request: { source: string; itemId: string; reason: string }): Promise<RollbackOutcome> {
+/** Posts the pending request where approvers see it: the guardrail log channel, else the card's channel (an incident without a card needs the log channel). */
+export async function requestRollback(ctx: GuardrailSlackContext, actor: SlackActor, request: { source: string; itemId: string | null; reason: string }): Promise<RollbackOutcome> {
   const { target, live } = await findRollbackTarget(ctx.releases, request.source);
   if (!target) return { status: 'failed', message: `${request.source} has no known-good release to roll back to.` };
-  const channel = ctx.sources[request.source]?.logChannel ?? ctx.cards.findItem(request.itemId)?.channel;
+  const channel = ctx.sources[request.source]?.logChannel ?? (request.itemId ? ctx.cards.findItem(request.itemId)?.channel : undefined);
   if (!channel) return { status: 'failed', message: 'There is no channel to post the confirmation request in.' };
   const now = ctx.clock.now();
   const row: RollbackRequestRow = {
@@ -73,15 +76,15 @@ export async function requestRollback(ctx: GuardrailSlackContext, actor: SlackAc
   ctx.requests.transaction((tx) => {
     ctx.requests.insert(tx, row);
     const [messageId] = ctx.cards.writeIn(tx, {
-      notes: [{ itemId: request.itemId, source: request.source, version: null, actor: actorOf(actor), text: '', webhookOutboxId: null, rollbackRequestId: row.id, createdAt: now }],
+      notes: request.itemId ? [{ itemId: request.itemId, source: request.source, version: null, actor: actorOf(actor), text: '', webhookOutboxId: null, rollbackRequestId: row.id, createdAt: now }] : [],
       audit: [{ actor: actorOf(actor), action: 'release.rollback_requested', source: request.source, subjectType: 'rollback_request', subjectId: row.id, details: { target_release: target, from_release: live, reason: request.reason, expires_at: new Date(row.expiresAt).toISOString() } }],
       messages: [{ kind: 'slack', method: 'chat.postMessage', payload: { channel, ...message, link_names: false, unfurl_links: false }, dedupeKey: `rollback-request:${row.id}` }],
     }, now);
     if (messageId) ctx.requests.setMessage(tx, row.id, messageId);
   });
   ctx.notifyOutbox();
-  ctx.refreshCard(request.itemId);
-  return { status: 'requested', requestId: row.id };
+  if (request.itemId) ctx.refreshCard(request.itemId);
+  return { status: 'requested', requestId: row.id, targetRelease: target };
 }
 
 /** Moves a request to a final state with its audit entry, message update and card refresh; false if it was already decided. */
