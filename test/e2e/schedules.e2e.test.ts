@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFakeClock } from '../../src/shared/clock.ts';
+import { buildReviewConfig, startSlackTestVigil, USERS, type SlackTestVigil } from '../helpers/test-vigil-slack.ts';
+
+// The running app's schedules with a fake clock: every module's tasks are registered, the
+// weekly digest owed while Vigil was down is sent once — not again by the next catch-up, not
+// after a restart — and `/vigil digest` and `/vigil calibrate` answer from the same modules.
+
+const DIGEST_CHANNEL = 'C07DIGEST01';
+const MANAGER = 'U07MANAGER1';
+// Wednesday 2026-11-25 10:00 UTC: Monday's 09:00 digest of week 47 is owed.
+const NOW = Date.UTC(2026, 10, 25, 10, 0);
+
+const config = `${buildReviewConfig()}    digest:
+      channel: ${DIGEST_CHANNEL}
+      managers: [${MANAGER}]
+`;
+
+describe('schedules in the running app', () => {
+  const clock = createFakeClock(NOW);
+  let vigil: SlackTestVigil;
+
+  beforeAll(async () => {
+    vigil = await startSlackTestVigil({ configYaml: config, clock });
+  });
+  afterAll(async () => {
+    await vigil?.stop();
+  });
+
+  const digestPosts = () => vigil.fake.calls('chat.postMessage').filter((call) => call.ok && String(call.body.text).startsWith('Vigil weekly digest'));
+
+  it('registers the tasks of every module', () => {
+    expect(vigil.app.taskNames).toEqual(
+      expect.arrayContaining(['calibration:daily', 'calibration:gold', 'digest:support-bot', 'digest:catch-up', 'monitoring.drift']),
+    );
+  });
+
+  it('sends the owed digest once to the channel and the manager, then never again, also after a restart', async () => {
+    expect(await vigil.app.runTask('digest:catch-up')).toBe('ok');
+    const channelPost = await vigil.fake.waitFor('chat.postMessage', (call) => call.body.channel === DIGEST_CHANNEL);
+    expect(channelPost.body.text).toBe('Vigil weekly digest for support-bot, 2026-W47: 0 events, 0 flagged, 0 reviewed (n/a rejected).');
+    await vigil.fake.waitFor('conversations.open', (call) => call.body.users === MANAGER);
+    await vigil.fake.waitFor('files.completeUploadExternal', (call) => JSON.stringify(call.body).includes(DIGEST_CHANNEL));
+    await vigil.fake.waitFor('chat.postMessage', (call) => String(call.body.text).startsWith('Vigil weekly digest') && call.body.channel !== DIGEST_CHANNEL);
+    expect(digestPosts()).toHaveLength(2);
+
+    expect(await vigil.app.runTask('digest:support-bot')).toBe('ok');
+    expect(await vigil.app.runTask('digest:catch-up')).toBe('ok');
+    await vigil.restart({ clock });
+    expect(await vigil.app.runTask('digest:catch-up')).toBe('ok');
+    await vigil.app.review.runTasks();
+    expect(digestPosts()).toHaveLength(2);
+    expect(vigil.query('select task, period_key, status from task_runs where task = ?', 'digest:support-bot')).toEqual([{ task: 'digest:support-bot', period_key: '2026-W47', status: 'done' }]);
+  });
+
+  it('shows the digest to an approver on request and refuses someone outside the source', async () => {
+    const asked = await vigil.command('digest support-bot', { user: USERS.approver });
+    const reply = (await vigil.fake.waitFor('response_url', (call) => call.body.path === `/respond/${asked.responseUrl}`)).body;
+    expect(reply).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Vigil weekly digest for support-bot') });
+    expect(reply.blocks.length).toBeGreaterThan(3);
+    const refused = await vigil.command('digest support-bot', { user: USERS.outsider });
+    const refusal = (await vigil.fake.waitFor('response_url', (call) => call.body.path === `/respond/${refused.responseUrl}`)).body;
+    expect(refusal.text).toMatch(/^:warning: Only the reviewers, approvers and managers/);
+  });
+
+  it('answers /vigil calibrate with what is missing before a threshold can be proposed', async () => {
+    const asked = await vigil.command('calibrate support-bot tone', { user: USERS.approver });
+    const reply = (await vigil.fake.waitFor('response_url', (call) => call.body.path === `/respond/${asked.responseUrl}`)).body;
+    expect(reply.response_type).toBe('ephemeral');
+    expect(reply.text).toBe(
+      ':hourglass_flowing_sand: *tone* on *support-bot* needs 30 more violations and 30 more non-violations labelled before a threshold is proposed (at least 30 of each; now 0 violations and 0 non-violations).',
+    );
+  });
+});
