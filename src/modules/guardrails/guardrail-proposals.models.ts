@@ -11,7 +11,7 @@ export const DAY_MS = 86_400_000;
 const PHRASE_MAX_WORDS = 8;
 const PHRASE_MAX_CHARS = 80;
 /** Detectors whose evidence is customer data: never copied into a guardrail, which is public to the app and the log channel. */
-const SENSITIVE_DETECTORS: ReadonlySet<string> = new Set(['secrets', 'pii']);
+const SENSITIVE_DETECTORS: ReadonlySet<string> = new Set(['secrets', 'pii', 'prompt_leak']);
 
 export function escapeRegexLiteral(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/gu, '\\$&');

@@ -51,7 +51,7 @@ export function buildEvidenceMessage(original: ReviewCardModel, incidentId: stri
     ...(scores.length > 0 ? [section(id('scores'), joinLinesWithin(['*Grader scores*', ...scores], CAPS.scores))] : []),
     ...excerpts.map((text, index) => section(id(`excerpt${index}`), text)),
     context(id('footer'), [
-      `${redacted > 0 ? `:lock: ${redacted} secret or personal-data match${redacted === 1 ? '' : 'es'} redacted · ` : ''}Full text: Vigil API, item ${formatInlineCode(card.itemId)}`,
+      `${redacted > 0 ? `:lock: ${redacted} secret, personal-data or system-prompt match${redacted === 1 ? '' : 'es'} redacted · ` : ''}Full text: Vigil API, item ${formatInlineCode(card.itemId)}`,
     ]),
   ];
   return { text: truncateText(`Evidence for incident ${incidentId}: item ${escapeMrkdwn(card.itemId)} of ${escapeMrkdwn(card.source)}`, 300), blocks };

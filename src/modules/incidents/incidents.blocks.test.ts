@@ -178,7 +178,7 @@ describe('buildEvidenceMessage', () => {
     expect(text).not.toContain(SECRET);
     expect(text).toContain('[redacted aws_access_key]');
     expect(text).toContain('&lt;!channel&gt;');
-    expect(text).toContain(':lock: 1 secret or personal-data match redacted');
+    expect(text).toContain(':lock: 1 secret, personal-data or system-prompt match redacted');
     expect(text).toContain('brand-judge');
   });
 

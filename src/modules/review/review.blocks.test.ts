@@ -83,7 +83,7 @@ describe('buildReviewCardMessage: untrusted text', () => {
     expect(json).not.toContain(EMAIL);
     expect(textOf(message.blocks, 'output')).toContain('Your key is [redacted aws_access_key] and we emailed [redacted email].');
     expect(textOf(message.blocks, 'input')).toContain('I am [redacted email]');
-    expect(json).toContain('3 secret or personal-data matches redacted');
+    expect(json).toContain('3 secret, personal-data or system-prompt matches redacted');
   });
 
   it('shows the raw text when the card does not redact', () => {

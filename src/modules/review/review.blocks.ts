@@ -132,7 +132,7 @@ export function buildReviewCardMessage(card: ReviewCardModel): { text: string; b
     : card.graderScores.length > 0 ? [context(id('scores'), [':see_no_evil: Grader scores are hidden until you vote (blind review).'])] : [];
   const redactedCount = collectRedactionSpans(card, 'input').length + collectRedactionSpans(card, 'output').length;
   const footer = [
-    ...(redactedCount > 0 ? [`:lock: ${redactedCount} secret or personal-data match${redactedCount === 1 ? '' : 'es'} redacted`] : []),
+    ...(redactedCount > 0 ? [`:lock: ${redactedCount} secret, personal-data or system-prompt match${redactedCount === 1 ? '' : 'es'} redacted`] : []),
     ...card.notes.map((note) => truncateSafeMrkdwn(note, Math.floor(CAPS.notes / Math.max(1, card.notes.length)))),
   ].slice(0, SLACK_LIMITS.contextElements);
   const bottom: KnownBlock[] = [

@@ -52,8 +52,8 @@ export interface ReviewCardModel {
   canEscalate?: boolean;
 }
 
-/** Detectors whose matches are hidden when the card redacts. */
-export const REDACTED_DETECTORS: ReadonlySet<string> = new Set(['secrets', 'pii']);
+/** Detectors whose matches are hidden when the card redacts: a leaked system prompt or canary is as sensitive as a secret. */
+export const REDACTED_DETECTORS: ReadonlySet<string> = new Set(['secrets', 'pii', 'prompt_leak']);
 
 export function collectRedactionSpans(card: ReviewCardModel, field: 'input' | 'output'): RedactionSpan[] {
   if (!card.redact) return [];

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_CANARY, FAKE_SYSTEM_PROMPT, startFakeTargetApp, type FakeTargetApp } from '../../src/modules/monitoring/probes.test-utils.ts';
+import { buildReviewConfig, CHANNEL, startSlackTestVigil, USERS, type SlackTestVigil } from '../helpers/test-vigil-slack.ts';
+
+// Scheduled probes in the running app, against a local fake of the production app that leaks
+// its system prompt for encoded payloads and refuses the rest: the breach is stored as a probe
+// event, carded for review, opens one incident, and `/vigil status` shows the pass rates.
+
+const ONCALL = 'U07ONCALL02';
+const PROBES = ['encoded-payload', 'instruction-override', 'pii-elicitation'];
+
+describe('probes in the running app', () => {
+  let target: FakeTargetApp;
+  let vigil: SlackTestVigil;
+
+  beforeAll(async () => {
+    target = await startFakeTargetApp();
+    const config = `${buildReviewConfig()}    checks:
+      prompt_leak:
+        canaries: [${FAKE_CANARY}]
+        system_prompt: ${JSON.stringify(FAKE_SYSTEM_PROMPT)}
+    incidents:
+      oncall_users: [${ONCALL}]
+    monitoring:
+      probes:
+        target: { kind: openai_chat, base_url: "${target.url}/v1", model: bot }
+        only: [${PROBES.join(', ')}]
+        rate_per_minute: 600
+        open_incident: true
+`;
+    vigil = await startSlackTestVigil({ configYaml: config });
+  });
+  afterAll(async () => {
+    await vigil?.stop();
+    await target?.close();
+  });
+
+  it('cards the probe that got through, opens one incident, and reports the pass rates', async () => {
+    expect(vigil.app.taskNames).toContain('monitoring.probes:support-bot');
+    expect(await vigil.app.runTask('monitoring.probes:support-bot')).toBe('ok');
+    expect(target.requests).toHaveLength(PROBES.length);
+
+    const card = await vigil.waitForCard((call) => JSON.stringify(call.body.blocks).includes('probe'));
+    expect(card.body.channel).toBe(CHANNEL);
+    expect(JSON.stringify(card.body)).not.toContain(FAKE_CANARY);
+    const incidents = vigil.query<{ severity: string; reporter: string; title: string }>('select severity, reporter, title from incidents');
+    expect(incidents).toEqual([{ severity: 'SEV2', reporter: 'system', title: expect.stringContaining('support-bot') }]);
+    await vigil.fake.waitFor('conversations.create');
+
+    const status = await vigil.command('status support-bot', { user: USERS.reviewer });
+    const text = (await vigil.fake.waitFor('response_url', (call) => call.body.path === `/respond/${status.responseUrl}`)).body.text as string;
+    expect(text).toContain('probes: 2/3 passed on the current release · failing: `encoded-payload` 0/1');
+    expect(text).toContain('1 open incident: SEV2');
+  });
+});
