@@ -1,5 +1,6 @@
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
-import type { WebClientOptions } from '@slack/web-api';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+import { OUTBOX_WEB_CLIENT_OPTIONS } from '../modules/outbox/outbox-senders.worker.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Env } from './config.ts';
 import type { HealthCheck } from './health.routes.ts';
@@ -261,4 +262,16 @@ function summarizeSlackRequest(body: unknown, context: { userId?: string; teamId
     userId: context.userId,
     teamId: context.teamId,
   };
+}
+
+/**
+ * The outbox sends with its own client: a 429 rejects at once with its Retry-After (Bolt's
+ * client would stall its whole queue), and the outbox owns the retries.
+ */
+export function createOutboxSlackClient(env: Pick<Env, 'SLACK_BOT_TOKEN' | 'SLACK_API_URL'>, logger: Logger): WebClient {
+  return new WebClient(env.SLACK_BOT_TOKEN, {
+    ...OUTBOX_WEB_CLIENT_OPTIONS,
+    logger: createBoltLogger(logger.child({ ns: 'outbox' })),
+    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+  });
 }

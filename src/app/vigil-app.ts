@@ -1,26 +1,14 @@
-import { WebClient } from '@slack/web-api';
 import type { FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from '../shared/clock.ts';
-import { createApiKeysRepository } from '../modules/api-keys/api-keys.repository.ts';
-import { createApiKeyAuthenticator } from '../modules/api-keys/api-keys.usecases.ts';
-import { createApiKeyHook } from '../modules/api-keys/api-keys.hooks.ts';
-import { createAuditRepository } from '../modules/audit/audit.repository.ts';
-import { createEventsRepository } from '../modules/ingestion/events.repository.ts';
-import { createIngestionMetrics } from '../modules/ingestion/ingestion.metrics.ts';
-import { registerIngestionRoutes } from '../modules/ingestion/ingestion.routes.ts';
 import { createSourcesRepository } from '../modules/sources/sources.repository.ts';
 import { createChecksModule } from '../modules/checks/checks.module.ts';
 import { createOutboxMetrics } from '../modules/outbox/outbox.metrics.ts';
 import { createOutboxRepository } from '../modules/outbox/outbox.repository.ts';
-import { OUTBOX_WEB_CLIENT_OPTIONS } from '../modules/outbox/outbox-senders.worker.ts';
 import { createOutboxWorker } from '../modules/outbox/outbox.worker.ts';
 import { createReviewModule, type ReviewModule } from '../modules/review/review.module.ts';
 import { createCalibrationModule, type CalibrationModule } from '../modules/calibration/calibration.module.ts';
-import { registerAuditRoutes } from '../modules/audit/audit.routes.ts';
 import { createGuardrailsModule, type GuardrailsModule } from '../modules/guardrails/guardrails.module.ts';
-import { registerGuardrailRoutes } from '../modules/guardrails/guardrails.routes.ts';
 import { createReleasesRepository } from '../modules/releases/releases.repository.ts';
-import { registerReleaseRoutes } from '../modules/releases/releases.routes.ts';
 import { type ReleasesDeps } from '../modules/releases/releases.usecases.ts';
 import { createGuardrailsSlackModule, type GuardrailsSlackModule } from '../modules/guardrails/guardrails-slack.module.ts';
 import { createIncidentsModule } from '../modules/incidents/incidents.module.ts';
@@ -30,16 +18,17 @@ import { registerVigilCommands } from './vigil-commands.ts';
 import { createDigestModule } from '../modules/digest/digest.module.ts';
 import { createMonitoringModule, type MonitoringModule } from '../modules/monitoring/monitoring.module.ts';
 import { createIncidentsDigestRepository } from '../modules/incidents/incidents-digest.repository.ts';
-import { createBoltLogger, createSlackApp, createSlackHealthCheck, describeSlackStatus, mountSlackReceiver, type SlackAppOptions } from './slack-app.ts';
+import { createOutboxSlackClient, createSlackApp, describeSlackStatus, type SlackAppOptions } from './slack-app.ts';
+import { buildVigilHttp } from './vigil-http.ts';
 import type { VigilConfig } from './config.ts';
 import { openDatabase, runMigrations } from './db.ts';
-import { registerHealthRoutes } from './health.routes.ts';
 import type { Logger } from './logger.ts';
 import { createMetricsRegistry } from './metrics.ts';
-import { buildServer } from './server.ts';
 
-// Wires the process together: database → repositories → HTTP. main.ts reads the
-// environment and calls this; tests call it with their own config and clock.
+// Wires the process together: database → checks and guardrails → Slack and the outbox →
+// review, incidents, calibration, monitoring, digest → HTTP and the schedules. Modules reach
+// each other only through the small functions passed here. main.ts reads the environment and
+// calls this; tests call it with their own config and clock.
 
 export interface VigilApp {
   http: FastifyInstance;
@@ -87,12 +76,6 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
   if (sourceNames.length === 0) logger.warn({ configPath: config.configPath }, 'no sources declared: every event will be refused');
 
   const registry = createMetricsRegistry({ collectDefaults: options.collectDefaultMetrics ?? true });
-  const repositories = {
-    events: createEventsRepository({ db: database.db }),
-    apiKeys: createApiKeysRepository({ db: database.db }),
-    audit: createAuditRepository({ db: database.db, clock }),
-  };
-  const authenticator = createApiKeyAuthenticator({ apiKeysRepository: repositories.apiKeys, clock });
   // Created below, once the outbox exists; grading completions wake its sampler.
   let review: ReviewModule | undefined = undefined;
   // Created right after the checks module (it needs the grader prompts); grading flags read its live thresholds.
@@ -128,15 +111,7 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
   const slackStatus = describeSlackStatus(config.env);
   if (!slackStatus.enabled) logger.warn(`Slack is off: ${slackStatus.reason}`);
   const slack = createSlackApp({ env: config.env, logger, ...options.slack });
-  // The outbox sends with its own client: a 429 rejects at once with its Retry-After
-  // (Bolt's client would stall its whole queue), and the outbox owns the retries.
-  const outboxSlackClient = slack
-    ? new WebClient(config.env.SLACK_BOT_TOKEN, {
-        ...OUTBOX_WEB_CLIENT_OPTIONS,
-        logger: createBoltLogger(logger.child({ ns: 'outbox' })),
-        ...(config.env.SLACK_API_URL ? { slackApiUrl: config.env.SLACK_API_URL } : {}),
-      })
-    : null;
+  const outboxSlackClient = slack ? createOutboxSlackClient(config.env, logger) : null;
   const roleOf = (source: string, userId: string) => reviewModule.roles.resolveRole(source, userId);
   const incidents = createIncidentsModule({
     db: database.db,
@@ -271,38 +246,20 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
   const tasks: CronTask[] = [...calibration.tasks, ...digest.tasks, ...monitoring.tasks];
   const scheduler = createCronScheduler({ clock, logger, timezone: config.env.VIGIL_TIMEZONE });
 
-  const http = buildServer({ logger, registry });
-  registerHealthRoutes(http, {
-    sqlite: database.sqlite,
-    databasePath: database.path,
+  const http = await buildVigilHttp({
+    database,
     registry,
-    components: { graders: checks.health, slack: createSlackHealthCheck(slack, config.env) },
+    clock,
+    logger,
+    slack,
+    env: config.env,
+    knownSources,
+    checks,
+    review: reviewModule,
+    guardrails: guardrailsModule,
+    releases: releasesDeps,
+    onEventsFlagged: incidents.onEventsFlagged,
   });
-  if (slack?.mode === 'http') await mountSlackReceiver(http, slack.receiver);
-  const ingestionMetrics = createIngestionMetrics(registry);
-  await http.register(
-    async (v1) => {
-      v1.addHook('onRequest', createApiKeyHook(authenticator));
-      registerIngestionRoutes(v1, {
-        eventsRepository: repositories.events,
-        metrics: ingestionMetrics,
-        clock,
-        checks: checks.ingestionChecks,
-        isKnownSource: (name) => knownSources.has(name),
-        onStored: () => {
-          checks.notifyGrading();
-          reviewModule.notify();
-        },
-        listGraderResults: (seq) => checks.gradingRepository.listResults(seq),
-        ...(incidents.onEventsFlagged ? { onFlagged: incidents.onEventsFlagged } : {}),
-      });
-      reviewModule.registerRoutes(v1);
-      registerGuardrailRoutes(v1, guardrailsModule.routes);
-      registerReleaseRoutes(v1, { ...releasesDeps, isKnownSource: (name) => knownSources.has(name) });
-      registerAuditRoutes(v1, { auditRepository: repositories.audit });
-    },
-    { prefix: '/v1' },
-  );
 
   let stopped = false;
   return {

@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../shared/clock.ts';
+import { createApiKeysRepository } from '../modules/api-keys/api-keys.repository.ts';
+import { createApiKeyAuthenticator } from '../modules/api-keys/api-keys.usecases.ts';
+import { createApiKeyHook } from '../modules/api-keys/api-keys.hooks.ts';
+import { createAuditRepository } from '../modules/audit/audit.repository.ts';
+import { registerAuditRoutes } from '../modules/audit/audit.routes.ts';
+import type { ChecksModule } from '../modules/checks/checks.module.ts';
+import type { GuardrailsModule } from '../modules/guardrails/guardrails.module.ts';
+import { registerGuardrailRoutes } from '../modules/guardrails/guardrails.routes.ts';
+import { createEventsRepository } from '../modules/ingestion/events.repository.ts';
+import { createIngestionMetrics } from '../modules/ingestion/ingestion.metrics.ts';
+import { registerIngestionRoutes } from '../modules/ingestion/ingestion.routes.ts';
+import type { IngestionDeps } from '../modules/ingestion/ingestion.usecases.ts';
+import { registerReleaseRoutes } from '../modules/releases/releases.routes.ts';
+import type { ReleasesDeps } from '../modules/releases/releases.usecases.ts';
+import type { ReviewModule } from '../modules/review/review.module.ts';
+import type { Env } from './config.ts';
+import type { VigilDatabase } from './db.ts';
+import { registerHealthRoutes } from './health.routes.ts';
+import type { Logger } from './logger.ts';
+import type { Registry } from './metrics.ts';
+import { buildServer } from './server.ts';
+import { createSlackHealthCheck, mountSlackReceiver, type SlackAppHandle } from './slack-app.ts';
+
+// The one HTTP server: /healthz and /metrics, Bolt's receiver at /slack/events, and the
+// production apps' API under /v1 behind API keys.
+
+export interface VigilHttpDeps {
+  database: VigilDatabase;
+  registry: Registry;
+  clock: Clock;
+  logger: Logger;
+  slack: SlackAppHandle | null;
+  env: Env;
+  knownSources: ReadonlySet<string>;
+  checks: ChecksModule;
+  review: Pick<ReviewModule, 'notify' | 'registerRoutes'>;
+  guardrails: Pick<GuardrailsModule, 'routes'>;
+  releases: ReleasesDeps;
+  onEventsFlagged?: IngestionDeps['onFlagged'];
+}
+
+export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstance> {
+  const { database, registry, clock, checks } = deps;
+  const http = buildServer({ logger: deps.logger, registry });
+  registerHealthRoutes(http, {
+    sqlite: database.sqlite,
+    databasePath: database.path,
+    registry,
+    components: { graders: checks.health, slack: createSlackHealthCheck(deps.slack, deps.env) },
+  });
+  if (deps.slack?.mode === 'http') await mountSlackReceiver(http, deps.slack.receiver);
+  const authenticator = createApiKeyAuthenticator({ apiKeysRepository: createApiKeysRepository({ db: database.db }), clock });
+  const ingestionMetrics = createIngestionMetrics(registry);
+  const isKnownSource = (name: string) => deps.knownSources.has(name);
+  await http.register(
+    async (v1) => {
+      v1.addHook('onRequest', createApiKeyHook(authenticator));
+      registerIngestionRoutes(v1, {
+        eventsRepository: createEventsRepository({ db: database.db }),
+        metrics: ingestionMetrics,
+        clock,
+        checks: checks.ingestionChecks,
+        isKnownSource,
+        onStored: () => {
+          checks.notifyGrading();
+          deps.review.notify();
+        },
+        listGraderResults: (seq) => checks.gradingRepository.listResults(seq),
+        ...(deps.onEventsFlagged ? { onFlagged: deps.onEventsFlagged } : {}),
+      });
+      deps.review.registerRoutes(v1);
+      registerGuardrailRoutes(v1, deps.guardrails.routes);
+      registerReleaseRoutes(v1, { ...deps.releases, isKnownSource });
+      registerAuditRoutes(v1, { auditRepository: createAuditRepository({ db: database.db, clock }) });
+    },
+    { prefix: '/v1' },
+  );
+  return http;
+}
