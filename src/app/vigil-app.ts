@@ -92,6 +92,7 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
     rng: options.rng,
     onEventsChecked: () => review?.notify(),
     thresholdOf: (source, grader) => guardrails?.thresholdOf(source, grader),
+    liveBlocklistOf: (source) => guardrails?.live.get(source)?.blocklist,
   });
   guardrails = createGuardrailsModule({
     db: database.db,

@@ -66,6 +66,13 @@ describe('live guardrails over the API', () => {
     expect(after).toMatchObject({ action: 'block', guardrail_version: created.body.version, flags: [{ check: 'blocklist', kind: 'pattern', action: 'block' }] });
   });
 
+  it('flags the next stored event with the pattern too: ingest reads the live blocklist, not the config file', async () => {
+    const posted = await call('POST', '/v1/events', { body: { events: [{ id: 'refund-1', source: 'support-bot', output: 'Your refund is guaranteed, promise.' }] } });
+    expect(posted.status).toBe(202);
+    const stored = (await call('GET', '/v1/events/refund-1?source=support-bot')).body;
+    expect(stored.flags).toEqual([expect.objectContaining({ check: 'blocklist', kind: 'pattern' })]);
+  });
+
   it('blocks the same grader scores once the threshold is lowered', async () => {
     const scores = { brand: 0.45 };
     expect((await check({ output: 'Hello!', scores })).body.action).toBe('allow');

@@ -7,6 +7,8 @@ import type { SourcesFile } from '../sources/sources.config.ts';
 import type { IngestionChecks } from '../ingestion/ingestion.usecases.ts';
 import type { PlannedGrading } from '../ingestion/events.repository.ts';
 import type { ChecksConfig } from './checks.config.ts';
+import type { CompiledBlocklist } from './detectors/blocklist.detector.ts';
+import { buildFieldViews } from './views.models.ts';
 import type { Flag } from './checks.models.ts';
 import { createInlineDetectorRunner, createWorkerDetectorRunner, type DetectorRunner } from './detectors.pool.ts';
 import { createGraderOpenAI } from './graders/grader.client.ts';
@@ -54,6 +56,11 @@ export interface ChecksModuleOptions {
   onEventsChecked?(seqs: number[]): void;
   /** The live guardrail's threshold of a grader (undefined: no rule), which wins over the config file. */
   thresholdOf?(source: string, grader: string): number | undefined;
+  /**
+   * The live guardrail's compiled blocklist (null: empty). Given, it replaces the config file's
+   * at ingest too, so a phrase blocked from a card is flagged on the next stored event as well.
+   */
+  liveBlocklistOf?(source: string): Pick<CompiledBlocklist, 'detect'> | null | undefined;
 }
 
 export async function createChecksModule(options: ChecksModuleOptions) {
@@ -63,8 +70,9 @@ export async function createChecksModule(options: ChecksModuleOptions) {
   const sourceGraders = new Map(
     Object.entries(sources.sources).map(([name, source]) => [name, resolveSourceGraders(name, source.graders.enabled, prompts)]),
   );
+  const liveBlocklistOf = options.liveBlocklistOf;
   const checksConfigs: Record<string, ChecksConfig> = Object.fromEntries(
-    Object.entries(sources.sources).map(([name, source]) => [name, source.checks]),
+    Object.entries(sources.sources).map(([name, source]) => [name, liveBlocklistOf ? { ...source.checks, blocklist: { words: [], patterns: [] } } : source.checks]),
   );
   const detectors: DetectorRunner =
     options.detectorWorkers > 0 ? createWorkerDetectorRunner(checksConfigs, options.detectorWorkers) : createInlineDetectorRunner(checksConfigs);
@@ -106,7 +114,15 @@ export async function createChecksModule(options: ChecksModuleOptions) {
   }
 
   const ingestionChecks: IngestionChecks = {
-    detectBatch: (batch) => detectors.detectBatch(batch),
+    detectBatch: async (batch) => {
+      const results = await detectors.detectBatch(batch);
+      if (!liveBlocklistOf) return results;
+      return results.map((found, index) => {
+        const texts = batch[index]!;
+        const blocklist = liveBlocklistOf(texts.source);
+        return blocklist ? [...found, ...blocklist.detect([buildFieldViews('output', texts.output)])] : found;
+      });
+    },
     flagMinSeverity: (source) => sources.sources[source]?.checks.flag_min_severity ?? 'warn',
     planGrading,
   };
