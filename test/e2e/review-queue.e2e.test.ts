@@ -94,6 +94,9 @@ describe('review queue: budget, expiry, SLA reminders, App Home', () => {
     const text = JSON.stringify(home.body.view.blocks);
     expect(text).toContain('*Your verdicts, last 7 days:* 1 (:white_check_mark: 1 approved');
     expect(text).toContain('*support-bot* · waiting for budget 0 · on cards 3 · awaiting adjudication 0 · expired (7 days) 1');
+    // The calibration module answers the standing section; one verdict is not enough to measure agreement.
+    expect(text).toContain('*Your agreement*');
+    expect(text).toContain('_Not enough shared or check items yet._');
     expect(home.body.view.blocks.length).toBeLessThanOrEqual(100);
   });
 

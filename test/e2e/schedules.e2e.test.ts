@@ -53,6 +53,22 @@ describe('schedules in the running app', () => {
     expect(vigil.query('select task, period_key, status from task_runs where task = ?', 'digest:support-bot')).toEqual([{ task: 'digest:support-bot', period_key: '2026-W47', status: 'done' }]);
   });
 
+  it('sends the next week once when two processes run the catch-up at the same moment', async () => {
+    clock.set(Date.UTC(2026, 11, 1, 10, 0));
+    const another = await vigil.startAnother({ clock });
+    const results = await Promise.all([vigil.app.runTask('digest:catch-up'), another.runTask('digest:catch-up'), vigil.app.runTask('digest:support-bot')]);
+    expect(results).toEqual(['ok', 'ok', 'ok']);
+    await vigil.fake.waitFor('chat.postMessage', (call) => String(call.body.text).startsWith('Vigil weekly digest for support-bot, 2026-W48') && call.body.channel === DIGEST_CHANNEL);
+    await vigil.app.review.runTasks();
+    const week48 = () => digestPosts().filter((call) => String(call.body.text).includes('2026-W48'));
+    await vigil.fake.waitFor('chat.postMessage', () => week48().length >= 2);
+    expect(week48()).toHaveLength(2);
+    expect(vigil.query('select period_key, status from task_runs where task = ? order by period_key', 'digest:support-bot')).toEqual([
+      { period_key: '2026-W47', status: 'done' },
+      { period_key: '2026-W48', status: 'done' },
+    ]);
+  });
+
   it('shows the digest to an approver on request and refuses someone outside the source', async () => {
     const asked = await vigil.command('digest support-bot', { user: USERS.approver });
     const reply = (await vigil.fake.waitFor('response_url', (call) => call.body.path === `/respond/${asked.responseUrl}`)).body;

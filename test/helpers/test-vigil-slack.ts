@@ -61,6 +61,8 @@ export interface SlackTestVigil {
   api(path: string): Promise<{ status: number; body: any; text: string }>;
   query<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[];
   restart(options?: { clock?: Clock }): Promise<void>;
+  /** A second Vigil on the same database file and fake Slack, as another process would be (stopped with this one). */
+  startAnother(options?: { clock?: Clock }): Promise<VigilApp>;
   stop(): Promise<void>;
 }
 
@@ -101,6 +103,7 @@ export async function startSlackTestVigil(options: { configYaml?: string; clock?
     return { app, url: await app.listen() };
   };
   let running = await boot(options.clock ?? systemClock);
+  const others: VigilApp[] = [];
   const key = await createTestApiKey(env.DATABASE_URL, { sources: ['support-bot'], scopes: ['ingest', 'read'] });
   let trigger = 0;
   const user = (id: string) => ({ id, username: `user-${id.toLowerCase()}`, name: `user-${id.toLowerCase()}`, team_id: TEAM.id });
@@ -241,11 +244,17 @@ export async function startSlackTestVigil(options: { configYaml?: string; clock?
         sqlite.close();
       }
     },
+    async startAnother(anotherOptions = {}) {
+      const another = await boot(anotherOptions.clock ?? options.clock ?? systemClock);
+      others.push(another.app);
+      return another.app;
+    },
     async restart(restartOptions = {}) {
       await running.app.stop();
       running = await boot(restartOptions.clock ?? options.clock ?? systemClock);
     },
     async stop() {
+      await Promise.all(others.map((other) => other.stop()));
       await running.app.stop();
       await fake.close();
       dir.remove();
