@@ -77,3 +77,13 @@ export function readPngSize(png: Buffer): { width: number; height: number } | nu
   if (png.length < 24 || !png.subarray(0, 8).equals(PNG_SIGNATURE) || png.toString('ascii', 12, 16) !== 'IHDR') return null;
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 }
+
+/** A chart PNG for `files.uploadV2`, into a message's thread (its card). */
+export interface ChartUpload {
+  channel_id: string;
+  thread_ts: string;
+  file: Buffer;
+  filename: string;
+  title: string;
+  alt_text: string;
+}

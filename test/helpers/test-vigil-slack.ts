@@ -57,7 +57,7 @@ export interface SlackTestVigil {
   /** Types `/vigil <text>` as `user`: the ack's body, and the response_url name its later reply is recorded under. */
   command(text: string, options: { user: string; channel?: string }): Promise<{ status: number; body: any; responseUrl: string }>;
   /** Submits a modal Vigil opened (a views.open call) with `values` as its state. */
-  submitView(modal: FakeSlackCall, options: { user: string; values: Record<string, Record<string, unknown>> }): Promise<{ status: number; body: any }>;
+  submitView(modal: FakeSlackCall, options: { user: string; values: Record<string, Record<string, unknown>>; viewId?: string }): Promise<{ status: number; body: any }>;
   api(path: string): Promise<{ status: number; body: any; text: string }>;
   query<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[];
   restart(options?: { clock?: Clock }): Promise<void>;
@@ -157,42 +157,16 @@ export async function startSlackTestVigil(options: { configYaml?: string; clock?
       return sendSlackRequest(running.url, 'interaction', payload, SIGNING_SECRET, { headers: clickOptions.headers });
     },
     async submitReject(modal, submit) {
-      const view = modal.body.view;
       const optionOf = (blockId: string, value: string | undefined) => {
-        const block = view.blocks.find((b: any) => b.block_id === blockId);
+        const block = modal.body.view.blocks.find((b: any) => b.block_id === blockId);
         return value === undefined ? null : (block?.element.options.find((o: any) => o.value === value) ?? { text: { type: 'plain_text', text: value }, value });
       };
-      const payload = {
-        type: 'view_submission',
-        team: TEAM,
-        user: user(submit.user),
-        api_app_id: 'A07RVW12345',
-        token: 'verification-token',
-        trigger_id: `7890123456789.5432109876543.trigger${++trigger}`,
-        view: {
-          id: 'V07RJCTMDL1',
-          team_id: TEAM.id,
-          type: 'modal',
-          callback_id: view.callback_id,
-          private_metadata: view.private_metadata,
-          blocks: view.blocks,
-          state: {
-            values: {
-              reject_reason: { reason_select: { type: 'static_select', selected_option: optionOf('reject_reason', submit.reason) } },
-              reject_dimension: { dimension_select: { type: 'static_select', selected_option: optionOf('reject_dimension', submit.dimension) } },
-              reject_note: { note_input: { type: 'plain_text_input', value: submit.note ?? null } },
-            },
-          },
-          hash: '1730000300.Qw3rTy12',
-          title: view.title,
-          app_id: 'A07RVW12345',
-          bot_id: BOT.botId,
-        },
-        response_urls: [],
-        is_enterprise_install: false,
-        enterprise: null,
+      const values = {
+        reject_reason: { reason_select: { type: 'static_select', selected_option: optionOf('reject_reason', submit.reason) } },
+        reject_dimension: { dimension_select: { type: 'static_select', selected_option: optionOf('reject_dimension', submit.dimension) } },
+        reject_note: { note_input: { type: 'plain_text_input', value: submit.note ?? null } },
       };
-      return sendSlackRequest(running.url, 'interaction', payload, SIGNING_SECRET);
+      return handle.submitView(modal, { user: submit.user, values, viewId: 'V07RJCTMDL1' });
     },
     async command(text, commandOptions) {
       const responseUrl = `command-${++trigger}`;
@@ -217,7 +191,7 @@ export async function startSlackTestVigil(options: { configYaml?: string; clock?
         api_app_id: 'A07RVW12345',
         token: 'verification-token',
         trigger_id: `7890123456789.5432109876543.trigger${++trigger}`,
-        view: { id: `V07MODAL${++trigger}`, team_id: TEAM.id, type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata, blocks: view.blocks, state: { values: submit.values }, hash: '1730000300.Qw3rTy12', title: view.title, app_id: 'A07RVW12345', bot_id: BOT.botId },
+        view: { id: submit.viewId ?? `V07MODAL${++trigger}`, team_id: TEAM.id, type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata, blocks: view.blocks, state: { values: submit.values }, hash: '1730000300.Qw3rTy12', title: view.title, app_id: 'A07RVW12345', bot_id: BOT.botId },
         response_urls: [],
         is_enterprise_install: false,
         enterprise: null,

@@ -1,6 +1,6 @@
 import type { DbExecutor } from '../../app/db.ts';
 import type { Logger } from '../../app/logger.ts';
-import { renderLineChartPng, type LineChartOptions } from '../../shared/charts.ts';
+import { renderLineChartPng, type ChartUpload, type LineChartOptions } from '../../shared/charts.ts';
 import { enqueueOutboxMessage } from '../outbox/outbox.repository.ts';
 import { slackOrderKey } from '../outbox/outbox.models.ts';
 import { outboxRef } from '../outbox/outbox-refs.models.ts';
@@ -16,15 +16,6 @@ import type { CalibrationContext } from './calibration.usecases.ts';
 // is posted (its thread needs the card's ts), and a failed upload is retried by the daily job.
 
 export const PROPOSAL_POSTED = 'calibration.proposal_posted';
-
-export interface ChartUpload {
-  channel_id: string;
-  thread_ts: string;
-  file: Buffer;
-  filename: string;
-  title: string;
-  alt_text: string;
-}
 
 export interface ProposalContext extends CalibrationContext {
   /** Writes guardrail versions (Apply), with the live cache refresh and webhook of the guardrails module. */

@@ -7,7 +7,7 @@ import { seedGuardrails, type GuardrailsDeps } from '../guardrails/guardrails.us
 import { reviewConfigSchema } from '../review/review.config.ts';
 import type { ReviewRole } from '../review/review-roles.models.ts';
 import { createTaskRunsRepository } from '../tasks/task-runs.repository.ts';
-import type { ChartUpload } from './calibration-card.usecases.ts';
+import type { ChartUpload } from '../../shared/charts.ts';
 import { calibrationConfigSchema } from './calibration.config.ts';
 import { createCalibrationRepository } from './calibration.repository.ts';
 import type { CalibrationTaskContext } from './calibration.tasks.ts';

@@ -1,6 +1,6 @@
 import type { Db } from '../../app/db.ts';
 import type { Logger } from '../../app/logger.ts';
-import { renderLineChartPng, type LineChartOptions } from '../../shared/charts.ts';
+import { renderLineChartPng, type ChartUpload, type LineChartOptions } from '../../shared/charts.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { slackOrderKey } from '../outbox/outbox.models.ts';
 import { enqueueOutboxMessage, type OutboxRepository } from '../outbox/outbox.repository.ts';
@@ -21,15 +21,6 @@ import { loadDriftWindow, type PostAlertCard, type UpdateAlertCard } from './dri
 
 export const DRIFT_CARD_POSTED = 'monitoring.drift_card_posted';
 
-export interface DriftChartUpload {
-  channel_id: string;
-  thread_ts: string;
-  file: Buffer;
-  filename: string;
-  title: string;
-  alt_text: string;
-}
-
 export interface DriftCardsDeps {
   db: Db;
   outboxRepository: Pick<OutboxRepository, 'listByPurpose'>;
@@ -38,7 +29,7 @@ export interface DriftCardsDeps {
   channelOf(source: string): string | null;
   notifyOutbox(): void;
   /** files.uploadV2; null when Slack is off. */
-  uploadFile: ((upload: DriftChartUpload) => Promise<void>) | null;
+  uploadFile: ((upload: ChartUpload) => Promise<void>) | null;
   renderChart?: (options: LineChartOptions) => Promise<Buffer>;
   clock: Clock;
   logger: Logger;
