@@ -242,7 +242,8 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
     },
   });
   if (slack) {
-    registerVigilCommands(slack.app, { sourceNames, checks, guardrails: guardrailsModule, review: reviewModule, incidents, monitoring, calibration, digest });
+    const isApprover = async (source: string, userId: string) => (await roleOf(source, userId)) === 'approver';
+    registerVigilCommands(slack.app, { sourceNames, checks, guardrails: guardrailsModule, review: reviewModule, incidents, monitoring, calibration, digest, isApprover });
   }
   const tasks: CronTask[] = [...calibration.tasks, ...digest.tasks, ...monitoring.tasks];
   const scheduler = createCronScheduler({ clock, logger, timezone: config.env.VIGIL_TIMEZONE });

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { formatAgreementReport } from '../modules/calibration/agreement-report.models.ts';
 import type { CalibrationModule } from '../modules/calibration/calibration.module.ts';
 import type { ChecksModule } from '../modules/checks/checks.module.ts';
 import type { DigestModule } from '../modules/digest/digest.module.ts';
@@ -35,6 +36,8 @@ export interface VigilCommandPorts {
   /** Opens the escalation modal with the trigger id (valid 3 s). */
   openIncidentModal?(userId: string, channelId: string, triggerId: string): Promise<void>;
   calibrate?(source: string, grader: string, userId: string): Promise<string>;
+  /** The reviewer-agreement report of a source, for its approvers; null when the user is not one. */
+  agreement?(source: string, userId: string): Promise<string | null>;
 }
 
 function describeUnknownSource(source: string, known: readonly string[]): CommandReply {
@@ -74,7 +77,7 @@ export function createVigilCommandHandlers(ports: VigilCommandPorts): CommandHan
       return { text: live ? describeGuardrail(live) : `*${escapeMrkdwn(command.source)}* has no guardrail version yet.` };
     },
   };
-  const { digest, openIncidentModal, calibrate } = ports;
+  const { digest, openIncidentModal, calibrate, agreement } = ports;
   if (digest) {
     handlers.digest = async (command, invocation) => (isKnown(command.source) ? digest(command.source, invocation.userId) : describeUnknownSource(command.source, ports.sourceNames));
   }
@@ -87,6 +90,13 @@ export function createVigilCommandHandlers(ports: VigilCommandPorts): CommandHan
   if (calibrate) {
     handlers.calibrate = async (command, invocation) =>
       isKnown(command.source) ? { text: await calibrate(command.source, command.grader, invocation.userId) } : describeUnknownSource(command.source, ports.sourceNames);
+  }
+  if (agreement) {
+    handlers.agreement = async (command, invocation) => {
+      if (!isKnown(command.source)) return describeUnknownSource(command.source, ports.sourceNames);
+      const report = await agreement(command.source, invocation.userId);
+      return { text: report ?? `:no_entry: Only the approvers of ${escapeMrkdwn(command.source)} see its reviewer agreement.` };
+    };
   }
   return handlers;
 }
@@ -104,7 +114,8 @@ export interface VigilCommandModules {
   review: Pick<ReviewModule, 'countByState' | 'listAwaitingReviewer'>;
   incidents: Pick<IncidentsModule, 'repository' | 'prepareEscalation'>;
   monitoring: Pick<MonitoringModule, 'describeStatus'>;
-  calibration: Pick<CalibrationModule, 'handleCalibrateCommand'>;
+  calibration: Pick<CalibrationModule, 'handleCalibrateCommand' | 'agreement'>;
+  isApprover(source: string, userId: string): Promise<boolean>;
   digest: Pick<DigestModule, 'handleDigestCommand'>;
 }
 
@@ -129,6 +140,12 @@ export function registerVigilCommands(app: App, modules: VigilCommandModules): v
     openIncidentModal: async (userId, channelId, triggerId) => openEscalationModal(app.client, triggerId, await incidents.prepareEscalation({ userId, channel: channelId })),
     calibrate: (source, grader, userId) => modules.calibration.handleCalibrateCommand(source, grader, userId),
     digest: (source, userId) => modules.digest.handleDigestCommand(source, userId),
+    agreement: async (source, userId) => {
+      if (!(await modules.isApprover(source, userId))) return null;
+      const lines = formatAgreementReport(await modules.calibration.agreement(source));
+      const body = truncateText(lines.join('\n').replace(/```/g, "'''"), 2_900);
+      return `*Reviewer agreement on ${escapeMrkdwn(source)}*, last 90 days\n\`\`\`${body}\`\`\``;
+    },
   });
   registerCommandHandlers(app, handlers);
 }

@@ -40,6 +40,14 @@ describe('/vigil and escalation in the running app', () => {
     expect((await replyTo(unknown.responseUrl)).text).toBe(':warning: There is no source `nope-bot`. Sources: `support-bot`.');
   });
 
+  it('shows reviewer agreement to approvers only', async () => {
+    const asked = await vigil.command('agreement support-bot', { user: USERS.approver });
+    const report = (await replyTo(asked.responseUrl)).text as string;
+    expect(report.split('\n').slice(0, 2)).toEqual(['*Reviewer agreement on support-bot*, last 90 days', '```0 items judged by two or more reviewers']);
+    const refused = await vigil.command('agreement support-bot', { user: USERS.reviewer });
+    expect((await replyTo(refused.responseUrl)).text).toBe(':no_entry: Only the approvers of support-bot see its reviewer agreement.');
+  });
+
   it('shows the live guardrail of a source', async () => {
     const { responseUrl } = await vigil.command('guardrail support-bot', { user: USERS.outsider });
     const reply = await replyTo(responseUrl);

@@ -16,6 +16,7 @@ describe('parseVigilCommand', () => {
     expect(parseVigilCommand('digest support-bot')).toEqual({ kind: 'digest', source: 'support-bot' });
     expect(parseVigilCommand('incident')).toEqual({ kind: 'incident' });
     expect(parseVigilCommand('calibrate support-bot tone')).toEqual({ kind: 'calibrate', source: 'support-bot', grader: 'tone' });
+    expect(parseVigilCommand('agreement support-bot')).toEqual({ kind: 'agreement', source: 'support-bot' });
   });
 
   it('answers empty input with help', () => {
@@ -66,6 +67,7 @@ describe('buildHelpText', () => {
         "• `/vigil digest &lt;source&gt;`: last week's digest of a source, shown only to you",
         '• `/vigil incident`: open an incident and page on-call',
         "• `/vigil calibrate &lt;source&gt; &lt;grader&gt;`: a grader's threshold proposal from reviewers' verdicts",
+        "• `/vigil agreement &lt;source&gt;`: reviewers' agreement with each other and on gold items (approvers)",
         '• `/vigil help`: this help',
       ].join('\n'),
     );

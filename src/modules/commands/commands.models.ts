@@ -15,6 +15,7 @@ export type VigilCommand =
   | { kind: 'digest'; source: string }
   | { kind: 'incident' }
   | { kind: 'calibrate'; source: string; grader: string }
+  | { kind: 'agreement'; source: string }
   | { kind: 'usage'; message: string };
 
 export type CommandKind = VigilCommand['kind'];
@@ -35,6 +36,7 @@ const VERBS: readonly Verb[] = [
   { kind: 'digest', args: ['source'], optional: 0, syntax: 'digest <source>', summary: "last week's digest of a source, shown only to you" },
   { kind: 'incident', args: [], optional: 0, syntax: 'incident', summary: 'open an incident and page on-call' },
   { kind: 'calibrate', args: ['source', 'grader'], optional: 0, syntax: 'calibrate <source> <grader>', summary: "a grader's threshold proposal from reviewers' verdicts" },
+  { kind: 'agreement', args: ['source'], optional: 0, syntax: 'agreement <source>', summary: "reviewers' agreement with each other and on gold items (approvers)" },
   { kind: 'help', args: [], optional: 0, syntax: 'help', summary: 'this help' },
 ];
 
@@ -67,6 +69,7 @@ function buildCommand(verb: Verb, values: string[]): VigilCommand {
       return { kind: 'status', source: first ?? null };
     case 'guardrail':
     case 'digest':
+    case 'agreement':
       return { kind: verb.kind, source: first! };
     case 'calibrate':
       return { kind: 'calibrate', source: first!, grader: second! };
