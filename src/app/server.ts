@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from './logger.ts';
 import { isVigilError } from './errors.ts';
 import { createHttpMetrics, type Registry } from './metrics.ts';
+import { createLazyRequestLogger } from './request-logger.ts';
 
 // One port for everything: the production-app API under /v1, /healthz, /metrics,
 // and (from the Slack module) Bolt's receiver at /slack/events.
@@ -45,42 +46,65 @@ function describeFastifyError(error: FastifyError): { status: number; body: Erro
   return undefined;
 }
 
+type RequestDuration = ReturnType<typeof createHttpMetrics>['requestDuration'];
+type RequestDurationChild = ReturnType<RequestDuration['labels']>;
+
+/**
+ * Observes a request's duration in the child of its (route, method, status) labels, bound on
+ * first use, so no label object is built per request. Nested maps keyed by the route pattern,
+ * the method and the status keep the lookup allocation-free; they hold as many entries as the
+ * metric has label sets.
+ */
+function createRequestObserver(requestDuration: RequestDuration) {
+  const children = new Map<string, Map<string, Map<number, RequestDurationChild>>>();
+  return (method: string, route: string, statusCode: number, seconds: number) => {
+    let byMethod = children.get(route);
+    if (!byMethod) children.set(route, (byMethod = new Map()));
+    let byStatus = byMethod.get(method);
+    if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+    let child = byStatus.get(statusCode);
+    if (!child) byStatus.set(statusCode, (child = requestDuration.labels({ method, route, status_code: statusCode })));
+    child.observe(seconds);
+  };
+}
+
 export function buildServer(options: { logger: Logger; registry: Registry }): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger.child({ ns: 'http' }) as FastifyBaseLogger,
     bodyLimit: MAX_BODY_BYTES,
     // Per-request info logs would dominate the ingest and check hot paths; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: createLazyRequestLogger,
     requestIdHeader: 'x-request-id',
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  const metrics = createHttpMetrics(options.registry);
+  const observeRequest = createRequestObserver(createHttpMetrics(options.registry).requestDuration);
   // The API speaks JSON only (Slack's form bodies are read by Bolt in its own scope).
   app.removeContentTypeParser('text/plain');
 
+  // The hooks that run on every request take a callback instead of returning a promise: an
+  // async hook costs a promise and a microtask turn per request on the /v1/check hot path.
+
   // Gzip bodies are decoded before parsing, and the size limit applies to the decoded bytes.
-  app.addHook('preParsing', async (request, reply, payload) => {
+  app.addHook('preParsing', (request, reply, payload, done) => {
     const encoding = request.headers['content-encoding']?.toLowerCase().trim();
-    if (!encoding || encoding === 'identity') return payload;
+    if (!encoding || encoding === 'identity') return done(null, payload);
     const createDecoder = DECODERS[encoding];
     if (!createDecoder) {
-      return reply
-        .code(415)
-        .send(errorBody('unsupported_content_encoding', `Content-Encoding "${encoding}" is not supported; use gzip or none.`));
+      reply.code(415).send(errorBody('unsupported_content_encoding', `Content-Encoding "${encoding}" is not supported; use gzip or none.`));
+      return;
     }
     const decoded = payload.pipe(createDecoder()) as NodeJS.ReadWriteStream & { receivedEncodedLength?: number };
     payload.on('data', (chunk: Buffer) => {
       decoded.receivedEncodedLength = (decoded.receivedEncodedLength ?? 0) + chunk.length;
     });
-    return decoded;
+    done(null, decoded as unknown as typeof payload);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
-    metrics.requestDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: reply.statusCode },
-      reply.elapsedTime / 1000,
-    );
+  app.addHook('onResponse', (request, reply, done) => {
+    observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
@@ -95,8 +119,9 @@ export function buildServer(options: { logger: Logger; registry: Registry }): Fa
     reply.code(404).send(errorBody('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)),
   );
 
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
 
   return app;

@@ -71,26 +71,46 @@ export async function revokeApiKey({ apiKeysRepository, clock }: ApiKeysDeps, re
   return { key, alreadyRevoked: !revoked };
 }
 
+interface CachedKey {
+  key: ApiKey | undefined;
+  expiresAt: number;
+}
+
 /**
- * Resolves a presented key to its record. Hits are cached briefly so the ingest
- * hot path does not query per request; a revocation in another process takes
- * effect within the TTL.
+ * Resolves a presented key to its record. Answers are cached briefly so the ingest and check
+ * hot paths do not query per request; a revocation in another process takes effect within the
+ * TTL. Unknown keys are cached by hash only. A known key is also remembered by the exact
+ * credential string it came in (the Authorization header), so the next request that presents
+ * the same string is answered synchronously, without parsing the header or hashing the key.
  */
 export function createApiKeyAuthenticator({ apiKeysRepository, clock }: ApiKeysDeps, options = { ttlMs: 5_000, maxEntries: 10_000 }) {
-  const cache = new Map<string, { key: ApiKey | undefined; expiresAt: number }>();
+  const byHash = new Map<string, CachedKey>();
+  const byCredential = new Map<string, CachedKey>();
+  const remember = (cache: Map<string, CachedKey>, id: string, entry: CachedKey) => {
+    if (cache.size >= options.maxEntries) cache.clear();
+    cache.set(id, entry);
+  };
   return {
-    async authenticate(secret: string): Promise<ApiKey | undefined> {
+    /** The key this exact credential string resolved to within the TTL, or undefined: no I/O, no hashing. */
+    findRecent(credential: string): ApiKey | undefined {
+      const hit = byCredential.get(credential);
+      return hit && hit.expiresAt > clock.now() ? hit.key : undefined;
+    },
+    /** `credential` is the string the secret was presented in (by default the secret itself); findRecent looks it up. */
+    async authenticate(secret: string, credential: string = secret): Promise<ApiKey | undefined> {
       const hash = hashApiKey(secret);
       const now = clock.now();
-      const hit = cache.get(hash);
-      if (hit && hit.expiresAt > now) return hit.key;
-      const key = await apiKeysRepository.findActiveByHash(hash);
-      if (cache.size >= options.maxEntries) cache.clear();
-      cache.set(hash, { key, expiresAt: now + options.ttlMs });
-      return key;
+      let entry = byHash.get(hash);
+      if (!entry || entry.expiresAt <= now) {
+        entry = { key: await apiKeysRepository.findActiveByHash(hash), expiresAt: now + options.ttlMs };
+        remember(byHash, hash, entry);
+      }
+      if (entry.key) remember(byCredential, credential, entry);
+      return entry.key;
     },
     forget(): void {
-      cache.clear();
+      byHash.clear();
+      byCredential.clear();
     },
   };
 }

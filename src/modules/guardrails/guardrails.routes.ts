@@ -9,6 +9,7 @@ import { createGuardrailVersionNotFoundError, createInvalidGuardrailRequestError
 import { parseGuardrailEtag, toGuardrailJson, type GuardrailVersion } from './guardrails.models.ts';
 import type { LiveGuardrails, CompiledGuardrail } from './guardrails-live.usecases.ts';
 import type { GuardrailChecker } from './guardrails-check.usecases.ts';
+import { createPlainCheckBodyReader } from './guardrails-check.schemas.ts';
 import { createGuardrailVersion, revertGuardrailVersion, setKillSwitch, type GuardrailsDeps, type VersionResult } from './guardrails.usecases.ts';
 import {
   checkBodySchema,
@@ -56,11 +57,12 @@ function sendVersionResult(reply: FastifyReply, result: VersionResult) {
 
 /** Registered inside the /v1 scope, whose onRequest hook has already authenticated the key. */
 export function registerGuardrailRoutes(app: FastifyInstance, deps: GuardrailRoutesDeps) {
+  const readPlainCheckBody = createPlainCheckBodyReader();
   app.post('/check', async (request) => {
     const key = request.apiKey;
     if (!key) throw createMissingApiKeyError();
     if (!hasScope(key, 'ingest') && !hasScope(key, 'read')) throw createMissingCheckScopeError();
-    const body = parseBody(checkBodySchema, request.body);
+    const body = readPlainCheckBody(request.body) ?? parseBody(checkBodySchema, request.body);
     checkSourceAllowed(key, body.source, 'source');
     const outcome = await deps.checker.check(body);
     deps.onChecked?.(body.source, outcome.action);
