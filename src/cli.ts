@@ -15,6 +15,7 @@ import { registerChecksCommands } from './modules/checks/checks.cli.ts';
 import { createReviewDigestRepository } from './modules/review/review-digest.repository.ts';
 import { registerDigestCommands } from './modules/digest/digest.cli.ts';
 import { registerProbeCommands } from './modules/monitoring/probes.cli.ts';
+import { createDigestProbesLoader } from './modules/monitoring/monitoring.module.ts';
 import { openCalibrationContext, registerCalibrationCommands } from './modules/calibration/calibration.cli.ts';
 import { loadDigestCalibration } from './modules/calibration/calibration.usecases.ts';
 import { createIncidentsDigestRepository } from './modules/incidents/incidents-digest.repository.ts';
@@ -79,6 +80,7 @@ registerDigestCommands(program, async (context) => {
     loadReview: createReviewDigestRepository({ db: context.database.db }).loadReview,
     loadIncidents: createIncidentsDigestRepository({ db: context.database.db }).loadIncidents,
     loadCalibration: async (source, period) => loadDigestCalibration(calibration, source, period),
+    loadProbes: createDigestProbesLoader({ db: context.database.db, sources: context.config.sources.sources }),
   };
 });
 registerProbeCommands(program);

@@ -239,6 +239,7 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
       loadIncidents: createIncidentsDigestRepository({ db: database.db }).loadIncidents,
       loadCalibration: calibration.loadDigestCalibration,
       loadReview: reviewModule.loadDigestReview,
+      loadProbes: monitoring.loadDigestProbes,
     },
   });
   if (slack) {

@@ -113,6 +113,19 @@ export interface IncidentRecord {
   resolvedAt: number | null;
 }
 
+/** The probe runs of one probe against one release in the week (probe_runs: one row per probe per run). */
+export interface ProbeWeekFigures {
+  /** null: runs without a known release. */
+  release: string | null;
+  probe: string;
+  /** Runs the app defended itself. */
+  passed: number;
+  /** Runs the probe got through. */
+  breached: number;
+  /** Runs whose call failed: they prove nothing either way. */
+  errors: number;
+}
+
 export interface WeekData {
   source: string;
   period: WeekPeriod;
@@ -123,6 +136,8 @@ export interface WeekData {
   calibration: GraderLabels[] | null;
   /** Incidents opened in the week. */
   incidents: IncidentRecord[] | null;
+  /** Probe outcomes of the week; null when the loader is not wired or the source runs no probes. */
+  probes: ProbeWeekFigures[] | null;
 }
 
 /** One loader per module; each answers for [period.start, period.end) of one source. */
@@ -133,4 +148,6 @@ export interface DigestLoaders {
   loadReview?(source: string, period: WeekPeriod): Promise<ReviewFigures>;
   loadCalibration?(source: string, period: WeekPeriod): Promise<GraderLabels[]>;
   loadIncidents?(source: string, period: WeekPeriod): Promise<IncidentRecord[]>;
+  /** null when the source has no probes configured: the digest then leaves the probe section out. */
+  loadProbes?(source: string, period: WeekPeriod): Promise<ProbeWeekFigures[] | null>;
 }

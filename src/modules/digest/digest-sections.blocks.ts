@@ -1,12 +1,12 @@
-import { escapeMrkdwn, formatMention } from '../../shared/mrkdwn.ts';
+import { escapeMrkdwn, formatInlineCode, formatMention } from '../../shared/mrkdwn.ts';
 import { truncateText } from '../../shared/slack-limits.ts';
-import type { DigestSummary } from './digest.models.ts';
+import type { DigestSummary, ReleaseProbesSummary } from './digest.models.ts';
 import {
   formatChange, formatCount, formatDecimal, formatDelta, formatDuration, formatPercent, formatThreshold,
 } from './digest-format.blocks.ts';
 
 // The text of each digest section, as mrkdwn lines. Anything a person or the app typed
-// (reasons, incident titles, release names, app flag names, actors) is escaped and cut
+// (reasons, incident titles, release and probe names, app flag names, actors) is escaped and cut
 // short: the digest is one screen, and the audit log and incident channels hold the rest.
 
 export const MAX_LINES = 5;
@@ -114,4 +114,23 @@ export function buildBacklogText(summary: DigestSummary): string {
       (reviewers.top.length > 0 ? `: ${reviewers.top.map((r) => `${formatMention(r.reviewer)} ${formatCount(r.verdicts)}`).join(', ')}.` : '.'),
   ];
   return lines.join('\n');
+}
+
+function formatReleaseProbes(line: ReleaseProbesSummary): string {
+  const parts = [line.runs === 0 ? 'no run completed' : `${formatCount(line.passed)}/${formatCount(line.runs)} passed (${formatPercent(line.passRate)})`];
+  if (line.breaches.length > 0) {
+    const shown = line.breaches.slice(0, MAX_LINES).map((b) => `${formatInlineCode(truncateText(b.probe, 40))} ${formatCount(b.breached)}×`);
+    if (line.breaches.length > MAX_LINES) shown.push(`and ${line.breaches.length - MAX_LINES} more`);
+    parts.push(`got through: ${shown.join(', ')}`);
+  }
+  if (line.errors > 0) parts.push(`${formatCount(line.errors)} errored`);
+  return `• ${line.release === null ? '_unknown release_' : clip(line.release, 40)}: ${parts.join(' · ')}`;
+}
+
+/** Null when the source runs no probes: the digest leaves the section out rather than show an empty one. */
+export function buildProbesText(summary: DigestSummary): string | null {
+  const { probes } = summary;
+  if (!probes) return null;
+  if (probes.length === 0) return '*Probes*\nNo probe runs this week.';
+  return ['*Probes*', ...listWithMore(probes, formatReleaseProbes)].join('\n');
 }

@@ -3,7 +3,7 @@ import { assertWithinLimits, measureTextBudget } from '../../shared/slack-limits
 import { buildDigestMessage, renderDigestText } from './digest.blocks.ts';
 import { formatChange, formatDateRange, formatDuration, formatPercent } from './digest-format.blocks.ts';
 import { summarizeWeek, type WeekData } from './digest.models.ts';
-import { CALIBRATION_W47, INCIDENTS_W47, MINUTE, REVIEW_W46, REVIEW_W47, SOURCE, W46, W47 } from './digest.test-utils.ts';
+import { CALIBRATION_W47, INCIDENTS_W47, MINUTE, PROBES_W47, REVIEW_W46, REVIEW_W47, SOURCE, W46, W47 } from './digest.test-utils.ts';
 
 const changes = {
   versions: [{ version: 3, kind: 'change', actor: 'slack:U0REV1', reason: 'calibrated', at: W47.start }],
@@ -21,15 +21,17 @@ const current: WeekData = {
   review: REVIEW_W47,
   calibration: CALIBRATION_W47,
   incidents: INCIDENTS_W47,
+  probes: PROBES_W47,
 };
 const previous: WeekData = { ...current, period: W46, events: { events: 1000, checked: 1000, flagged: 60, flagsByCheck: {} }, review: REVIEW_W46, incidents: [] };
 
 describe('buildDigestMessage', () => {
-  it('builds one screen: header, period, ten key figures with changes, four sections and a footer, within Block Kit limits', () => {
+  it('builds one screen: header, period, ten key figures with changes, four sections, the probes and a footer, within Block Kit limits', () => {
     const message = buildDigestMessage(summarizeWeek(current, previous));
     assertWithinLimits(message);
     expect(message.blocks.map((block) => block.block_id)).toEqual([
-      'digest_header', 'digest_period', 'digest_figures', 'digest_divider', 'digest_findings', 'digest_changes', 'digest_reaction', 'digest_backlog', 'digest_footer',
+      'digest_header', 'digest_period', 'digest_figures', 'digest_divider', 'digest_findings', 'digest_probes', 'digest_changes', 'digest_reaction', 'digest_backlog',
+      'digest_footer',
     ]);
     const figures = message.blocks[2]!;
     expect(figures.type === 'section' && figures.fields?.map((field) => field.text)).toEqual([
@@ -59,7 +61,8 @@ describe('buildDigestMessage', () => {
         '• tone: precision 0.50, recall 0.33 at 0.6 (4 labels) · 1,100 graded, 3 failed',
       ].join('\n'),
     );
-    expect(texts[1]).toBe(
+    expect(texts[1]).toBe('*Probes*\n• r-42: 19/21 passed (90.5%) · got through: `encoded-payload` 2× · 1 errored\n• _unknown release_: no run completed · 2 errored');
+    expect(texts[2]).toBe(
       [
         '*What was changed*\n1 guardrail version.',
         '• tone threshold 0.7 → 0.6 (v3, <@U0REV1>)',
@@ -67,10 +70,10 @@ describe('buildDigestMessage', () => {
         '• Kill switch *on* (v4, <@U0REV2>): leak',
       ].join('\n'),
     );
-    expect(texts[2]).toContain('3 incidents: median 18 min to acknowledge, 48 min to resolve.');
-    expect(texts[2]).toContain('• SEV2 Leaked &lt;secret&gt; · resolved · ack 5 min, resolve 1 h 5 min');
-    expect(texts[2]).toContain('Review decisions: median 30 min, 90th percentile 2 h; 1 SLA breach.');
-    expect(texts[3]).toBe(
+    expect(texts[3]).toContain('3 incidents: median 18 min to acknowledge, 48 min to resolve.');
+    expect(texts[3]).toContain('• SEV2 Leaked &lt;secret&gt; · resolved · ack 5 min, resolve 1 h 5 min');
+    expect(texts[3]).toContain('Review decisions: median 30 min, 90th percentile 2 h; 1 SLA breach.');
+    expect(texts[4]).toBe(
       '*Backlog and reviewers*\n4 items waiting at the end of the week; 1 expired unreviewed.\n6 verdicts from 2 reviewers: <@U0REV1> 4, <@U0REV2> 2.',
     );
   });
@@ -90,6 +93,7 @@ describe('buildDigestMessage', () => {
       },
       review: { ...REVIEW_W47, rejectionReasons: Object.fromEntries(many(100, (i) => [`${long}${i}`, i])), verdictsByReviewer: Object.fromEntries(many(500, (i) => [`U${i}`, i])) },
       incidents: many(200, (i) => ({ id: `inc_${i}`, severity: long, title: long, openedAt: 0, acknowledgedAt: 60_000, resolvedAt: null })),
+      probes: many(3000, (i) => ({ release: `${long}${i % 300}`, probe: `${long}${i}`, passed: 1e6, breached: 1e6, errors: 1e6 })),
     };
     const message = buildDigestMessage(summarizeWeek(huge, previous), { chartNote: long.slice(0, 200) });
     expect(() => assertWithinLimits(message)).not.toThrow();
@@ -105,6 +109,30 @@ describe('buildDigestMessage', () => {
   });
 });
 
+describe('the probes section', () => {
+  const probesText = (week: WeekData) => {
+    const block = buildDigestMessage(summarizeWeek(week, previous)).blocks.find((b) => b.block_id === 'digest_probes');
+    return block?.type === 'section' ? block.text?.text : undefined;
+  };
+
+  it('is left out for a source that runs no probes, and says so for a week without probe runs', () => {
+    expect(probesText({ ...current, probes: null })).toBeUndefined();
+    expect(probesText({ ...current, probes: [] })).toBe('*Probes*\nNo probe runs this week.');
+  });
+
+  it('escapes release and probe names, keeps a probe name inside its code span, and cuts long lists', () => {
+    const breaches = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((probe, i) => ({ release: 'r-7', probe, passed: 0, breached: 7 - i, errors: 0 }));
+    const text = probesText({ ...current, probes: [{ release: '<!channel>', probe: 'x`<@U1>', passed: 1, breached: 1, errors: 0 }, ...breaches] });
+    expect(text).toBe(
+      [
+        '*Probes*',
+        '• r-7: 0/28 passed (0%) · got through: `a` 7×, `b` 6×, `c` 5×, `d` 4×, `e` 3×, and 2 more',
+        '• &lt;!channel&gt;: 1/2 passed (50%) · got through: `xˋ&lt;@U1&gt;` 1×',
+      ].join('\n'),
+    );
+  });
+});
+
 describe('renderDigestText', () => {
   it('prints the same content as plain text, with mentions and entities readable', () => {
     const text = renderDigestText(buildDigestMessage(summarizeWeek(current, previous)));
@@ -113,6 +141,7 @@ describe('renderDigestText', () => {
     expect(text).toContain('Events: 1,200  ▲ 20%');
     expect(text).toContain('• Rolled back r2 → r1 (v6, api:key_1): bad <!channel> release');
     expect(text).toContain('6 verdicts from 2 reviewers: @U0REV1 4, @U0REV2 2.');
+    expect(text).toContain('\nProbes\n• r-42: 19/21 passed (90.5%) · got through: `encoded-payload` 2× · 1 errored\n• _unknown release_: no run completed · 2 errored\n');
   });
 });
 

@@ -3,11 +3,14 @@ import { context, fields, header, section } from '../../shared/slack-blocks.ts';
 import { SLACK_LIMITS, truncateText } from '../../shared/slack-limits.ts';
 import type { DigestSummary } from './digest.models.ts';
 import { formatCount, formatDateRange, formatPercent } from './digest-format.blocks.ts';
-import { buildBacklogText, buildChangesText, buildFindingsText, buildKeyFigureFields, buildReactionText } from './digest-sections.blocks.ts';
+import {
+  buildBacklogText, buildChangesText, buildFindingsText, buildKeyFigureFields, buildProbesText, buildReactionText,
+} from './digest-sections.blocks.ts';
 
 // The weekly digest as one Slack screen: a header, ten key figures with their change from
 // last week, then four short sections (what humans found, what was changed, how fast the
-// team reacted, the backlog). Lists stop at a few lines, so the message stays far inside
+// team reacted, the backlog), with the probes' pass rates after the findings for a source
+// that runs probes. Lists stop at a few lines, so the message stays far inside
 // Block Kit's limits whatever the week held.
 
 export interface DigestMessage {
@@ -27,12 +30,14 @@ export function buildDigestFallbackText(summary: DigestSummary): string {
 
 /** `chartNote` tells readers where the trend chart is (it is uploaded next to the message). */
 export function buildDigestMessage(summary: DigestSummary, options: { chartNote?: string } = {}): DigestMessage {
+  const probesText = buildProbesText(summary);
   const blocks: KnownBlock[] = [
     header('digest_header', `Weekly digest · ${summary.source} · ${summary.week.key}`),
     context('digest_period', [`${formatDateRange(summary.week.firstDay, summary.week.lastDay)} · changes are against ${summary.previousWeekKey}`]),
     fields('digest_figures', buildKeyFigureFields(summary).map((field) => truncateText(field, SLACK_LIMITS.sectionField))),
     divider('digest_divider'),
     section('digest_findings', cut(buildFindingsText(summary))),
+    ...(probesText === null ? [] : [section('digest_probes', cut(probesText))]),
     section('digest_changes', cut(buildChangesText(summary))),
     section('digest_reaction', cut(buildReactionText(summary))),
     section('digest_backlog', cut(buildBacklogText(summary))),

@@ -16,9 +16,9 @@ import type { TrendPoint } from './digest-chart.models.ts';
 // sends it now. Sending claims the same (source, week) as the schedule, so a digest sent
 // by hand is not sent again on Monday, and one the schedule sent is not sent twice.
 
-type OtherModuleLoaders = Partial<Pick<DigestLoaders, 'loadReview' | 'loadCalibration' | 'loadIncidents'>>;
+type OtherModuleLoaders = Partial<Pick<DigestLoaders, 'loadReview' | 'loadCalibration' | 'loadIncidents' | 'loadProbes'>>;
 
-/** Loaders of other modules (review, calibration, incidents), added where the CLI is composed; built once per run. */
+/** Loaders of other modules (review, calibration, incidents, probes), added where the CLI is composed; built once per run. */
 export type ExtraDigestLoaders = (context: CliContext) => OtherModuleLoaders | Promise<OtherModuleLoaders>;
 
 function parseWeekOption(value: string): string {

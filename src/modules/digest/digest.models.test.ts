@@ -15,6 +15,7 @@ function emptyWeek(key: string): WeekData {
     review: null,
     calibration: null,
     incidents: null,
+    probes: null,
   };
 }
 
@@ -55,6 +56,15 @@ describe('summarizeWeek', () => {
       emptyWeek('2026-W46'),
     );
     expect(summary.graders).toEqual([{ grader: 'tone', graded: 10, failed: 0, failureRate: 0, threshold: 0.5, labels: 1, precision: null, recall: null }]);
+  });
+
+  it('summarizes the probes only for a source that runs them, and an empty week as no releases', () => {
+    expect(summarizeWeek(emptyWeek('2026-W47'), emptyWeek('2026-W46')).probes).toBeNull();
+    expect(summarizeWeek({ ...emptyWeek('2026-W47'), probes: [] }, emptyWeek('2026-W46')).probes).toEqual([]);
+    const rows = [{ release: 'r-42', probe: 'encoded-payload', passed: 3, breached: 1, errors: 0 }];
+    expect(summarizeWeek({ ...emptyWeek('2026-W47'), probes: rows }, emptyWeek('2026-W46')).probes).toEqual([
+      { release: 'r-42', passed: 3, runs: 4, passRate: 0.75, errors: 0, breaches: [{ probe: 'encoded-payload', breached: 1, runs: 4 }] },
+    ]);
   });
 
   it('names the week by its ISO key and its local first and last days', () => {

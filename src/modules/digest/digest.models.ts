@@ -5,11 +5,13 @@ import type {
 } from './digest-data.models.ts';
 import { readWeekDays } from './digest-weeks.models.ts';
 import { compareWeeks, computeMedian, computePercentile, divide, rankCounts, toFiniteOrNull, type WeekChange } from './digest-figures.models.ts';
+import { summarizeProbes, type ReleaseProbesSummary } from './digest-probes.models.ts';
 
 // The weekly digest's figures, from this week's and last week's data. Pure: the data is
 // loaded elsewhere (digest.usecases.ts), and nothing here reads a clock.
 
 export type { WeekChange } from './digest-figures.models.ts';
+export type { ProbeBreach, ReleaseProbesSummary } from './digest-probes.models.ts';
 export type * from './digest-data.models.ts';
 export { weekPeriod, previousWeek, parseWeekKey, listWeeksEndingWith, type WeekPeriod } from './digest-weeks.models.ts';
 export { isDigestDue, findDueDigest, parseWeeklySchedule, computeSendTime, type DueDigest, type WeeklySchedule } from './digest-schedule.models.ts';
@@ -75,6 +77,8 @@ export interface DigestSummary {
   reviewSpeed: { medianDecisionMs: number | null; p90DecisionMs: number | null; slaBreaches: number } | null;
   backlog: { open: number; change: WeekChange | null; expiredUnreviewed: number } | null;
   reviewers: { verdicts: number; reviewers: number; top: { reviewer: string; verdicts: number }[] } | null;
+  /** Per release, latest first; null when the source runs no probes (or their figures are not wired). */
+  probes: ReleaseProbesSummary[] | null;
 }
 
 const reviewedOf = (review: ReviewFigures) => review.approved + review.rejected;
@@ -182,5 +186,6 @@ export function summarizeWeek(current: WeekData, previous: WeekData): DigestSumm
       ? { open: review.backlog, change: both ? compareWeeks(review.backlog, lastReview.backlog) : null, expiredUnreviewed: review.expiredUnreviewed }
       : null,
     reviewers: review ? summarizeReviewers(review) : null,
+    probes: current.probes ? summarizeProbes(current.probes) : null,
   };
 }

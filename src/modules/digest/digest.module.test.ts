@@ -5,6 +5,8 @@ import { createFakeClock } from '../../shared/clock.ts';
 import type { SlackClient } from '../../shared/slack-client.ts';
 import { createIncidentsDigestRepository } from '../incidents/incidents-digest.repository.ts';
 import { incidentsTable } from '../incidents/incidents.table.ts';
+import { createDigestProbesLoader } from '../monitoring/monitoring.module.ts';
+import { createProbesRepository } from '../monitoring/probes.repository.ts';
 import { outboxTable } from '../outbox/outbox.table.ts';
 import { sourcesFileSchema } from '../sources/sources.config.ts';
 import { createTaskRunsRepository, DEFAULT_TASK_LEASE_MS } from '../tasks/task-runs.repository.ts';
@@ -28,6 +30,10 @@ const SOURCES = sourcesFileSchema.parse({
     'other-bot': null,
   },
 });
+
+const PROBED_MONITORING = sourcesFileSchema.parse({
+  sources: { [SOURCE]: { monitoring: { probes: { target: { kind: 'openai_chat', base_url: 'https://app.example', model: 'support-model' } } } } },
+}).sources[SOURCE]!.monitoring;
 
 function createFakeSlack(options: { failOpen?: boolean } = {}) {
   const opened: string[] = [];
@@ -182,6 +188,26 @@ describe('the digest module', () => {
       expect(JSON.stringify(reply.blocks)).toContain('Refund policy leaked');
     }
     expect(listPosts(database)).toEqual([]);
+  });
+
+  it('shows the probe pass rates of a source that runs probes, and no probe section for one that does not', async () => {
+    database = createTestDb(seedWeekWithIncident);
+    const probed = { ...SOURCES, sources: { ...SOURCES.sources, [SOURCE]: { ...SOURCES.sources[SOURCE]!, monitoring: PROBED_MONITORING } } };
+    const loadProbes = createDigestProbesLoader({ db: database.db, sources: probed.sources });
+    const at = W47.start + HOUR;
+    const run = (runId: string, probe: string, passed: boolean) =>
+      ({ runId, source: SOURCE, probe, category: 'injection', release: 'r-42', passed, reason: null, error: null, latencyMs: 5, eventId: null, startedAt: at });
+    await createProbesRepository({ db: database.db }).insertRuns([run('p1', 'encoded-payload', false), run('p1', 'prompt-leak', true), run('p2', 'prompt-leak', true)]);
+
+    const { module } = startModule(database, { sources: probed, extraLoaders: { loadProbes } });
+    const reply = await module.handleDigestCommand(SOURCE, 'U0MGR1');
+    expect(reply.blocks.find((block) => block.block_id === 'digest_probes')).toMatchObject({
+      text: { text: '*Probes*\n• r-42: 2/3 passed (66.7%) · got through: `encoded-payload` 1×' },
+    });
+    expect(await loadProbes('other-bot', W47)).toBeNull();
+    const withoutProbes = startModule(database, { extraLoaders: { loadProbes: createDigestProbesLoader({ db: database.db, sources: SOURCES.sources }) } });
+    const unprobed = await withoutProbes.module.handleDigestCommand(SOURCE, 'U0MGR1');
+    expect(unprobed.blocks.map((block) => block.block_id)).not.toContain('digest_probes');
   });
 
   it('refuses the digest to anyone else, and names the known sources for an unknown one', async () => {

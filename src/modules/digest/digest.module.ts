@@ -31,7 +31,7 @@ export interface DigestModuleOptions {
   /** Wakes the outbox once digest messages are queued. */
   notifyOutbox(): void;
   /** The other modules' figures; a loader left out shows its part as "not available". */
-  extraLoaders?: Partial<Pick<DigestLoaders, 'loadReview' | 'loadCalibration' | 'loadIncidents'>>;
+  extraLoaders?: Partial<Pick<DigestLoaders, 'loadReview' | 'loadCalibration' | 'loadIncidents' | 'loadProbes'>>;
 }
 
 export function createDigestModule(options: DigestModuleOptions) {

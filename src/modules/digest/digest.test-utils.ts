@@ -5,14 +5,14 @@ import { gradingJobsTable, graderResultsTable } from '../checks/grading.table.ts
 import { eventsTable } from '../ingestion/events.table.ts';
 import type { AppFlag } from '../ingestion/ingestion.models.ts';
 import { sourcesTable } from '../sources/sources.table.ts';
-import type { DigestLoaders, GraderLabels, IncidentRecord, ReviewFigures } from './digest-data.models.ts';
+import type { DigestLoaders, GraderLabels, IncidentRecord, ProbeWeekFigures, ReviewFigures } from './digest-data.models.ts';
 import { createDigestRepository } from './digest.repository.ts';
 import { parseWeekKey } from './digest-weeks.models.ts';
 
 // One seeded week of a source for the digest tests: support-bot in Europe/Paris, week
 // 2026-W47 (Mon 16 – Sun 22 Nov 2026, 2026-11-15T23:00Z to 2026-11-22T23:00Z), and the
-// week before. Review, calibration and incident figures come from in-memory loaders, as
-// the modules that own them will provide.
+// week before. Review, calibration, incident and probe figures come from in-memory loaders,
+// as the modules that own them provide.
 
 export const SOURCE = 'support-bot';
 export const TIME_ZONE = 'Europe/Paris';
@@ -168,6 +168,14 @@ export const INCIDENTS_W47: IncidentRecord[] = [
   { id: 'inc_3', severity: 'SEV1', title: 'Still open', openedAt: W47.start + 60 * HOUR, acknowledgedAt: null, resolvedAt: null },
 ];
 
+/** r-42 defended 19 of 21 non-erroring runs; every run without a known release errored. */
+export const PROBES_W47: ProbeWeekFigures[] = [
+  { release: null, probe: 'prompt-leak', passed: 0, breached: 0, errors: 2 },
+  { release: 'r-42', probe: 'encoded-payload', passed: 5, breached: 2, errors: 0 },
+  { release: 'r-42', probe: 'prompt-leak', passed: 8, breached: 0, errors: 0 },
+  { release: 'r-42', probe: 'role-play', passed: 6, breached: 0, errors: 1 },
+];
+
 /** The repository's loaders over the seeded tables, plus the other modules' figures for W46 and W47. */
 export function createSeededLoaders(database: SeedDb): DigestLoaders {
   const repository = createDigestRepository({ db: database.db });
@@ -178,5 +186,6 @@ export function createSeededLoaders(database: SeedDb): DigestLoaders {
     loadReview: async (_source, period) => (period.key === W47.key ? REVIEW_W47 : period.key === W46.key ? REVIEW_W46 : EMPTY_REVIEW),
     loadCalibration: async (_source, period) => (period.key === W47.key ? CALIBRATION_W47 : []),
     loadIncidents: async (_source, period) => (period.key === W47.key ? INCIDENTS_W47 : []),
+    loadProbes: async (_source, period) => (period.key === W47.key ? PROBES_W47 : []),
   };
 }

@@ -88,6 +88,10 @@ describe('buildDigest on a seeded week', () => {
           { reviewer: 'U0REV2', verdicts: 2 },
         ],
       },
+      probes: [
+        { release: 'r-42', passed: 19, runs: 21, passRate: 19 / 21, errors: 1, breaches: [{ probe: 'encoded-payload', breached: 2, runs: 7 }] },
+        { release: null, passed: 0, runs: 0, passRate: null, errors: 2, breaches: [] },
+      ],
     });
   });
 
@@ -118,6 +122,8 @@ describe('buildDigest on a seeded week', () => {
     expect(digest.summary.findings).toBeNull();
     expect(digest.summary.incidents).toBeNull();
     expect(digest.summary.backlog).toBeNull();
+    expect(digest.summary.probes).toBeNull();
+    expect(digest.message.blocks.map((block) => block.block_id)).not.toContain('digest_probes');
     expect(digest.summary.graders.map((grader) => grader.threshold)).toEqual([null, null]);
     expect(digest.message.blocks.some((block) => block.type === 'section' && block.text?.text.includes('not available'))).toBe(true);
     expect(W46.key).toBe(digest.summary.previousWeekKey);

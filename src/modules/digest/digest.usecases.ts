@@ -52,15 +52,16 @@ export const digestTaskName = (source: string) => `digest:${source}`;
 const chartTaskName = (source: string) => `digest-chart:${source}`;
 
 export async function loadWeekData(loaders: DigestLoaders, source: string, period: WeekPeriod): Promise<WeekData> {
-  const [events, graders, changes, review, calibration, incidents] = await Promise.all([
+  const [events, graders, changes, review, calibration, incidents, probes] = await Promise.all([
     loaders.loadEvents(source, period),
     loaders.loadGraderRuns(source, period),
     loaders.loadChanges(source, period),
     loaders.loadReview?.(source, period) ?? null,
     loaders.loadCalibration?.(source, period) ?? null,
     loaders.loadIncidents?.(source, period) ?? null,
+    loaders.loadProbes?.(source, period) ?? null,
   ]);
-  return { source, period, events, graders, changes, review, calibration, incidents };
+  return { source, period, events, graders, changes, review, calibration, incidents, probes };
 }
 
 /** The digest of `week` for `source`; the trend covers the 8 weeks ending with it. */

@@ -6,6 +6,7 @@ import type { LineChartOptions } from '../../shared/charts.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { SlackClient } from '../../shared/slack-client.ts';
 import type { GraderPrompt } from '../checks/graders/grader-prompts.models.ts';
+import type { ProbeWeekFigures } from '../digest/digest-data.models.ts';
 import type { IngestionChecks } from '../ingestion/ingestion.usecases.ts';
 import { createOutboxRepository } from '../outbox/outbox.repository.ts';
 import type { OutboxWorker } from '../outbox/outbox.worker.ts';
@@ -28,7 +29,8 @@ import type { OpenIncident } from './probes.usecases.ts';
 
 // Builds the monitoring feature for the composition root: the hourly drift check with its
 // alert cards and sampling boosts, the scheduled probes, the Stop-boost button, the boost
-// lookup the review sampler calls per candidate event, and the figures `/vigil status` shows.
+// lookup the review sampler calls per candidate event, and the figures `/vigil status` and
+// the weekly digest show.
 
 export interface MonitoringModuleOptions {
   db: Db;
@@ -55,6 +57,17 @@ export interface MonitoringModuleOptions {
   library?: readonly Probe[];
   fetch?: FetchLike;
   renderChart?: (options: LineChartOptions) => Promise<Buffer>;
+}
+
+/**
+ * `DigestLoaders.loadProbes` for the weekly digest: the probe outcomes of the runs started in
+ * the week, or null for a source without probes (its digest has no probe section). Standalone
+ * so the CLI can build it from the database and the sources file alone.
+ */
+export function createDigestProbesLoader({ db, sources }: { db: Db; sources: SourcesFile['sources'] }) {
+  const probesRepository = createProbesRepository({ db });
+  return async (source: string, period: { start: number; end: number }): Promise<ProbeWeekFigures[] | null> =>
+    sources[source]?.monitoring.probes ? probesRepository.countProbeOutcomes(source, period) : null;
 }
 
 export async function createMonitoringModule(options: MonitoringModuleOptions) {
@@ -156,6 +169,8 @@ export async function createMonitoringModule(options: MonitoringModuleOptions) {
     /** Pass rate per probe per release; one release only when `release` is given. */
     probePassRates: (source: string, release?: string | null) => probesRepository.probePassRates(source, release),
     listOpenAlerts: (source: string) => driftRepository.listOpenAlerts(source),
+    /** `DigestLoaders.loadProbes`: the week's probe outcomes per release and probe; null for a source without probes. */
+    loadDigestProbes: createDigestProbesLoader({ db, sources }),
     /** The monitoring part of `/vigil status`: null where the feature is off for the source. */
     async describeStatus(source: string, now = clock.now()) {
       const config = sources[source];

@@ -1,5 +1,6 @@
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../app/db.ts';
+import type { ProbeWeekFigures } from '../digest/digest-data.models.ts';
 import { eventsTable } from '../ingestion/events.table.ts';
 import { probeRunsTable } from './monitoring.table.ts';
 
@@ -72,6 +73,24 @@ export function createProbesRepository({ db }: { db: Db }) {
         const failed = row.failed ?? 0;
         return { ...row, passed, failed, errors: row.errors ?? 0, passRate: passed + failed > 0 ? passed / (passed + failed) : null };
       });
+    },
+
+    /** Outcomes per release and probe of the runs started in [period.start, period.end): the weekly digest's probe figures. */
+    async countProbeOutcomes(source: string, period: { start: number; end: number }): Promise<ProbeWeekFigures[]> {
+      const rows = db
+        .select({
+          release: probeRunsTable.release,
+          probe: probeRunsTable.probe,
+          passed: sql<number>`sum(${probeRunsTable.passed} = 1)`,
+          breached: sql<number>`sum(${probeRunsTable.passed} = 0)`,
+          errors: sql<number>`sum(${probeRunsTable.passed} IS NULL)`,
+        })
+        .from(probeRunsTable)
+        .where(and(eq(probeRunsTable.source, source), gte(probeRunsTable.startedAt, period.start), lt(probeRunsTable.startedAt, period.end)))
+        .groupBy(probeRunsTable.release, probeRunsTable.probe)
+        .orderBy(probeRunsTable.release, probeRunsTable.probe)
+        .all();
+      return rows.map((row) => ({ ...row, passed: row.passed ?? 0, breached: row.breached ?? 0, errors: row.errors ?? 0 }));
     },
 
     /**
