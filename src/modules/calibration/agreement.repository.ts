@@ -3,6 +3,7 @@ import type { Db, DbExecutor } from '../../app/db.ts';
 import { eventsTable } from '../ingestion/events.table.ts';
 import { reviewItemsTable } from '../review/review.table.ts';
 import { reviewVerdictsTable } from '../review/verdicts.table.ts';
+import { finalLiveItemsOf } from '../review/review-queries.repository.ts';
 import type { GoldCandidate } from './agreement-gold.models.ts';
 import { calibrationGoldItemsTable } from './calibration.table.ts';
 
@@ -94,12 +95,10 @@ export function createAgreementRepository({ db }: { db: Db }) {
         .innerJoin(eventsTable, eq(eventsTable.seq, reviewItemsTable.eventSeq))
         .where(
           and(
-            eq(reviewItemsTable.source, source),
-            eq(reviewItemsTable.state, 'final'),
+            ...finalLiveItemsOf(source),
             isNotNull(reviewItemsTable.outcome),
             isNotNull(reviewItemsTable.decisionMode),
             lt(reviewItemsTable.finalAt, before),
-            eq(eventsTable.origin, 'live'),
             notInArray(reviewItemsTable.id, goldItemIds),
           ),
         )

@@ -3,6 +3,7 @@ import type { Db } from '../../app/db.ts';
 import { eventsTable } from '../ingestion/events.table.ts';
 import { reviewItemsTable } from '../review/review.table.ts';
 import { reviewVerdictsTable } from '../review/verdicts.table.ts';
+import { finalLiveItemsOf } from '../review/review-queries.repository.ts';
 import type { LabelVerdict } from './calibration-labels.models.ts';
 import { calibrationGoldItemsTable } from './calibration.table.ts';
 import type { JudgedContent } from './judge-data.models.ts';
@@ -43,10 +44,8 @@ export function createJudgeRepository({ db }: { db: Db }) {
           .innerJoin(eventsTable, eq(eventsTable.seq, reviewItemsTable.eventSeq))
           .where(
             and(
-              eq(reviewItemsTable.source, source),
-              eq(reviewItemsTable.state, 'final'),
+              ...finalLiveItemsOf(source),
               isNotNull(reviewItemsTable.outcome),
-              eq(eventsTable.origin, 'live'),
               sql`${reviewItemsTable.seq} > ${afterSeq}`,
               notInArray(reviewItemsTable.id, sql`(select ${calibrationGoldItemsTable.itemId} from ${calibrationGoldItemsTable})`),
             ),

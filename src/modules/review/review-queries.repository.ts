@@ -6,6 +6,14 @@ import { reviewVerdictsTable } from './verdicts.table.ts';
 import type { ReviewItemState } from './review-items.models.ts';
 import type { ReviewItemRow, VerdictRow } from './review.repository.ts';
 
+/**
+ * The conditions for a source's finally decided items of live traffic (gold copies and probes
+ * are not live). The query must inner-join events on the item's event.
+ */
+export function finalLiveItemsOf(source: string): SQL[] {
+  return [eq(reviewItemsTable.source, source), eq(reviewItemsTable.state, 'final'), eq(eventsTable.origin, 'live')];
+}
+
 // Read side of review: the API, App Home and the queue gauge. Source scoping is applied
 // here (`sources: 'all'` or a list), so a key limited to some sources never sees others.
 
@@ -137,13 +145,11 @@ export function createReviewQueriesRepository({ db }: { db: Db }) {
         .innerJoin(eventsTable, eq(eventsTable.seq, reviewItemsTable.eventSeq))
         .where(
           and(
-            eq(reviewItemsTable.source, source),
-            eq(reviewItemsTable.state, 'final'),
+            ...finalLiveItemsOf(source),
             eq(reviewItemsTable.outcome, 'rejected'),
             eq(reviewItemsTable.priority, 'critical'),
             eq(eventsTable.release, release),
             gte(eventsTable.occurredAt, since),
-            eq(eventsTable.origin, 'live'),
           ),
         )
         .get();
