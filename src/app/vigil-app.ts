@@ -63,6 +63,7 @@ export interface VigilAppOptions {
 export async function createVigilApp(config: VigilConfig, options: VigilAppOptions): Promise<VigilApp> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
+  const secretEnv = options.secretEnv ?? process.env;
   const database = openDatabase({ url: config.env.DATABASE_URL, synchronous: config.env.DATABASE_SYNCHRONOUS });
   const { applied } = runMigrations(database.sqlite);
   logger.info({ database: database.path, migrationsApplied: applied }, 'database ready');
@@ -102,7 +103,7 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
     sources: config.sources,
     configPath: config.configPath,
     prompts: checks.prompts,
-    secretEnv: options.secretEnv ?? process.env,
+    secretEnv,
     pollMs: options.guardrailPollMs,
     notifyOutbox: () => outbox.notify(),
   });
@@ -114,11 +115,12 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
   const slack = createSlackApp({ env: config.env, logger, ...options.slack });
   const outboxSlackClient = slack ? createOutboxSlackClient(config.env, logger) : null;
   const roleOf = (source: string, userId: string) => reviewModule.roles.resolveRole(source, userId);
+  const isApprover = async (source: string, userId: string) => (await roleOf(source, userId)) === 'approver';
   const incidents = createIncidentsModule({
     db: database.db,
     sources: config.sources,
     env: config.env,
-    secrets: options.secretEnv ?? process.env,
+    secrets: secretEnv,
     clock,
     logger,
     slackClient: outboxSlackClient,
@@ -132,7 +134,7 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
       const result = await rollbackRelease(releasesDeps, request);
       return { fromRelease: result.from, toRelease: result.target.release, version: result.version.version };
     },
-    isApprover: async (source, userId) => (await roleOf(source, userId)) === 'approver',
+    isApprover,
     isReviewer: async (source, userId) => (await roleOf(source, userId)) !== null,
   });
   const outboxRepository = createOutboxRepository({ db: database.db, clock });
@@ -214,8 +216,8 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
     openai: { apiKey: config.env.OPENAI_API_KEY, baseUrl: config.env.OPENAI_BASE_URL },
     outbox,
     slackClient: outboxSlackClient,
-    secretEnv: options.secretEnv ?? process.env,
-    isApprover: async (source, userId) => (await roleOf(source, userId)) === 'approver',
+    secretEnv,
+    isApprover,
     // A probe that got through pages like a critical flag: one incident per source and release.
     openIncident: async (incident) => {
       const probes = incident.breaches.map((breach) => `• ${breach.probe} (${breach.category}): ${breach.reason} — event ${breach.eventId}`);
@@ -242,10 +244,7 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
       loadProbes: monitoring.loadDigestProbes,
     },
   });
-  if (slack) {
-    const isApprover = async (source: string, userId: string) => (await roleOf(source, userId)) === 'approver';
-    registerVigilCommands(slack.app, { sourceNames, checks, guardrails: guardrailsModule, review: reviewModule, incidents, monitoring, calibration, digest, isApprover });
-  }
+  if (slack) registerVigilCommands(slack.app, { sourceNames, checks, guardrails: guardrailsModule, review: reviewModule, incidents, monitoring, calibration, digest, isApprover });
   const tasks: CronTask[] = [...calibration.tasks, ...digest.tasks, ...monitoring.tasks];
   const scheduler = createCronScheduler({ clock, logger, timezone: config.env.VIGIL_TIMEZONE });
 
