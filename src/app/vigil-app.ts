@@ -218,7 +218,7 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
     slackClient: outboxSlackClient,
     secretEnv,
     isApprover,
-    // A probe that got through pages like a critical flag: one incident per source and release.
+    // A probe that got through pages like a critical flag: one open incident per source and release.
     openIncident: async (incident) => {
       const probes = incident.breaches.map((breach) => `• ${breach.probe} (${breach.category}): ${breach.reason} — event ${breach.eventId}`);
       await incidents.openSystemIncident({ source: incident.source, severity: 'SEV2', title: incident.title, summary: [incident.summary, ...probes].join('\n').slice(0, 3_000), dedupeKey: incident.dedupeKey });

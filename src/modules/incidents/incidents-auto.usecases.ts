@@ -64,7 +64,10 @@ export interface SystemIncidentRequest {
   severity: IncidentSeverity;
   title: string;
   summary: string;
-  /** One incident per key, ever: e.g. a probe breach per source and release joins one incident. */
+  /**
+   * One open incident per key: a probe breach per source and release joins the open incident;
+   * once that one is resolved, the next breach opens a new one (the regression is back).
+   */
   dedupeKey: string;
 }
 
@@ -72,15 +75,20 @@ export interface SystemIncidentRequest {
 export async function openSystemIncident(deps: IncidentsDeps, request: SystemIncidentRequest): Promise<IncidentRow> {
   const config = readIncidentsConfig(deps, request.source);
   const invitees = [...new Set([...config.oncall_users, ...(config.oncall_group ? await deps.slackReads.listGroupMembers(config.oncall_group) : [])])];
-  const requestKey = `system:${request.dedupeKey}`.slice(0, 200);
+  const baseKey = `system:${request.dedupeKey}`.slice(0, 190);
   const now = deps.clock.now();
   let opened = false;
   const incident = deps.repository.transaction((tx) => {
-    const existing = tx.findByRequestKey(requestKey);
-    if (existing) return existing;
-    opened = true;
-    const input = { ...request, reporter: 'system', itemId: null, autoRule: null, requestKey, evidence: null, invitees, itemLink: null };
-    return openIncident(deps, tx, input, now);
+    // Request keys are unique, so the incidents of one key are numbered: key, key#2, key#3…
+    for (let generation = 1; ; generation++) {
+      const requestKey = generation === 1 ? baseKey : `${baseKey}#${generation}`;
+      const existing = tx.findByRequestKey(requestKey);
+      if (existing && existing.status !== 'resolved') return existing;
+      if (existing) continue;
+      opened = true;
+      const input = { ...request, reporter: 'system', itemId: null, autoRule: null, requestKey, evidence: null, invitees, itemLink: null };
+      return openIncident(deps, tx, input, now);
+    }
   });
   if (opened) {
     deps.notifyOutbox();

@@ -172,4 +172,17 @@ describe('openSystemIncident', () => {
     const other = await openSystemIncident(ctx.deps, { ...request, dedupeKey: 'probe:support-bot:r-43' });
     expect(other.id).not.toBe(first.id);
   });
+
+  it('opens a new incident for the same key once the previous one is resolved', async () => {
+    ctx = createIncidentsTestContext();
+    const request = { source: 'support-bot', severity: 'SEV2' as const, title: 'Probes got through on r-42', summary: 'canary-exfiltration', dedupeKey: 'probe:support-bot:r-42' };
+    const first = await openSystemIncident(ctx.deps, request);
+    resolveIncident(ctx.deps, { incidentId: first.id, actor: ONCALL_USER, summary: 'Prompt hardened.' });
+    const second = await openSystemIncident(ctx.deps, { ...request, summary: 'back again' });
+    const joined = await openSystemIncident(ctx.deps, { ...request, summary: 'still there' });
+    expect(second.id).not.toBe(first.id);
+    expect(second).toMatchObject({ status: 'open', summary: 'back again', requestKey: 'system:probe:support-bot:r-42#2' });
+    expect(joined.id).toBe(second.id);
+    expect((await ctx.listAudit()).filter((e) => e.action === 'incident.opened')).toHaveLength(2);
+  });
 });
