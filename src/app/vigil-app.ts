@@ -92,6 +92,8 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
     detectorWorkers: options.detectorWorkers ?? 1,
     rng: options.rng,
     onEventsChecked: () => review?.notify(),
+    // Grading runs once the app listens, after incidents exists: rules see grader flags too.
+    onGraderFlags: (event) => incidents.onEventsFlagged?.([event]),
     thresholdOf: (source, grader) => guardrails?.thresholdOf(source, grader),
     liveBlocklistOf: (source) => guardrails?.live.get(source)?.blocklist,
   });

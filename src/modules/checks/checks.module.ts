@@ -54,6 +54,8 @@ export interface ChecksModuleOptions {
   rng?: () => number;
   promptsDir?: string;
   onEventsChecked?(seqs: number[]): void;
+  /** An event whose grading added flags (auto-incident rules see grader flags as well as the detectors'). */
+  onGraderFlags?(event: { source: string; id: string; flags: Flag[] }): void;
   /** The live guardrail's threshold of a grader (undefined: no rule), which wins over the config file. */
   thresholdOf?(source: string, grader: string): number | undefined;
   /**
@@ -98,6 +100,7 @@ export async function createChecksModule(options: ChecksModuleOptions) {
       logger: logger.child({ ns: 'grading' }),
       metrics,
       onEventsChecked: options.onEventsChecked,
+      onEventFlagged: options.onGraderFlags,
     });
   }
 

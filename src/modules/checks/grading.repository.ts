@@ -10,6 +10,7 @@ export type GraderResultRow = typeof graderResultsTable.$inferSelect;
 export type NewGraderResult = Omit<typeof graderResultsTable.$inferInsert, 'id' | 'eventSeq' | 'source' | 'grader' | 'graderVersion'>;
 
 export interface ClaimedJob extends GradingJob {
+  eventId: string;
   input: string | null;
   output: string;
   metadata: Record<string, unknown> | null;
@@ -66,12 +67,12 @@ export function createGradingRepository({ db }: { db: Db }) {
             .where(inArray(gradingJobsTable.id, ids))
             .run();
           return tx
-            .select({ job: gradingJobsTable, input: eventsTable.input, output: eventsTable.output, metadata: eventsTable.metadata })
+            .select({ job: gradingJobsTable, eventId: eventsTable.id, input: eventsTable.input, output: eventsTable.output, metadata: eventsTable.metadata })
             .from(gradingJobsTable)
             .innerJoin(eventsTable, eq(eventsTable.seq, gradingJobsTable.eventSeq))
             .where(inArray(gradingJobsTable.id, ids))
             .all()
-            .map((row) => ({ ...row.job, input: row.input, output: row.output, metadata: row.metadata }));
+            .map((row) => ({ ...row.job, eventId: row.eventId, input: row.input, output: row.output, metadata: row.metadata }));
         },
         { behavior: 'immediate' },
       );

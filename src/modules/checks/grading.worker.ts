@@ -31,6 +31,8 @@ export interface GradingWorkerDeps {
   metrics: GradingMetrics;
   /** Called with event row numbers whose checks just completed (wakes the review sampler). */
   onEventsChecked?(seqs: number[]): void;
+  /** Called with an event whose grading just added flags (auto-incident rules, e.g. a hijacked judge). */
+  onEventFlagged?(event: { source: string; id: string; flags: Flag[] }): void;
 }
 
 export function hashGradedContent(job: Pick<ClaimedJob, 'input' | 'output' | 'metadata'>): string {
@@ -52,6 +54,7 @@ export function createGradingWorker(deps: GradingWorkerDeps) {
     if (flags === null) return;
     deps.metrics.countFlags(job.source, flags);
     deps.onEventsChecked?.([job.eventSeq]);
+    if (flags.length > 0) deps.onEventFlagged?.({ source: job.source, id: job.eventId, flags });
   };
 
   async function giveUp(job: ClaimedJob, status: 'failed' | 'skipped', reason: string) {
