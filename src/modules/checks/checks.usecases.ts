@@ -16,10 +16,42 @@ export interface EventTexts {
 }
 
 export interface CompiledChecks {
-  detect(texts: EventTexts): Promise<Detection[]>;
+  /**
+   * `also` is a detector of the caller's (a guardrail's blocklist) run on the output's views,
+   * which are then built once for every detector; its detections come last.
+   */
+  detect(texts: EventTexts, also?: SyncDetector | null): Promise<Detection[]>;
 }
 
-type SyncDetector = { detect(fields: FieldViews[]): Detection[] };
+export type SyncDetector = { detect(fields: FieldViews[]): Detection[] };
+
+const INJECTION_FIELDS: readonly TextField[] = ['input', 'context'];
+const OUTPUT_FIELD: readonly TextField[] = ['output'];
+const ALL_FIELDS: readonly TextField[] = ['output', 'input', 'context'];
+
+/** The views of one event's fields, built on first use: undefined until then, null for an empty field. */
+interface EventViews {
+  output: FieldViews | null | undefined;
+  input: FieldViews | null | undefined;
+  context: FieldViews | null | undefined;
+}
+
+function listViews(texts: EventTexts, built: EventViews, fields: readonly TextField[]): FieldViews[] {
+  const list: FieldViews[] = [];
+  for (const field of fields) {
+    let views = built[field];
+    if (views === undefined) {
+      const text = field === 'output' ? texts.output : field === 'input' ? texts.input : texts.context;
+      views = built[field] = text ? buildFieldViews(field, text) : null;
+    }
+    if (views) list.push(views);
+  }
+  return list;
+}
+
+function pushAll(target: Detection[], found: readonly Detection[]): void {
+  for (const detection of found) target.push(detection);
+}
 
 /** Detectors are built once per source configuration: regexes, n-gram sets and word lists compile here, not per event. */
 export function compileChecks(config: ChecksConfig): CompiledChecks {
@@ -36,27 +68,21 @@ export function compileChecks(config: ChecksConfig): CompiledChecks {
     : null;
   const hasBlocklist = config.blocklist.words.length > 0 || config.blocklist.patterns.length > 0;
   const blocklist = hasBlocklist ? compileBlocklist({ words: config.blocklist.words, patterns: config.blocklist.patterns }) : null;
-  const leakScanned: TextField[] = config.scan_inputs ? ['output', 'input', 'context'] : ['output'];
+  const leakScanned = config.scan_inputs ? ALL_FIELDS : OUTPUT_FIELD;
 
+  // Plain statements, no closure per call: under tsx's keepNames each named closure costs an
+  // Object.defineProperty, on every check.
   return {
-    async detect(texts) {
-      const views = new Map<TextField, FieldViews>();
-      const viewsOf = (fields: TextField[]) =>
-        fields.flatMap((field) => {
-          const text = field === 'output' ? texts.output : field === 'input' ? texts.input : texts.context;
-          if (!text) return [];
-          let built = views.get(field);
-          if (!built) views.set(field, (built = buildFieldViews(field, text)));
-          return [built];
-        });
-      const run = (detector: SyncDetector | null, fields: TextField[]) => (detector ? detector.detect(viewsOf(fields)) : []);
-      const found = [
-        ...run(pii, leakScanned),
-        ...run(injection, ['input', 'context']),
-        ...run(promptLeak, ['output']),
-        ...run(blocklist, ['output']),
-      ];
-      if (secrets) found.push(...(await secrets.detect(viewsOf(leakScanned))));
+    async detect(texts, also) {
+      const built: EventViews = { output: undefined, input: undefined, context: undefined };
+      const found: Detection[] = [];
+      if (pii) pushAll(found, pii.detect(listViews(texts, built, leakScanned)));
+      if (injection) pushAll(found, injection.detect(listViews(texts, built, INJECTION_FIELDS)));
+      if (promptLeak) pushAll(found, promptLeak.detect(listViews(texts, built, OUTPUT_FIELD)));
+      if (blocklist) pushAll(found, blocklist.detect(listViews(texts, built, OUTPUT_FIELD)));
+      if (secrets) pushAll(found, await secrets.detect(listViews(texts, built, leakScanned)));
+      // The caller's detector sees the output even when it is empty, as it would on its own.
+      if (also) pushAll(found, also.detect([built.output ?? buildFieldViews('output', texts.output)]));
       return found;
     },
   };

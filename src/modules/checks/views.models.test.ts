@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldViews, TextView } from './checks.models.ts';
-import { buildFieldViews } from './views.models.ts';
+import { createSeededRandom } from '../../shared/random.ts';
+import { buildFieldViews, hasEncodedHint } from './views.models.ts';
 
 function viewOf(views: FieldViews, name: TextView['name']): TextView {
   const view = views.views.find((candidate) => candidate.name === name);
@@ -156,3 +157,37 @@ describe('buildFieldViews', () => {
   });
 
 });
+
+/** The plain scan hasEncodedHint replaced: a %xx escape or 16 base64/hex-alphabet characters in a row. */
+function referenceHasEncodedHint(text: string): boolean {
+  return /%[0-9A-Fa-f]{2}/.test(text) || /[A-Za-z0-9+/_-]{16}/.test(text);
+}
+
+describe('hasEncodedHint', () => {
+  it('answers as the plain scan it replaces on runs around 16 characters, escapes and non-ASCII text', () => {
+    const random = createSeededRandom(11);
+    const pieces = ['%', '%2', '%2F', '%zz', '%e9', ' ', '.', '=', '→', 'é', '\u00ff', '\ud83d\ude00', 'a', 'Z', '9', '+', '/', '_', '-'];
+    const texts: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      let text = '';
+      const parts = 1 + Math.floor(random() * 8);
+      for (let p = 0; p < parts; p++) {
+        const piece = pieces[Math.floor(random() * pieces.length)] ?? '';
+        text += random() < 0.4 ? piece.repeat(1 + Math.floor(random() * 18)) : piece;
+      }
+      texts.push(text);
+    }
+    expect(texts.filter(referenceHasEncodedHint).length).toBeGreaterThan(2000);
+    expect(texts.filter((text) => !referenceHasEncodedHint(text)).length).toBeGreaterThan(2000);
+    expect(texts.filter((text) => hasEncodedHint(text) !== referenceHasEncodedHint(text))).toEqual([]);
+  });
+
+  it('finds a run of exactly 16 at the start, in the middle and at the end, and not one of 15', () => {
+    const run = 'QUJDREVGR0hJSktM';
+    for (const text of [run, `x ${run} y`, `end ${run}`]) expect(hasEncodedHint(text), text).toBe(true);
+    expect(hasEncodedHint(`x ${run.slice(1)} y ${run.slice(2)}`)).toBe(false);
+    expect(hasEncodedHint('100% sure, 50%. off')).toBe(false);
+    expect(hasEncodedHint('a%2Fb')).toBe(true);
+  });
+});
+

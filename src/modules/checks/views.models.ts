@@ -21,7 +21,7 @@ const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
 const IGNORABLE_ALL = /\p{Default_Ignorable_Code_Point}/gu;
 const COMBINING_MARK = /^\p{M}/u;
 const HEX_ONLY = /^(?:0x)?[0-9A-Fa-f]+$/;
-/** Per ASCII code: 1 for the base64 (std and url-safe) alphabet, which includes hex digits. */
+/** Per ASCII code (read below 128 only: V8 reads past a typed array's end slowly): 1 for the base64 alphabets. */
 const RUN_CHARS = new Uint8Array(128);
 for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') RUN_CHARS[char.charCodeAt(0)] = 1;
 /** Per ASCII code: the hex digit's value, or -1. */
@@ -65,7 +65,8 @@ function finishMap(out: MapBuilder): MappedText {
 }
 
 export function buildFieldViews(field: TextField, text: string, options?: { maxDecodedChars?: number }): FieldViews {
-  const views: TextView[] = [{ name: 'original', text, toOriginal: (start, end) => clampRange(start, end, text.length) }];
+  // A method, not a named arrow: under tsx's keepNames each named arrow costs a defineProperty.
+  const views: TextView[] = [{ name: 'original', text, toOriginal(start, end) { return clampRange(start, end, text.length); } }];
   const normalized = NON_ASCII.test(text) && needsNormalization(text) ? normalizeWithMap(text) : undefined;
   if (normalized !== undefined) views.push(createMappedView('normalized', normalized));
 
@@ -186,30 +187,31 @@ function normalizeCluster(cluster: string): string {
   return normalized;
 }
 
-/**
- * Something a decoder could work on: a %xx escape or a 16-character base64/hex-alphabet run.
- * A linear scan: the equivalent `[…]{16}` regex retries at every offset and costs 10× more.
- */
-function hasEncodedHint(text: string): boolean {
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (isEncodedRunChar(code)) {
-      if (++run >= MIN_ENCODED_RUN) return true;
-    } else {
-      run = 0;
-      if (isPercentEscape(text, i)) return true;
-    }
+/** Something a decoder could work on: a %xx escape or a 16-character base64/hex-alphabet run. */
+export function hasEncodedHint(text: string): boolean {
+  for (let at = text.indexOf('%'); at !== -1; at = text.indexOf('%', at + 1)) if (isPercentEscape(text, at)) return true;
+  return hasEncodedRun(text);
+}
+
+// MIN_ENCODED_RUN run characters in a row; `start` is 0 or just after a non-run character. A `[…]{16}`
+// regex retries at every offset; this reads a possible run's last character first and skips past it.
+function hasEncodedRun(text: string): boolean {
+  let start = 0;
+  while (start + MIN_ENCODED_RUN <= text.length) {
+    let back = start + MIN_ENCODED_RUN - 1;
+    while (back >= start && isEncodedRunChar(text.charCodeAt(back))) back--;
+    if (back < start) return true;
+    start = back + 1;
   }
   return false;
 }
 
 function isEncodedRunChar(code: number): boolean {
-  return RUN_CHARS[code] === 1;
+  return code < 128 && RUN_CHARS[code] === 1;
 }
 
 function hexValue(code: number): number {
-  return HEX_VALUES[code] ?? -1;
+  return code < 128 ? (HEX_VALUES[code] ?? -1) : -1;
 }
 
 function isPercentEscape(text: string, at: number): boolean {

@@ -1,6 +1,5 @@
 import type { ChecksConfig } from '../checks/checks.config.ts';
 import { compileChecks, type CompiledChecks } from '../checks/checks.usecases.ts';
-import { buildFieldViews } from '../checks/views.models.ts';
 import { evaluateGuardrail, type CheckOutcome } from './guardrail-evaluation.models.ts';
 import { createUnknownGuardrailSourceError } from './guardrails.errors.ts';
 import type { LiveGuardrails } from './guardrails-live.usecases.ts';
@@ -29,8 +28,9 @@ export function createGuardrailChecker(options: { live: LiveGuardrails; checksCo
       const compiled = detectors.get(request.source);
       if (!guardrail || !compiled) throw createUnknownGuardrailSourceError(request.source);
       if (guardrail.policy.spec.kill_switch.on) return evaluateGuardrail(guardrail.policy, [], undefined, request.output);
-      const detections = await compiled.detect({ source: request.source, input: request.input ?? null, output: request.output, context: null });
-      if (guardrail.blocklist) detections.push(...guardrail.blocklist.detect([buildFieldViews('output', request.output)]));
+      // The blocklist scans the output's views the detectors already built.
+      const texts = { source: request.source, input: request.input ?? null, output: request.output, context: null };
+      const detections = await compiled.detect(texts, guardrail.blocklist);
       return evaluateGuardrail(guardrail.policy, detections, request.scores, request.output);
     },
   };

@@ -27,7 +27,9 @@ export function findIpAddresses(text: string): PiiMatch[] {
 
 function findIpv4(text: string): PiiMatch[] {
   const matches: PiiMatch[] = [];
-  for (const found of text.matchAll(IPV4)) {
+  // exec, not matchAll: matchAll copies the regex on every call, and most texts hold no address.
+  IPV4.lastIndex = 0;
+  for (let found = IPV4.exec(text); found !== null; found = IPV4.exec(text)) {
     const start = found.index;
     const end = start + found[0].length;
     if (isIP(found[0]) !== 4 || IPV4_SKIPPED.test(found[0])) continue;

@@ -53,7 +53,9 @@ export function createPhoneFinder(defaultRegion: CountryCode): (text: string) =>
   };
   return (text) => {
     const matches: PiiMatch[] = [];
-    for (const candidate of text.matchAll(CANDIDATE)) {
+    // exec, not matchAll: matchAll copies the regex on every call, and most texts hold no candidate.
+    CANDIDATE.lastIndex = 0;
+    for (let candidate = CANDIDATE.exec(text); candidate !== null; candidate = CANDIDATE.exec(text)) {
       const start = startOfPossiblePhone(text, candidate.index, candidate[0]);
       if (start === undefined) continue;
       const end = candidate.index + candidate[0].length;

@@ -59,6 +59,18 @@ export function hasIdentifierLabelBefore(text: string, start: number): boolean {
 }
 
 /**
+ * Seven digits with at most three separator characters between neighbours (the separators of
+ * phone, card and SSN candidates together). Every phone, card and SSN candidate holds such a
+ * run, so a text without one, as most texts are, needs none of their scans.
+ */
+const DIGIT_RUN = /\d(?:[ \t\u00A0()./\u2010-\u2014-]{0,3}\d){6}/;
+
+/** True when `text` may hold a phone, card or SSN candidate. */
+export function hasDigitRun(text: string): boolean {
+  return DIGIT_RUN.test(text);
+}
+
+/**
  * Runs a global pattern over `text`. `visit` returns the end of an accepted match, where
  * the next attempt starts, or undefined to retry one character later: a rejected
  * candidate (`XX12 DE89 3704 …`) may hide a real one that starts inside it.

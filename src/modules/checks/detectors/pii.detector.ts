@@ -7,7 +7,7 @@ import { findIbans } from './pii-iban.models.ts';
 import { findIpAddresses } from './pii-ip.models.ts';
 import { createPhoneFinder } from './pii-phone.models.ts';
 import { findUsSsns } from './pii-ssn.models.ts';
-import { PII_KINDS, type PiiKind, type PiiMatch } from './pii-text.models.ts';
+import { hasDigitRun, PII_KINDS, type PiiKind, type PiiMatch } from './pii-text.models.ts';
 
 export { PII_KINDS, type PiiKind } from './pii-text.models.ts';
 
@@ -48,24 +48,40 @@ interface Hit {
 export function createPiiDetector(options: PiiDetectorOptions = {}): { detect(fields: FieldViews[]): Detection[] } {
   const kinds = new Set(options.kinds ?? PII_KINDS);
   const defaultRegion = options.defaultRegion ?? 'US';
-  const finders: Array<(text: string) => PiiMatch[]> = [];
-  if (kinds.has('email')) finders.push(findEmails);
-  if (kinds.has('phone')) finders.push(createPhoneFinder(defaultRegion));
-  if (kinds.has('credit_card')) finders.push(findCreditCards);
-  if (kinds.has('iban')) finders.push(findIbans);
-  if (kinds.has('us_ssn')) finders.push(findUsSsns);
-  if (kinds.has('ip_address')) finders.push(findIpAddresses);
+  // `needsDigitRun`: the finder's candidates all hold one (see hasDigitRun), so a text without
+  // one is not scanned by it. The order is the order hits are collected in.
+  const finders: Array<{ find: (text: string) => PiiMatch[]; needsDigitRun: boolean }> = [];
+  if (kinds.has('email')) finders.push({ find: findEmails, needsDigitRun: false });
+  if (kinds.has('phone')) finders.push({ find: createPhoneFinder(defaultRegion), needsDigitRun: true });
+  if (kinds.has('credit_card')) finders.push({ find: findCreditCards, needsDigitRun: true });
+  if (kinds.has('iban')) finders.push({ find: findIbans, needsDigitRun: false });
+  if (kinds.has('us_ssn')) finders.push({ find: findUsSsns, needsDigitRun: true });
+  if (kinds.has('ip_address')) finders.push({ find: findIpAddresses, needsDigitRun: false });
+  const anyNeedsDigitRun = finders.some((finder) => finder.needsDigitRun);
 
   return {
     detect(fields) {
-      return fields.flatMap((field) => {
-        const hits = listViews(field).flatMap((view, viewOrder) =>
-          finders.flatMap((find) => find(view.text).map((match) => toHit(field, view, viewOrder, match))),
-        );
-        return keepBestPerSpan(hits, field.original.length);
-      });
+      const detections: Detection[] = [];
+      for (const field of fields) {
+        const hits: Hit[] = [];
+        const views = listViews(field);
+        for (let viewOrder = 0; viewOrder < views.length; viewOrder++) {
+          const view = views[viewOrder] as TextView;
+          const digitRun = anyNeedsDigitRun && hasDigitRun(view.text);
+          for (const { find, needsDigitRun } of finders) {
+            if (needsDigitRun && !digitRun) continue;
+            for (const match of find(view.text)) hits.push(toHit(field, view, viewOrder, match));
+          }
+        }
+        for (const detection of keepBestPerSpan(hits, field.original.length)) detections.push(detection);
+      }
+      return detections;
     },
   };
+}
+
+function mapIdentity(start: number, end: number): { start: number; end: number } {
+  return { start, end };
 }
 
 /**
@@ -75,8 +91,8 @@ export function createPiiDetector(options: PiiDetectorOptions = {}): { detect(fi
  */
 function listViews(field: FieldViews): TextView[] {
   const hasOriginal = field.views.some((view) => view.name === 'original');
-  const identity: TextView = { name: 'original', text: field.original, toOriginal: (start, end) => ({ start, end }) };
-  const views = hasOriginal ? field.views : [identity, ...field.views];
+  const views = hasOriginal ? field.views : [{ name: 'original', text: field.original, toOriginal: mapIdentity } satisfies TextView, ...field.views];
+  if (views.length === 1) return views;
   return views.filter((view, index) => views.findIndex((other) => other.text === view.text) === index);
 }
 
@@ -105,6 +121,7 @@ function toHit(field: FieldViews, view: TextView, viewOrder: number, match: PiiM
  * per-character mask of the original answers "does this overlap?" in linear total time.
  */
 function keepBestPerSpan(hits: Hit[], textLength: number): Detection[] {
+  if (hits.length === 0) return [];
   const ranked = [...hits].sort(
     (a, b) =>
       b.detection.score - a.detection.score ||

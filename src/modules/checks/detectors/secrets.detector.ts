@@ -2,7 +2,7 @@
 // (secrets-patterns.models.ts), on every view of every field. Only views that pass the cheap
 // prefilter reach the scanners, because secretlint is too slow to run on every event.
 
-import type { Detection, FieldViews } from '../checks.models.ts';
+import type { Detection, FieldViews, TextView } from '../checks.models.ts';
 import { maskEvidence } from '../evidence.models.ts';
 import { findExtraSecrets, type SecretHit } from './secrets-patterns.models.ts';
 import { isSecretCandidate } from './secrets-prefilter.models.ts';
@@ -24,7 +24,10 @@ export function createSecretsDetector(): SecretsDetector {
     async detect(fields) {
       const detections: Detection[] = [];
       for (const fieldViews of fields) {
-        for (const found of keepStrongest(await findInViews(fieldViews))) {
+        // Most fields have no candidate view: they cost no await and no allocation.
+        const candidates = fieldViews.views.filter((view) => isSecretCandidate(view.text));
+        if (candidates.length === 0) continue;
+        for (const found of keepStrongest(await findInViews(candidates))) {
           detections.push({
             detector: 'secrets',
             kind: found.kind,
@@ -43,10 +46,9 @@ export function createSecretsDetector(): SecretsDetector {
   };
 }
 
-async function findInViews(fieldViews: FieldViews): Promise<MappedHit[]> {
+async function findInViews(views: readonly TextView[]): Promise<MappedHit[]> {
   const mapped: MappedHit[] = [];
-  for (const view of fieldViews.views) {
-    if (!isSecretCandidate(view.text)) continue;
+  for (const view of views) {
     const hits = [...(await findWithSecretlint(view.text)), ...findExtraSecrets(view.text)];
     for (const found of hits) {
       const { start, end } = view.toOriginal(found.start, found.end);
