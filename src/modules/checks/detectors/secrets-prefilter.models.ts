@@ -5,8 +5,8 @@
 // for key formats nobody listed.
 // The gate runs on every view of every event, so each marker is looked for the cheapest way
 // that finds exactly what its regex would: the underscore markers only in texts that hold an
-// underscore, the assignment
-// keyword only just before a `:` or `=`, and long tokens by skipping ahead a token's length.
+// underscore, the assignment keyword only just before a `:` or `=`, and long tokens by skipping
+// ahead a token's length.
 // secrets-prefilter.models.test.ts holds the plain regexes this replaces and checks both agree.
 
 import { measureEntropy } from './secrets-entropy.models.ts';
