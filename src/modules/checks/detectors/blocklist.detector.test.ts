@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { Script } from 'node:vm';
+import { describe, expect, it, vi } from 'vitest';
 import { isVigilError } from '../../../app/errors.ts';
 import type { FieldViews, TextField } from '../checks.models.ts';
 import { buildFieldViews } from '../views.models.ts';
-import { BlocklistPatternError, compileBlocklist, MAX_PATTERN_LENGTH, validateBlocklistPattern } from './blocklist.detector.ts';
+import { BlocklistPatternError, compileBlocklist, isStraightPattern, MAX_PATTERN_LENGTH, validateBlocklistPattern } from './blocklist.detector.ts';
 
 /** Prints a measured figure in the test output (the figures are part of what these tests report). */
 function report(line: string): void {
@@ -143,6 +144,34 @@ describe('compileBlocklist', () => {
       for (let i = 0; i < 200; i++) blocklist.detect(fields);
       const used = process.cpuUsage(started);
       report(`blocklist: ${((used.user + used.system) / 200).toFixed(0)} µs CPU per ${size / 1024} KB output (3 words, 2 patterns, vm time budget included)`);
+    }
+  });
+
+  it('tells straight patterns (one path per attempt) from those that can backtrack into a choice', () => {
+    const straight = ['We never give refunds \\(ever\\), deal with it', 'Ignore previous instructions', '[A-Z][a-z]\\d', '(?:foo)bar(?=baz)', '(?<word>foo)', '[+*?{|]x', '\\+\\*\\?\\{\\|'];
+    const branching = ['refund\\s+policy', 'colou?r', 'a*', '\\d{3}', 'cat|dog', '\\p{L}x', '[a]+'];
+    expect(straight.filter((pattern) => !isStraightPattern(pattern))).toEqual([]);
+    expect(branching.filter((pattern) => isStraightPattern(pattern))).toEqual([]);
+  });
+
+  it('runs straight patterns on ordinary outputs without the vm, and everything else inside its time budget', () => {
+    const runInContext = vi.spyOn(Script.prototype, 'runInContext');
+    try {
+      const output = 'We never give refunds (ever), deal with it. Call 123-45-6789.';
+      const straight = compileBlocklist({ patterns: ['We never give refunds \\(ever\\)', 'deal with it'] });
+      expect(straight.detect([fieldOf(output)]).map((d) => [d.kind, d.start, d.end])).toEqual([['pattern', 0, 28], ['pattern', 30, 42]]);
+      expect(runInContext).not.toHaveBeenCalled();
+
+      const mixed = compileBlocklist({ patterns: ['deal with it', '\\d{3}-\\d{2}-\\d{4}'] });
+      expect(mixed.detect([fieldOf(output)]).map((d) => d.evidence)).toEqual(['d••••••••••t', '1•••••••••9']);
+      expect(runInContext).toHaveBeenCalledTimes(1);
+
+      // A straight pattern on a text long enough for its worst case to matter goes back under the budget.
+      runInContext.mockClear();
+      expect(straight.detect([fieldOf(`${'a'.repeat(150_000)} deal with it`)]).map((d) => d.kind)).toEqual(['pattern']);
+      expect(runInContext).toHaveBeenCalledTimes(1);
+    } finally {
+      runInContext.mockRestore();
     }
   });
 });
