@@ -29,6 +29,37 @@ export function createProbesRepository({ db }: { db: Db }) {
   const listRun = async (runId: string): Promise<ProbeRunRow[]> =>
     db.select().from(probeRunsTable).where(eq(probeRunsTable.runId, runId)).orderBy(probeRunsTable.probe).all();
 
+  /**
+   * Pass rate per probe per release; one release only when `release` is given (null: runs
+   * without a known release), and only the runs started in [period.start, period.end) when
+   * `period` is.
+   */
+  const probePassRates = async (source: string, release?: string | null, period?: { start: number; end: number }): Promise<ProbePassRate[]> => {
+    const releaseFilter = release === undefined ? undefined : release === null ? isNull(probeRunsTable.release) : eq(probeRunsTable.release, release);
+    const periodFilter = period ? and(gte(probeRunsTable.startedAt, period.start), lt(probeRunsTable.startedAt, period.end)) : undefined;
+    const rows = db
+      .select({
+        probe: probeRunsTable.probe,
+        category: sql<string>`max(${probeRunsTable.category})`,
+        release: probeRunsTable.release,
+        runs: sql<number>`count(*)`,
+        passed: sql<number>`sum(${probeRunsTable.passed} = 1)`,
+        failed: sql<number>`sum(${probeRunsTable.passed} = 0)`,
+        errors: sql<number>`sum(${probeRunsTable.passed} IS NULL)`,
+        lastRunAt: sql<number>`max(${probeRunsTable.startedAt})`,
+      })
+      .from(probeRunsTable)
+      .where(and(eq(probeRunsTable.source, source), releaseFilter, periodFilter))
+      .groupBy(probeRunsTable.probe, probeRunsTable.release)
+      .orderBy(probeRunsTable.release, probeRunsTable.probe)
+      .all();
+    return rows.map((row) => {
+      const passed = row.passed ?? 0;
+      const failed = row.failed ?? 0;
+      return { ...row, passed, failed, errors: row.errors ?? 0, passRate: passed + failed > 0 ? passed / (passed + failed) : null };
+    });
+  };
+
   return {
     async insertRuns(rows: NewProbeRun[]): Promise<void> {
       if (rows.length === 0) return;
@@ -49,48 +80,12 @@ export function createProbesRepository({ db }: { db: Db }) {
       return latest ? listRun(latest.runId) : [];
     },
 
-    /** Pass rate per probe per release; one release only when `release` is given (null: runs without a known release). */
-    async probePassRates(source: string, release?: string | null): Promise<ProbePassRate[]> {
-      const releaseFilter = release === undefined ? undefined : release === null ? isNull(probeRunsTable.release) : eq(probeRunsTable.release, release);
-      const rows = db
-        .select({
-          probe: probeRunsTable.probe,
-          category: sql<string>`max(${probeRunsTable.category})`,
-          release: probeRunsTable.release,
-          runs: sql<number>`count(*)`,
-          passed: sql<number>`sum(${probeRunsTable.passed} = 1)`,
-          failed: sql<number>`sum(${probeRunsTable.passed} = 0)`,
-          errors: sql<number>`sum(${probeRunsTable.passed} IS NULL)`,
-          lastRunAt: sql<number>`max(${probeRunsTable.startedAt})`,
-        })
-        .from(probeRunsTable)
-        .where(and(eq(probeRunsTable.source, source), releaseFilter))
-        .groupBy(probeRunsTable.probe, probeRunsTable.release)
-        .orderBy(probeRunsTable.release, probeRunsTable.probe)
-        .all();
-      return rows.map((row) => {
-        const passed = row.passed ?? 0;
-        const failed = row.failed ?? 0;
-        return { ...row, passed, failed, errors: row.errors ?? 0, passRate: passed + failed > 0 ? passed / (passed + failed) : null };
-      });
-    },
+    probePassRates,
 
     /** Outcomes per release and probe of the runs started in [period.start, period.end): the weekly digest's probe figures. */
     async countProbeOutcomes(source: string, period: { start: number; end: number }): Promise<ProbeWeekFigures[]> {
-      const rows = db
-        .select({
-          release: probeRunsTable.release,
-          probe: probeRunsTable.probe,
-          passed: sql<number>`sum(${probeRunsTable.passed} = 1)`,
-          breached: sql<number>`sum(${probeRunsTable.passed} = 0)`,
-          errors: sql<number>`sum(${probeRunsTable.passed} IS NULL)`,
-        })
-        .from(probeRunsTable)
-        .where(and(eq(probeRunsTable.source, source), gte(probeRunsTable.startedAt, period.start), lt(probeRunsTable.startedAt, period.end)))
-        .groupBy(probeRunsTable.release, probeRunsTable.probe)
-        .orderBy(probeRunsTable.release, probeRunsTable.probe)
-        .all();
-      return rows.map((row) => ({ ...row, passed: row.passed ?? 0, breached: row.breached ?? 0, errors: row.errors ?? 0 }));
+      const rates = await probePassRates(source, undefined, period);
+      return rates.map(({ release, probe, passed, failed, errors }) => ({ release, probe, passed, breached: failed, errors }));
     },
 
     /**
