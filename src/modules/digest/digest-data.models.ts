@@ -151,3 +151,6 @@ export interface DigestLoaders {
   /** null when the source has no probes configured: the digest then leaves the probe section out. */
   loadProbes?(source: string, period: WeekPeriod): Promise<ProbeWeekFigures[] | null>;
 }
+
+/** The loaders other modules supply (review, calibration, incidents, probes); one left out shows its part as "not available". */
+export type OtherModuleLoaders = Partial<Pick<DigestLoaders, 'loadReview' | 'loadCalibration' | 'loadIncidents' | 'loadProbes'>>;

@@ -2,7 +2,7 @@ import { WebClient } from '@slack/web-api';
 import { InvalidArgumentError, type Command } from 'commander';
 import { withContext, type CliContext } from '../../cli.ts';
 import { createTaskRunsRepository, runOncePerPeriod } from '../tasks/task-runs.repository.ts';
-import type { DigestLoaders } from './digest-data.models.ts';
+import type { DigestLoaders, OtherModuleLoaders } from './digest-data.models.ts';
 import { createSlackDigestSender } from './digest-delivery.usecases.ts';
 import { renderDigestText } from './digest.blocks.ts';
 import { createDigestNotSendableError, createInvalidDigestWeekError, createUnknownDigestSourceError } from './digest.errors.ts';
@@ -15,8 +15,6 @@ import type { TrendPoint } from './digest-chart.models.ts';
 // `vigil digest --source S [--week 2026-W47] [--dry-run]`: prints a week's digest, or
 // sends it now. Sending claims the same (source, week) as the schedule, so a digest sent
 // by hand is not sent again on Monday, and one the schedule sent is not sent twice.
-
-type OtherModuleLoaders = Partial<Pick<DigestLoaders, 'loadReview' | 'loadCalibration' | 'loadIncidents' | 'loadProbes'>>;
 
 /** Loaders of other modules (review, calibration, incidents, probes), added where the CLI is composed; built once per run. */
 export type ExtraDigestLoaders = (context: CliContext) => OtherModuleLoaders | Promise<OtherModuleLoaders>;

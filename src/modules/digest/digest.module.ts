@@ -6,7 +6,7 @@ import type { SlackClient } from '../../shared/slack-client.ts';
 import { createReviewRoles } from '../review/review-roles.usecases.ts';
 import type { SourcesFile } from '../sources/sources.config.ts';
 import { createTaskRunsRepository } from '../tasks/task-runs.repository.ts';
-import type { DigestLoaders } from './digest-data.models.ts';
+import type { DigestLoaders, OtherModuleLoaders } from './digest-data.models.ts';
 import { createSlackDigestSender } from './digest-delivery.usecases.ts';
 import type { DigestMessage } from './digest.blocks.ts';
 import { hasDigestRecipients, type DigestConfig } from './digest.config.ts';
@@ -31,7 +31,7 @@ export interface DigestModuleOptions {
   /** Wakes the outbox once digest messages are queued. */
   notifyOutbox(): void;
   /** The other modules' figures; a loader left out shows its part as "not available". */
-  extraLoaders?: Partial<Pick<DigestLoaders, 'loadReview' | 'loadCalibration' | 'loadIncidents' | 'loadProbes'>>;
+  extraLoaders?: OtherModuleLoaders;
 }
 
 export function createDigestModule(options: DigestModuleOptions) {
