@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +11,16 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const wantsJson = process.argv.includes('--json');
+
+export interface AutocannonResult {
+  requests: { average: number; total: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Autocannon = (options: Record<string, unknown>) => EventEmitter & PromiseLike<AutocannonResult>;
+/** The HTTP load generator of bench:check; autocannon ships no types, so only the part used is declared. */
+export const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 export function readNumberFlag(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -29,6 +41,14 @@ export const round = (value: number, digits = 2) => Number(value.toFixed(digits)
 export function report(lines: string[], figures: Record<string, number | string | boolean>) {
   for (const line of lines) console.log(line);
   if (wantsJson) console.log(JSON.stringify(figures));
+}
+
+/** CPU time a process (all its threads) has used in user and kernel mode, in ms, from /proc (Linux; clock ticks are 1/100 s). */
+export function readCpuMs(pid: number): { user: number; system: number; total: number } {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const user = Number(fields[11]) * 10;
+  const system = Number(fields[12]) * 10;
+  return { user, system, total: user + system };
 }
 
 /** Peak resident set size of a process, from /proc (Linux). */

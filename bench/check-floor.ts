@@ -3,15 +3,8 @@
 // bare node:http server (its own process) that reads the body and answers a fixed 60-byte JSON.
 // Whatever latency this shows is the sockets, the scheduler and the load generator, not Vigil.
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import type { EventEmitter } from 'node:events';
-import { percentile, readNumberFlag, report, round } from './bench.utils.ts';
-
-type Autocannon = (options: Record<string, unknown>) => EventEmitter & PromiseLike<{ requests: { average: number } }>;
-// autocannon ships no types; only the part used here is declared.
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+import { autocannon, percentile, readCpuMs, readNumberFlag, report, round } from './bench.utils.ts';
 
 const SECONDS = readNumberFlag('seconds', 10);
 const RATE = readNumberFlag('rate', 2000);
@@ -27,11 +20,6 @@ const server = http.createServer((request, response) => {
 server.listen(0, '127.0.0.1', () => process.stdout.write('http://127.0.0.1:' + server.address().port + '\\n'));
 `;
 
-const cpuMs = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-};
-
 async function load(url: string, options: Record<string, unknown>) {
   const latencies: number[] = [];
   const body = JSON.stringify({ source: 'support-bot', input: 'Where is my order?', output: 'x'.repeat(1024), scores: { brand: 0.2 } });
@@ -46,13 +34,13 @@ try {
   const url = await new Promise<string>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
   await load(url, { connections: 8, duration: 2 });
   const fixed = await load(url, { connections: 16, duration: SECONDS, overallRate: RATE });
-  const cpuBefore = cpuMs(child.pid!);
+  const cpuBefore = readCpuMs(child.pid!).total;
   const max = await load(url, { connections: CONNECTIONS, duration: SECONDS });
   const figures = {
     floor_p50_ms: round(percentile(fixed.latencies, 50), 3),
     floor_p99_ms: round(percentile(fixed.latencies, 99), 3),
     floor_max_req_per_s: round(max.perSecond, 0),
-    floor_server_cpu_us_per_request: round(((cpuMs(child.pid!) - cpuBefore) * 1000) / Math.max(1, max.latencies.length), 1),
+    floor_server_cpu_us_per_request: round(((readCpuMs(child.pid!).total - cpuBefore) * 1000) / Math.max(1, max.latencies.length), 1),
     load_average_1m: round(os.loadavg()[0] ?? NaN, 2),
   };
   report(

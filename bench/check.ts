@@ -6,26 +6,14 @@
 // the load average is reported with the figures because other work skews them.
 // --profile DIR records a CPU profile of the server's main thread during the maximum-throughput
 // phase (bench/check-cpu-profile.mjs); summarise it with `npx tsx bench/check-profile.ts <file> --per <checks>`.
-import { createRequire } from 'node:module';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import type { EventEmitter } from 'node:events';
 import { openDatabase, runMigrations } from '../src/app/db.ts';
 import { createTempDir } from '../test/helpers/temp-dir.ts';
 import { createTestApiKey } from '../test/helpers/test-vigil.ts';
 import { generateEvents } from './events.fixtures.ts';
-import { REPO_ROOT, percentile, readNumberFlag, report, round, startVigilProcess } from './bench.utils.ts';
-
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-type Autocannon = (options: Record<string, unknown>) => EventEmitter & PromiseLike<AutocannonResult>;
-// autocannon ships no types; only the part used here is declared.
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+import { REPO_ROOT, autocannon, percentile, readCpuMs, readNumberFlag, report, round, startVigilProcess } from './bench.utils.ts';
 
 const SECONDS = readNumberFlag('seconds', 10);
 const RATE = readNumberFlag('rate', 2000);
@@ -40,12 +28,6 @@ function buildBodies(count: number): string[] {
     while (output.length < 1024) output += ` ${event.output}`;
     return JSON.stringify({ source: SOURCE, input: event.input, output: output.slice(0, 1024), scores: { brand: 0.2, tone: 0.1 } });
   });
-}
-
-/** CPU time a process has used in user and kernel mode, in ms, from /proc (Linux; clock ticks are 1/100 s). */
-function readCpuMs(pid: number): { user: number; system: number } {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
 }
 
 async function load(url: string, headers: Record<string, string>, bodies: string[], options: { seconds: number; rate?: number; connections: number }) {
@@ -152,7 +134,7 @@ async function main() {
         server_within_2ms_pct: serverShare('within2ms'),
         max_req_per_s: round(max.result.requests.average, 0),
         max_p99_ms: round(percentile(max.latencies, 99), 3),
-        server_cpu_us_per_check: perCheckUs(cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system),
+        server_cpu_us_per_check: perCheckUs(cpuAfter.total - cpuBefore.total),
         server_user_us_per_check: perCheckUs(cpuAfter.user - cpuBefore.user),
         server_system_us_per_check: perCheckUs(cpuAfter.system - cpuBefore.system),
         change_to_live_p50_ms: round(percentile(live, 50), 2),

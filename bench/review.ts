@@ -5,14 +5,14 @@
 // chat.postMessage is matched to its event, and the time from the 202 to that call is reported.
 // Phase 2: the fake enforces Slack's 1 message/s per channel (429 + Retry-After); every card
 // must still arrive exactly once and in order per channel.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, runMigrations } from '../src/app/db.ts';
 import { startFakeSlackApi, type FakeSlackApi, type FakeSlackCall } from '../test/e2e/fake-slack-api.ts';
 import { createTempDir } from '../test/helpers/temp-dir.ts';
 import { createTestApiKey } from '../test/helpers/test-vigil.ts';
-import { percentile, readNumberFlag, report, round, startVigilProcess, type VigilChild } from './bench.utils.ts';
+import { percentile, readCpuMs, readNumberFlag, report, round, startVigilProcess, type VigilChild } from './bench.utils.ts';
 
 const EVENTS = readNumberFlag('events', 1000);
 const RATE = readNumberFlag('rate', 50);
@@ -43,12 +43,6 @@ ${routes}
 `;
 }
 
-/** CPU time (user + system, all threads) a process has used, from /proc (Linux; clock ticks of 10 ms). */
-function readCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const markerOf = (call: FakeSlackCall) => JSON.stringify(call.body.blocks ?? []).match(/bench-event-(\d+)-/)?.[1];
 const isCard = (call: FakeSlackCall) => call.ok && call.body.thread_ts === undefined && markerOf(call) !== undefined;
@@ -76,7 +70,7 @@ async function runPhase(options: { events: number; channels: number; rate: numbe
       SLACK_API_URL: fake.url,
     });
     const vigilUrl = child.url;
-    const cpuAtStart = readCpuMs(child.process.pid!);
+    const cpuAtStart = readCpuMs(child.process.pid!).total;
     const accepted = new Map<string, number>();
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
     const started = now();
@@ -107,7 +101,7 @@ async function runPhase(options: { events: number; channels: number; rate: numbe
     };
     if (seen.size < options.events) await fake.waitFor('chat.postMessage', allPosted, options.timeoutMs).catch(() => undefined);
     const seconds = (now() - started) / 1000;
-    const cpuMs = readCpuMs(child.process.pid!) - cpuAtStart;
+    const cpuMs = readCpuMs(child.process.pid!).total - cpuAtStart;
     await child.stop();
 
     const posted = cards();
