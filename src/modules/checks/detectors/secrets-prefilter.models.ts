@@ -60,6 +60,7 @@ const ASSIGNMENT_HEAD_AT_END = new RegExp(`(?:${ASSIGNMENT_HEAD_SOURCE})$`, 'i')
 const MAX_ASSIGNMENT_HEAD = 43;
 /** Past this many operators, one scan of the whole text is cheaper than a window per operator. */
 const MAX_OPERATOR_WINDOWS = 8;
+const ASSIGNMENT_OPERATORS = [':', '='] as const;
 
 const MIN_TOKEN_LENGTH = 32;
 const MIN_TOKEN_ENTROPY = 4.3;
@@ -84,7 +85,7 @@ function hasContextMarker(text: string): boolean {
 /** ASSIGNMENT_HEAD.test(text), tried only on the few characters before each `:` and `=`. */
 export function hasAssignmentHead(text: string): boolean {
   let windows = 0;
-  for (const operator of [':', '=']) {
+  for (const operator of ASSIGNMENT_OPERATORS) {
     for (let at = text.indexOf(operator); at !== -1; at = text.indexOf(operator, at + 1)) {
       if (++windows > MAX_OPERATOR_WINDOWS) return ASSIGNMENT_HEAD.test(text);
       if (ASSIGNMENT_HEAD_AT_END.test(text.slice(Math.max(0, at + 1 - MAX_ASSIGNMENT_HEAD), at + 1))) return true;
