@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, runMigrations } from '../src/app/db.ts';
+import { openDatabase, runMigrations } from '../src/platform/db.ts';
 import { createTempDir } from '../test/helpers/temp-dir.ts';
 import { createTestApiKey } from '../test/helpers/test-vigil.ts';
 import { generateEvents } from './events.fixtures.ts';

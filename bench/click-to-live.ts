@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import type { KnownBlock, Overflow } from '@slack/types';
 import os from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, runMigrations } from '../src/app/db.ts';
+import { openDatabase, runMigrations } from '../src/platform/db.ts';
 import { startFakeSlackApi } from '../test/e2e/fake-slack-api.ts';
 import { sendSlackRequest } from '../test/e2e/slack-signing.ts';
 import { createTempDir } from '../test/helpers/temp-dir.ts';

@@ -4,7 +4,7 @@
 // with better-sqlite3 (500-row transactions): the ceiling Vigil is compared with.
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { openDatabase, runMigrations } from '../src/app/db.ts';
+import { openDatabase, runMigrations } from '../src/platform/db.ts';
 import { createTempDir } from '../test/helpers/temp-dir.ts';
 import { createTestApiKey } from '../test/helpers/test-vigil.ts';
 import { generateEvents, type BenchEvent } from './events.fixtures.ts';

@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, runMigrations } from '../src/app/db.ts';
+import { openDatabase, runMigrations } from '../src/platform/db.ts';
 import { startFakeSlackApi, type FakeSlackApi, type FakeSlackCall } from '../test/e2e/fake-slack-api.ts';
 import { createTempDir } from '../test/helpers/temp-dir.ts';
 import { createTestApiKey } from '../test/helpers/test-vigil.ts';

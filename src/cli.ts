@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { Command, CommanderError } from 'commander';
-import { ConfigError, parseConfig } from './app/config.ts';
-import { openDatabase, runMigrations } from './app/db.ts';
-import { isVigilError } from './app/errors.ts';
+import { ConfigError } from './platform/config.ts';
+import { parseConfig } from './app/config.ts';
+import { openDatabase, runMigrations } from './platform/db.ts';
+import { isVigilError } from './platform/errors.ts';
 import { systemClock } from './shared/clock.ts';
 import { registerApiKeyCommands } from './modules/api-keys/api-keys.cli.ts';
 import { registerAuditCommands } from './modules/audit/audit.cli.ts';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { ConfigError, parseConfig } from './app/config.ts';
-import { createLogger } from './app/logger.ts';
+import { ConfigError } from './platform/config.ts';
+import { parseConfig } from './app/config.ts';
+import { createLogger } from './platform/logger.ts';
 import { createVigilApp } from './app/vigil-app.ts';
 
 // Composition root: the only place that reads process.env.

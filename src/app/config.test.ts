@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTempDir } from '../../test/helpers/temp-dir.ts';
 import { killVigilProcesses, runVigilCommand } from '../../test/helpers/vigil-process.ts';
-import { ConfigError, parseConfig, parseEnv, parseSourcesFile } from './config.ts';
+import { ConfigError, parseEnv } from '../platform/config.ts';
+import { parseConfig, parseSourcesFile } from './config.ts';
 
 function configErrorOf(run: () => unknown): string {
   try {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { LogLevel } from '@slack/bolt';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { parseEnv } from './config.ts';
-import { createLogger } from './logger.ts';
+import { parseEnv } from '../platform/config.ts';
+import { createLogger } from '../platform/logger.ts';
 import { SLACK_EVENTS_PATH, createBoltLogger, createSlackApp, createSlackHealthCheck, describeSlackStatus } from './slack-app.ts';
 
 const silent = createLogger({ level: 'silent' });

@@ -2,9 +2,9 @@ import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLog
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { OUTBOX_WEB_CLIENT_OPTIONS } from '../modules/outbox/outbox-senders.worker.ts';
 import type { FastifyInstance } from 'fastify';
-import type { Env } from './config.ts';
-import type { HealthCheck } from './health.routes.ts';
-import type { Logger } from './logger.ts';
+import type { Env } from '../platform/config.ts';
+import type { HealthCheck } from '../platform/health.routes.ts';
+import type { Logger } from '../platform/logger.ts';
 
 // Builds the Bolt App from config (no module singleton: features receive `app` and
 // register their listeners). HTTP mode hands Bolt's own HTTPReceiver to the Fastify

@@ -13,7 +13,7 @@ import { type ReleasesDeps } from '../modules/releases/releases.usecases.ts';
 import { createGuardrailsSlackModule, type GuardrailsSlackModule } from '../modules/guardrails/guardrails-slack.module.ts';
 import { createIncidentsModule } from '../modules/incidents/incidents.module.ts';
 import { rollbackRelease } from '../modules/releases/releases.usecases.ts';
-import { createCronScheduler, runCronTask, type CronTask } from './cron.ts';
+import { createCronScheduler, runCronTask, type CronTask } from '../platform/cron.ts';
 import { registerVigilCommands } from './vigil-commands.ts';
 import { createDigestModule } from '../modules/digest/digest.module.ts';
 import { createMonitoringModule, type MonitoringModule } from '../modules/monitoring/monitoring.module.ts';
@@ -21,9 +21,9 @@ import { createIncidentsDigestRepository } from '../modules/incidents/incidents-
 import { createOutboxSlackClient, createSlackApp, describeSlackStatus, type SlackAppOptions } from './slack-app.ts';
 import { buildVigilHttp } from './vigil-http.ts';
 import type { VigilConfig } from './config.ts';
-import { openDatabase, runMigrations } from './db.ts';
-import type { Logger } from './logger.ts';
-import { createMetricsRegistry } from './metrics.ts';
+import { openDatabase, runMigrations } from '../platform/db.ts';
+import type { Logger } from '../platform/logger.ts';
+import { createMetricsRegistry } from '../platform/metrics.ts';
 
 // Wires the process together: database → checks and guardrails → Slack and the outbox →
 // review, incidents, calibration, monitoring, digest → HTTP and the schedules. Modules reach

@@ -15,12 +15,12 @@ import type { IngestionDeps } from '../modules/ingestion/ingestion.usecases.ts';
 import { registerReleaseRoutes } from '../modules/releases/releases.routes.ts';
 import type { ReleasesDeps } from '../modules/releases/releases.usecases.ts';
 import type { ReviewModule } from '../modules/review/review.module.ts';
-import type { Env } from './config.ts';
-import type { VigilDatabase } from './db.ts';
-import { registerHealthRoutes } from './health.routes.ts';
-import type { Logger } from './logger.ts';
-import type { Registry } from './metrics.ts';
-import { buildServer } from './server.ts';
+import type { Env } from '../platform/config.ts';
+import type { VigilDatabase } from '../platform/db.ts';
+import { registerHealthRoutes } from '../platform/health.routes.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { Registry } from '../platform/metrics.ts';
+import { buildServer } from '../platform/server.ts';
 import { createSlackHealthCheck, mountSlackReceiver, type SlackAppHandle } from './slack-app.ts';
 
 // The one HTTP server: /healthz and /metrics, Bolt's receiver at /slack/events, and the

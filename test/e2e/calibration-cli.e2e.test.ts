@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, runMigrations } from '../../src/app/db.ts';
+import { openDatabase, runMigrations } from '../../src/platform/db.ts';
 import { parseConfig } from '../../src/app/config.ts';
 import { seedCalibrationSource, seedLabelledItem, seedTraffic } from '../../src/modules/calibration/calibration.test-utils.ts';
 import { createCalibrationRepository } from '../../src/modules/calibration/calibration.repository.ts';

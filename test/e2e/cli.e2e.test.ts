@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS_FOLDER, openDatabase } from '../../src/app/db.ts';
+import { MIGRATIONS_FOLDER, openDatabase } from '../../src/platform/db.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { createTempDir } from '../helpers/temp-dir.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS_FOLDER } from '../../src/app/db.ts';
+import { MIGRATIONS_FOLDER } from '../../src/platform/db.ts';
 import { createTempDir } from '../helpers/temp-dir.ts';
 import { createTestApiKey, makeEvent, postEvents } from '../helpers/test-vigil.ts';
 import { killVigilProcesses, startVigilProcess } from '../helpers/vigil-process.ts';

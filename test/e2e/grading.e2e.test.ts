@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/app/config.ts';
-import { createLogger } from '../../src/app/logger.ts';
+import { createLogger } from '../../src/platform/logger.ts';
 import { createVigilApp, type VigilApp } from '../../src/app/vigil-app.ts';
 import { createTempDir } from '../helpers/temp-dir.ts';
 import { createTestApiKey, makeEvent, postEvents } from '../helpers/test-vigil.ts';

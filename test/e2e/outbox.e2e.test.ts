@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, runMigrations } from '../../src/app/db.ts';
-import { createLogger } from '../../src/app/logger.ts';
-import { createMetricsRegistry } from '../../src/app/metrics.ts';
+import { openDatabase, runMigrations } from '../../src/platform/db.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { createMetricsRegistry } from '../../src/platform/metrics.ts';
 import type { OutboxDeliveryError } from '../../src/modules/outbox/outbox-hooks.worker.ts';
 import { outboxRef } from '../../src/modules/outbox/outbox-refs.models.ts';
 import { OUTBOX_WEB_CLIENT_OPTIONS } from '../../src/modules/outbox/outbox-senders.worker.ts';
@@ -339,9 +339,9 @@ async function startOutboxProcess(dbPath: string, slackApiUrl: string) {
   const src = (path: string) => pathToFileURL(join(REPO_ROOT, path)).href;
   const script = `
     import { WebClient, LogLevel } from '@slack/web-api';
-    import { openDatabase, runMigrations } from '${src('src/app/db.ts')}';
-    import { createLogger } from '${src('src/app/logger.ts')}';
-    import { createMetricsRegistry } from '${src('src/app/metrics.ts')}';
+    import { openDatabase, runMigrations } from '${src('src/platform/db.ts')}';
+    import { createLogger } from '${src('src/platform/logger.ts')}';
+    import { createMetricsRegistry } from '${src('src/platform/metrics.ts')}';
     import { OUTBOX_WEB_CLIENT_OPTIONS } from '${src('src/modules/outbox/outbox-senders.worker.ts')}';
     import { createOutboxMetrics } from '${src('src/modules/outbox/outbox.metrics.ts')}';
     import { createOutboxRepository } from '${src('src/modules/outbox/outbox.repository.ts')}';

@@ -1,12 +1,12 @@
 import { WebClient, type WebAPIPlatformError } from '@slack/web-api';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parseEnv } from '../../src/app/config.ts';
-import { openDatabase, runMigrations } from '../../src/app/db.ts';
-import { registerHealthRoutes } from '../../src/app/health.routes.ts';
-import { createLogger } from '../../src/app/logger.ts';
-import { createMetricsRegistry } from '../../src/app/metrics.ts';
-import { buildServer } from '../../src/app/server.ts';
+import { parseEnv } from '../../src/platform/config.ts';
+import { openDatabase, runMigrations } from '../../src/platform/db.ts';
+import { registerHealthRoutes } from '../../src/platform/health.routes.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { createMetricsRegistry } from '../../src/platform/metrics.ts';
+import { buildServer } from '../../src/platform/server.ts';
 import { createBoltLogger, createSlackApp, mountSlackReceiver, type SlackAppHandle } from '../../src/app/slack-app.ts';
 import { startFakeSlackApi, type FakeSlackApi } from './fake-slack-api.ts';
 import { nowSeconds, readSlackFixture, readSlashCommandFixture, sendSlackRequest } from './slack-signing.ts';

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/app/config.ts';
-import { createLogger } from '../../src/app/logger.ts';
+import { createLogger } from '../../src/platform/logger.ts';
 import { createVigilApp, type VigilApp } from '../../src/app/vigil-app.ts';
-import { openDatabase } from '../../src/app/db.ts';
+import { openDatabase } from '../../src/platform/db.ts';
 import { createApiKeysRepository } from '../../src/modules/api-keys/api-keys.repository.ts';
 import { createApiKey } from '../../src/modules/api-keys/api-keys.usecases.ts';
 import type { ApiKeyScope } from '../../src/modules/api-keys/api-keys.models.ts';

@@ -1,4 +1,4 @@
-import { createErrorFactory } from '../../app/errors.ts';
+import { createErrorFactory } from '../../platform/errors.ts';
 import type { ApiKeyScope } from './api-keys.models.ts';
 
 export const createMissingApiKeyError = createErrorFactory({

@@ -1,5 +1,5 @@
 import { sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { epochMs, jsonText } from '../../app/db.columns.ts';
+import { epochMs, jsonText } from '../../platform/db.columns.ts';
 import type { ApiKeyScope } from './api-keys.models.ts';
 
 // Only the SHA-256 of a key is stored; the key itself is shown once at creation.

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { createFakeClock } from '../../shared/clock.ts';
 import { createApiKeysRepository, type ApiKeysRepository } from './api-keys.repository.ts';
 import { createApiKey, createApiKeyAuthenticator, revokeApiKey } from './api-keys.usecases.ts';

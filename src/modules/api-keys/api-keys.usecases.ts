@@ -1,5 +1,5 @@
 import type { Clock } from '../../shared/clock.ts';
-import { createErrorFactory } from '../../app/errors.ts';
+import { createErrorFactory } from '../../platform/errors.ts';
 import { generateId } from '../../shared/ids.ts';
 import { createApiKeyNotFoundError } from './api-keys.errors.ts';
 import type { ApiKeysRepository } from './api-keys.repository.ts';

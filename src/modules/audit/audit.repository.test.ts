@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { createFakeClock } from '../../shared/clock.ts';
 import { appendAuditEntry, createAuditRepository } from './audit.repository.ts';
 import { computeAuditHash, GENESIS_HASH } from './audit.models.ts';

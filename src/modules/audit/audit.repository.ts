@@ -1,5 +1,5 @@
 import { asc, desc, gt, gte, and, eq, type SQL } from 'drizzle-orm';
-import type { Db, DbExecutor } from '../../app/db.ts';
+import type { Db, DbExecutor } from '../../platform/db.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { generateId } from '../../shared/ids.ts';
 import { auditLogTable } from './audit.table.ts';

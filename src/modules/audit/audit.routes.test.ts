@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
-import { createLogger } from '../../app/logger.ts';
-import { createMetricsRegistry } from '../../app/metrics.ts';
-import { buildServer } from '../../app/server.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { createMetricsRegistry } from '../../platform/metrics.ts';
+import { buildServer } from '../../platform/server.ts';
 import { createFakeClock } from '../../shared/clock.ts';
 import type { ApiKey } from '../api-keys/api-keys.models.ts';
 import { createAuditRepository } from './audit.repository.ts';

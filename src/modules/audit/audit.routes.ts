@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { createErrorFactory } from '../../app/errors.ts';
+import { createErrorFactory } from '../../platform/errors.ts';
 import { toErrorDetails } from '../../shared/validation.ts';
 import { checkScope } from '../api-keys/api-keys.hooks.ts';
 import { ALL_SOURCES, type ApiKey } from '../api-keys/api-keys.models.ts';

@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { epochMs, jsonText } from '../../app/db.columns.ts';
+import { epochMs, jsonText } from '../../platform/db.columns.ts';
 
 // Append-only: rows are never updated or deleted. Each row carries the hash of the
 // previous one, so a changed or removed row breaks the chain (`vigil audit verify`).

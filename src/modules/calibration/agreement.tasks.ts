@@ -1,5 +1,5 @@
-import { defineCronTasks, type CronTask } from '../../app/cron.ts';
-import type { Logger } from '../../app/logger.ts';
+import { defineCronTasks, type CronTask } from '../../platform/cron.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { CalibrationConfig } from './calibration.config.ts';
 import { mixGoldItems, type GoldMixContext } from './agreement.usecases.ts';
 

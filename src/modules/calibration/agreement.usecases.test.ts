@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { createFakeClock } from '../../shared/clock.ts';
 import { createSeededRandom } from '../../shared/random.ts';
 import { graderResultsTable } from '../checks/grading.table.ts';

@@ -1,5 +1,5 @@
-import type { DbExecutor } from '../../app/db.ts';
-import type { Logger } from '../../app/logger.ts';
+import type { DbExecutor } from '../../platform/db.ts';
+import type { Logger } from '../../platform/logger.ts';
 import { renderLineChartPng, type ChartUpload, type LineChartOptions } from '../../shared/charts.ts';
 import { enqueueOutboxMessage } from '../outbox/outbox.repository.ts';
 import { slackOrderKey } from '../outbox/outbox.models.ts';

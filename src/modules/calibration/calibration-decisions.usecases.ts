@@ -1,5 +1,5 @@
 import type { ModalView } from '@slack/types';
-import { isVigilError } from '../../app/errors.ts';
+import { isVigilError } from '../../platform/errors.ts';
 import { escapeMrkdwn } from '../../shared/mrkdwn.ts';
 import { appendAuditEntry } from '../audit/audit.repository.ts';
 import { applyGuardrailChange } from '../guardrails/guardrail-change.models.ts';

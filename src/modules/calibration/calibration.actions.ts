@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createErrorFactory } from '../../app/errors.ts';
+import { createErrorFactory } from '../../platform/errors.ts';
 
 // Every interactive id of the proposal card and its Dismiss modal, next to the schema of the
 // value it carries. A value is `kind|proposalId`: the proposal row holds everything else, so

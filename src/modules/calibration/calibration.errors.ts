@@ -1,4 +1,4 @@
-import { createErrorFactory } from '../../app/errors.ts';
+import { createErrorFactory } from '../../platform/errors.ts';
 
 export const createUnknownCalibrationSourceError = createErrorFactory({
   code: 'calibration.unknown_source',

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
-import type { Db } from '../../app/db.ts';
-import type { Logger } from '../../app/logger.ts';
+import type { Db } from '../../platform/db.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { SlackClient } from '../../shared/slack-client.ts';
 import { resolveSourceGraders } from '../checks/checks.module.ts';

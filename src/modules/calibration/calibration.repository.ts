@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, notInArray, sql } from 'drizzle-orm';
 import { monotonicFactory } from 'ulid';
-import type { Db, DbExecutor } from '../../app/db.ts';
+import type { Db, DbExecutor } from '../../platform/db.ts';
 import { graderResultsTable } from '../checks/grading.table.ts';
 import { eventsTable } from '../ingestion/events.table.ts';
 import { reviewDuplicatesTable, reviewItemsTable } from '../review/review.table.ts';

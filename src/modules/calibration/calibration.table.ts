@@ -1,5 +1,5 @@
 import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { epochMs, jsonText } from '../../app/db.columns.ts';
+import { epochMs, jsonText } from '../../platform/db.columns.ts';
 import type { ChartPoint } from '../../shared/charts.ts';
 import type { ProposalFigures, ProposalStatus } from './calibration-proposal.models.ts';
 

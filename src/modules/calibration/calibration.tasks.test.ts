@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { auditLogTable } from '../audit/audit.table.ts';
 import { guardrailVersionsTable } from '../guardrails/guardrails.table.ts';
 import { outboxTable } from '../outbox/outbox.table.ts';

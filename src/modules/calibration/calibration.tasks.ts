@@ -1,4 +1,4 @@
-import { defineCronTasks, type CronTask } from '../../app/cron.ts';
+import { defineCronTasks, type CronTask } from '../../platform/cron.ts';
 import { runOncePerPeriod, type TaskRunsRepository } from '../tasks/task-runs.repository.ts';
 import { retryChartUploads, type ProposalContext } from './calibration-card.usecases.ts';
 import { commitProposal } from './calibration-decisions.usecases.ts';

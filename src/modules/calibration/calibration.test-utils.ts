@@ -1,5 +1,5 @@
-import type { Db, DbExecutor } from '../../app/db.ts';
-import { createLogger } from '../../app/logger.ts';
+import type { Db, DbExecutor } from '../../platform/db.ts';
+import { createLogger } from '../../platform/logger.ts';
 import { createFakeClock, type Clock } from '../../shared/clock.ts';
 import { buildSeedSpec, DEFAULT_DETECTOR_ACTIONS, DEFAULT_KILL_SWITCH_MESSAGE, type GuardrailSpec } from '../guardrails/guardrails.models.ts';
 import { createGuardrailsRepository } from '../guardrails/guardrails.repository.ts';

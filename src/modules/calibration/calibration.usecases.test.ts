@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { createFakeClock } from '../../shared/clock.ts';
 import { createSeededRandom } from '../../shared/random.ts';
 import { reviewConfigSchema } from '../review/review.config.ts';

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNotNull, notInArray, sql } from 'drizzle-orm';
-import type { Db } from '../../app/db.ts';
+import type { Db } from '../../platform/db.ts';
 import { eventsTable } from '../ingestion/events.table.ts';
 import { reviewItemsTable } from '../review/review.table.ts';
 import { reviewVerdictsTable } from '../review/verdicts.table.ts';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import type { Logger } from '../../app/logger.ts';
-import type { Db } from '../../app/db.ts';
-import type { Registry } from '../../app/metrics.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { Db } from '../../platform/db.ts';
+import type { Registry } from '../../platform/metrics.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { SourcesFile } from '../sources/sources.config.ts';
 import type { IngestionChecks } from '../ingestion/ingestion.usecases.ts';

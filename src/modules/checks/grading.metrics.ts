@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry } from '../../app/metrics.ts';
+import { Counter, Gauge, type Registry } from '../../platform/metrics.ts';
 import type { Flag } from './checks.models.ts';
 
 export const GRADER_HEALTH_CODES = { off: 0, ok: 1, degraded: 2, open: 3 } as const;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, runMigrations, type VigilDatabase } from '../../app/db.ts';
+import { openDatabase, runMigrations, type VigilDatabase } from '../../platform/db.ts';
 import { createEventsRepository } from '../ingestion/events.repository.ts';
 import type { NewEvent } from '../ingestion/ingestion.models.ts';
 import { createSourcesRepository } from '../sources/sources.repository.ts';

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
-import type { Db } from '../../app/db.ts';
+import type { Db } from '../../platform/db.ts';
 import { eventsTable } from '../ingestion/events.table.ts';
 import type { Flag } from './checks.models.ts';
 import { deriveGraderFlags } from './grading.models.ts';

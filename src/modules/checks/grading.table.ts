@@ -1,5 +1,5 @@
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { epochMs } from '../../app/db.columns.ts';
+import { epochMs } from '../../platform/db.columns.ts';
 import { eventsTable } from '../ingestion/events.table.ts';
 
 // The persisted grading queue: an event is stored first, its LLM gradings are jobs

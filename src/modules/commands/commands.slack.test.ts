@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
-import { createErrorFactory } from '../../app/errors.ts';
+import { createErrorFactory } from '../../platform/errors.ts';
 import type { SlackClient } from '../../shared/slack-client.ts';
 import { buildHelpText } from './commands.models.ts';
 import { registerCommandHandlers, type CommandHandlers } from './commands.slack.ts';

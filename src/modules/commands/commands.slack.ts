@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
-import { isVigilError } from '../../app/errors.ts';
+import { isVigilError } from '../../platform/errors.ts';
 import type { SlackClient } from '../../shared/slack-client.ts';
 import { buildHelpText, COMMAND_NAME, parseVigilCommand, type CommandKind, type VigilCommand } from './commands.models.ts';
 

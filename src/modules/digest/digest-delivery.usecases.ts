@@ -1,4 +1,4 @@
-import type { Db } from '../../app/db.ts';
+import type { Db } from '../../platform/db.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { SlackClient } from '../../shared/slack-client.ts';
 import { enqueueOutboxMessage } from '../outbox/outbox.repository.ts';

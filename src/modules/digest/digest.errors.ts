@@ -1,4 +1,4 @@
-import { createErrorFactory } from '../../app/errors.ts';
+import { createErrorFactory } from '../../platform/errors.ts';
 
 // The digest's refusals, shown as one line by the CLI (`vigil: …`) and the Slack command.
 

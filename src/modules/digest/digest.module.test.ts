@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
-import { createLogger } from '../../app/logger.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
+import { createLogger } from '../../platform/logger.ts';
 import { createFakeClock } from '../../shared/clock.ts';
 import type { SlackClient } from '../../shared/slack-client.ts';
 import { createIncidentsDigestRepository } from '../incidents/incidents-digest.repository.ts';

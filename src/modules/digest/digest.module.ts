@@ -1,6 +1,6 @@
-import { runCronTask, type CronTask } from '../../app/cron.ts';
-import type { Db } from '../../app/db.ts';
-import type { Logger } from '../../app/logger.ts';
+import { runCronTask, type CronTask } from '../../platform/cron.ts';
+import type { Db } from '../../platform/db.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { SlackClient } from '../../shared/slack-client.ts';
 import { createReviewRoles } from '../review/review-roles.usecases.ts';

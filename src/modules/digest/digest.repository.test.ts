@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { createDigestRepository } from './digest.repository.ts';
 import { seedDigestWeek, SOURCE, W46, W47 } from './digest.test-utils.ts';
 

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createTempDir } from '../../../test/helpers/temp-dir.ts';
-import { runCronTask } from '../../app/cron.ts';
-import { openDatabase, runMigrations, type VigilDatabase } from '../../app/db.ts';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
-import { createLogger } from '../../app/logger.ts';
+import { runCronTask } from '../../platform/cron.ts';
+import { openDatabase, runMigrations, type VigilDatabase } from '../../platform/db.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
+import { createLogger } from '../../platform/logger.ts';
 import { readPngSize } from '../../shared/charts.ts';
 import { createFakeClock } from '../../shared/clock.ts';
 import type { SlackClient } from '../../shared/slack-client.ts';

@@ -1,4 +1,4 @@
-import { defineCronTasks, type CronTask } from '../../app/cron.ts';
+import { defineCronTasks, type CronTask } from '../../platform/cron.ts';
 import { hasDigestRecipients } from './digest.config.ts';
 import { runDigestIfDue, type DigestContext, type DigestRunResult } from './digest.usecases.ts';
 

@@ -1,4 +1,4 @@
-import type { TestDb } from '../../app/db.test-utils.ts';
+import type { TestDb } from '../../platform/db.test-utils.ts';
 import { appendAuditEntry } from '../audit/audit.repository.ts';
 import type { Flag } from '../checks/checks.models.ts';
 import { gradingJobsTable, graderResultsTable } from '../checks/grading.table.ts';

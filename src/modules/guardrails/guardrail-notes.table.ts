@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { epochMs } from '../../app/db.columns.ts';
+import { epochMs } from '../../platform/db.columns.ts';
 
 // What approvers did to the guardrail from a review card, shown on that card as follow-up
 // notes ("guardrail v12 by @ana: blocked …"). Append-only: a card re-rendered later (a new

@@ -1,4 +1,4 @@
-import type { Logger } from '../../app/logger.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { escapeMrkdwn } from '../../shared/mrkdwn.ts';
 import { section } from '../../shared/slack-blocks.ts';

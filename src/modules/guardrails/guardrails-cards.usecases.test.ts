@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../app/logger.ts';
+import { createLogger } from '../../platform/logger.ts';
 import { enqueueOutboxMessage } from '../outbox/outbox.repository.ts';
 import { outboxTable } from '../outbox/outbox.table.ts';
 import { requestRollback } from '../releases/rollback-approval.usecases.ts';

@@ -1,4 +1,4 @@
-import type { Logger } from '../../app/logger.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { RollbackRequestsRepository } from '../releases/rollback-requests.repository.ts';
 import type { GuardrailCardsRepository } from './guardrail-cards.repository.ts';
 import { describeRollbackRequest, describeWebhookDelivery } from './guardrail-notes.models.ts';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createLogger } from '../../app/logger.ts';
-import { createMetricsRegistry } from '../../app/metrics.ts';
-import { buildServer } from '../../app/server.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { createMetricsRegistry } from '../../platform/metrics.ts';
+import { buildServer } from '../../platform/server.ts';
 import type { ApiKey } from '../api-keys/api-keys.models.ts';
 import type { CheckRequest, GuardrailChecker } from './guardrails-check.usecases.ts';
 import { registerGuardrailRoutes, type GuardrailRoutesDeps } from './guardrails.routes.ts';

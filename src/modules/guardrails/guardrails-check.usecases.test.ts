@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
-import { createLogger } from '../../app/logger.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
+import { createLogger } from '../../platform/logger.ts';
 import { createFakeClock } from '../../shared/clock.ts';
 import { checksConfigSchema } from '../checks/checks.config.ts';
 import { buildSeedSpec, DEFAULT_DETECTOR_ACTIONS } from './guardrails.models.ts';

@@ -1,4 +1,4 @@
-import { isVigilError } from '../../app/errors.ts';
+import { isVigilError } from '../../platform/errors.ts';
 import { performRollback, requestRollback, type RollbackOutcome } from '../releases/rollback-approval.usecases.ts';
 import type { ConfirmMetadata } from './guardrails.actions.ts';
 import { actorOf, authorizeApprover, describeApproverNeeded, tellActor, type GuardrailSlackContext, type SlackActor } from './guardrails-access.usecases.ts';

@@ -1,4 +1,4 @@
-import type { Logger } from '../../app/logger.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { Severity } from '../checks/checks.models.ts';
 import { compileBlocklist, type CompiledBlocklist } from '../checks/detectors/blocklist.detector.ts';
 import { buildFieldViews } from '../checks/views.models.ts';

@@ -1,4 +1,4 @@
-import { isVigilError } from '../../app/errors.ts';
+import { isVigilError } from '../../platform/errors.ts';
 import { actorOf, authorizeApprover, tellActor, type GuardrailSlackContext, type SlackActor } from './guardrails-access.usecases.ts';
 import { buildGuardrailLogMessage } from './guardrails.blocks.ts';
 import type { GuardrailVersion } from './guardrails.models.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseSourcesFile } from '../../app/config.ts';
+import { ConfigError } from '../../platform/config.ts';
+import { parseSourcesFile } from '../../app/config.ts';
 import type { GraderPrompt } from '../checks/graders/grader-prompts.models.ts';
 import { buildGuardrailSeeds, resolveWebhookSecrets } from './guardrails-seed.usecases.ts';
 

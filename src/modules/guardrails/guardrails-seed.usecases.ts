@@ -1,4 +1,4 @@
-import { ConfigError } from '../../app/config.ts';
+import { ConfigError } from '../../platform/config.ts';
 import { resolveSourceGraders } from '../checks/checks.module.ts';
 import type { GraderPrompt } from '../checks/graders/grader-prompts.models.ts';
 import type { SourcesFile } from '../sources/sources.config.ts';

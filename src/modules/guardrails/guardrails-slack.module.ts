@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { createRollbackNotRequestedError } from '../releases/releases.errors.ts';
-import type { Db } from '../../app/db.ts';
-import type { Logger } from '../../app/logger.ts';
+import type { Db } from '../../platform/db.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { OutboxWorker } from '../outbox/outbox.worker.ts';
 import { expireRollbackRequests, requestRollback, ROLLBACK_REQUEST_TTL_MS } from '../releases/rollback-approval.usecases.ts';

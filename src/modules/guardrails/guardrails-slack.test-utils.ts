@@ -1,5 +1,5 @@
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
-import { createLogger } from '../../app/logger.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
+import { createLogger } from '../../platform/logger.ts';
 import { createFakeClock } from '../../shared/clock.ts';
 import { createReleasesRepository } from '../releases/releases.repository.ts';
 import { registerRelease, noRejectedCritical, type ReleasesDeps } from '../releases/releases.usecases.ts';

@@ -1,5 +1,5 @@
 import type { ModalView } from '@slack/types';
-import { isVigilError } from '../../app/errors.ts';
+import { isVigilError } from '../../platform/errors.ts';
 import { validateBlocklistPattern } from '../checks/detectors/blocklist.detector.ts';
 import type { DetectorName } from '../checks/checks.models.ts';
 import { findRollbackTarget } from '../releases/rollback-approval.usecases.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createErrorFactory, type ErrorDetail } from '../../app/errors.ts';
+import { createErrorFactory, type ErrorDetail } from '../../platform/errors.ts';
 import { formatIssuePath } from '../../shared/validation.ts';
 import { DETECTOR_NAMES, type DetectorName } from '../checks/checks.models.ts';
 import { graderNameSchema } from './guardrails.models.ts';

@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry } from '../../app/metrics.ts';
+import { Counter, Gauge, type Registry } from '../../platform/metrics.ts';
 import type { LiveGuardrails } from './guardrails-live.usecases.ts';
 
 export function createGuardrailMetrics(registry: Registry, live: LiveGuardrails, sources: readonly string[]) {

@@ -1,6 +1,6 @@
-import type { Db } from '../../app/db.ts';
-import type { Logger } from '../../app/logger.ts';
-import type { Registry } from '../../app/metrics.ts';
+import type { Db } from '../../platform/db.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { Registry } from '../../platform/metrics.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { GraderPrompt } from '../checks/graders/grader-prompts.models.ts';
 import { createOutboxRepository } from '../outbox/outbox.repository.ts';

@@ -1,5 +1,5 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
-import type { Db, DbExecutor } from '../../app/db.ts';
+import type { Db, DbExecutor } from '../../platform/db.ts';
 import { appendAuditEntry } from '../audit/audit.repository.ts';
 import type { AuditEntryInput } from '../audit/audit.models.ts';
 import { enqueueOutboxMessage } from '../outbox/outbox.repository.ts';

@@ -1,5 +1,5 @@
 import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { epochMs, jsonText } from '../../app/db.columns.ts';
+import { epochMs, jsonText } from '../../platform/db.columns.ts';
 import type { GuardrailDiffEntry, GuardrailSpec, GuardrailVersionKind } from './guardrails.models.ts';
 
 // Append-only: a change, a revert, an import or a rollback inserts version n+1 and never

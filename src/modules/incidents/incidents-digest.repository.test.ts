@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { parseWeekKey } from '../digest/digest-weeks.models.ts';
 import { createIncidentsDigestRepository } from './incidents-digest.repository.ts';
 import type { IncidentSeverity } from './incidents.models.ts';

@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, lt } from 'drizzle-orm';
-import type { Db } from '../../app/db.ts';
+import type { Db } from '../../platform/db.ts';
 import type { IncidentRecord } from '../digest/digest-data.models.ts';
 import { incidentsTable } from './incidents.table.ts';
 

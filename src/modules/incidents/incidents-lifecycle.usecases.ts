@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assert } from '../../app/errors.ts';
+import { assert } from '../../platform/errors.ts';
 import { toErrorDetails } from '../../shared/validation.ts';
 import { appendAuditEntry } from '../audit/audit.repository.ts';
 import { enqueueOutboxMessage } from '../outbox/outbox.repository.ts';

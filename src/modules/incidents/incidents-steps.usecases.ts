@@ -1,4 +1,4 @@
-import type { Logger } from '../../app/logger.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { appendAuditEntry } from '../audit/audit.repository.ts';
 import { enqueueOutboxMessage } from '../outbox/outbox.repository.ts';

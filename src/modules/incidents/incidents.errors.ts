@@ -1,4 +1,4 @@
-import { createErrorFactory, type ErrorDetail } from '../../app/errors.ts';
+import { createErrorFactory, type ErrorDetail } from '../../platform/errors.ts';
 
 // Errors the Slack, HTTP and CLI boundaries render as they are: the message is written
 // for the person who clicked.

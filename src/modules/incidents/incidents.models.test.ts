@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isVigilError } from '../../app/errors.ts';
+import { isVigilError } from '../../platform/errors.ts';
 import {
   CHANNEL_NAME_MAX, buildChannelSlug, buildIncidentChannelName, canTransition, checkTransition, computeTimeToAcknowledge, computeTimeToResolve,
   formatChannelDate, formatDuration, pickChannelAttempt, shouldOpenAutoIncident, type IncidentStatus,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../app/config.ts';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
-import { createLogger } from '../../app/logger.ts';
+import { ConfigError } from '../../platform/config.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
+import { createLogger } from '../../platform/logger.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { sourcesFileSchema } from '../sources/sources.config.ts';
 import { createIncidentsModule, type IncidentsModuleOptions } from './incidents.module.ts';

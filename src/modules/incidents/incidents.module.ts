@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
-import type { Env } from '../../app/config.ts';
-import type { Db } from '../../app/db.ts';
-import type { Logger } from '../../app/logger.ts';
+import type { Env } from '../../platform/config.ts';
+import type { Db } from '../../platform/db.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { SlackClient } from '../../shared/slack-client.ts';
 import type { Flag } from '../checks/checks.models.ts';

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, like, lt, ne } from 'drizzle-orm';
 import { monotonicFactory } from 'ulid';
-import type { Db, DbExecutor } from '../../app/db.ts';
+import type { Db, DbExecutor } from '../../platform/db.ts';
 import { incidentTimelineTable, incidentsTable, type IncidentRow, type IncidentTimelineKind, type IncidentTimelineRow, type NewIncidentRow } from './incidents.table.ts';
 
 // All SQL of incidents. A step that must commit with its audit entry and its outbox messages

@@ -1,6 +1,6 @@
 import type { App, BlockAction, BlockButtonAction, RespondFn, ViewSubmitAction } from '@slack/bolt';
-import { isVigilError } from '../../app/errors.ts';
-import type { Logger } from '../../app/logger.ts';
+import { isVigilError } from '../../platform/errors.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { SlackClient } from '../../shared/slack-client.ts';
 import { buildEscalateModal, buildResolveModal, buildUpdateModal, type EscalationPrefill } from './incidents-modals.blocks.ts';
 import {

@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { epochMs, jsonText } from '../../app/db.columns.ts';
+import { epochMs, jsonText } from '../../platform/db.columns.ts';
 import type { IncidentSeverity, IncidentStatus, PagingMode } from './incidents.models.ts';
 
 // One row per incident. Status moves only forward (open → acknowledged → resolved) and every

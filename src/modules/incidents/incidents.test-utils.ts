@@ -1,6 +1,6 @@
 import { asc } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
-import { createLogger } from '../../app/logger.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
+import { createLogger } from '../../platform/logger.ts';
 import { createFakeClock } from '../../shared/clock.ts';
 import { createAuditRepository } from '../audit/audit.repository.ts';
 import { outboxTable, type OutboxRow } from '../outbox/outbox.table.ts';

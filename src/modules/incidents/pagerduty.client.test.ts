@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../app/config.ts';
-import { createLogger } from '../../app/logger.ts';
+import { ConfigError } from '../../platform/config.ts';
+import { createLogger } from '../../platform/logger.ts';
 import { sendWebhook } from '../outbox/outbox-senders.worker.ts';
 import type { WebhookPayload } from '../outbox/outbox.models.ts';
 import { sourcesFileSchema } from '../sources/sources.config.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ConfigError } from '../../app/config.ts';
-import type { Logger } from '../../app/logger.ts';
+import { ConfigError } from '../../platform/config.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { OutboxMessageInput } from '../outbox/outbox.models.ts';
 import type { SourcesFile } from '../sources/sources.config.ts';
 import { PAGERDUTY_SEVERITIES, type IncidentSeverity } from './incidents.models.ts';

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../../app/db.ts';
+import type { Db } from '../../platform/db.ts';
 import { eventsTable } from './events.table.ts';
 import { gradingJobsTable } from '../checks/grading.table.ts';
 import type { NewEvent, StoredEventWithSeq } from './ingestion.models.ts';

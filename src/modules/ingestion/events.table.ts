@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { epochMs, jsonText } from '../../app/db.columns.ts';
+import { epochMs, jsonText } from '../../platform/db.columns.ts';
 import { sourcesTable } from '../sources/sources.table.ts';
 import type { Detection, Flag } from '../checks/checks.models.ts';
 import type { AppFlag } from './ingestion.models.ts';

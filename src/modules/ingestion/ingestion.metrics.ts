@@ -1,4 +1,4 @@
-import { Counter, type Registry } from '../../app/metrics.ts';
+import { Counter, type Registry } from '../../platform/metrics.ts';
 
 export function createIngestionMetrics(registry: Registry) {
   const labelNames = ['source'] as const;

@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import type { Db } from '../../app/db.ts';
+import type { Db } from '../../platform/db.ts';
 import { samplingBoostsTable } from './monitoring.table.ts';
 
 // Raised review sampling for a slice of a source's traffic, for a period. Rows are never

@@ -1,5 +1,5 @@
-import type { Db } from '../../app/db.ts';
-import type { Logger } from '../../app/logger.ts';
+import type { Db } from '../../platform/db.ts';
+import type { Logger } from '../../platform/logger.ts';
 import { renderLineChartPng, type ChartUpload, type LineChartOptions } from '../../shared/charts.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { slackOrderKey } from '../outbox/outbox.models.ts';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { createDriftRepository } from './drift.repository.ts';
 import { piiFlag, seedEvents, seedSource } from './monitoring.test-utils.ts';
 

@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, gte, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../app/db.ts';
+import type { Db } from '../../platform/db.ts';
 import { graderResultsTable } from '../checks/grading.table.ts';
 import { eventsTable } from '../ingestion/events.table.ts';
 import type { DriftAlertState } from './drift-alerts.models.ts';

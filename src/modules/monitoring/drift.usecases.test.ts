@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { readPngSize } from '../../shared/charts.ts';
 import { assertWithinLimits } from '../../shared/slack-limits.ts';
 import { createBoostsRepository } from './boosts.repository.ts';

@@ -1,4 +1,4 @@
-import type { Logger } from '../../app/logger.ts';
+import type { Logger } from '../../platform/logger.ts';
 import { renderLineChartPng, type LineChartOptions } from '../../shared/charts.ts';
 import { shouldAlert, type DriftAlertAction } from './drift-alerts.models.ts';
 import { buildDriftAlertSummary, toBoostView, type DriftAlertSummary } from './drift-card.models.ts';

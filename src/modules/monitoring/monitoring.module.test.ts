@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
 import { asc } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
-import { createLogger } from '../../app/logger.ts';
-import { createMetricsRegistry } from '../../app/metrics.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { createMetricsRegistry } from '../../platform/metrics.ts';
 import { createFakeClock } from '../../shared/clock.ts';
 import type { SlackClient } from '../../shared/slack-client.ts';
 import { auditLogTable } from '../audit/audit.table.ts';

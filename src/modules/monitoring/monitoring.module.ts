@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
-import type { CronTask } from '../../app/cron.ts';
-import type { Db } from '../../app/db.ts';
-import type { Logger } from '../../app/logger.ts';
+import type { CronTask } from '../../platform/cron.ts';
+import type { Db } from '../../platform/db.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { LineChartOptions } from '../../shared/charts.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { SlackClient } from '../../shared/slack-client.ts';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { createFakeClock } from '../../shared/clock.ts';
 import { checksConfigSchema } from '../checks/checks.config.ts';
 import { createEventsRepository } from '../ingestion/events.repository.ts';

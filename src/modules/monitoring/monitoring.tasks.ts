@@ -1,5 +1,5 @@
-import { defineCronTasks, type CronTask } from '../../app/cron.ts';
-import type { Logger } from '../../app/logger.ts';
+import { defineCronTasks, type CronTask } from '../../platform/cron.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { SourceConfig } from '../sources/sources.config.ts';
 import { runOncePerPeriod, type TaskRunsRepository } from '../tasks/task-runs.repository.ts';

@@ -1,4 +1,4 @@
-import type { TestDb } from '../../app/db.test-utils.ts';
+import type { TestDb } from '../../platform/db.test-utils.ts';
 import type { Flag } from '../checks/checks.models.ts';
 import { graderResultsTable } from '../checks/grading.table.ts';
 import { eventsTable } from '../ingestion/events.table.ts';

@@ -1,5 +1,5 @@
-import type { Db } from '../../app/db.ts';
-import type { Logger } from '../../app/logger.ts';
+import type { Db } from '../../platform/db.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { createGraderOpenAI } from '../checks/graders/grader.client.ts';
 import type { GraderPrompt } from '../checks/graders/grader-prompts.models.ts';

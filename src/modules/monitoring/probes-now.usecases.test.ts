@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb } from '../../app/db.test-utils.ts';
-import { createLogger } from '../../app/logger.ts';
+import { createTestDb } from '../../platform/db.test-utils.ts';
+import { createLogger } from '../../platform/logger.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { sourcesFileSchema } from '../sources/sources.config.ts';
 import { decideProbeExitCode, formatProbeReport } from './probes-report.models.ts';

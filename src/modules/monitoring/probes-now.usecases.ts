@@ -1,6 +1,6 @@
-import type { Db } from '../../app/db.ts';
-import type { Logger } from '../../app/logger.ts';
-import { createMetricsRegistry } from '../../app/metrics.ts';
+import type { Db } from '../../platform/db.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { createMetricsRegistry } from '../../platform/metrics.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { createChecksModule } from '../checks/checks.module.ts';
 import type { SourcesFile } from '../sources/sources.config.ts';

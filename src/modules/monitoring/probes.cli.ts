@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { withContext } from '../../cli.ts';
-import { createLogger } from '../../app/logger.ts';
+import { createLogger } from '../../platform/logger.ts';
 import { decideProbeExitCode, formatProbeReport } from './probes-report.models.ts';
 import { ProbeCommandError, runProbesNow } from './probes-now.usecases.ts';
 import { ProbeLibraryError } from './probes.models.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { sourcesTable } from '../sources/sources.table.ts';
 import { createProbesRepository, type NewProbeRun } from './probes.repository.ts';
 

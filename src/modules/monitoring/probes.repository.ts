@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
-import type { Db } from '../../app/db.ts';
+import type { Db } from '../../platform/db.ts';
 import type { ProbeWeekFigures } from '../digest/digest-data.models.ts';
 import { eventsTable } from '../ingestion/events.table.ts';
 import { probeRunsTable } from './monitoring.table.ts';

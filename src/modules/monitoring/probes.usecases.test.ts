@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { checksConfigSchema } from '../checks/checks.config.ts';
 import { compileChecks } from '../checks/checks.usecases.ts';

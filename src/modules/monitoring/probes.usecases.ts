@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { ulid } from 'ulid';
-import type { Logger } from '../../app/logger.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { deriveDetectorFlags, type Flag } from '../checks/checks.models.ts';
 import { createPromptLeakDetector } from '../checks/detectors/prompt-leak.detector.ts';

@@ -1,4 +1,4 @@
-import type { Logger } from '../../app/logger.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { OutboxMetrics } from './outbox.metrics.ts';
 import type { OutboxRepository } from './outbox.repository.ts';
 import type { OutboxRow } from './outbox.table.ts';

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, type Registry } from '../../app/metrics.ts';
+import { Counter, Gauge, Histogram, type Registry } from '../../platform/metrics.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { OUTBOX_KINDS } from './outbox.models.ts';
 import type { OutboxRepository } from './outbox.repository.ts';

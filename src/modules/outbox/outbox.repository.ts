@@ -1,6 +1,6 @@
 import { and, type AnyColumn, asc, eq, inArray, isNotNull, isNull, lt, lte, notExists, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
-import type { Db, DbExecutor } from '../../app/db.ts';
+import type { Db, DbExecutor } from '../../platform/db.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { generateId } from '../../shared/ids.ts';
 import { deriveSlackOrderKey, type OutboxKind, type OutboxMessageInput } from './outbox.models.ts';

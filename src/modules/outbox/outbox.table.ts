@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { epochMs, jsonText } from '../../app/db.columns.ts';
+import { epochMs, jsonText } from '../../platform/db.columns.ts';
 import type { OutboxKind, OutboxStatus } from './outbox.models.ts';
 
 // One row per Slack write or outgoing webhook. `seq` is the commit order, which is

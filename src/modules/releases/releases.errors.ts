@@ -1,4 +1,4 @@
-import { createErrorFactory } from '../../app/errors.ts';
+import { createErrorFactory } from '../../platform/errors.ts';
 
 export const createReleaseNotFoundError = createErrorFactory({
   code: 'release.not_found',

@@ -1,5 +1,5 @@
 import { and, desc, eq, isNotNull, ne } from 'drizzle-orm';
-import type { Db } from '../../app/db.ts';
+import type { Db } from '../../platform/db.ts';
 import { appendAuditEntry } from '../audit/audit.repository.ts';
 import type { AuditEntryInput } from '../audit/audit.models.ts';
 import { releasesTable, type ReleaseRow } from './releases.table.ts';

@@ -1,5 +1,5 @@
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { epochMs, jsonText } from '../../app/db.columns.ts';
+import { epochMs, jsonText } from '../../platform/db.columns.ts';
 
 // One row per (source, release) the production app reported live. At most one release of a
 // source is live (live_since set); the time of earlier live periods accumulates in live_ms,

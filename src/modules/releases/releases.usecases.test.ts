@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
-import { isVigilError } from '../../app/errors.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
+import { isVigilError } from '../../platform/errors.ts';
 import { createFakeClock } from '../../shared/clock.ts';
 import { createAuditRepository } from '../audit/audit.repository.ts';
 import { createGuardrailsRepository } from '../guardrails/guardrails.repository.ts';

@@ -1,4 +1,4 @@
-import { isVigilError } from '../../app/errors.ts';
+import { isVigilError } from '../../platform/errors.ts';
 import { outboxRef } from '../outbox/outbox-refs.models.ts';
 import type { OutboxMessageInput } from '../outbox/outbox.models.ts';
 import { describeVersionNote, type RollbackRequestView } from '../guardrails/guardrail-notes.models.ts';

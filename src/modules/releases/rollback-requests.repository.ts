@@ -1,6 +1,6 @@
 import { and, eq, lte } from 'drizzle-orm';
 import { monotonicFactory } from 'ulid';
-import type { Db, DbExecutor } from '../../app/db.ts';
+import type { Db, DbExecutor } from '../../platform/db.ts';
 import { rollbackRequestsTable, type RollbackRequestRow, type RollbackRequestState } from './rollback-requests.table.ts';
 
 // Two-person rollback requests. A decision is a conditional update from `pending`: of two

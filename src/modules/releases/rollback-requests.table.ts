@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { epochMs } from '../../app/db.columns.ts';
+import { epochMs } from '../../platform/db.columns.ts';
 
 // A rollback asked for under the two-person rule: a durable record that a second, different
 // approver confirms before it expires (10 minutes). The state only moves forward, from

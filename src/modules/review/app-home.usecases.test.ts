@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { loadAppHome } from './app-home.usecases.ts';
 import { createReviewQueriesRepository } from './review-queries.repository.ts';
 import { createTestReviewContext, parseReviewConfig, REVIEWER, seedSource } from './review-context.test-utils.ts';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { buildReviewCardMessage } from './review.blocks.ts';
 import { renderCard } from './review-card.usecases.ts';
 import type { ReviewCardModel } from './review.models.ts';

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { Logger } from '../../app/logger.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { BoostCandidate, BoostLike } from '../monitoring/boosts.models.ts';
 import { enqueueOutboxMessage } from '../outbox/outbox.repository.ts';

@@ -1,6 +1,6 @@
-import type { TestDb } from '../../app/db.test-utils.ts';
-import { createLogger } from '../../app/logger.ts';
-import { createMetricsRegistry, type Registry } from '../../app/metrics.ts';
+import type { TestDb } from '../../platform/db.test-utils.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { createMetricsRegistry, type Registry } from '../../platform/metrics.ts';
 import { createFakeClock } from '../../shared/clock.ts';
 import { createSeededRandom } from '../../shared/random.ts';
 import { eventsTable } from '../ingestion/events.table.ts';

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { outboxTable } from '../outbox/outbox.table.ts';
 import { createReviewDigestRepository } from './review-digest.repository.ts';
 import { dispatchQueuedItems, recordCardOutcomes } from './review-dispatch.usecases.ts';

@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import type { Db } from '../../app/db.ts';
+import type { Db } from '../../platform/db.ts';
 import { auditLogTable } from '../audit/audit.table.ts';
 import type { ReviewFigures } from '../digest/digest-data.models.ts';
 import { eventsTable } from '../ingestion/events.table.ts';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { createReviewQueriesRepository } from './review-queries.repository.ts';
 import { insertEvent, insertReviewItem, seedSource, TEST_START } from './review-context.test-utils.ts';
 

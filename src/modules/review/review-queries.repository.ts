@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, notExists, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../app/db.ts';
+import type { Db } from '../../platform/db.ts';
 import { eventsTable } from '../ingestion/events.table.ts';
 import { reviewItemsTable } from './review.table.ts';
 import { reviewVerdictsTable } from './verdicts.table.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../app/logger.ts';
+import { createLogger } from '../../platform/logger.ts';
 import { createFakeClock } from '../../shared/clock.ts';
 import { describeMissingRole, hasRole, isListedPrincipal } from './review-roles.models.ts';
 import { createReviewRoles } from './review-roles.usecases.ts';

@@ -1,4 +1,4 @@
-import type { Logger } from '../../app/logger.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { SlackClient } from '../../shared/slack-client.ts';
 import type { ReviewConfig } from './review.config.ts';

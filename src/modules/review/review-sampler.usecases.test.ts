@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
-import { openDatabase, runMigrations } from '../../app/db.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
+import { openDatabase, runMigrations } from '../../platform/db.ts';
 import { createTempDir } from '../../../test/helpers/temp-dir.ts';
 import { eventsTable } from '../ingestion/events.table.ts';
 import type { BoostCandidate } from '../monitoring/boosts.models.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isVigilError } from '../../app/errors.ts';
+import { isVigilError } from '../../platform/errors.ts';
 import {
   REJECT_MODAL_INPUTS, REVIEW_VIEWS, encodeRejectMetadata, encodeReviewActionValue, parseRejectSubmission, parseReviewActionValue,
 } from './review.actions.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createErrorFactory, type ErrorDetail } from '../../app/errors.ts';
+import { createErrorFactory, type ErrorDetail } from '../../platform/errors.ts';
 import { formatIssuePath } from '../../shared/validation.ts';
 
 // Every interactive id of the review card and its modals, next to the schema of the value

@@ -1,4 +1,4 @@
-import { createErrorFactory, type ErrorDetail } from '../../app/errors.ts';
+import { createErrorFactory, type ErrorDetail } from '../../platform/errors.ts';
 
 export const createInvalidReviewQueryError = createErrorFactory({
   code: 'validation_failed',

@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry } from '../../app/metrics.ts';
+import { Counter, Gauge, type Registry } from '../../platform/metrics.ts';
 
 // Counters move as things happen; the queue gauge is read from the database at scrape
 // time, so it is right for every process sharing the file.

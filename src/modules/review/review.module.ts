@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
 import { loadItemEvidence } from './review-evidence.usecases.ts';
 import type { FastifyInstance } from 'fastify';
-import type { Db } from '../../app/db.ts';
-import type { Logger } from '../../app/logger.ts';
-import type { Registry } from '../../app/metrics.ts';
+import type { Db } from '../../platform/db.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { Registry } from '../../platform/metrics.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { SlackClient } from '../../shared/slack-client.ts';
 import type { OutboxWorker } from '../outbox/outbox.worker.ts';

@@ -1,5 +1,5 @@
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { epochMs, jsonText } from '../../app/db.columns.ts';
+import { epochMs, jsonText } from '../../platform/db.columns.ts';
 import type { Severity } from '../checks/checks.models.ts';
 import { eventsTable } from '../ingestion/events.table.ts';
 import type { Reason } from '../sampling/sampling.models.ts';

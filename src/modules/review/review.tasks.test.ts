@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { outboxTable } from '../outbox/outbox.table.ts';
 import { reviewItemsTable } from './review.table.ts';
 import { createReviewWorker, runReviewTasks } from './review.tasks.ts';

@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { epochMs } from '../../app/db.columns.ts';
+import { epochMs } from '../../platform/db.columns.ts';
 import type { ReviewDecision } from './review.models.ts';
 import { reviewItemsTable } from './review.table.ts';
 

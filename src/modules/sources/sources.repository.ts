@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../app/db.ts';
+import type { Db } from '../../platform/db.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { sourcesTable } from './sources.table.ts';
 

@@ -1,5 +1,5 @@
 import { sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { epochMs } from '../../app/db.columns.ts';
+import { epochMs } from '../../platform/db.columns.ts';
 
 // One row per source ever declared in the config file; the file stays the
 // authority on which sources are active, the table anchors foreign keys.

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../app/db.test-utils.ts';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { createTaskRunsRepository, DEFAULT_TASK_LEASE_MS, runOncePerPeriod } from './task-runs.repository.ts';
 
 const TASK = 'digest:support-bot';

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../app/db.ts';
+import type { Db } from '../../platform/db.ts';
 import { taskRunsTable } from './task-runs.table.ts';
 
 // A claim is a lease, not a lock: a `running` row older than the lease is taken to be a

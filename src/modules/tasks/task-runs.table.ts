@@ -1,5 +1,5 @@
 import { sqliteTable, text, uniqueIndex, integer } from 'drizzle-orm/sqlite-core';
-import { epochMs } from '../../app/db.columns.ts';
+import { epochMs } from '../../platform/db.columns.ts';
 
 // A scheduled job that must run once per period (the weekly digest of a source,
 // say) claims its (task, period) row first; the unique index makes the claim win

@@ -1,6 +1,6 @@
 import { Script } from 'node:vm';
 import { describe, expect, it, vi } from 'vitest';
-import { isVigilError } from '../../../app/errors.ts';
+import { isVigilError } from '../../../platform/errors.ts';
 import type { FieldViews, TextField } from '../checks.models.ts';
 import { buildFieldViews } from '../views.models.ts';
 import { BlocklistPatternError, compileBlocklist, isStraightPattern, MAX_PATTERN_LENGTH, validateBlocklistPattern } from './blocklist.detector.ts';

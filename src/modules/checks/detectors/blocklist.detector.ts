@@ -14,7 +14,7 @@
 
 import { createContext, Script } from 'node:vm';
 import safeRegex from 'safe-regex2';
-import { VigilError } from '../../../app/errors.ts';
+import { VigilError } from '../../../platform/errors.ts';
 import type { Detection, FieldViews, Severity, TextField } from '../checks.models.ts';
 import { maskEvidence } from '../evidence.models.ts';
 
