@@ -24,14 +24,18 @@ export interface TraceIngestResult {
 
 const MESSAGES_SHOWN = 5;
 
-/** The checks /v1/events applies to a whole batch, applied span by span so one bad span is rejected alone. */
+/**
+ * The checks /v1/events applies to a whole batch, in its order (the key's sources first, so a key
+ * learns nothing about sources it may not use), applied span by span so one bad span is rejected alone.
+ */
 function checkSpanEvent(key: ApiKey, event: SpanEvent, isKnownSource: (name: string) => boolean): string | null {
   const parsed = eventInputSchema.safeParse(event);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
+    if (issue.path[0] === 'source') return `source "${event.source}" (read from vigil.source, else service.name): ${issue.message}`;
     return `${formatIssuePath(issue.path) || 'event'}: ${issue.message}`;
   }
-  if (!canUseSource(key, event.source)) return `this API key may not send events for source "${event.source}"`;
+  if (!canUseSource(key, event.source)) return `this API key may not send events for source "${event.source}" (read from vigil.source, else service.name)`;
   if (!isKnownSource(event.source)) return `unknown source "${event.source}": declare it under "sources:" in the config file, or set vigil.source`;
   return null;
 }
