@@ -150,6 +150,21 @@ describe('POST /v1/traces', () => {
     expect(wrongShape).toMatchObject({ status: 400, body: { error: { code: 'validation_failed', details: [{ path: 'resourceSpans' }] } } });
   });
 
+  it('stores an export of more LLM spans than one /v1/events batch holds', async () => {
+    const accepted = async () => Number((await (await fetch(`${vigil.url}/metrics`)).text()).match(/vigil_otlp_spans_total\{outcome="accepted"\} (\d+)/)?.[1] ?? 0);
+    const before = await accepted();
+    const spans = Array.from({ length: 1200 }, (_, i) => llmSpan((0x100000 + i).toString(16).padStart(16, '0'), `Answer ${i}.`));
+    const sent = await post(vigil, toProtobuf(request(spans)), { ...auth(), 'content-type': 'application/x-protobuf' });
+    expect(sent).toMatchObject({ status: 200, body: {} });
+    expect((await accepted()) - before).toBe(1200);
+    expect((await getEvent(`${TRACE}-${(0x100000 + 1199).toString(16).padStart(16, '0')}`)).body.output).toBe('Answer 1199.');
+  });
+
+  it('refuses a body over 10 MiB after gunzip with 413', async () => {
+    const sent = await post(vigil, gzipSync(Buffer.alloc(11 * 1024 * 1024)), { ...auth(), 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' });
+    expect(sent).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
+  });
+
   it('accepts an empty export, as exporters send on shutdown', async () => {
     const sent = await post(vigil, new Uint8Array(0), { ...auth(), 'content-type': 'application/x-protobuf' });
     expect(sent).toMatchObject({ status: 200, body: {} });
