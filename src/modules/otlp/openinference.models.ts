@@ -1,5 +1,5 @@
 import type { LlmCall } from './genai.models.ts';
-import { joinTexts, readIndexed, readString, renderConversation, renderSystem, type AttributeValue, type ChatMessage, type TraceSpan } from './otlp.models.ts';
+import { joinTexts, readIndexed, readJsonAttribute, readString, renderConversation, renderSystem, type AttributeValue, type ChatMessage, type TraceSpan } from './otlp.models.ts';
 
 // OpenInference (Arize Phoenix's conventions): the span kind says what a span is, messages are
 // flattened into indexed attributes (llm.input_messages.N.message.content), and input.value /
@@ -36,16 +36,24 @@ function readMessages(span: TraceSpan, prefix: string, defaultRole: string): Cha
   return readIndexed(span.attributes, prefix).map((entry) => toChatMessage(entry, defaultRole));
 }
 
+/** The requested model, from the JSON of llm.invocation_parameters (llm.model_name is the one that answered). */
+function readRequestedModel(span: TraceSpan): string | null {
+  const parameters = readJsonAttribute(span.attributes, 'llm.invocation_parameters');
+  const model = parameters && typeof parameters === 'object' ? (parameters as Record<string, unknown>).model : null;
+  return typeof model === 'string' && model !== '' ? model : null;
+}
+
 export function readOpenInferenceCall(span: TraceSpan): LlmCall {
   const input = readMessages(span, 'llm.input_messages.', 'user');
   const output = readMessages(span, 'llm.output_messages.', 'assistant');
+  const answeredBy = readString(span.attributes, 'llm.model_name');
   return {
     operation: 'chat',
     input: renderConversation(input) ?? readString(span.attributes, 'input.value'),
     system: renderSystem(input),
     output: joinTexts(output.map((message) => message.text)) ?? readString(span.attributes, 'output.value'),
-    model: readString(span.attributes, 'llm.model_name'),
-    responseModel: null,
+    model: readRequestedModel(span) ?? answeredBy,
+    responseModel: answeredBy,
   };
 }
 
