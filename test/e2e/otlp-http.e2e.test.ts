@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeTraceRequest } from '../../src/modules/otlp/otlp.protobuf.ts';
+import { decodeRpcStatus, encodeTraceRequest } from '../../src/modules/otlp/otlp.protobuf.ts';
 import { startTestVigil, type TestVigil } from '../helpers/test-vigil.ts';
 
 // POST /v1/traces at the HTTP edge: both encodings, gzip, keys, partial success, and the
@@ -37,9 +37,12 @@ async function post(vigil: TestVigil, body: Uint8Array | string, headers: Record
   const response = await fetch(`${vigil.url}/v1/traces`, { method: 'POST', headers, body });
   const bytes = new Uint8Array(await response.arrayBuffer());
   const type = response.headers.get('content-type') ?? '';
-  const parsed = type.startsWith('application/x-protobuf')
-    ? responseType.toObject(responseType.decode(bytes), { longs: Number })
-    : (JSON.parse(Buffer.from(bytes).toString('utf8')) as Record<string, any>);
+  // Protobuf answers: ExportTraceServiceResponse on success, google.rpc.Status on errors.
+  const parsed = !type.startsWith('application/x-protobuf')
+    ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as Record<string, any>)
+    : response.status >= 400
+      ? decodeRpcStatus(bytes)
+      : responseType.toObject(responseType.decode(bytes), { longs: Number });
   return { status: response.status, type, body: parsed as Record<string, any> };
 }
 
@@ -125,11 +128,12 @@ describe('POST /v1/traces', () => {
 
   it('refuses requests without a valid key before reading them, and keys without the ingest scope', async () => {
     const body = toProtobuf(request([llmSpan('00f067aa0ba90501', 'Hi')]));
-    expect((await post(vigil, body, { 'content-type': 'application/x-protobuf' })).status).toBe(401);
+    expect(await post(vigil, body, { 'content-type': 'application/x-protobuf' })).toMatchObject({ status: 401, body: { code: 16 } });
     expect((await post(vigil, body, { authorization: 'Bearer vgl_nope', 'content-type': 'application/x-protobuf' })).status).toBe(401);
+    expect((await post(vigil, '{}', { 'content-type': 'application/json' })).body.error.code).toBeDefined();
     const readOnly = await vigil.createKey({ scopes: ['read'] });
     const forbidden = await post(vigil, body, { authorization: `Bearer ${readOnly}`, 'content-type': 'application/x-protobuf' });
-    expect(forbidden).toMatchObject({ status: 403, body: { error: { code: expect.any(String) } } });
+    expect(forbidden).toMatchObject({ status: 403, type: 'application/x-protobuf', body: { code: 7, message: expect.stringContaining('ingest') } });
     expect((await getEvent(`${TRACE}-00f067aa0ba90501`)).status).toBe(404);
   });
 
@@ -140,9 +144,10 @@ describe('POST /v1/traces', () => {
   });
 
   it('answers 400 with the reason to bytes that are not an ExportTraceServiceRequest, bad gzip, or JSON of another shape', async () => {
+    // To protobuf requests the reason comes as a google.rpc.Status (3: INVALID_ARGUMENT), as OTLP/HTTP requires.
     const notProto = await post(vigil, new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]), { ...auth(), 'content-type': 'application/x-protobuf' });
-    expect(notProto).toMatchObject({ status: 400, body: { error: { code: 'invalid_protobuf' } } });
-    const badGzip = await post(vigil, new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02]), { ...auth(), 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' });
+    expect(notProto).toMatchObject({ status: 400, body: { code: 3, message: expect.stringContaining('not an OTLP ExportTraceServiceRequest in protobuf') } });
+    const badGzip = await post(vigil, new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02]), { ...auth(), 'content-type': 'application/json', 'content-encoding': 'gzip' });
     expect(badGzip).toMatchObject({ status: 400, body: { error: { code: 'invalid_encoding' } } });
     const notJson = await post(vigil, '{"resourceSpans":', { ...auth(), 'content-type': 'application/json' });
     expect(notJson).toMatchObject({ status: 400, body: { error: { code: 'invalid_json' } } });
@@ -162,7 +167,7 @@ describe('POST /v1/traces', () => {
 
   it('refuses a body over 10 MiB after gunzip with 413', async () => {
     const sent = await post(vigil, gzipSync(Buffer.alloc(11 * 1024 * 1024)), { ...auth(), 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' });
-    expect(sent).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
+    expect(sent).toMatchObject({ status: 413, body: { code: 11, message: expect.stringContaining('10 MiB') } });
   });
 
   it('accepts an empty export, as exporters send on shutdown', async () => {

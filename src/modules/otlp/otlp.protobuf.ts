@@ -12,9 +12,14 @@ function loadTypes() {
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => PROTO_DIR + target;
   root.loadSync('opentelemetry/proto/collector/trace/v1/trace_service.proto');
+  // google.rpc.Status (googleapis' status.proto, fields 1 and 2; `details` is left out) is the body
+  // OTLP/HTTP requires for 4xx and 5xx answers to protobuf requests.
+  const status = new protobuf.Type('Status').add(new protobuf.Field('code', 1, 'int32')).add(new protobuf.Field('message', 2, 'string'));
+  root.define('google.rpc').add(status);
   return {
     request: root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest'),
     response: root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse'),
+    status,
   };
 }
 
@@ -109,6 +114,19 @@ export function decodeTraceRequest(body: Uint8Array): TraceBatch {
 export function encodeTraceResponse(partialSuccess?: { rejectedSpans: number; errorMessage: string }): Uint8Array {
   const response = getTypes().response;
   return response.encode(response.fromObject(partialSuccess ? { partialSuccess } : {})).finish();
+}
+
+// The gRPC code closest to each HTTP status (google.rpc.Code), as the OTLP spec pairs them.
+const RPC_CODES: Record<number, number> = { 400: 3, 401: 16, 403: 7, 404: 5, 413: 11, 415: 3, 429: 8, 503: 14 };
+
+export function encodeRpcStatus(httpStatus: number, message: string): Uint8Array {
+  const status = getTypes().status;
+  return status.encode(status.fromObject({ code: RPC_CODES[httpStatus] ?? (httpStatus >= 500 ? 13 : 2), message })).finish();
+}
+
+export function decodeRpcStatus(body: Uint8Array): { code: number; message: string } {
+  const status = getTypes().status;
+  return status.toObject(status.decode(body)) as { code: number; message: string };
 }
 
 /** Encodes a request; used by tests and the benchmark to build bodies the way exporters do. */

@@ -3,7 +3,7 @@ import { toErrorDetails } from '../../shared/validation.ts';
 import { checkScope } from '../api-keys/api-keys.hooks.ts';
 import { createInvalidProtobufError, createInvalidTraceJsonError, createInvalidTraceRequestError, createUnsupportedTraceMediaTypeError } from './otlp.errors.ts';
 import { readJsonTraceRequest, type TraceBatch } from './otlp.models.ts';
-import { decodeTraceRequest, encodeTraceResponse } from './otlp.protobuf.ts';
+import { decodeTraceRequest, encodeRpcStatus, encodeTraceResponse } from './otlp.protobuf.ts';
 import { otlpTraceRequestSchema, otlpTraceResponseSchema, type OtlpTraceResponse } from './otlp.schemas.ts';
 import { ingestTraces, type OtlpDeps, type TraceIngestResult } from './otlp.usecases.ts';
 
@@ -19,8 +19,12 @@ export const OTLP_TRACES_ROUTE = {
   response: otlpTraceResponseSchema,
 } as const;
 
+function readMediaType(contentType: string | undefined): string {
+  return contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
 function readEncoding(contentType: string | undefined): 'protobuf' | 'json' {
-  const mediaType = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  const mediaType = readMediaType(contentType);
   if (mediaType === PROTOBUF) return 'protobuf';
   if (mediaType === JSON_TYPE) return 'json';
   throw createUnsupportedTraceMediaTypeError(mediaType || '(none)');
@@ -63,6 +67,14 @@ export async function registerOtlpRoutes(app: FastifyInstance, deps: OtlpDeps) {
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    // OTLP/HTTP: an error answer to a protobuf request is a protobuf google.rpc.Status. Every error
+    // (key, gzip, limits, parsing) is rendered once, as JSON, by the server; this turns it into one.
+    scope.addHook('onSend', (request, reply, payload, done) => {
+      if (reply.statusCode < 400 || readMediaType(request.headers['content-type']) !== PROTOBUF || typeof payload !== 'string') return done(null, payload);
+      const message = (JSON.parse(payload) as { error?: { message?: string } }).error?.message ?? 'Request failed.';
+      reply.type(PROTOBUF);
+      done(null, Buffer.from(encodeRpcStatus(reply.statusCode, message)));
+    });
     scope.post('/traces', async (request, reply) => {
       const key = checkScope(request, 'ingest');
       const encoding = readEncoding(request.headers['content-type']);
