@@ -151,6 +151,9 @@ describe('POST /v1/traces', () => {
     expect(badGzip).toMatchObject({ status: 400, body: { error: { code: 'invalid_encoding' } } });
     const notJson = await post(vigil, '{"resourceSpans":', { ...auth(), 'content-type': 'application/json' });
     expect(notJson).toMatchObject({ status: 400, body: { error: { code: 'invalid_json' } } });
+    const deep = `{"resourceSpans":[{"resource":{"attributes":[{"key":"k","value":${'{"arrayValue":{"values":['.repeat(20_000)}${']}}'.repeat(20_000)}}]}}]}`;
+    const tooDeep = await post(vigil, deep, { ...auth(), 'content-type': 'application/json' });
+    expect(tooDeep).toMatchObject({ status: 400, body: { error: { code: 'invalid_json' } } });
     const wrongShape = await post(vigil, JSON.stringify({ resourceSpans: { spans: [] } }), { ...auth(), 'content-type': 'application/json' });
     expect(wrongShape).toMatchObject({ status: 400, body: { error: { code: 'validation_failed', details: [{ path: 'resourceSpans' }] } } });
   });

@@ -45,9 +45,15 @@ function decodeJson(body: Buffer): TraceBatch {
   } catch (error) {
     throw createInvalidTraceJsonError(error instanceof Error ? error.message : String(error));
   }
-  const parsed = otlpTraceRequestSchema.safeParse(value);
-  if (!parsed.success) throw createInvalidTraceRequestError(toErrorDetails(parsed.error.issues));
-  return readJsonTraceRequest(parsed.data);
+  try {
+    const parsed = otlpTraceRequestSchema.safeParse(value);
+    if (!parsed.success) throw createInvalidTraceRequestError(toErrorDetails(parsed.error.issues));
+    return readJsonTraceRequest(parsed.data);
+  } catch (error) {
+    // AnyValue nests (arrays, key-value lists): a hostile body nested deeper than the stack is a 400, not a crash.
+    if (error instanceof RangeError) throw createInvalidTraceJsonError('attribute values are nested too deeply');
+    throw error;
+  }
 }
 
 /** OTLP answers in the request's encoding; partial_success only when spans were rejected. */

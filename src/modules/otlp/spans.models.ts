@@ -38,11 +38,11 @@ const SPAN_ID = /^[0-9a-f]{16}$/;
 const ZERO_ID = /^0+$/;
 
 // The first attribute present wins; span attributes before resource attributes.
-export const SOURCE_KEYS = ['vigil.source', 'service.name'];
-export const RELEASE_KEYS = ['vigil.release', 'service.version'];
-export const PROMPT_VERSION_KEYS = ['vigil.prompt_version', 'gen_ai.prompt.version', 'traceloop.prompt.version', 'llm.prompt_template.version'];
-export const SESSION_KEYS = ['session.id', 'gen_ai.conversation.id', 'traceloop.association.properties.session_id'];
-export const USER_KEYS = ['user.id', 'enduser.id', 'traceloop.association.properties.user_id'];
+const SOURCE_KEYS = ['vigil.source', 'service.name'];
+const RELEASE_KEYS = ['vigil.release', 'service.version'];
+const PROMPT_VERSION_KEYS = ['vigil.prompt_version', 'gen_ai.prompt.version', 'traceloop.prompt.version', 'llm.prompt_template.version'];
+const SESSION_KEYS = ['session.id', 'gen_ai.conversation.id', 'traceloop.association.properties.session_id'];
+const USER_KEYS = ['user.id', 'enduser.id', 'traceloop.association.properties.user_id'];
 
 function readLlmCall(span: TraceSpan): LlmCall | null {
   const kind = readOpenInferenceKind(span);
