@@ -116,14 +116,24 @@ describe('POST /v1/traces', () => {
     expect(metrics).toMatch(/vigil_events_rejected_total\{source="unknown"\} 1\b/);
   });
 
+  it('rejects every invalid span of a large export, beyond the 50 reasons one validation error lists, and stores the valid ones', async () => {
+    const spans = Array.from({ length: 130 }, (_, i) =>
+      llmSpan((0x200000 + i).toString(16).padStart(16, '0'), `Answer ${i}.`, i % 2 === 0 ? { 'gen_ai.request.model': 'm'.repeat(300) } : {}),
+    );
+    const sent = await post(vigil, toProtobuf(request(spans)), { ...auth(), 'content-type': 'application/x-protobuf' });
+    expect(sent.body.partialSuccess).toEqual({ rejectedSpans: 65, errorMessage: expect.stringMatching(/^65 spans rejected: .*model: must be at most 256 characters.*; and 60 more$/) });
+    expect((await getEvent(`${TRACE}-${(0x200000 + 1).toString(16).padStart(16, '0')}`)).status).toBe(200);
+    expect((await getEvent(`${TRACE}-${(0x200000 + 128).toString(16).padStart(16, '0')}`)).status).toBe(404);
+  });
+
   it('rejects spans for a source the config does not declare, with the way to name one', async () => {
     const allSources = await vigil.createKey({ sources: ['*'] });
     const headers = { authorization: `Bearer ${allSources}`, 'content-type': 'application/json' };
     const undeclared = await post(vigil, JSON.stringify(request([llmSpan('00f067aa0ba90401', 'Hi')], 'nowhere-bot')), headers);
-    expect(undeclared.body.partialSuccess.errorMessage).toContain('unknown source "nowhere-bot": declare it under "sources:" in the config file, or set vigil.source');
+    expect(undeclared.body.partialSuccess.errorMessage).toContain('unknown source "nowhere-bot" (read from vigil.source, else service.name): declare it under "sources:"');
     // What the SDK reports when OTEL_SERVICE_NAME is not set.
     const unnamed = await post(vigil, JSON.stringify(request([llmSpan('00f067aa0ba90402', 'Hi')], 'unknown_service:node')), headers);
-    expect(unnamed.body.partialSuccess.errorMessage).toContain('source "unknown_service:node" (read from vigil.source, else service.name): must be');
+    expect(unnamed.body.partialSuccess.errorMessage).toContain('unknown source "unknown_service:node"');
   });
 
   it('refuses requests without a valid key before reading them, and keys without the ingest scope', async () => {

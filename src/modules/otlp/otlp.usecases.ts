@@ -1,7 +1,7 @@
 import type { ApiKey } from '../api-keys/api-keys.models.ts';
 import { canUseSource } from '../api-keys/api-keys.models.ts';
-import { MAX_EVENTS_PER_BATCH, eventInputSchema } from '../ingestion/ingestion.schemas.ts';
-import { ingestEvents, type IngestionDeps } from '../ingestion/ingestion.usecases.ts';
+import { MAX_EVENTS_PER_BATCH, eventInputSchema, type EventInput } from '../ingestion/ingestion.schemas.ts';
+import { storeEvents, type IngestionDeps } from '../ingestion/ingestion.usecases.ts';
 import { formatIssuePath } from '../../shared/validation.ts';
 import type { OtlpMetrics } from './otlp.metrics.ts';
 import type { TraceBatch } from './otlp.models.ts';
@@ -23,21 +23,17 @@ export interface TraceIngestResult {
 }
 
 const MESSAGES_SHOWN = 5;
-
 /**
- * The checks /v1/events applies to a whole batch, in its order (the key's sources first, so a key
- * learns nothing about sources it may not use), applied span by span so one bad span is rejected alone.
+ * The checks of /v1/events, in its order (the key's sources first, so that a key learns nothing
+ * about sources it may not use), span by span so that one bad span is rejected alone.
  */
-function checkSpanEvent(key: ApiKey, event: SpanEvent, isKnownSource: (name: string) => boolean): string | null {
-  const parsed = eventInputSchema.safeParse(event);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    if (issue.path[0] === 'source') return `source "${event.source}" (read from vigil.source, else service.name): ${issue.message}`;
-    return `${formatIssuePath(issue.path) || 'event'}: ${issue.message}`;
-  }
+function checkSpanEvent(key: ApiKey, event: SpanEvent, isKnownSource: (name: string) => boolean): EventInput | string {
   if (!canUseSource(key, event.source)) return `this API key may not send events for source "${event.source}" (read from vigil.source, else service.name)`;
-  if (!isKnownSource(event.source)) return `unknown source "${event.source}": declare it under "sources:" in the config file, or set vigil.source`;
-  return null;
+  if (!isKnownSource(event.source)) return `unknown source "${event.source}" (read from vigil.source, else service.name): declare it under "sources:" in the config file`;
+  const parsed = eventInputSchema.safeParse(event);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  return `${formatIssuePath(issue.path) || 'event'}: ${issue.message}`;
 }
 
 function describeRejections(rejected: SpanRejection[]): string {
@@ -47,25 +43,26 @@ function describeRejections(rejected: SpanRejection[]): string {
 }
 
 /**
- * OTLP traces → events, through the /v1/events usecase. Spans that cannot become valid events are
- * rejected one by one (OTLP partial success) and store nothing; the others are stored all or
- * nothing per batch of MAX_EVENTS_PER_BATCH, and the answer comes after the commit. An event's id
+ * OTLP traces → events, through the /v1/events usecase (after its validation, done here span by
+ * span). Spans that cannot become valid events are rejected one by one (OTLP partial success) and
+ * store nothing; the others are stored all or nothing per chunk of MAX_EVENTS_PER_BATCH, and the
+ * answer comes after the commit. An event's id
  * is `<trace id>-<span id>`, so an exporter's retry stores nothing twice.
  */
 export async function ingestTraces(deps: OtlpDeps, request: { key: ApiKey; batch: TraceBatch }): Promise<TraceIngestResult> {
   const mapped = mapTraceBatch(request.batch);
   const rejected = [...mapped.rejected];
-  const valid: SpanEvent[] = [];
+  const valid: EventInput[] = [];
   for (const { span, event } of mapped.events) {
-    const problem = checkSpanEvent(request.key, event, deps.ingestion.isKnownSource);
-    if (problem === null) valid.push(event);
-    else rejected.push({ span, source: event.source, message: problem });
+    const checked = checkSpanEvent(request.key, event, deps.ingestion.isKnownSource);
+    if (typeof checked === 'string') rejected.push({ span, source: event.source, message: checked });
+    else valid.push(checked);
   }
 
   let accepted = 0;
   let duplicates = 0;
   for (let start = 0; start < valid.length; start += MAX_EVENTS_PER_BATCH) {
-    const stored = await ingestEvents(deps.ingestion, { key: request.key, body: { events: valid.slice(start, start + MAX_EVENTS_PER_BATCH) } });
+    const stored = await storeEvents(deps.ingestion, { key: request.key, events: valid.slice(start, start + MAX_EVENTS_PER_BATCH) });
     accepted += stored.accepted;
     duplicates += stored.duplicates;
   }
