@@ -23,10 +23,8 @@ function loadTypes() {
   };
 }
 
-let types: ReturnType<typeof loadTypes> | undefined;
-function getTypes() {
-  return (types ??= loadTypes());
-}
+// Loaded when the module is imported, at start: a missing or broken proto file stops the start, not a request.
+const types = loadTypes();
 
 // The decoded messages, as protobufjs builds them (`value` names the field set in a oneof;
 // 64-bit integers are Long objects or numbers).
@@ -93,7 +91,7 @@ function toHex(bytes: Uint8Array | undefined): string {
 
 /** Throws protobufjs's own error (with the offset) when the bytes are not an ExportTraceServiceRequest. */
 export function decodeTraceRequest(body: Uint8Array): TraceBatch {
-  const message = getTypes().request.decode(body) as unknown as DecodedRequest;
+  const message = types.request.decode(body) as unknown as DecodedRequest;
   return {
     resources: message.resourceSpans.map((resourceSpans) => ({
       attributes: readAttributes(resourceSpans.resource?.attributes),
@@ -112,7 +110,7 @@ export function decodeTraceRequest(body: Uint8Array): TraceBatch {
 }
 
 export function encodeTraceResponse(partialSuccess?: { rejectedSpans: number; errorMessage: string }): Uint8Array {
-  const response = getTypes().response;
+  const response = types.response;
   return response.encode(response.fromObject(partialSuccess ? { partialSuccess } : {})).finish();
 }
 
@@ -120,17 +118,17 @@ export function encodeTraceResponse(partialSuccess?: { rejectedSpans: number; er
 const RPC_CODES: Record<number, number> = { 400: 3, 401: 16, 403: 7, 404: 5, 413: 11, 415: 3, 429: 8, 503: 14 };
 
 export function encodeRpcStatus(httpStatus: number, message: string): Uint8Array {
-  const status = getTypes().status;
+  const status = types.status;
   return status.encode(status.fromObject({ code: RPC_CODES[httpStatus] ?? (httpStatus >= 500 ? 13 : 2), message })).finish();
 }
 
 export function decodeRpcStatus(body: Uint8Array): { code: number; message: string } {
-  const status = getTypes().status;
+  const status = types.status;
   return status.toObject(status.decode(body)) as { code: number; message: string };
 }
 
 /** Encodes a request; used by tests and the benchmark to build bodies the way exporters do. */
 export function encodeTraceRequest(request: object): Uint8Array {
-  const type = getTypes().request;
+  const type = types.request;
   return type.encode(type.fromObject(request)).finish();
 }
