@@ -3,8 +3,8 @@ import protobuf from 'protobufjs';
 import type { AttributeValue, TraceBatch } from './otlp.models.ts';
 import { nanosToMs } from './otlp.models.ts';
 
-// OTLP/protobuf through protobufjs and the official opentelemetry-proto definitions (v1.11.0,
-// Apache-2.0, vendored in ./proto): the messages are decoded by the library, never by hand.
+// OTLP/protobuf through protobufjs and the official opentelemetry-proto definitions (v1.11.0 + 16,
+// commit ac2c4b5, Apache-2.0, vendored in ./proto): the messages are decoded by the library, never by hand.
 
 const PROTO_DIR = fileURLToPath(new URL('./proto/', import.meta.url));
 
