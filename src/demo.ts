@@ -1,0 +1,34 @@
+import { createLogger } from './platform/logger.ts';
+import { startDemo } from './app/demo.ts';
+
+// `npm run demo`: Vigil and a local Slack sandbox on this machine, no credentials. Reads
+// PORT (Vigil, default 3000) and VIGIL_SANDBOX_PORT (the page, default PORT + 1).
+
+const port = Number(process.env.PORT ?? 3000);
+const sandboxPort = Number(process.env.VIGIL_SANDBOX_PORT ?? port + 1);
+const logLevel = process.env.LOG_LEVEL ?? 'warn';
+const logger = createLogger({ level: logLevel as 'warn' });
+
+async function main() {
+  const demo = await startDemo({ logger, port, sandboxPort, trafficIntervalMs: 6_000, logLevel });
+  process.stdout.write(
+    `\nVigil demo is running — nothing leaves this machine.\n\n  Open the Slack sandbox:  ${demo.sandboxUrl}\n  Vigil's API:             ${demo.vigilUrl}\n\nCards arrive within seconds. Ctrl-C stops everything and deletes the demo's data.\n\n`,
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping the demo…\n`);
+    const timer = setTimeout(() => process.exit(1), 10_000);
+    timer.unref();
+    await demo.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`vigil demo: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
