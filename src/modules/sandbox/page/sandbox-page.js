@@ -123,7 +123,7 @@ function renderMessage(message, ctx, replies) {
       files,
     ),
   );
-  if (!replies) return node;
+  if (!replies?.length) return node;
   const isOpen = view.open.has(message.ts);
   const toggle = el('button', { class: 'thread-toggle', onclick: () => (isOpen ? view.open.delete(message.ts) : view.open.add(message.ts), draw()) }, `${replies.length} ${replies.length === 1 ? 'reply' : 'replies'}`);
   const thread = isOpen ? el('div', { class: 'thread' }, replies.map((reply) => renderMessage(reply, ctx))) : null;

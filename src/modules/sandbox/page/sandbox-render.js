@@ -98,7 +98,7 @@ export function renderElement(element, block, ctx) {
 function renderOverflow(element, ctx, act) {
   const menu = el('div', { class: 'overflow-menu', role: 'menu', hidden: true });
   for (const option of element.options ?? []) {
-    menu.append(el('button', { class: 'overflow-item', role: 'menuitem', onclick: withConfirm(element.confirm, ctx, () => ((menu.hidden = true), act({ selected: option.value }))) }, textNode(option.text, ctx)));
+    menu.append(el('button', { class: 'overflow-item', role: 'menuitem', 'data-value': option.value, onclick: withConfirm(element.confirm, ctx, () => ((menu.hidden = true), act({ selected: option.value }))) }, textNode(option.text, ctx)));
   }
   const toggle = el('button', { class: 'btn overflow', 'aria-label': 'More actions', 'data-action-id': element.action_id, onclick: () => (menu.hidden = !menu.hidden) }, '⋯');
   return el('span', { class: 'overflow-wrap' }, toggle, menu);
