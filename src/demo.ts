@@ -2,10 +2,11 @@ import { createLogger } from './platform/logger.ts';
 import { startDemo } from './app/demo.ts';
 
 // `npm run demo`: Vigil and a local Slack sandbox on this machine, no credentials. Reads
-// PORT (Vigil, default 3000) and VIGIL_SANDBOX_PORT (the page, default PORT + 1).
+// PORT (Vigil, default 3000) and VIGIL_SANDBOX_PORT (the page, default PORT + 1; any free
+// port when PORT is 0).
 
 const port = Number(process.env.PORT ?? 3000);
-const sandboxPort = Number(process.env.VIGIL_SANDBOX_PORT ?? port + 1);
+const sandboxPort = Number(process.env.VIGIL_SANDBOX_PORT ?? (port === 0 ? 0 : port + 1));
 const logLevel = process.env.LOG_LEVEL ?? 'warn';
 const logger = createLogger({ level: logLevel as 'warn' });
 

@@ -40,8 +40,18 @@ export function registerSandboxRoutes(http: FastifyInstance, deps: SandboxRoutes
   http.post<{ Params: { id: string } }>('/sandbox/upload/:id', async (request, reply) => {
     const upload = workspace.uploads[request.params.id];
     if (!upload) return reply.code(404).send('file not found');
-    upload.bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.from(String(request.body ?? ''));
-    upload.mimetype = request.headers['content-type'];
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.from(String(request.body ?? ''));
+    const contentType = request.headers['content-type'] ?? '';
+    // The WebClient posts the bytes as a multipart form (one file field); Slack takes either.
+    if (contentType.startsWith('multipart/form-data')) {
+      const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+      const file = [...form.values()].find((value) => typeof value !== 'string');
+      if (!file || typeof file === 'string') return reply.code(400).send('no file in the form');
+      upload.bytes = Buffer.from(await file.arrayBuffer());
+    } else {
+      upload.bytes = raw;
+      upload.mimetype = contentType;
+    }
     return reply.type('text/plain').send(`OK - ${upload.bytes.length}`);
   });
 

@@ -3,7 +3,7 @@
 // element a user clicked and the values typed into a modal, which that library does not
 // expose, and it would bring React and a bundler into a page that needs neither.
 
-const PLACEHOLDER = /\u0000(\d+)\u0000/g;
+const PLACEHOLDER = /\uE000(\d+)\uE000/g;
 
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -48,7 +48,7 @@ function renderControl(inner, ctx) {
 /** Slack mrkdwn → HTML: code, controls, *bold* _italic_ ~strike~, quotes, emoji, line breaks. */
 export function mrkdwn(text, ctx) {
   const kept = [];
-  const keep = (html) => `\u0000${kept.push(html) - 1}\u0000`;
+  const keep = (html) => `\uE000${kept.push(html) - 1}\uE000`;
   let out = String(text ?? '');
   out = out.replace(/```([\s\S]*?)```/g, (_, code) => keep(`<pre class="code-block">${escapeHtml(decodeSlack(code.replace(/^\n/, '')))}</pre>`));
   out = out.replace(/`([^`\n]+)`/g, (_, code) => keep(`<code>${escapeHtml(decodeSlack(code))}</code>`));
@@ -60,7 +60,8 @@ export function mrkdwn(text, ctx) {
   out = out.replace(/(^|\n)&gt; ?([^\n]*)/g, '$1<blockquote>$2</blockquote>');
   out = emojify(out, ctx);
   out = out.replace(/\n/g, '<br>').replace(/<\/blockquote><br>/g, '</blockquote>');
-  for (let pass = 0; pass < 3 && PLACEHOLDER.test(out); pass++) out = out.replace(PLACEHOLDER, (_, index) => kept[Number(index)]);
+  // Kept pieces may hold others (a link inside a quote); three passes undo any nesting mrkdwn allows.
+  for (let pass = 0; pass < 3 && out.includes('\uE000'); pass++) out = out.replace(PLACEHOLDER, (_, index) => kept[Number(index)]);
   return out;
 }
 
