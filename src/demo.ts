@@ -27,6 +27,13 @@ async function main() {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+  // `npm run` starts this under a shell; a SIGTERM sent to npm ends npm and the shell but
+  // not this process, which would keep the ports and the temp data. Reparented = orphaned.
+  const parent = process.ppid;
+  const watchdog = setInterval(() => {
+    if (process.ppid !== parent) void stop('parent exited');
+  }, 250);
+  watchdog.unref();
 }
 
 main().catch((error: unknown) => {

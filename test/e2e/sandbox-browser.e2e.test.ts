@@ -12,7 +12,8 @@ const LEAK = 'The order export keeps failing';
 const PII = 'Who placed order #5520';
 const OFF_BRAND = 'Why is the Trailhead jacket so expensive';
 
-describe('the Slack sandbox in a browser', () => {
+// A shared two-core machine can take a while to start Chromium and the demo.
+describe('the Slack sandbox in a browser', { timeout: 60_000 }, () => {
   let demo: Demo;
   let browser: Browser;
   let page: Page;
