@@ -53,6 +53,8 @@ async function main() {
     await page.locator('.home .blocks').waitFor({ timeout: 10_000 });
     await save(page.locator('.layout'), 'app-home.png');
 
+    // Whole channels: tall enough that the digest and its chart fit.
+    await page.setViewportSize({ width: 1280, height: 1500 });
     await openSandboxAs(page, origin, DEMO_USERS.oncall, DEMO_CHANNELS.review);
     const incident = page.locator('.nav-item', { hasText: '#inc-' }).first();
     await incident.waitFor({ timeout: 20_000 });

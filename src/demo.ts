@@ -13,7 +13,7 @@ const logger = createLogger({ level: logLevel as 'warn' });
 async function main() {
   const demo = await startDemo({ logger, port, sandboxPort, trafficIntervalMs: 6_000, logLevel });
   process.stdout.write(
-    `\nVigil demo is running — nothing leaves this machine.\n\n  Open the Slack sandbox:  ${demo.sandboxUrl}\n  Vigil's API:             ${demo.vigilUrl}\n\nCards arrive within seconds. Ctrl-C stops everything and deletes the demo's data.\n\n`,
+    `\nVigil demo is running — nothing leaves this machine.\n\n  Open the Slack sandbox:  ${demo.sandboxUrl}\n                           (or ${demo.vigilUrl}/sandbox)\n  Vigil's API:             ${demo.vigilUrl}\n\nCards arrive within seconds. Ctrl-C stops everything and deletes the demo's data.\n\n`,
   );
   let stopping = false;
   const stop = async (signal: string) => {

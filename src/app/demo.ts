@@ -63,6 +63,9 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     // Known bot ids skip auth.test; schedules stay off so the digest and drift run when the page asks.
     app = await createVigilApp(config, { logger: options.logger, slack: { botIdentity: { botId: DEMO_BOT.id, botUserId: DEMO_BOT.userId } }, schedules: false });
     const apiKey = await createDemoKey(config.env.DATABASE_URL);
+    const sandboxUrl = `${sandbox.origin}/sandbox#${DEMO_WORKSPACE.channels[0]!.id}`;
+    // Only in the demo: Vigil's own port sends a browser on to the sandbox page.
+    app.http.get('/sandbox', (_request, reply) => reply.redirect(sandboxUrl));
     const vigilUrl = await app.listen();
     sandbox.connect(vigilUrl);
     const traffic = startTraffic({ vigilUrl, apiKey, logger: options.logger, intervalMs: options.trafficIntervalMs });
@@ -88,7 +91,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     let stopped = false;
     return {
       vigilUrl,
-      sandboxUrl: `${sandbox.origin}/sandbox#${DEMO_WORKSPACE.channels[0]!.id}`,
+      sandboxUrl,
       app: running,
       ready: traffic.opening,
       async stop() {

@@ -152,14 +152,16 @@ export function findView(workspace: SandboxWorkspace, id: string): SandboxView |
 
 /** What the page draws for one user: their ephemerals, modals and Home, nobody else's. */
 export function describeWorkspaceFor(workspace: SandboxWorkspace, user: string) {
+  const channels = workspace.channels.filter((channel) => channel.kind === 'channel' || channel.user === user);
+  const visible = new Set(channels.map((channel) => channel.id));
   return {
     version: workspace.version,
     team: workspace.team,
     bot: workspace.bot,
     users: workspace.users,
     groups: Object.fromEntries(Object.entries(workspace.groups).map(([id, group]) => [id, { handle: group.handle }])),
-    channels: workspace.channels.filter((channel) => channel.kind === 'channel' || channel.user === user),
-    messages: workspace.messages.filter((message) => message.visibleTo === undefined || message.visibleTo === user),
+    channels,
+    messages: workspace.messages.filter((message) => visible.has(message.channel) && (message.visibleTo === undefined || message.visibleTo === user)),
     modals: workspace.modals[user] ?? [],
     home: workspace.homes[user] ?? null,
   };
