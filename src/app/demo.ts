@@ -26,7 +26,7 @@ export interface DemoOptions {
   sandboxPort: number;
   /** Milliseconds between live events after the opening batch; 0: the opening batch only. */
   trafficIntervalMs: number;
-  /** Two weeks of past traffic for the digest and drift (a second or two at start). */
+  /** Three weeks of past traffic for the digest and drift (a second or two at start). */
   history?: boolean;
   logLevel?: string;
 }
@@ -70,7 +70,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     sandbox.connect(vigilUrl);
     const traffic = startTraffic({ vigilUrl, apiKey, logger: options.logger, intervalMs: options.trafficIntervalMs });
     const running = app;
-    const history = options.history === false ? Promise.resolve() : traffic.opening.then(() => postDemoEvents({ vigilUrl, apiKey }, buildHistory(Date.now(), 280)));
+    const history = options.history === false ? Promise.resolve() : traffic.opening.then(() => postDemoEvents({ vigilUrl, apiKey }, buildHistory(Date.now(), 420)));
     sandbox.setDemoActions({
       digest: async () => {
         await history;

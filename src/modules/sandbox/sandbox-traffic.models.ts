@@ -102,12 +102,12 @@ export function pickTrafficKind(random: number): TrafficKind {
 export const OPENING_KINDS: readonly TrafficKind[] = ['secret', 'benign', 'pii', 'off_brand', 'benign', 'injection', 'secret', 'benign'];
 
 /**
- * Two weeks of ordinary traffic before today: last week's digest and drift's reference
- * window (the 7 days before the last 24 h) both read it. One answer in ten carries the
+ * Three weeks of ordinary traffic before today: last week's digest (and the week it is
+ * compared with) and drift's reference window (the 7 days before the last 24 h) read it. One answer in ten carries the
  * app's own low-severity tone flag, below what is sent for review.
  */
 export function buildHistory(now: number, count: number): DemoEvent[] {
-  const span = 14 * 24 * 3_600_000;
+  const span = 21 * 24 * 3_600_000;
   return Array.from({ length: count }, (_, index) => {
     const event = buildDemoEvent('benign', index, now - 26 * 3_600_000 - Math.floor((index / count) * span));
     return index % 10 === 3 ? { ...event, flags: [{ name: 'tone', severity: 'info' as const, reason: 'A little terse', score: 0.41 }] } : event;
