@@ -61,7 +61,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       SLACK_API_URL: sandbox.apiUrl,
     });
     // Known bot ids skip auth.test; schedules stay off so the digest and drift run when the page asks.
-    app = await createVigilApp(config, { logger: options.logger, slack: { botIdentity: { botId: DEMO_BOT.id, botUserId: DEMO_BOT.userId } }, schedules: false });
+    app = await createVigilApp(config, { logger: options.logger, slack: { botIdentity: { botId: DEMO_BOT.id, botUserId: DEMO_BOT.userId } }, schedules: false, detectorWorkers: 0 });
     const apiKey = await createDemoKey(config.env.DATABASE_URL);
     const sandboxUrl = `${sandbox.origin}/sandbox#${DEMO_WORKSPACE.channels[0]!.id}`;
     // Only in the demo: Vigil's own port sends a browser on to the sandbox page.
