@@ -5,8 +5,18 @@ import { startDemo } from './app/demo.ts';
 // PORT (Vigil, default 3000) and VIGIL_SANDBOX_PORT (the page, default PORT + 1; any free
 // port when PORT is 0).
 
-const port = Number(process.env.PORT ?? 3000);
-const sandboxPort = Number(process.env.VIGIL_SANDBOX_PORT ?? (port === 0 ? 0 : port + 1));
+function readPort(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) > 65535) {
+    process.stderr.write(`vigil demo: ${name} must be a port number between 0 and 65535 (got ${JSON.stringify(raw)})\n`);
+    process.exit(78); // EX_CONFIG, as npm start
+  }
+  return Number(raw);
+}
+
+const port = readPort('PORT', 3000);
+const sandboxPort = readPort('VIGIL_SANDBOX_PORT', port === 0 ? 0 : port + 1);
 const logLevel = process.env.LOG_LEVEL ?? 'warn';
 const logger = createLogger({ level: logLevel as 'warn' });
 

@@ -46,7 +46,10 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   const configPath = join(dir, 'vigil.config.yaml');
   writeFileSync(configPath, buildDemoSourcesYaml());
   const signingSecret = randomBytes(16).toString('hex');
-  const sandbox = await startSandbox({ seed: DEMO_WORKSPACE, signingSecret, logger: options.logger, port: options.sandboxPort });
+  const sandbox = await startSandbox({ seed: DEMO_WORKSPACE, signingSecret, logger: options.logger, port: options.sandboxPort }).catch((error: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
   let app: VigilApp | undefined;
   try {
     const config = parseConfig({
