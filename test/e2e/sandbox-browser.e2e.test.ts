@@ -13,7 +13,7 @@ const PII = 'Who placed order #5520';
 const OFF_BRAND = 'Why is the Trailhead jacket so expensive';
 
 // A shared two-core machine can take a while to start Chromium and the demo.
-describe('the Slack sandbox in a browser', { timeout: 60_000 }, () => {
+describe('the Slack sandbox in a browser', { timeout: 90_000 }, () => {
   let demo: Demo;
   let browser: Browser;
   let page: Page;
@@ -39,7 +39,7 @@ describe('the Slack sandbox in a browser', { timeout: 60_000 }, () => {
     const ts = await card.getAttribute('data-ts');
     await card.locator('[data-action-id="review.approve"]').click();
     const updated = page.locator(`article.message[data-ts="${ts}"]`);
-    await expect.poll(() => updated.locator('[data-action-id="review.approve"]').count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => updated.locator('[data-action-id="review.approve"]').count(), { timeout: 20_000 }).toBe(0);
     await expect.poll(() => updated.textContent()).toMatch(/approved/i);
   });
 
@@ -53,7 +53,7 @@ describe('the Slack sandbox in a browser', { timeout: 60_000 }, () => {
     await dialog.locator('select').first().selectOption('data_leak');
     await dialog.locator('.modal-footer .btn-primary').click();
     await dialog.waitFor({ state: 'detached' });
-    await expect.poll(() => page.locator(`article.message[data-ts="${ts}"]`).textContent(), { timeout: 10_000 }).toMatch(/rejected/i);
+    await expect.poll(() => page.locator(`article.message[data-ts="${ts}"]`).textContent(), { timeout: 20_000 }).toMatch(/rejected/i);
   });
 
   it('lets an approver tighten a guardrail from a card, and posts the new version', async () => {
@@ -68,10 +68,10 @@ describe('the Slack sandbox in a browser', { timeout: 60_000 }, () => {
     for (let step = 0; step < 3 && (await dialog.count()) > 0; step++) {
       const callback = await dialog.getAttribute('data-callback-id');
       await dialog.locator('.modal-footer .btn-primary').click();
-      await expect.poll(async () => ((await dialog.count()) === 0 ? null : await dialog.getAttribute('data-callback-id')), { timeout: 10_000 }).not.toBe(callback);
+      await expect.poll(async () => ((await dialog.count()) === 0 ? null : await dialog.getAttribute('data-callback-id')), { timeout: 20_000 }).not.toBe(callback);
     }
     await page.goto(`${origin()}/sandbox?as=${DEMO_USERS.approver}#${DEMO_CHANNELS.guardrails}`);
-    await expect.poll(() => page.locator('.messages').textContent(), { timeout: 10_000 }).toMatch(/version 2|v2\b/i);
+    await expect.poll(() => page.locator('.messages').textContent(), { timeout: 20_000 }).toMatch(/version 2|v2\b/i);
   });
 
   it('refuses a non-member with a message only they see', async () => {
@@ -80,7 +80,7 @@ describe('the Slack sandbox in a browser', { timeout: 60_000 }, () => {
     await card.waitFor({ timeout: 15_000 });
     await card.locator('[data-action-id="review.approve"]').click();
     const notice = page.locator('article.message.ephemeral');
-    await notice.first().waitFor({ timeout: 10_000 });
+    await notice.first().waitFor({ timeout: 20_000 });
     expect(await notice.first().textContent()).toMatch(/only visible to you/i);
     expect(await card.locator('[data-action-id="review.approve"]').count()).toBe(1);
   });
