@@ -21,6 +21,7 @@ import { registerHealthRoutes } from '../platform/health.routes.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Registry } from '../platform/metrics.ts';
 import { buildServer } from '../platform/server.ts';
+import { createStorageHealth } from '../platform/storage-health.ts';
 import { createSlackHealthCheck, mountSlackReceiver, type SlackAppHandle } from './slack-app.ts';
 
 // The one HTTP server: /healthz and /metrics, Bolt's receiver at /slack/events, and the
@@ -43,12 +44,13 @@ export interface VigilHttpDeps {
 
 export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstance> {
   const { database, registry, clock, checks } = deps;
-  const http = buildServer({ logger: deps.logger, registry });
+  const storage = createStorageHealth({ databasePath: database.path, now: () => clock.now() });
+  const http = buildServer({ logger: deps.logger, registry, storage, requestTimeoutMs: deps.env.REQUEST_TIMEOUT_MS });
   registerHealthRoutes(http, {
     sqlite: database.sqlite,
     databasePath: database.path,
     registry,
-    components: { graders: checks.health, slack: createSlackHealthCheck(deps.slack, deps.env) },
+    components: { storage: storage.check, graders: checks.health, slack: createSlackHealthCheck(deps.slack, deps.env) },
   });
   if (deps.slack?.mode === 'http') await mountSlackReceiver(http, deps.slack.receiver);
   const authenticator = createApiKeyAuthenticator({ apiKeysRepository: createApiKeysRepository({ db: database.db }), clock });

@@ -28,6 +28,8 @@ export const envSchema = z.object({
     })
     .default('info'),
   SHUTDOWN_TIMEOUT_MS: wholeNumber(0, 600_000).default(25_000),
+  /** Time a client has to send a whole request (headers within a third of it); slower ones get 408. */
+  REQUEST_TIMEOUT_MS: wholeNumber(100, 3_600_000).default(30_000),
   SLACK_BOT_TOKEN: optionalSecret.refine((v) => v === undefined || v.startsWith('xoxb-'), 'must start with "xoxb-"'),
   SLACK_SIGNING_SECRET: optionalSecret,
   SLACK_APP_TOKEN: optionalSecret.refine((v) => v === undefined || v.startsWith('xapp-'), 'must start with "xapp-"'),
