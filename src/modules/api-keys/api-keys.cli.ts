@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { withContext } from '../../cli.ts';
+import { withContext } from '../../cli/cli.context.ts';
 import { API_KEY_SCOPES, type ApiKeyScope } from './api-keys.models.ts';
 import { createApiKey, revokeApiKey } from './api-keys.usecases.ts';
 
