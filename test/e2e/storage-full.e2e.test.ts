@@ -16,10 +16,10 @@ describe('a full disk', () => {
   beforeAll(async () => {
     disk = createFullDisk(base.path);
     // Which disk ran is part of the result: a real tmpfs, or SQLITE_FULL injected when mounting is not allowed here.
-    console.info(
+    process.stdout.write(
       disk.kind === 'tmpfs'
-        ? 'storage-full: a real 8 MiB tmpfs filled to ENOSPC'
-        : 'storage-full: cannot mount a tmpfs in this environment (not root?); using the fault-injecting SQLite layer instead',
+        ? 'storage-full: a real 8 MiB tmpfs filled to ENOSPC\n'
+        : 'storage-full: cannot mount a tmpfs in this environment (not root?); using the fault-injecting SQLite layer instead\n',
     );
     vigil = await startTestVigil({ env: { DATABASE_URL: `${disk.dir}/vigil.db` } });
     key = await vigil.createKey();
