@@ -26,6 +26,16 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
     register: async (program) => (await import('./migrate.cli.ts')).registerMigrateCommand(program),
   },
   {
+    name: 'backup',
+    description: 'copy the database to FILE, consistently, while Vigil runs (SQLite online backup)',
+    register: async (program) => (await import('./backup.cli.ts')).registerBackupCommands(program),
+  },
+  {
+    name: 'restore',
+    description: 'replace the database with a backup FILE; refused while Vigil (or anything else) has the database open',
+    register: async (program) => (await import('./backup.cli.ts')).registerBackupCommands(program),
+  },
+  {
     name: 'keys',
     description: 'manage API keys for production apps',
     register: async (program) => (await import('../modules/api-keys/api-keys.cli.ts')).registerApiKeyCommands(program),
