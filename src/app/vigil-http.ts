@@ -15,6 +15,8 @@ import type { IngestionDeps } from '../modules/ingestion/ingestion.usecases.ts';
 import { registerReleaseRoutes } from '../modules/releases/releases.routes.ts';
 import type { ReleasesDeps } from '../modules/releases/releases.usecases.ts';
 import type { ReviewModule } from '../modules/review/review.module.ts';
+import { registerRetentionRoutes } from '../modules/retention/retention.routes.ts';
+import type { RetentionDeps } from '../modules/retention/retention.usecases.ts';
 import type { Env } from '../platform/config.ts';
 import type { VigilDatabase } from '../platform/db.ts';
 import { registerHealthRoutes } from '../platform/health.routes.ts';
@@ -40,6 +42,8 @@ export interface VigilHttpDeps {
   guardrails: Pick<GuardrailsModule, 'routes'>;
   releases: ReleasesDeps;
   onEventsFlagged?: IngestionDeps['onFlagged'];
+  prepareForStorage: NonNullable<IngestionDeps['prepareForStorage']>;
+  retention: RetentionDeps;
 }
 
 export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstance> {
@@ -65,6 +69,7 @@ export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstan
         clock,
         checks: checks.ingestionChecks,
         isKnownSource,
+        prepareForStorage: deps.prepareForStorage,
         onStored: () => {
           checks.notifyGrading();
           deps.review.notify();
@@ -75,6 +80,7 @@ export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstan
       deps.review.registerRoutes(v1);
       registerGuardrailRoutes(v1, deps.guardrails.routes);
       registerReleaseRoutes(v1, { ...deps.releases, isKnownSource });
+      registerRetentionRoutes(v1, { ...deps.retention, isKnownSource });
       registerAuditRoutes(v1, { auditRepository: createAuditRepository({ db: database.db, clock }) });
     },
     { prefix: '/v1' },

@@ -36,6 +36,11 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
     register: async (program) => (await import('./backup.cli.ts')).registerBackupCommands(program),
   },
   {
+    name: 'erase',
+    description: "erase the text of a source's events of one user, session or event id, everywhere Vigil stores it (counts and verdicts stay)",
+    register: async (program) => (await import('./erase.cli.ts')).registerComposedEraseCommand(program),
+  },
+  {
     name: 'keys',
     description: 'manage API keys for production apps',
     register: async (program) => (await import('../modules/api-keys/api-keys.cli.ts')).registerApiKeyCommands(program),

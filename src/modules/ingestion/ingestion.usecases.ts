@@ -36,6 +36,8 @@ export interface IngestionDeps {
   isKnownSource(name: string): boolean;
   /** The LLM grader results of an event, shown with its checks. */
   listGraderResults?(seq: number): Promise<GraderResultView[]>;
+  /** What is written at rest, once the detectors ran (e.g. only the redacted text for `store: redacted`). */
+  prepareForStorage?(event: NewEvent): NewEvent;
   /** Called after the commit with the new rows: wakes the grading queue and the review sampler. */
   onStored?(seqs: number[]): void;
   /** Called after the commit with the stored events that carry flags (auto-incident rules). */
@@ -111,7 +113,8 @@ export async function ingestEvents(deps: IngestionDeps, request: { key: ApiKey; 
     const flags = deriveDetectorFlags(found, deps.checks.flagMinSeverity(draft.source));
     const planned = deps.checks.planGrading(draft.source, [...flags, ...toAppFlags(draft.appFlags)]);
     gradings.push(planned);
-    return { ...draft, detections: found, flags, checksStatus: planned.length > 0 ? 'grading' : 'complete' };
+    const event: NewEvent = { ...draft, detections: found, flags, checksStatus: planned.length > 0 ? 'grading' : 'complete' };
+    return deps.prepareForStorage ? deps.prepareForStorage(event) : event;
   });
   const seqs = await deps.eventsRepository.insertBatch(events, gradings, now);
 
