@@ -25,6 +25,7 @@ describe('parseEnv', () => {
       DATABASE_SYNCHRONOUS: 'full',
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_MS: 25_000,
+      REQUEST_TIMEOUT_MS: 30_000,
       VIGIL_TIMEZONE: 'UTC',
     });
   });
