@@ -152,9 +152,11 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     return reply.code(500).send(errorBody('internal_error', 'Internal error; the request id is in the x-request-id header.'));
   });
 
-  app.setNotFoundHandler(async (request, reply) =>
-    reply.code(404).send(errorBody('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)),
-  );
+  app.setNotFoundHandler(async (request, reply) => {
+    // The path is named to help a caller who mistyped it, cut so a 16 KiB URL is not sent back.
+    const path = request.url.split('?')[0] ?? '';
+    return reply.code(404).send(errorBody('not_found', `No route ${request.method} ${path.length > 100 ? `${path.slice(0, 100)}…` : path}.`));
+  });
 
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);

@@ -66,6 +66,14 @@ describe('hardened edges of the HTTP API', () => {
     expect(text).not.toContain('xxxxxxxxxx');
   });
 
+  it('names an unknown path in its 404 but cuts a long one instead of echoing it whole', async () => {
+    const response = await fetch(`${vigil.url}/v2/${'z'.repeat(8_000)}`);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(response.status).toBe(404);
+    expect(body.error.code).toBe('not_found');
+    expect(body.error.message.length).toBeLessThan(200);
+  });
+
   it('reads an event whose id is the longest allowed, 128 characters (over the router default of 100)', async () => {
     const id = 'i'.repeat(128);
     expect((await postEvents(vigil.url, key, { events: [makeEvent({ id })] })).status).toBe(202);
