@@ -13,7 +13,7 @@ import { createIngestionMetrics } from '../modules/ingestion/ingestion.metrics.t
 import { registerIngestionRoutes } from '../modules/ingestion/ingestion.routes.ts';
 import type { IngestionDeps } from '../modules/ingestion/ingestion.usecases.ts';
 import { registerReleaseRoutes } from '../modules/releases/releases.routes.ts';
-import type { ReleasesDeps } from '../modules/releases/releases.usecases.ts';
+import { createReleaseSightings, type ReleasesDeps } from '../modules/releases/releases.usecases.ts';
 import type { ReviewModule } from '../modules/review/review.module.ts';
 import type { Env } from '../platform/config.ts';
 import type { VigilDatabase } from '../platform/db.ts';
@@ -68,6 +68,7 @@ export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstan
           deps.review.notify();
         },
         listGraderResults: (seq) => checks.gradingRepository.listResults(seq),
+        onReleases: createReleaseSightings(deps.releases),
         ...(deps.onEventsFlagged ? { onFlagged: deps.onEventsFlagged } : {}),
       });
       deps.review.registerRoutes(v1);
