@@ -32,6 +32,20 @@ export function descendantsOf(root: number): number[] {
   return [...found];
 }
 
+/** Every living process of a process group (what a shell's `&` jobs stay in when the shell is gone). */
+export function processGroupMembers(pgid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[2]) === pgid && isAlive(pid);
+      } catch {
+        return false;
+      }
+    });
+}
+
 export function isAlive(pid: number): boolean {
   try {
     // A zombie (exited, not yet reaped) counts as gone: it runs nothing and holds no port.
