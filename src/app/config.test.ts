@@ -124,11 +124,12 @@ describe('parseConfig', () => {
     const path = join(dir.path, 'vigil.config.yaml');
     const result = await runVigilCommand('src/main.ts', [], {
       env: { PORT: 'abc', VIGIL_CONFIG: path, DATABASE_URL: join(dir.path, 'never-created.db') },
+      timeoutMs: 120_000, // loading the app through tsx takes 30 s on a shared, busy machine
     });
     expect(result.code).toBe(78);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe('vigil: Invalid environment: PORT: must be a whole number (got "abc")\n');
-  });
+  }, 150_000);
 
   it('refuses a start whose routes name a detector that does not exist, in one line', async () => {
     const path = join(dir.path, 'typo.yaml');

@@ -49,6 +49,7 @@ export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstan
     databasePath: database.path,
     registry,
     components: { graders: checks.health, slack: createSlackHealthCheck(deps.slack, deps.env) },
+    ...(deps.env.METRICS_TOKEN ? { metricsToken: deps.env.METRICS_TOKEN } : {}),
   });
   if (deps.slack?.mode === 'http') await mountSlackReceiver(http, deps.slack.receiver);
   const authenticator = createApiKeyAuthenticator({ apiKeysRepository: createApiKeysRepository({ db: database.db }), clock });

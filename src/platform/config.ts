@@ -36,6 +36,8 @@ export const envSchema = z.object({
   OPENAI_BASE_URL: z.url({ error: 'must be a URL' }).optional(),
   /** PagerDuty Events API v2 endpoint; the incidents module defaults it to https://events.pagerduty.com/v2/enqueue. */
   PAGERDUTY_EVENTS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   VIGIL_TIMEZONE: z
     .string()
     .default('UTC')
