@@ -140,7 +140,7 @@ describe('parseConfig', () => {
     });
     expect(result).toMatchObject({ code: 78, stdout: '' });
     expect(result.stderr).toBe(
-      `vigil: Invalid configuration file ${path}: sources.support-bot.review.sampling.routes[0].detectors[0]: must be one of secrets, pii, prompt_leak, injection, blocklist\n`,
+      `vigil: Invalid configuration file ${path}: sources.support-bot.review.sampling.routes[0].detectors[0]: must be one of secrets, pii, prompt_leak, injection, blocklist (the app's own flags go under flags)\n`,
     );
   }, 150_000);
 });

@@ -59,4 +59,10 @@ describe('routeItem', () => {
     const lenient: RouteConfig[] = [{ channel: 'C_TRUST', reasons: [], detectors: ['pii'] }];
     expect(routeItem(buildItem({ flags: [{ check: 'pii' }] }), lenient, 'C_REVIEW')).toEqual(['C_TRUST']);
   });
+
+  it("sends the app's own flags, named under flags, to their route", () => {
+    const byFlag: RouteConfig[] = [{ channel: 'C_BRAND', flags: ['off_brand'] }];
+    expect(routeItem(buildItem({ flags: [{ check: 'off_brand' }] }), byFlag, 'C_REVIEW')).toEqual(['C_BRAND']);
+    expect(routeItem(buildItem({ flags: [{ check: 'pii' }] }), byFlag, 'C_REVIEW')).toEqual(['C_REVIEW']);
+  });
 });

@@ -21,11 +21,13 @@ const routeSchema = z
     channel: channelSchema,
     reasons: z.array(z.enum(REASON_CODES)).max(REASON_CODES.length).optional(),
     // A misspelt detector (`secret`) would match nothing, and its leaks would go to the default channel.
-    detectors: z.array(z.enum(DETECTOR_NAMES, { error: `must be one of ${DETECTOR_NAMES.join(', ')}` })).max(50).optional(),
+    detectors: z.array(z.enum(DETECTOR_NAMES, { error: `must be one of ${DETECTOR_NAMES.join(', ')} (the app's own flags go under flags)` })).max(50).optional(),
     graders: z.array(nameSchema).max(50).optional(),
+    /** Names of flags the app sends with its events (`flags: [{ name }]`), which Vigil cannot list in advance. */
+    flags: z.array(nameSchema).max(50).optional(),
   })
-  .refine((route) => Boolean(route.reasons?.length || route.detectors?.length || route.graders?.length), {
-    message: 'a route needs at least one of reasons, detectors or graders (default_channel takes the rest)',
+  .refine((route) => Boolean(route.reasons?.length || route.detectors?.length || route.graders?.length || route.flags?.length), {
+    message: 'a route needs at least one of reasons, detectors, graders or flags (default_channel takes the rest)',
   });
 
 export const samplingConfigSchema = z.strictObject({
