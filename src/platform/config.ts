@@ -16,6 +16,9 @@ const wholeNumber = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`));
 
+/** The sources file when VIGIL_CONFIG is not set (relative to the working directory). */
+export const DEFAULT_CONFIG_PATH = './vigil.config.yaml';
+
 export const envSchema = z.object({
   PORT: wholeNumber(0, 65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
