@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The `vigil` command. It runs the compiled CLI (dist/, from `npm run build`) when that build is
-// at least as new as every source file: plain Node answers `vigil --help` in about 0.1 s of CPU,
-// where compiling the TypeScript on the fly (tsx) costs 0.5–2 s per run. Without a build, or with
-// a stale one, it runs the sources through tsx, so a fresh clone still needs only `npm install`.
+// at least as new as every source file: plain Node answers `vigil --help` in about 0.15 s of
+// CPU, where compiling the TypeScript on the fly (tsx) costs 0.5–1.5 s per run (docs/benchmarks.md).
+// Without a build, or with a stale one, it runs the sources through tsx, so a fresh clone still
+// needs only `npm install`.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';

@@ -48,6 +48,7 @@ describe('the README quickstart', { timeout: 240_000 }, () => {
     expect({ code, stderr: stderr.split('\n').filter((line) => /command not found|curl: \(|error/i.test(line)) }).toEqual({ code: 0, stderr: [] });
     expect(stdout).toContain('{"accepted":1,"duplicates":0,"ids":["chat-42"]}');
     expect(stdout).toMatch(/"id":"chat-42","source":"support-bot"/);
+    expect(stdout).toMatch(/"detector":"pii","kind":"email"/);
     expect(stdout).toMatch(/r-2026\.11\.20\tlive/);
     expect(await isPortFree(port)).toBe(false);
 
