@@ -13,7 +13,7 @@ import { createIngestionMetrics } from '../modules/ingestion/ingestion.metrics.t
 import { registerIngestionRoutes } from '../modules/ingestion/ingestion.routes.ts';
 import type { IngestionDeps } from '../modules/ingestion/ingestion.usecases.ts';
 import { registerReleaseRoutes } from '../modules/releases/releases.routes.ts';
-import type { ReleasesDeps } from '../modules/releases/releases.usecases.ts';
+import { createReleaseSightings, type ReleasesDeps } from '../modules/releases/releases.usecases.ts';
 import type { ReviewModule } from '../modules/review/review.module.ts';
 import { registerRetentionRoutes } from '../modules/retention/retention.routes.ts';
 import type { RetentionDeps } from '../modules/retention/retention.usecases.ts';
@@ -55,6 +55,7 @@ export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstan
     databasePath: database.path,
     registry,
     components: { storage: storage.check, graders: checks.health, slack: createSlackHealthCheck(deps.slack, deps.env) },
+    ...(deps.env.METRICS_TOKEN ? { metricsToken: deps.env.METRICS_TOKEN } : {}),
   });
   if (deps.slack?.mode === 'http') await mountSlackReceiver(http, deps.slack.receiver);
   const authenticator = createApiKeyAuthenticator({ apiKeysRepository: createApiKeysRepository({ db: database.db }), clock });
@@ -75,6 +76,7 @@ export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstan
           deps.review.notify();
         },
         listGraderResults: (seq) => checks.gradingRepository.listResults(seq),
+        onReleases: createReleaseSightings(deps.releases),
         ...(deps.onEventsFlagged ? { onFlagged: deps.onEventsFlagged } : {}),
       });
       deps.review.registerRoutes(v1);

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { parseEnv } from '../platform/config.ts';
 import { backupDatabase, restoreDatabase } from '../platform/db-backup.ts';
-import { openDatabase } from '../platform/db.ts';
+import { withDatabaseContext } from './cli.context.ts';
 
 // `vigil backup FILE` while Vigil runs; `vigil restore FILE --yes` while it does not.
-// Neither needs the sources file: only DATABASE_URL.
+// Neither needs the sources file: only DATABASE_URL. A restore never opens the database the
+// way other commands do (it would hold it open, and migrate the file about to be replaced).
 
 function databasePathFromEnv(): string {
   return parseEnv(process.env).DATABASE_URL.replace(/^(sqlite|file):(\/\/)?/, '');
@@ -17,15 +18,12 @@ export function registerBackupCommands(program: Command): void {
     .command('backup')
     .description('copy the database to FILE, consistently, while Vigil runs (SQLite online backup)')
     .argument('<file>', 'the new backup file (never overwritten)')
-    .action(async (file: string) => {
-      const database = openDatabase({ url: databasePathFromEnv() });
-      try {
+    .action(
+      withDatabaseContext(async ({ database }, file: string) => {
         const result = await backupDatabase(database.sqlite, file);
         console.log(`backed up ${database.path} to ${result.file} (${result.pages} pages, ${formatSize(result.bytes)})`);
-      } finally {
-        database.close();
-      }
-    });
+      }),
+    );
 
   program
     .command('restore')

@@ -16,6 +16,9 @@ const wholeNumber = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`));
 
+/** The sources file when VIGIL_CONFIG is not set (relative to the working directory). */
+export const DEFAULT_CONFIG_PATH = './vigil.config.yaml';
+
 export const envSchema = z.object({
   PORT: wholeNumber(0, 65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -38,6 +41,8 @@ export const envSchema = z.object({
   OPENAI_BASE_URL: z.url({ error: 'must be a URL' }).optional(),
   /** PagerDuty Events API v2 endpoint; the incidents module defaults it to https://events.pagerduty.com/v2/enqueue. */
   PAGERDUTY_EVENTS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   VIGIL_TIMEZONE: z
     .string()
     .default('UTC')

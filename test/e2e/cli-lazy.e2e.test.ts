@@ -34,8 +34,15 @@ describe('the CLI loads only what the command needs', { timeout: 30_000 }, () =>
     expect(files.filter((file) => file.startsWith('src/modules/'))).toEqual([]);
   });
 
-  it('vigil keys list loads the api-keys commands and no other command module', async () => {
+  it('vigil keys list loads the api-keys commands and no other command module, nor the sources file schema', async () => {
     const { files } = await loadedFiles(['keys', 'list'], env);
     expect(files.filter((file) => file.endsWith('.cli.ts'))).toEqual(['src/modules/api-keys/api-keys.cli.ts']);
+    // Listing keys needs the database, not the sources: their schema (every module's fragment) stays unloaded.
+    expect(files.filter((file) => file.endsWith('.config.ts'))).toEqual([]);
+  });
+
+  it('a command that needs the sources still reads them (vigil keys create checks the source exists)', async () => {
+    const { files } = await loadedFiles(['keys', 'create', '--source', 'support-bot'], env);
+    expect(files).toContain('src/modules/sources/sources.config.ts');
   });
 });
