@@ -15,14 +15,17 @@ import type { IngestionDeps } from '../modules/ingestion/ingestion.usecases.ts';
 import { createOtlpMetrics } from '../modules/otlp/otlp.metrics.ts';
 import { registerOtlpRoutes } from '../modules/otlp/otlp.routes.ts';
 import { registerReleaseRoutes } from '../modules/releases/releases.routes.ts';
-import type { ReleasesDeps } from '../modules/releases/releases.usecases.ts';
+import { createReleaseSightings, type ReleasesDeps } from '../modules/releases/releases.usecases.ts';
 import type { ReviewModule } from '../modules/review/review.module.ts';
+import { registerRetentionRoutes } from '../modules/retention/retention.routes.ts';
+import type { RetentionDeps } from '../modules/retention/retention.usecases.ts';
 import type { Env } from '../platform/config.ts';
 import type { VigilDatabase } from '../platform/db.ts';
 import { registerHealthRoutes } from '../platform/health.routes.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Registry } from '../platform/metrics.ts';
 import { buildServer } from '../platform/server.ts';
+import { createStorageHealth } from '../platform/storage-health.ts';
 import { createSlackHealthCheck, mountSlackReceiver, type SlackAppHandle } from './slack-app.ts';
 
 // The one HTTP server: /healthz and /metrics, Bolt's receiver at /slack/events, and the
@@ -41,16 +44,20 @@ export interface VigilHttpDeps {
   guardrails: Pick<GuardrailsModule, 'routes'>;
   releases: ReleasesDeps;
   onEventsFlagged?: IngestionDeps['onFlagged'];
+  prepareForStorage: NonNullable<IngestionDeps['prepareForStorage']>;
+  retention: RetentionDeps;
 }
 
 export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstance> {
   const { database, registry, clock, checks } = deps;
-  const http = buildServer({ logger: deps.logger, registry });
+  const storage = createStorageHealth({ databasePath: database.path, now: () => clock.now() });
+  const http = buildServer({ logger: deps.logger, registry, storage, requestTimeoutMs: deps.env.REQUEST_TIMEOUT_MS });
   registerHealthRoutes(http, {
     sqlite: database.sqlite,
     databasePath: database.path,
     registry,
-    components: { graders: checks.health, slack: createSlackHealthCheck(deps.slack, deps.env) },
+    components: { storage: storage.check, graders: checks.health, slack: createSlackHealthCheck(deps.slack, deps.env) },
+    ...(deps.env.METRICS_TOKEN ? { metricsToken: deps.env.METRICS_TOKEN } : {}),
   });
   if (deps.slack?.mode === 'http') await mountSlackReceiver(http, deps.slack.receiver);
   const authenticator = createApiKeyAuthenticator({ apiKeysRepository: createApiKeysRepository({ db: database.db }), clock });
@@ -65,11 +72,13 @@ export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstan
         clock,
         checks: checks.ingestionChecks,
         isKnownSource,
+        prepareForStorage: deps.prepareForStorage,
         onStored: () => {
           checks.notifyGrading();
           deps.review.notify();
         },
         listGraderResults: (seq) => checks.gradingRepository.listResults(seq),
+        onReleases: createReleaseSightings(deps.releases),
         ...(deps.onEventsFlagged ? { onFlagged: deps.onEventsFlagged } : {}),
       };
       registerIngestionRoutes(v1, ingestion);
@@ -78,6 +87,7 @@ export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstan
       deps.review.registerRoutes(v1);
       registerGuardrailRoutes(v1, deps.guardrails.routes);
       registerReleaseRoutes(v1, { ...deps.releases, isKnownSource });
+      registerRetentionRoutes(v1, { ...deps.retention, isKnownSource });
       registerAuditRoutes(v1, { auditRepository: createAuditRepository({ db: database.db, clock }) });
     },
     { prefix: '/v1' },
