@@ -1,0 +1,136 @@
+// Features of the learned injection model: hashed character 3–5-grams and word 1–2-grams of a
+// case-folded view of the text (letters and digits kept, every other run of characters one
+// space). Hashing (FNV-1a into 2^18 buckets) keeps the weights a fixed, small array and lets
+// unseen wording share evidence with seen wording through its n-grams, which is what makes a
+// lexical model generalise beyond the strings it was trained on. Word n-grams of retrieved
+// context get a salt of their own: "write a poem" is an ordinary request from the user, and an
+// instruction planted in a document the assistant reads.
+//
+// Training and scoring share this one function, so they cannot disagree on a feature.
+
+export const HASH_BITS = 18;
+const BUCKET_MASK = (1 << HASH_BITS) - 1;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const CHAR_SALT = 0x9e3779b1;
+const WORD_SALT = 0x85ebca6b;
+const CONTEXT_SALT = 0xc2b2ae35;
+const MIN_CHAR_GRAM = 3;
+const MAX_CHAR_GRAM = 5;
+
+export type ModelField = 'input' | 'context';
+
+/** Per UTF-16 unit: the folded unit, or 0 for a separator. */
+const foldedUnits = new Map<number, number>();
+
+function foldUnit(code: number): number {
+  if (code < 128) {
+    if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57)) return code;
+    if (code >= 65 && code <= 90) return code + 32;
+    return 0;
+  }
+  let folded = foldedUnits.get(code);
+  if (folded === undefined) {
+    const char = String.fromCharCode(code);
+    // Punctuation, symbols and spaces of every script separate words; letters fold to lower case.
+    const lower = /[\p{L}\p{N}\p{M}]/u.test(char) || (code >= 0xd800 && code <= 0xdfff) ? char.toLowerCase() : '';
+    folded = lower.length === 1 ? lower.charCodeAt(0) : lower.length === 0 ? 0 : code;
+    foldedUnits.set(code, folded);
+  }
+  return folded;
+}
+
+/**
+ * The folded text as char codes, one per unit of `text` (0 = separator, runs of separators
+ * kept as they are so offsets stay those of `text`).
+ */
+export function foldText(text: string): Uint16Array {
+  const out = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = foldUnit(text.charCodeAt(i));
+  return out;
+}
+
+/** Called once per feature occurrence with its bucket and the offset in the text where it starts. */
+export type FeatureSink = (bucket: number, position: number) => void;
+
+/**
+ * Emits every feature of `text`. A separator run counts as one space for character n-grams, so
+ * "ignore   all" and "ignore, all" share their n-grams.
+ */
+export function forEachFeature(folded: Uint16Array, field: ModelField, sink: FeatureSink): void {
+  const length = folded.length;
+  // Character n-grams over the sequence with separator runs squeezed to one space.
+  const squeezed = new Uint16Array(length);
+  const origin = new Int32Array(length);
+  let size = 0;
+  for (let i = 0; i < length; i++) {
+    const code = folded[i]!;
+    if (code === 0 && (size === 0 || squeezed[size - 1] === 32)) continue;
+    squeezed[size] = code === 0 ? 32 : code;
+    origin[size++] = i;
+  }
+  for (let start = 0; start < size; start++) {
+    let hash = (FNV_OFFSET ^ CHAR_SALT) >>> 0;
+    const end = Math.min(size, start + MAX_CHAR_GRAM);
+    for (let k = start; k < end; k++) {
+      hash = Math.imul(hash ^ squeezed[k]!, FNV_PRIME);
+      if (k - start + 1 >= MIN_CHAR_GRAM) sink((hash ^ (hash >>> 15)) & BUCKET_MASK, origin[start]!);
+    }
+  }
+  // Word unigrams and bigrams.
+  const salt = field === 'context' ? CONTEXT_SALT : 0;
+  let previous = 0;
+  let hasPrevious = false;
+  for (let i = 0; i < length; ) {
+    if (folded[i] === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let hash = (FNV_OFFSET ^ WORD_SALT) >>> 0;
+    while (i < length && folded[i] !== 0) hash = Math.imul(hash ^ folded[i++]!, FNV_PRIME);
+    const word = (hash ^ salt) >>> 0;
+    sink((word ^ (word >>> 13)) & BUCKET_MASK, start);
+    if (hasPrevious) {
+      const pair = Math.imul(previous ^ 0x27d4eb2d, FNV_PRIME) ^ word;
+      sink((pair ^ (pair >>> 16)) & BUCKET_MASK, start);
+    }
+    previous = word;
+    hasPrevious = true;
+  }
+}
+
+/** The readable n-grams (words and word pairs) of a span, for evidence: scored by the caller. */
+export function listWordGrams(text: string, field: ModelField): { gram: string; bucket: number }[] {
+  const folded = foldText(text);
+  const grams: { gram: string; bucket: number }[] = [];
+  const words: { start: number; end: number }[] = [];
+  for (let i = 0; i < folded.length; ) {
+    if (folded[i] === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < folded.length && folded[i] !== 0) i++;
+    words.push({ start, end: i });
+  }
+  let index = 0;
+  forEachFeature(folded, field, (bucket, position) => {
+    // Word features come after every character feature, in word order: unigram, then the pair ending there.
+    void position;
+    grams.push({ gram: '', bucket });
+  });
+  const charFeatures = grams.length - words.length - Math.max(0, words.length - 1);
+  const wordGrams = grams.slice(charFeatures);
+  const named: { gram: string; bucket: number }[] = [];
+  for (const [w, word] of words.entries()) {
+    const unigram = wordGrams[index++];
+    if (unigram) named.push({ gram: text.slice(word.start, word.end).toLowerCase(), bucket: unigram.bucket });
+    if (w > 0) {
+      const pair = wordGrams[index++];
+      const before = words[w - 1]!;
+      if (pair) named.push({ gram: `${text.slice(before.start, before.end)} ${text.slice(word.start, word.end)}`.toLowerCase(), bucket: pair.bucket });
+    }
+  }
+  return named;
+}
