@@ -2,7 +2,7 @@
 // case-folded view of the text (letters and digits kept, every other run of characters one
 // space). Hashing (FNV-1a into 2^18 buckets) keeps the weights a fixed, small array and lets
 // unseen wording share evidence with seen wording through its n-grams, which is what makes a
-// lexical model generalise beyond the strings it was trained on. Word n-grams of retrieved
+// lexical model generalise beyond the strings it was trained on. Word pairs of retrieved
 // context get a salt of their own: "write a poem" is an ordinary request from the user, and an
 // instruction planted in a document the assistant reads.
 //
@@ -89,10 +89,10 @@ export function forEachFeature(folded: Uint16Array, field: ModelField, sink: Fea
     const start = i;
     let hash = (FNV_OFFSET ^ WORD_SALT) >>> 0;
     while (i < length && folded[i] !== 0) hash = Math.imul(hash ^ folded[i++]!, FNV_PRIME);
-    const word = (hash ^ salt) >>> 0;
+    const word = hash >>> 0;
     sink((word ^ (word >>> 13)) & BUCKET_MASK, start);
     if (hasPrevious) {
-      const pair = Math.imul(previous ^ 0x27d4eb2d, FNV_PRIME) ^ word;
+      const pair = (Math.imul(previous ^ 0x27d4eb2d, FNV_PRIME) ^ word ^ salt) >>> 0;
       sink((pair ^ (pair >>> 16)) & BUCKET_MASK, start);
     }
     previous = word;

@@ -20,7 +20,7 @@ export interface TrainingText {
   source: string;
 }
 
-export const TRAINING_SETTINGS = { seed: 13, epochs: 8, learningRate: 0.4, l2: 1e-5, window: 512, stride: 256, trickyBenignWeight: 2 } as const;
+export const TRAINING_SETTINGS = { seed: 13, epochs: 8, learningRate: 0.4, l2: 1e-4, maxWindowShare: 0.1, window: 512, stride: 256, trickyBenignWeight: 2 } as const;
 const TRICKY = new Set(['tricky_benign', 'security_discussion', 'code']);
 
 interface Window {
@@ -81,9 +81,36 @@ export interface TrainedWeights {
   bias: number;
 }
 
+/**
+ * Buckets found in more than `maxWindowShare` of all windows ("the", "to", " th"…): they say
+ * what language or register a text is in, not whether it attacks, and left in they teach the
+ * model that long English prose is an attack. They keep a weight of 0.
+ */
+function findCommonBuckets(examples: readonly Example[]): Uint8Array {
+  const seen = new Int32Array(1 << HASH_BITS);
+  const lastWindow = new Int32Array(1 << HASH_BITS).fill(-1);
+  let windows = 0;
+  for (const example of examples) {
+    for (const window of example.windows) {
+      for (let k = 0; k < window.buckets.length; k++) {
+        const bucket = window.buckets[k]!;
+        if (lastWindow[bucket] !== windows) {
+          lastWindow[bucket] = windows;
+          seen[bucket]!++;
+        }
+      }
+      windows++;
+    }
+  }
+  const common = new Uint8Array(1 << HASH_BITS);
+  for (let bucket = 0; bucket < common.length; bucket++) if (seen[bucket]! > TRAINING_SETTINGS.maxWindowShare * windows) common[bucket] = 1;
+  return common;
+}
+
 function fit(examples: readonly Example[]): TrainedWeights {
   const { seed, epochs, learningRate, l2 } = TRAINING_SETTINGS;
   const weights = new Float64Array(1 << HASH_BITS);
+  const common = findCommonBuckets(examples);
   let bias = 0;
   const random = createSeededRandom(seed);
   const order = examples.map((_, i) => i);
@@ -101,7 +128,7 @@ function fit(examples: readonly Example[]): TrainedWeights {
         const step = rate * gradient * window.scale;
         for (let k = 0; k < window.buckets.length; k++) {
           const bucket = window.buckets[k]!;
-          weights[bucket] = weights[bucket]! * (1 - rate * l2) - step;
+          if (common[bucket] === 0) weights[bucket] = weights[bucket]! * (1 - rate * l2) - step;
         }
         bias -= rate * gradient * 0.1;
       }
