@@ -6,7 +6,7 @@
 // length. Each feature occurrence is attributed to the offset where it starts, and prefix sums
 // give every window's total in one pass over the text.
 
-import { foldText, forEachFeature, listWordGrams, type ModelField } from './injection-model-features.models.ts';
+import { foldText, forEachFeature, listWordGrams, sumFeatureWeights, type ModelField } from './injection-model-features.models.ts';
 
 export interface InjectionModel {
   /** First 12 hex digits of the SHA-256 of the weights file: recorded on every detection. */
@@ -70,11 +70,19 @@ export function windowLogit(bias: number, sum: number, count: number): number {
 
 /** Scores one text: the worst window's logit, calibrated. Deterministic. */
 export function scoreWithModel(model: InjectionModel, text: string, field: ModelField): ModelScore {
-  const { weights } = model;
+  const length = text.length;
+  const sums = new Float64Array(length + 1);
+  const counts = new Int32Array(length + 1);
+  sumFeatureWeights(foldText(text), field, model.weights, sums, counts);
+  for (let i = 1; i <= length; i++) {
+    sums[i]! += sums[i - 1]!;
+    counts[i]! += counts[i - 1]!;
+  }
   let best: ModelScore = { probability: 0, logit: -Infinity, start: 0, end: 0 };
-  for (const w of sumWindows(text, field, (bucket) => weights[bucket]!, model.window, model.stride)) {
-    const logit = windowLogit(model.bias, w.sum, w.count);
-    if (logit > best.logit) best = { probability: 0, logit, start: w.start, end: w.end };
+  for (const start of listWindowStarts(length, model.window, model.stride)) {
+    const end = Math.min(length, start + model.window);
+    const logit = windowLogit(model.bias, sums[end]! - sums[start]!, counts[end]! - counts[start]!);
+    if (logit > best.logit) best = { probability: 0, logit, start, end };
   }
   best.probability = sigmoid(model.calibration.slope * best.logit + model.calibration.intercept);
   return best;

@@ -6,7 +6,8 @@
 // Classes weigh the same in total, and tricky benign texts twice an ordinary benign one, so
 // trigger words alone do not make an attack. Calibration is Platt scaling on out-of-source
 // predictions (each training source scored by a model trained on the others), so the
-// probability reflects text the model has not seen.
+// probability reflects text the model has not seen, shifted so that 0.5 falls at a low
+// false-positive rate on those predictions.
 
 import { createSeededRandom } from '../../../shared/random.ts';
 import { foldText, forEachFeature, HASH_BITS, type ModelField } from './injection-model-features.models.ts';
@@ -20,7 +21,7 @@ export interface TrainingText {
   source: string;
 }
 
-export const TRAINING_SETTINGS = { seed: 13, epochs: 8, learningRate: 0.4, l2: 1e-4, maxWindowShare: 0.1, window: 512, stride: 256, trickyBenignWeight: 2 } as const;
+export const TRAINING_SETTINGS = { seed: 13, epochs: 8, learningRate: 0.4, l2: 1e-4, maxWindowShare: 0.1, operatingFpr: 0.2, window: 512, stride: 256, trickyBenignWeight: 2 } as const;
 const TRICKY = new Set(['tricky_benign', 'security_discussion', 'code']);
 
 interface Window {
@@ -183,7 +184,12 @@ export function trainInjectionModel(texts: readonly TrainingText[]): TrainingRes
     const model = fit(examples.filter((_, i) => texts[i]!.source !== source));
     for (const i of inside) outOfSource[i] = worstWindow(model.weights, model.bias, examples[i]!).logit;
   }
-  const calibration = fitPlatt(outOfSource.map((logit, i) => ({ logit, label: texts[i]!.label })));
+  const platt = fitPlatt(outOfSource.map((logit, i) => ({ logit, label: texts[i]!.label })));
+  // Attacks are rare in real traffic, so 0.5 (where a flag starts) is placed where it flags
+  // OPERATING_FPR of the out-of-source benign texts, not at the balanced training prior.
+  const negatives = outOfSource.filter((_, i) => texts[i]!.label === 0).sort((a, b) => b - a);
+  const operatingLogit = negatives[Math.floor(TRAINING_SETTINGS.operatingFpr * negatives.length)] ?? 0;
+  const calibration = { slope: platt.slope, intercept: -platt.slope * operatingLogit };
   const final = fit(examples);
   return { ...final, calibration, outOfSource, windows: examples.reduce((sum, e) => sum + e.windows.length, 0), sources };
 }

@@ -188,7 +188,9 @@ export function createInjectionDetector(model: InjectionModel | null = null): { 
         const severity = severityForScore(score);
         const common = { detector: 'injection', field: field.field, score, severity, ...(version ? { version } : {}) } as const;
         for (const { feature, hit } of rules.features) detections.push({ ...common, kind: feature, start: hit.start, end: hit.end, evidence: hit.evidence });
-        if (model && learned && learned.probability >= MIN_REPORTED_SCORE) {
+        // The model's own evidence once the event is flagged (with its share in the flag): below
+        // that, as before, only rule features are reported at info.
+        if (model && learned && learned.probability >= MIN_REPORTED_SCORE && severity !== 'info') {
           detections.push({ ...common, kind: 'learned', start: learned.start, end: learned.end, evidence: describeModel(model, learned, field.original, scanned) });
         }
       }
