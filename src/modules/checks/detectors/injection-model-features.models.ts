@@ -20,6 +20,15 @@ const MAX_CHAR_GRAM = 5;
 
 export type ModelField = 'input' | 'context';
 
+function wordBucket(word: number): number {
+  return (word ^ (word >>> 13)) & BUCKET_MASK;
+}
+
+function pairBucket(previous: number, word: number, field: ModelField): number {
+  const pair = (Math.imul(previous ^ 0x27d4eb2d, FNV_PRIME) ^ word ^ (field === 'context' ? CONTEXT_SALT : 0)) >>> 0;
+  return (pair ^ (pair >>> 16)) & BUCKET_MASK;
+}
+
 /** Per UTF-16 unit: the folded unit, or 0 for a separator. */
 const foldedUnits = new Map<number, number>();
 
@@ -78,7 +87,6 @@ export function forEachFeature(folded: Uint16Array, field: ModelField, sink: Fea
     }
   }
   // Word unigrams and bigrams.
-  const salt = field === 'context' ? CONTEXT_SALT : 0;
   let previous = 0;
   let hasPrevious = false;
   for (let i = 0; i < length; ) {
@@ -90,11 +98,8 @@ export function forEachFeature(folded: Uint16Array, field: ModelField, sink: Fea
     let hash = (FNV_OFFSET ^ WORD_SALT) >>> 0;
     while (i < length && folded[i] !== 0) hash = Math.imul(hash ^ folded[i++]!, FNV_PRIME);
     const word = hash >>> 0;
-    sink((word ^ (word >>> 13)) & BUCKET_MASK, start);
-    if (hasPrevious) {
-      const pair = (Math.imul(previous ^ 0x27d4eb2d, FNV_PRIME) ^ word ^ salt) >>> 0;
-      sink((pair ^ (pair >>> 16)) & BUCKET_MASK, start);
-    }
+    sink(wordBucket(word), start);
+    if (hasPrevious) sink(pairBucket(previous, word, field), start);
     previous = word;
     hasPrevious = true;
   }
@@ -131,7 +136,6 @@ export function sumFeatureWeights(folded: Uint16Array, field: ModelField, weight
       }
     }
   }
-  const salt = field === 'context' ? CONTEXT_SALT : 0;
   let previous = 0;
   let hasPrevious = false;
   for (let i = 0; i < length; ) {
@@ -143,11 +147,10 @@ export function sumFeatureWeights(folded: Uint16Array, field: ModelField, weight
     let hash = (FNV_OFFSET ^ WORD_SALT) >>> 0;
     while (i < length && folded[i] !== 0) hash = Math.imul(hash ^ folded[i++]!, FNV_PRIME);
     const word = hash >>> 0;
-    sums[at]! += weights[(word ^ (word >>> 13)) & BUCKET_MASK]!;
+    sums[at]! += weights[wordBucket(word)]!;
     counts[at]!++;
     if (hasPrevious) {
-      const pair = (Math.imul(previous ^ 0x27d4eb2d, FNV_PRIME) ^ word ^ salt) >>> 0;
-      sums[at]! += weights[(pair ^ (pair >>> 16)) & BUCKET_MASK]!;
+      sums[at]! += weights[pairBucket(previous, word, field)]!;
       counts[at]!++;
     }
     previous = word;
@@ -155,37 +158,23 @@ export function sumFeatureWeights(folded: Uint16Array, field: ModelField, weight
   }
 }
 
-/** The readable n-grams (words and word pairs) of a span, for evidence: scored by the caller. */
+/** The readable n-grams (words and word pairs) of a span with their buckets, for evidence. */
 export function listWordGrams(text: string, field: ModelField): { gram: string; bucket: number }[] {
   const folded = foldText(text);
   const grams: { gram: string; bucket: number }[] = [];
-  const words: { start: number; end: number }[] = [];
+  let previous: { word: number; start: number; end: number } | undefined;
   for (let i = 0; i < folded.length; ) {
     if (folded[i] === 0) {
       i++;
       continue;
     }
     const start = i;
-    while (i < folded.length && folded[i] !== 0) i++;
-    words.push({ start, end: i });
+    let hash = (FNV_OFFSET ^ WORD_SALT) >>> 0;
+    while (i < folded.length && folded[i] !== 0) hash = Math.imul(hash ^ folded[i++]!, FNV_PRIME);
+    const word = hash >>> 0;
+    grams.push({ gram: text.slice(start, i).toLowerCase(), bucket: wordBucket(word) });
+    if (previous) grams.push({ gram: text.slice(previous.start, i).toLowerCase().replace(/\s+/g, ' '), bucket: pairBucket(previous.word, word, field) });
+    previous = { word, start, end: i };
   }
-  let index = 0;
-  forEachFeature(folded, field, (bucket, position) => {
-    // Word features come after every character feature, in word order: unigram, then the pair ending there.
-    void position;
-    grams.push({ gram: '', bucket });
-  });
-  const charFeatures = grams.length - words.length - Math.max(0, words.length - 1);
-  const wordGrams = grams.slice(charFeatures);
-  const named: { gram: string; bucket: number }[] = [];
-  for (const [w, word] of words.entries()) {
-    const unigram = wordGrams[index++];
-    if (unigram) named.push({ gram: text.slice(word.start, word.end).toLowerCase(), bucket: unigram.bucket });
-    if (w > 0) {
-      const pair = wordGrams[index++];
-      const before = words[w - 1]!;
-      if (pair) named.push({ gram: `${text.slice(before.start, before.end)} ${text.slice(word.start, word.end)}`.toLowerCase(), bucket: pair.bucket });
-    }
-  }
-  return named;
+  return grams;
 }
