@@ -53,8 +53,8 @@ function foldUnit(code: number): number {
  * The folded text as char codes, one per unit of `text` (0 = separator, runs of separators
  * kept as they are so offsets stay those of `text`).
  */
-export function foldText(text: string): Uint16Array {
-  const out = new Uint16Array(text.length);
+export function foldText(text: string, into?: Uint16Array): Uint16Array {
+  const out = into && into.length >= text.length ? into.subarray(0, text.length) : new Uint16Array(text.length);
   for (let i = 0; i < text.length; i++) out[i] = foldUnit(text.charCodeAt(i));
   return out;
 }

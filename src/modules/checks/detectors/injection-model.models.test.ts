@@ -71,7 +71,7 @@ describe('the weights file', () => {
 
   it('refuses a corrupted file with one line naming the file and the defect', () => {
     const corrupted = Buffer.from(committed);
-    corrupted[corrupted.length - 100] ^= 0xff;
+    corrupted[corrupted.length - 100] = corrupted[corrupted.length - 100]! ^ 0xff;
     const path = writeTemp('corrupted.bin', corrupted);
     expect(() => loadInjectionModel(path)).toThrowError(InjectionModelFileError);
     expect(() => loadInjectionModel(path)).toThrowError(new RegExp(`^injection model ${path}: checksum mismatch \\(truncated or corrupted\\); restore it from git or run npm run train:injection$`));

@@ -68,24 +68,38 @@ export function windowLogit(bias: number, sum: number, count: number): number {
   return bias + (count > 0 ? sum / Math.sqrt(count) : 0);
 }
 
+/** Per-offset totals of scoreWithModel, grown as needed and reused: it runs on every event. */
+let totals = { sums: new Float64Array(4097), counts: new Int32Array(4097), folded: new Uint16Array(4096) };
+
 /** Scores one text: the worst window's logit, calibrated. Deterministic. */
 export function scoreWithModel(model: InjectionModel, text: string, field: ModelField): ModelScore {
   const length = text.length;
-  const sums = new Float64Array(length + 1);
-  const counts = new Int32Array(length + 1);
-  sumFeatureWeights(foldText(text), field, model.weights, sums, counts);
+  if (totals.sums.length < length + 1) totals = { sums: new Float64Array(length * 2 + 1), counts: new Int32Array(length * 2 + 1), folded: new Uint16Array(length * 2) };
+  const { sums, counts, folded } = totals;
+  sums.fill(0, 0, length + 1);
+  counts.fill(0, 0, length + 1);
+  sumFeatureWeights(foldText(text, folded), field, model.weights, sums, counts);
   for (let i = 1; i <= length; i++) {
     sums[i]! += sums[i - 1]!;
     counts[i]! += counts[i - 1]!;
   }
-  let best: ModelScore = { probability: 0, logit: -Infinity, start: 0, end: 0 };
-  for (const start of listWindowStarts(length, model.window, model.stride)) {
-    const end = Math.min(length, start + model.window);
-    const logit = windowLogit(model.bias, sums[end]! - sums[start]!, counts[end]! - counts[start]!);
-    if (logit > best.logit) best = { probability: 0, logit, start, end };
+  const { window, stride } = model;
+  let bestLogit = -Infinity;
+  let bestStart = 0;
+  // The windows of listWindowStarts: every `stride`, the last one ending at the text's end.
+  for (let start = 0; ; start += stride) {
+    const last = start + window >= length;
+    const from = last ? Math.max(0, length - window) : start;
+    const end = Math.min(length, from + window);
+    const logit = windowLogit(model.bias, sums[end]! - sums[from]!, counts[end]! - counts[from]!);
+    if (logit > bestLogit) {
+      bestLogit = logit;
+      bestStart = from;
+    }
+    if (last) break;
   }
-  best.probability = sigmoid(model.calibration.slope * best.logit + model.calibration.intercept);
-  return best;
+  const probability = sigmoid(model.calibration.slope * bestLogit + model.calibration.intercept);
+  return { probability, logit: bestLogit, start: bestStart, end: Math.min(length, bestStart + window) };
 }
 
 /** The word n-grams of a span that pushed its score up most: the model's evidence, readable by a reviewer. */
