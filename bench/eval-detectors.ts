@@ -16,7 +16,13 @@ import { REPO_ROOT, round, wantsJson } from './bench.utils.ts';
 const withGraders = process.argv.includes('--graders');
 const lines = readCorpus(join(REPO_ROOT, 'test/fixtures/eval'));
 const model = loadInjectionModel();
-const grader = withGraders ? await createGraderScorer({ env: process.env, promptsDir: join(REPO_ROOT, 'prompts') }) : undefined;
+let grader: Awaited<ReturnType<typeof createGraderScorer>> | undefined;
+try {
+  grader = withGraders ? await createGraderScorer({ env: process.env, promptsDir: join(REPO_ROOT, 'prompts') }) : undefined;
+} catch (error) {
+  process.stderr.write(`eval:detectors: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+}
 const started = performance.now();
 const records = await evaluateCorpus(lines, model, grader?.score);
 const { lines: printed, summary } = buildEvalReport(records, grader ? [...SCORERS, 'grader'] : SCORERS);
