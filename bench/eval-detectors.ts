@@ -14,10 +14,13 @@ import { evaluateCorpus, SCORERS } from '../src/modules/checks/eval/eval-run.use
 import { REPO_ROOT, round, wantsJson } from './bench.utils.ts';
 
 const withGraders = process.argv.includes('--graders');
-const lines = readCorpus(join(REPO_ROOT, 'test/fixtures/eval'));
-const model = loadInjectionModel();
+let lines: ReturnType<typeof readCorpus>;
+let model: ReturnType<typeof loadInjectionModel>;
 let grader: Awaited<ReturnType<typeof createGraderScorer>> | undefined;
 try {
+  // A malformed corpus line, a bad weights file or a missing key: one line, no stack.
+  lines = readCorpus(join(REPO_ROOT, 'test/fixtures/eval'));
+  model = loadInjectionModel();
   grader = withGraders ? await createGraderScorer({ env: process.env, promptsDir: join(REPO_ROOT, 'prompts') }) : undefined;
 } catch (error) {
   process.stderr.write(`eval:detectors: ${error instanceof Error ? error.message : String(error)}\n`);
