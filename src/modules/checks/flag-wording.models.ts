@@ -65,8 +65,9 @@ export function describeField(field: TextField, options: WordingOptions = {}): s
 }
 
 /** A detection as a flag that knows where it was found. */
-export function toFlagLike(detection: Pick<Detection, 'detector' | 'kind' | 'field' | 'severity' | 'score'>): FlagLike {
-  return { check: detection.detector, origin: 'detector', kind: detection.kind, field: detection.field, severity: detection.severity, score: detection.score };
+export function toFlagLike(detection: Pick<Detection, 'detector' | 'kind' | 'field' | 'severity'> & { score?: number }): FlagLike {
+  const flag: FlagLike = { check: detection.detector, origin: 'detector', kind: detection.kind, field: detection.field, severity: detection.severity };
+  return detection.score === undefined ? flag : { ...flag, score: detection.score };
 }
 
 function splitAppName(flag: FlagLike): string | null {

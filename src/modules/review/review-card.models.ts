@@ -37,6 +37,7 @@ export interface CardVerdict {
   reviewerId: string;
   decision: ReviewDecision | null;
   reasonCategory: string | null;
+  note?: string | null;
   tone: number | null;
   brand: number | null;
   edgeCase: boolean;
@@ -66,6 +67,7 @@ export function toCardVerdicts(verdicts: readonly CardVerdict[]): ReviewCardVerd
             reviewerId: verdict.reviewerId,
             decision: verdict.decision,
             ...(verdict.reasonCategory ? { reasonCategory: verdict.reasonCategory } : {}),
+            ...(verdict.note ? { note: verdict.note } : {}),
             ...(verdict.tone !== null ? { tone: verdict.tone } : {}),
             ...(verdict.brand !== null ? { brand: verdict.brand } : {}),
             ...(verdict.edgeCase ? { edgeCase: true } : {}),

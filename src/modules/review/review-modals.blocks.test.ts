@@ -181,7 +181,7 @@ describe('buildScoresEphemeral', () => {
     expect(message.text).toBe(`Your verdict is in. Grader scores for item ${ITEM}.`);
     expect(sectionTexts(message.blocks)).toEqual([
       `*Your verdict is in.* How the graders scored item \`${ITEM}\`:`,
-      ':warning: *tone* 0.90 (threshold 0.60) — curt\n:white_check_mark: *brand* 0.10 (threshold 0.50)',
+      ':warning: *tone* 0.90, at or over its 0.60 threshold, flagged — curt\n:white_check_mark: *brand* 0.10, under its 0.50 threshold',
     ]);
     assertWithinLimits(message);
   });
