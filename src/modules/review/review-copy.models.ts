@@ -180,3 +180,18 @@ export function describeRepeatVote(decision: ReviewDecision): string {
 
 /** The labels of the input and output on cards and in View full, matching the headline's "in the answer". */
 export const EXCERPT_LABELS = { input: 'User’s message', output: 'Answer' } as const;
+
+export function describeEdgeCaseMarked(): string {
+  return ':bookmark: Marked as an edge case — thanks. It will come up when the team calibrates.';
+}
+
+/** The reject modal's words; Slack adds "(optional)" to optional inputs itself. Title ≤ 24 characters. */
+export const REJECT_MODAL_COPY = {
+  title: 'Reject this answer',
+  reasonLabel: 'What is wrong with it?',
+  reasonPlaceholder: 'Choose a reason',
+  dimensionLabel: 'Which part of the rubric does it fail?',
+  dimensionPlaceholder: 'Choose a rubric dimension',
+  noteLabel: 'Note for the team',
+  notePlaceholder: 'What should the team know? e.g. the refund window is 30 days, not 14',
+} as const;

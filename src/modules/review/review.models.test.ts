@@ -74,6 +74,6 @@ describe('describeGraderScore', () => {
     expect(describeGraderScore({ grader: 'toxicity', score: 0.7, threshold: 0.7, label: 'rude <b>' })).toBe(
       ':warning: *toxicity* 0.70, at or over its 0.70 threshold, flagged — rude &lt;b&gt;',
     );
-    expect(describeGraderScore({ grader: 'toxicity', score: 0.2, threshold: 0.7 })).toBe(':white_check_mark: *toxicity* 0.20 (threshold 0.70)');
+    expect(describeGraderScore({ grader: 'toxicity', score: 0.2, threshold: 0.7 })).toBe(':white_check_mark: *toxicity* 0.20, under its 0.70 threshold');
   });
 });
