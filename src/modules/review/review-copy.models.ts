@@ -1,4 +1,5 @@
-import type { Severity } from '../checks/checks.models.ts';
+import type { Detection, Flag, Severity } from '../checks/checks.models.ts';
+import type { AppFlag } from '../ingestion/ingestion.models.ts';
 import { describeFlag, pluralize, strongestFlag, summarizeFlags, toFlagLike, type FlagLike } from '../checks/flag-wording.models.ts';
 import { capitalize, humanizeCode } from '../checks/flag-kinds.models.ts';
 import { escapeMrkdwn, formatMention } from '../../shared/mrkdwn.ts';
@@ -83,13 +84,31 @@ export function listCardFlags(card: Pick<ReviewCardModel, 'detections' | 'appFla
 
 /** "Possible secret leak: AWS access key in the answer"; plain text, for the header and the notification. */
 export function describeCardHeadline(card: ReviewCardModel): string {
-  const strongest = strongestFlag(listCardFlags(card));
+  return describeItemHeadline(card.source, listCardFlags(card), card.reasons);
+}
+
+/** The headline of any review item: its strongest flag in words, else why it was sampled. Plain text. */
+export function describeItemHeadline(source: string, flags: readonly FlagLike[], reasons: readonly { code: string }[]): string {
+  const strongest = strongestFlag(flags);
   if (strongest) return describeFlag(strongest).headline;
-  const codes = new Set(card.reasons.map((reason) => reason.code));
-  if (codes.has('uncertainty')) return `Borderline: an AI judge was unsure about a ${card.source} answer`;
-  if (codes.has('release_boost')) return `New release: a ${card.source} answer to check`;
-  if (codes.has('drift_boost')) return `Drift check: a ${card.source} answer to check`;
-  return `Spot check: a random ${card.source} answer`;
+  const codes = new Set(reasons.map((reason) => reason.code));
+  if (codes.has('grader_unavailable')) return describeFlag({ check: 'grader_unavailable', origin: 'system', severity: 'warn' }).headline;
+  if (codes.has('uncertainty')) return `Borderline: an AI judge was unsure about a ${source} answer`;
+  if (codes.has('release_boost')) return `New release: a ${source} answer to check`;
+  if (codes.has('drift_boost')) return `Drift check: a ${source} answer to check`;
+  return `Spot check: a random ${source} answer`;
+}
+
+/**
+ * An event's findings as flags: detections (which know where they were found), Vigil's other
+ * flags (graders, grader_unavailable) and the app's own flags.
+ */
+export function listEventFlags(event: { detections: readonly Detection[]; flags: readonly Flag[]; appFlags: readonly AppFlag[] | null }): FlagLike[] {
+  return [
+    ...event.detections.map(toFlagLike),
+    ...event.flags.filter((flag) => flag.origin !== 'detector'),
+    ...(event.appFlags ?? []).map((flag) => ({ check: flag.name, origin: 'app' as const, severity: flag.severity ?? 'warn' })),
+  ];
 }
 
 function describeReason(reason: { code: string; detail: string }): string | null {
@@ -195,3 +214,21 @@ export const REJECT_MODAL_COPY = {
   noteLabel: 'Note for the team',
   notePlaceholder: 'What should the team know? e.g. the refund window is 30 days, not 14',
 } as const;
+
+/** A source's queue on App Home, in words; zero counts are left out. */
+export function describeQueue(queue: { queued: number; inReview: number; needsAdjudication: number; expiredThisWeek: number }): string {
+  const parts = [
+    queue.inReview > 0 ? `${pluralize(queue.inReview, 'card')} waiting for reviewers` : null,
+    queue.needsAdjudication > 0 ? `${queue.needsAdjudication} waiting for an approver to settle a disagreement` : null,
+    queue.queued > 0 ? `${queue.queued} queued until the hourly card budget allows` : null,
+    queue.expiredThisWeek > 0 ? `${queue.expiredThisWeek} expired unreviewed in the last 7 days` : null,
+  ].filter((part): part is string => part !== null);
+  return parts.length > 0 ? parts.join(' · ') : 'nothing waiting';
+}
+
+const ROLE_WORDS: Readonly<Record<string, string>> = { reviewer: 'Reviewer', approver: 'Approver', oncall: 'On call', admin: 'Admin' };
+
+/** "Reviewer of support-bot · Approver of sales-bot"; mrkdwn-safe. */
+export function describeRoles(roles: readonly { source: string; role: string }[]): string {
+  return roles.map((r) => `${ROLE_WORDS[r.role] ?? capitalize(humanizeCode(r.role))} of *${escapeMrkdwn(r.source)}*`).join(' · ');
+}
