@@ -1,7 +1,6 @@
 import type { Detection, Severity } from '../checks/checks.models.ts';
 import type { AppFlag } from '../ingestion/ingestion.models.ts';
 import type { Reason } from '../sampling/sampling.models.ts';
-import { formatMention } from '../../shared/mrkdwn.ts';
 import type { ReviewConfig } from './review.config.ts';
 import type { DecisionMode, ReviewItemState, ReviewOutcome } from './review-items.models.ts';
 import type { ReviewCardModel, ReviewCardState, ReviewCardVerdict, ReviewDecision } from './review.models.ts';
@@ -78,8 +77,7 @@ export function toCardVerdicts(verdicts: readonly CardVerdict[]): ReviewCardVerd
 
 function describeNotes(item: CardItem): string[] {
   const notes: string[] = [];
-  if (item.seenCount > 1) notes.push(`:repeat: Seen ${item.seenCount}× (identical output picked again within the dedupe window)`);
-  if (item.decisionMode === 'adjudication' && item.decidedBy) notes.push(`:scales: Adjudicated by ${formatMention(item.decidedBy)}`);
+  if (item.seenCount > 1) notes.push(`:repeat: The same answer came ${item.seenCount} times within the dedupe window; one verdict covers them all.`);
   return notes;
 }
 
@@ -112,5 +110,6 @@ export function buildCardModel(
     rejectReasons: options.config.reject_reasons,
     dimensions: options.config.dimensions,
     notes: describeNotes(item),
+    ...(item.decisionMode === 'adjudication' && item.decidedBy ? { adjudicatedBy: item.decidedBy } : {}),
   };
 }

@@ -122,8 +122,13 @@ function describeReason(reason: { code: string; detail: string }): string | null
 
 /** One line of "why you are seeing this", in words; mrkdwn-safe. */
 export function describeWhy(card: ReviewCardModel): string {
-  const flags = listCardFlags(card).filter((flag) => flag.check !== 'grader_unavailable');
-  const found = flags.length > 0 ? [`Vigil’s checks flagged this: ${summarizeFlags(flags)}.`] : [];
+  const flags = listCardFlags(card);
+  const vigil = flags.filter((flag) => flag.origin === 'detector' || flag.origin === 'grader');
+  const app = flags.filter((flag) => flag.origin === 'app');
+  const found = [
+    ...(vigil.length > 0 ? [`Vigil’s checks flagged this: ${summarizeFlags(vigil)}.`] : []),
+    ...(app.length > 0 ? [`${card.source} flagged it itself: ${summarizeFlags(app)}.`] : []),
+  ];
   const others = card.reasons.filter((reason) => reason.code !== 'flag').map(describeReason).filter((line): line is string => line !== null);
   const lines = [...new Set([...found, ...others])];
   return escapeMrkdwn(lines.length > 0 ? lines.join(' ') : 'Vigil picked it for review.');
@@ -154,6 +159,10 @@ export function describeVerdictStatus(card: ReviewCardModel): string {
   }
   const decision: ReviewDecision = card.outcome === 'approved' ? 'approve' : 'reject';
   const deciders = card.verdicts.filter((verdict) => verdict.decision === decision);
+  if (card.adjudicatedBy) {
+    const agreeing = deciders.length > 0 ? ` Agreed with ${deciders.map((verdict) => describeVerdictWords(verdict, false)).join('; ')}.` : '';
+    return `${outcome} by ${formatMention(card.adjudicatedBy)}, settling a disagreement between reviewers.${agreeing}`;
+  }
   const separator = deciders.some((verdict) => verdict.reasonCategory || verdict.note) ? '; ' : ', ';
   const by = deciders.length > 0 ? ` by ${deciders.map((verdict) => describeVerdictWords(verdict, false)).join(separator)}` : '';
   return `${outcome}${by}${card.state === 'expired' ? ' (expired)' : ''}`;

@@ -65,7 +65,7 @@ function describeFlags(card: ReviewCardModel): string | null {
     return `• ${describeSeverity(d.severity)} — ${escapeMrkdwn(wording.short)} ${formatInlineCode(d.evidence)}`;
   });
   const appFlags = card.appFlags.map((flag) => {
-    const wording = describeFlag({ check: flag.name, origin: 'app', severity: flag.severity ?? 'warn' }, { source: card.source });
+    const wording = describeFlag({ check: flag.name, origin: 'app', severity: flag.severity ?? 'warn' });
     const icon = flag.severity ? describeSeverity(flag.severity) : ':triangular_flag_on_post: Flag';
     return `• ${icon} — ${escapeMrkdwn(wording.headline)}${flag.reason ? `: ${escapeMrkdwn(flag.reason)}` : ''}`;
   });

@@ -44,6 +44,8 @@ export interface ReviewCardModel {
   requiredVerdicts: number;
   state: ReviewCardState;
   outcome: 'approved' | 'rejected' | null;
+  /** The approver whose decision settled a disagreement, when one did. */
+  adjudicatedBy?: string;
   /** The source's reject reason categories (codes). */
   rejectReasons: string[];
   /** Rated dimensions, e.g. `['tone', 'brand', 'policy', 'accuracy']`. */
