@@ -142,7 +142,7 @@ export function buildAdjudicationRequest(card: ReviewCardModel, approverMentions
       actions(id('actions'), [
         button(REVIEW_ACTIONS.adjudicateApprove, 'Approve', encodeReviewActionValue({ kind: 'adj_approve', itemId }), 'primary'),
         button(REVIEW_ACTIONS.adjudicateReject, 'Reject', encodeReviewActionValue({ kind: 'adj_reject', itemId }), 'danger'),
-        button(REVIEW_ACTIONS.viewFull, 'View full', encodeReviewActionValue({ kind: 'view_full', itemId })),
+        button(REVIEW_ACTIONS.viewFull, 'View full text', encodeReviewActionValue({ kind: 'view_full', itemId })),
       ]),
     ],
   };
