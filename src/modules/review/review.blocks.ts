@@ -7,6 +7,7 @@ import {
   collectRedactionSpans, computeCardVersion, describeGraderScore, isCardVotable, selectShownText, type ReviewCardModel,
 } from './review.models.ts';
 import { describeFlag, pluralize, toFlagLike } from '../checks/flag-wording.models.ts';
+import { SEVERITY_RANK } from '../checks/checks.models.ts';
 import {
   EXCERPT_LABELS, describeCardFallback, describeCardHeader, describeRatingOption, describeRatingScale, describeSeverity,
   describeVerdictStatus, describeWhy,
@@ -58,9 +59,9 @@ export function describeCardMeta(card: ReviewCardModel): string {
   return truncateSafeMrkdwn(`${release} · ${model} · ${formatSlackDate(card.occurredAt)} · Item ${formatInlineCode(card.itemId)}`, CAPS.meta);
 }
 
-/** Each finding in words, with its masked evidence: "• :red_circle: Critical — AWS access key in the answer `AKIA••••`". */
+/** Each finding in words, most severe first, with its masked evidence: "• :red_circle: Critical — AWS access key in the answer `AKIA••••`". */
 function describeFlags(card: ReviewCardModel): string | null {
-  const detections = card.detections.map((d) => {
+  const detections = [...card.detections].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]).map((d) => {
     const wording = describeFlag(toFlagLike(d));
     return `• ${describeSeverity(d.severity)} — ${escapeMrkdwn(wording.short)} ${formatInlineCode(d.evidence)}`;
   });
