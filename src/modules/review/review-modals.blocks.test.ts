@@ -210,9 +210,9 @@ describe('buildScoresEphemeral', () => {
   it('shows each grader score against its threshold', () => {
     const card = createReviewCard({ graderScores: [{ grader: 'tone', score: 0.9, threshold: 0.6, label: 'curt' }, { grader: 'brand', score: 0.1, threshold: 0.5 }] });
     const message = buildScoresEphemeral(card);
-    expect(message.text).toBe(`Your verdict is in. Grader scores for item ${ITEM}.`);
+    expect(message.text).toBe('Your verdict is in — here is how the AI judges scored: Off-putting tone in the answer');
     expect(sectionTexts(message.blocks)).toEqual([
-      `*Your verdict is in.* How the graders scored item \`${ITEM}\`:`,
+      '*Your verdict is in.* How the AI judges scored this answer (Off-putting tone in the answer):',
       ':warning: *tone* 0.90, at or over its 0.60 threshold, flagged — curt\n:white_check_mark: *brand* 0.10, under its 0.50 threshold',
     ]);
     assertWithinLimits(message);

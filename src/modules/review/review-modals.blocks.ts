@@ -105,11 +105,11 @@ export function buildScoresEphemeral(card: ReviewCardModel): { text: string; blo
   const lines = card.graderScores.map(describeGraderScore);
   const body = lines.length > 0 ? joinLinesWithin(lines, SLACK_LIMITS.sectionText) : '_No grader scores for this item yet._';
   return {
-    text: truncateText(`Your verdict is in. Grader scores for item ${escapeMrkdwn(card.itemId)}.`, 300),
+    text: truncateText(`Your verdict is in — here is how the AI judges scored: ${escapeMrkdwn(describeCardHeadline(card))}`, 300),
     blocks: [
-      section(id('intro'), `*Your verdict is in.* How the graders scored item ${formatInlineCode(card.itemId)}:`),
+      section(id('intro'), truncateSafeMrkdwn(`*Your verdict is in.* How the AI judges scored this answer (${escapeMrkdwn(describeCardHeadline(card))}):`, 1_000)),
       section(id('list'), body),
-      context(id('why'), ['Scores stay hidden until you vote, so the judge does not anchor your verdict. A score at or over its threshold is a flag.']),
+      context(id('why'), ['Scores stay hidden until you vote, so they do not sway your verdict. A score at or over its threshold flags the answer.']),
     ],
   };
 }
