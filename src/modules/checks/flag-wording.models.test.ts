@@ -65,6 +65,11 @@ describe('describeFlag', () => {
       .toBe('Not graded: the AI judge was unavailable, so a person checks instead');
   });
 
+  it('says a probe that got through was Vigil’s own synthetic attack', () => {
+    expect(describeFlag({ check: 'probe', origin: 'system', kind: 'encoded-payload', severity: 'critical' }).headline)
+      .toBe('Attack probe got through: Vigil’s synthetic attack “encoded payload”');
+  });
+
   it('words app flags, bare or prefixed, known or not', () => {
     expect(describeFlag({ check: 'user_report', origin: 'app', severity: 'warn' }).headline).toBe('Flagged by the app: a user reported this answer');
     expect(describeFlag({ check: 'app:user_report', severity: 'warn' }, { source: 'support-bot' }).headline).toBe('Flagged by support-bot: a user reported this answer');

@@ -43,6 +43,8 @@ export interface WordingOptions {
 }
 
 export const APP_FLAG_PREFIX = 'app:';
+/** The check name of a probe that got through (monitoring's PROBE_FLAG_CHECK). */
+const PROBE_CHECK = 'probe';
 
 export const SEVERITY_WORDS: Record<Severity, string> = { critical: 'Critical', warn: 'Warning', info: 'Info' };
 
@@ -87,6 +89,10 @@ export function describeFlag(flag: FlagLike, options: WordingOptions = {}): Flag
   if (appName !== null) {
     const what = APP_FLAG_NAMES[appName] ?? humanizeCode(appName);
     return compose(`Flagged by ${options.source ?? 'the app'}`, what, where, options.source ?? 'the app', flag.severity);
+  }
+  if (flag.check === PROBE_CHECK) {
+    const probe = flag.kind ? humanizeCode(flag.kind) : 'an attack';
+    return compose('Attack probe got through', `Vigil’s synthetic attack “${probe}”`, where, 'Vigil’s scheduled probes', flag.severity);
   }
   if (flag.check === GRADER_UNAVAILABLE) {
     return compose('Not graded', 'the AI judge was unavailable, so a person checks instead', null, 'Vigil', flag.severity);
@@ -184,6 +190,7 @@ const CHECK_NAMES: Readonly<Record<string, string>> = {
   brand: 'Brand voice',
   policy: 'Content policy',
   [GRADER_UNAVAILABLE]: 'Not graded (AI judge unavailable)',
+  [PROBE_CHECK]: 'Attack probes that got through',
 };
 
 /** "1 event", "3 events". */
