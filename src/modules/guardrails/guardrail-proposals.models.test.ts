@@ -3,7 +3,7 @@ import { validateBlocklistPattern } from '../checks/detectors/blocklist.detector
 import {
   collectSensitiveSpans, computeThresholdPreview, excerptAround, listTightenOptions, proposeBlockPattern, type PatternPreview,
 } from './guardrail-proposals.models.ts';
-import { chooseLeadDetector } from './guardrail-copy.models.ts';
+import { chooseLeadDetector, describePatternCount } from './guardrail-copy.models.ts';
 import { buildSeedSpec, DEFAULT_DETECTOR_ACTIONS } from './guardrails.models.ts';
 
 const spec = buildSeedSpec({
@@ -127,6 +127,11 @@ describe('listTightenOptions', () => {
     expect(chooseLeadDetector([], spec)).toBeNull();
     const options = listTightenOptions({ ...base, detectors: [{ detector: 'blocklist', recentCount: 5 }], leadDetector: null });
     expect(options[0]!.value).toBe('block_pattern');
+  });
+
+  it('counts one event in the singular', () => {
+    expect(describePatternCount({ matched: 1, scanned: 1, partial: false })).toBe('Matches 1 of 1 event in 7 days');
+    expect(describePatternCount({ matched: 0, scanned: 1, partial: true })).toBe('Matches 0 of the 1 most recent event in 7 days');
   });
 
   it('does not lead with a detector that already blocks', () => {

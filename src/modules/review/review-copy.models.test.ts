@@ -98,6 +98,19 @@ describe('the review card in the reviewer’s words', () => {
   });
 });
 
+describe('headlines from untrusted names', () => {
+  it('cuts a huge app flag name to the header limit and keeps the notification short and escaped', () => {
+    const card = createReviewCard({ appFlags: [{ name: `<!channel>${'x'.repeat(500)}`, severity: 'critical' }] });
+    const message = buildReviewCardMessage(card);
+    const header = message.blocks[0]!;
+    expect(header.type === 'header' && header.text.text.length).toBeLessThanOrEqual(150);
+    expect(header.type === 'header' && header.text.text).toMatch(/^Flagged by the app: ‹!channel›x+…$/);
+    expect(message.text.length).toBeLessThanOrEqual(300);
+    expect(message.text).not.toMatch(/[<>]/);
+    assertWithinLimits(message);
+  });
+});
+
 describe('describeClosedItemNotice', () => {
   const approved = { state: 'final', outcome: 'approved' as const, decidedBy: null };
 
