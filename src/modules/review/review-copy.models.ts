@@ -241,3 +241,20 @@ const ROLE_WORDS: Readonly<Record<string, string>> = { reviewer: 'Reviewer', app
 export function describeRoles(roles: readonly { source: string; role: string }[]): string {
   return roles.map((r) => `${ROLE_WORDS[r.role] ?? capitalize(humanizeCode(r.role))} of *${escapeMrkdwn(r.source)}*`).join(' · ');
 }
+
+/** The card's fixed words: its controls, labels and notes (button text ≤ 75 characters). */
+export const CARD_COPY = {
+  approve: 'Approve',
+  reject: 'Reject…',
+  viewFull: 'View full text',
+  tighten: 'Tighten guardrail…',
+  escalate: 'Escalate…',
+  edgeCase: 'Mark as edge case',
+  ratingsHint: '*Optional:* rate the answer, or mark it as an edge case worth discussing.',
+  whyLabel: '*Why you are seeing this:*',
+  findingsTitle: '*What was found*',
+  scoresTitle: '*Grader scores*',
+  scoresHidden: ':see_no_evil: The AI judges’ scores stay hidden until you vote, so they do not sway you.',
+  shortened: ':scissors: Shortened to fit Slack — *View full text* shows all of it.',
+  hiddenMatches: (count: number) => `:lock: ${pluralize(count, 'secret, personal-data or system-prompt match', 'secret, personal-data or system-prompt matches')} hidden`,
+} as const;

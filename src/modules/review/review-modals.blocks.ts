@@ -8,7 +8,7 @@ import {
 import { createBlockIds, describeCardMeta, joinLinesWithin, truncateSafeMrkdwn } from './review.blocks.ts';
 import { describeGraderScore, selectShownText, type ReviewCardModel, type ReviewCardVerdict } from './review.models.ts';
 import {
-  EXCERPT_LABELS, REJECT_MODAL_COPY, describeCardHeadline, describeDimension, describeRejectReason, listDistinctDimensions,
+  CARD_COPY, EXCERPT_LABELS, REJECT_MODAL_COPY, describeCardHeadline, describeDimension, describeRejectReason, listDistinctDimensions,
 } from './review-copy.models.ts';
 
 // The card's modals and follow-up messages. Modals hold 100 blocks and ~250 kB of JSON, so the
@@ -142,7 +142,7 @@ export function buildAdjudicationRequest(card: ReviewCardModel, approverMentions
       actions(id('actions'), [
         button(REVIEW_ACTIONS.adjudicateApprove, 'Approve', encodeReviewActionValue({ kind: 'adj_approve', itemId }), 'primary'),
         button(REVIEW_ACTIONS.adjudicateReject, 'Reject', encodeReviewActionValue({ kind: 'adj_reject', itemId }), 'danger'),
-        button(REVIEW_ACTIONS.viewFull, 'View full text', encodeReviewActionValue({ kind: 'view_full', itemId })),
+        button(REVIEW_ACTIONS.viewFull, CARD_COPY.viewFull, encodeReviewActionValue({ kind: 'view_full', itemId })),
       ]),
     ],
   };

@@ -6,10 +6,10 @@ import { REVIEW_ACTIONS, REVIEW_OVERFLOW_OPTIONS, RATING_SCORES, encodeReviewAct
 import {
   collectRedactionSpans, computeCardVersion, describeGraderScore, isCardVotable, selectShownText, type ReviewCardModel,
 } from './review.models.ts';
-import { describeFlag, pluralize, toFlagLike } from '../checks/flag-wording.models.ts';
+import { describeFlag, toFlagLike } from '../checks/flag-wording.models.ts';
 import { SEVERITY_RANK } from '../checks/checks.models.ts';
 import {
-  EXCERPT_LABELS, describeCardFallback, describeCardHeader, describeRatingOption, describeRatingScale, describeSeverity,
+  CARD_COPY, EXCERPT_LABELS, describeCardFallback, describeCardHeader, describeRatingOption, describeRatingScale, describeSeverity,
   describeVerdictStatus, describeWhy,
 } from './review-copy.models.ts';
 
@@ -71,7 +71,7 @@ function describeFlags(card: ReviewCardModel): string | null {
     return `• ${icon} — ${escapeMrkdwn(wording.headline)}${flag.reason ? `: ${escapeMrkdwn(flag.reason)}` : ''}`;
   });
   const lines = [...detections, ...appFlags];
-  return lines.length === 0 ? null : joinLinesWithin(['*What was found*', ...lines], CAPS.flags);
+  return lines.length === 0 ? null : joinLinesWithin([CARD_COPY.findingsTitle, ...lines], CAPS.flags);
 }
 
 /** Shares `budget` among texts: short ones take what they need, long ones split the rest, each ≤ `cap`. */
@@ -99,22 +99,22 @@ function formatExcerpt(label: string, display: string, max: number): string {
  */
 function buildCardControls(card: ReviewCardModel, id: (part: string) => string): KnownBlock[] {
   const itemId = card.itemId;
-  const more = [option('View full text', encodeReviewActionValue({ kind: 'view_full', itemId }))];
-  if (card.canTighten) more.push(option('Tighten guardrail…', encodeReviewActionValue({ kind: REVIEW_OVERFLOW_OPTIONS.tighten, itemId })));
-  if (card.canEscalate) more.push(option('Escalate…', encodeReviewActionValue({ kind: REVIEW_OVERFLOW_OPTIONS.escalate, itemId })));
+  const more = [option(CARD_COPY.viewFull, encodeReviewActionValue({ kind: 'view_full', itemId }))];
+  if (card.canTighten) more.push(option(CARD_COPY.tighten, encodeReviewActionValue({ kind: REVIEW_OVERFLOW_OPTIONS.tighten, itemId })));
+  if (card.canEscalate) more.push(option(CARD_COPY.escalate, encodeReviewActionValue({ kind: REVIEW_OVERFLOW_OPTIONS.escalate, itemId })));
   const menu = overflow(REVIEW_ACTIONS.overflow, more);
   if (!isCardVotable(card)) return [actions(id('actions'), [menu])];
   const rating = (kind: 'tone' | 'brand') =>
     staticSelect(REVIEW_ACTIONS[kind], describeRatingScale(kind), RATING_SCORES.map((score) => option(describeRatingOption(kind, score), encodeReviewActionValue({ kind, itemId, score }))));
   const decision: ActionsBlockElement[] = [
-    button(REVIEW_ACTIONS.approve, 'Approve', encodeReviewActionValue({ kind: 'approve', itemId }), 'primary'),
-    button(REVIEW_ACTIONS.reject, 'Reject…', encodeReviewActionValue({ kind: 'reject', itemId }), 'danger'),
+    button(REVIEW_ACTIONS.approve, CARD_COPY.approve, encodeReviewActionValue({ kind: 'approve', itemId }), 'primary'),
+    button(REVIEW_ACTIONS.reject, CARD_COPY.reject, encodeReviewActionValue({ kind: 'reject', itemId }), 'danger'),
     menu,
   ];
   return [
     actions(id('actions'), decision),
-    context(id('ratehint'), ['*Optional:* rate the answer, or mark it as an edge case worth discussing.']),
-    actions(id('ratings'), [rating('tone'), rating('brand'), button(REVIEW_ACTIONS.edgeCase, 'Mark as edge case', encodeReviewActionValue({ kind: 'edge_case', itemId }))]),
+    context(id('ratehint'), [CARD_COPY.ratingsHint]),
+    actions(id('ratings'), [rating('tone'), rating('brand'), button(REVIEW_ACTIONS.edgeCase, CARD_COPY.edgeCase, encodeReviewActionValue({ kind: 'edge_case', itemId }))]),
   ];
 }
 
@@ -125,15 +125,15 @@ export function buildReviewCardMessage(card: ReviewCardModel): { text: string; b
   const top: KnownBlock[] = [
     header(id('header'), truncateText(describeCardHeader(card), CAPS.headline)),
     context(id('meta'), [truncateSafeMrkdwn(`${describeSeverity(card.priority)} · *${escapeMrkdwn(card.source)}* · ${describeCardMeta(card)}`, CAPS.meta)]),
-    section(id('why'), truncateSafeMrkdwn(`*Why you are seeing this:* ${describeWhy(card)}`, CAPS.why)),
+    section(id('why'), truncateSafeMrkdwn(`${CARD_COPY.whyLabel} ${describeWhy(card)}`, CAPS.why)),
     ...(flags ? [section(id('flags'), flags)] : []),
   ];
   const scores = card.showScores
-    ? card.graderScores.length > 0 ? [section(id('scores'), joinLinesWithin(['*Grader scores*', ...card.graderScores.map(describeGraderScore)], CAPS.scores))] : []
-    : card.graderScores.length > 0 ? [context(id('scores'), [':see_no_evil: The AI judges’ scores stay hidden until you vote, so they do not sway you.'])] : [];
+    ? card.graderScores.length > 0 ? [section(id('scores'), joinLinesWithin([CARD_COPY.scoresTitle, ...card.graderScores.map(describeGraderScore)], CAPS.scores))] : []
+    : card.graderScores.length > 0 ? [context(id('scores'), [CARD_COPY.scoresHidden])] : [];
   const redactedCount = collectRedactionSpans(card, 'input').length + collectRedactionSpans(card, 'output').length;
   const footer = [
-    ...(redactedCount > 0 ? [`:lock: ${pluralize(redactedCount, 'secret, personal-data or system-prompt match', 'secret, personal-data or system-prompt matches')} hidden`] : []),
+    ...(redactedCount > 0 ? [CARD_COPY.hiddenMatches(redactedCount)] : []),
     ...card.notes.map((note) => truncateSafeMrkdwn(note, Math.floor(CAPS.notes / Math.max(1, card.notes.length)))),
   ].slice(0, SLACK_LIMITS.contextElements);
   const bottom: KnownBlock[] = [
@@ -156,8 +156,8 @@ export function buildReviewCardMessage(card: ReviewCardModel): { text: string; b
   ];
   // View full reads the item, whatever its state, so a decided card offers it like an open one.
   if (cut) {
-    const more = button(REVIEW_ACTIONS.viewFull, 'View full text', encodeReviewActionValue({ kind: 'view_full', itemId: card.itemId }));
-    excerpts.push(section(id('cut'), ':scissors: Shortened to fit Slack — *View full text* shows all of it.', more));
+    const more = button(REVIEW_ACTIONS.viewFull, CARD_COPY.viewFull, encodeReviewActionValue({ kind: 'view_full', itemId: card.itemId }));
+    excerpts.push(section(id('cut'), CARD_COPY.shortened, more));
   }
   return { text: truncateText(describeCardFallback(card), 300), blocks: [...top, ...excerpts, ...bottom] };
 }
