@@ -70,7 +70,11 @@ export function truncateText(text: string, max: number, ellipsis = '…'): strin
   return text.slice(0, findSafeCut(text, max - ellipsis.length)) + ellipsis;
 }
 
-/** Splits `text` into pieces of at most `size` code units at safe cuts, preferring a line break in a piece's second half. */
+/**
+ * Splits `text` into pieces of at most `size` code units at safe cuts, preferring a line break
+ * in a piece's second half, then a space or tab there, so no word is split across two pieces
+ * unless a single word is longer than half a piece.
+ */
 export function chunkText(text: string, size: number): string[] {
   if (size <= MAX_ENTITY_LENGTH * 2) throw new RangeError(`Chunk size ${size} is too small to keep entities whole`);
   const chunks: string[] = [];
@@ -78,7 +82,9 @@ export function chunkText(text: string, size: number): string[] {
   while (text.length - start > size) {
     let cut = findSafeCut(text, start + size);
     const newline = text.lastIndexOf('\n', cut - 1);
+    const space = Math.max(text.lastIndexOf(' ', cut - 1), text.lastIndexOf('\t', cut - 1));
     if (newline >= start + size / 2) cut = newline + 1;
+    else if (space >= start + size / 2) cut = space + 1;
     chunks.push(text.slice(start, cut));
     start = cut;
   }

@@ -48,8 +48,9 @@ describe('drift in the running app', () => {
 
     expect((await vigil.post([{ id: 'after-alert', occurred_at: iso(NOW), output: 'Thanks for waiting. '.repeat(20) }])).status).toBe(202);
     await vigil.app.review.runTasks();
-    const card = await vigil.waitForCard((call) => JSON.stringify(call.body.blocks).includes('drift_boost'));
-    expect(JSON.stringify(card.body.blocks)).toMatch(/drift_boost: output_length drift, rate 100%/);
+    const card = await vigil.waitForCard((call) => JSON.stringify(call.body.blocks).includes('has drifted'));
+    expect(JSON.stringify(card.body.blocks)).toContain('*Why you are seeing this:* Output length has drifted, so Vigil checks more answers for now.');
+    expect(card.body.text).toContain('Drift check: a support-bot answer to check');
 
     const refused = await vigil.click(alert, MONITORING_ACTIONS.stopBoost, { user: USERS.reviewer });
     expect(refused.status).toBe(200);

@@ -112,20 +112,25 @@ describe('guardrails in Slack: tighten from the card', () => {
 
     const modal = await openTighten(vigil, card, itemId, USERS.approver);
     const option = modal.body.view.blocks.find((b: any) => b.block_id === 'guardrails_choice').element.options.find((o: any) => o.value === 'threshold|tone');
-    expect(option).toMatchObject({ text: { text: 'Lower tone threshold to 0.55' }, description: { text: '+0.3 flagged events/day (now 0.70)' } });
+    expect(option).toMatchObject({ text: { text: 'Lower tone threshold to 0.55' }, description: { text: 'About 0.3 more flagged events a day (now 0.70)' } });
     const submitted = await submitView(vigil, modal.body.view, USERS.approver, tightenValues({ choice: 'threshold|tone' }));
     expect(submitted.status).toBe(200);
 
     const after = await check(vigil, { output: 'Fine, whatever.', scores: { tone: 0.55 } });
     expect(after.flags).toEqual([expect.objectContaining({ check: 'tone', origin: 'grader', score: 0.55, threshold: 0.55 })]);
     const update = await vigil.fake.waitFor('chat.update', (call) => call.body.ts === vigil.tsOf(card) && JSON.stringify(call.body.blocks).includes('threshold 0.70 → 0.55'));
-    expect(JSON.stringify(update.body.blocks)).toContain(':warning: *tone* 0.55 (threshold 0.55)');
+    expect(JSON.stringify(update.body.blocks)).toContain(':warning: *tone* 0.55, at or over its 0.55 threshold, flagged');
   });
 
-  it('switches a detector that fired on the item to block', async () => {
+  it('proposes switching the leaking detector to block first, without a phrase, and switches it', async () => {
     const { card, itemId } = await postCard(vigil, 'detector-1', 'Write to jane.doe@example.com for your refund.', 'for your refund');
     const modal = await openTighten(vigil, card, itemId, USERS.approver);
-    expect(JSON.stringify(modal.body.view)).toContain('"value":"detector|pii"');
+    const blocks = modal.body.view.blocks as any[];
+    expect(blocks.find((b) => b.block_id === 'guardrails_choice').element.initial_option).toMatchObject({
+      value: 'detector|pii', text: { text: 'Block answers that contain personal data (now redact)' }, description: { text: expect.stringMatching(/^Fired on 1 event in the last 7 days$/) },
+    });
+    expect(blocks.find((b) => b.block_id === 'guardrails_pattern').element.initial_value).toBeUndefined();
+    expect(blocks[0].text.text).toMatch(/^Possible personal data leak: email address in the answer\n/);
     expect((await check(vigil, { output: 'Mail bob.smith@example.org now.' })).action).toBe('redact');
     await submitView(vigil, modal.body.view, USERS.approver, tightenValues({ choice: 'detector|pii' }));
     expect((await check(vigil, { output: 'Mail bob.smith@example.org now.' })).action).toBe('block');

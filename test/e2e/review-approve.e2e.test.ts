@@ -17,7 +17,10 @@ describe('review in Slack: approve and reject', () => {
     expect(accepted.status).toBe(202);
     const card = await vigil.waitForCard((call) => JSON.stringify(call.body.blocks).includes('Your refund is on its way.'));
     expect(card.body.channel).toBe(CHANNEL);
-    expect(card.body.text).toContain('Review needed: support-bot (warn)');
+    expect(card.body.text).toBe('Review needed — Flagged by the app: tone (support-bot, warning)');
+    expect(card.body.blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text', text: 'Flagged by the app: tone' } });
+    expect(JSON.stringify(card.body.blocks)).toContain(':hourglass_flowing_sand: Waiting for a reviewer.');
+    expect(JSON.stringify(card.body.blocks)).not.toMatch(/0 of \d+ verdicts/);
     const itemId = readItemId(card);
 
     const click = await vigil.click(card, 'review.approve', { user: USERS.reviewer });
@@ -27,6 +30,11 @@ describe('review in Slack: approve and reject', () => {
     const blocks = JSON.stringify(update.body.blocks);
     expect(blocks).toContain(':white_check_mark: *Approved* by <@U04QREVR001>');
     expect(blocks).not.toContain('review.approve');
+
+    // A second click, or Slack retrying the first, gets a short thank-you and changes nothing.
+    expect((await vigil.click(card, 'review.approve', { user: USERS.reviewer })).status).toBe(200);
+    const repeat = await vigil.fake.waitFor('chat.postEphemeral', (call) => call.body.user === USERS.reviewer && String(call.body.text).includes('already'));
+    expect(repeat.body.text).toBe(':white_check_mark: You already approved this — thanks.');
 
     const item = await vigil.api(`/v1/items/${itemId}`);
     expect(item.status).toBe(200);
@@ -54,13 +62,31 @@ describe('review in Slack: approve and reject', () => {
     const submitted = await vigil.submitReject(modal, { user: USERS.reviewer, reason: 'tone', dimension: 'brand', note: 'Rude to the customer.' });
     expect(submitted.status).toBe(200);
     const update = await vigil.fake.waitFor('chat.update', (call) => call.body.ts === vigil.tsOf(card));
-    expect(JSON.stringify(update.body.blocks)).toContain(':x: *Rejected* by <@U04QREVR001> (tone)');
+    expect(JSON.stringify(update.body.blocks)).toContain(':x: *Rejected* by <@U04QREVR001> — Wrong tone: “Rude to the customer.”');
+    expect(update.body.text).toBe('Rejected — Flagged by the app: tone (support-bot, warning)');
 
     const item = await vigil.api(`/v1/items/${itemId}`);
     expect(item.body.outcome).toBe('rejected');
     expect(item.body.verdicts).toEqual([
       expect.objectContaining({ reviewer_id: USERS.reviewer, decision: 'reject', reason_category: 'tone', dimension: 'brand', note: 'Rude to the customer.' }),
     ]);
+  });
+
+  it('records the rubric dimension a reason names, and tells a latecomer who already decided', async () => {
+    await vigil.post([{ id: 'reject-3', output: 'Ugh, read the manual.', flags: [{ name: 'tone', severity: 'warn' }] }]);
+    const card = await vigil.waitForCard((call) => JSON.stringify(call.body.blocks).includes('read the manual'));
+    const itemId = readItemId(card);
+    await vigil.click(card, 'review.reject', { user: USERS.reviewer });
+    const modal = await vigil.fake.waitFor('views.open', (call) => JSON.parse(call.body.view.private_metadata).itemId === itemId);
+    // With the default lists every dimension is named by a reason, so the modal does not ask for one.
+    expect(modal.body.view.blocks.map((block: any) => block.block_id)).not.toContain('reject_dimension');
+    await vigil.submitReject(modal, { user: USERS.reviewer, reason: 'off_brand' });
+    const item = await vigil.api(`/v1/items/${itemId}`);
+    expect(item.body.verdicts).toEqual([expect.objectContaining({ reason_category: 'off_brand', dimension: 'brand', note: null })]);
+
+    await vigil.click(card, 'review.approve', { user: USERS.reviewer2 });
+    const notice = await vigil.fake.waitFor('chat.postEphemeral', (call) => call.body.user === USERS.reviewer2 && String(call.body.text).includes('already'));
+    expect(notice.body.text).toBe(`:lock: This was already rejected by <@${USERS.reviewer}> — nothing more to do.`);
   });
 
   it('answers a reason that is not in the source list with a modal error and records nothing', async () => {

@@ -26,11 +26,11 @@ describe('review in Slack: consensus, adjudication and idempotent clicks', () =>
   });
   afterAll(async () => vigil.stop());
 
-  it('keeps a blind card at "1 of 2 verdicts", then finalises when the second reviewer agrees', async () => {
+  it('keeps a blind card at "1 of 2 reviewers have voted", then finalises when the second reviewer agrees', async () => {
     const { card, itemId } = await postCritical('Two reviewers must agree on this one.');
     await vigil.click(card, 'review.approve', { user: USERS.reviewer });
     const first = JSON.stringify((await nthUpdate(card, 1)).body.blocks);
-    expect(first).toContain('1 of 2 verdicts');
+    expect(first).toContain('1 of 2 reviewers have voted; waiting for 1 more.');
     expect(first).not.toContain('approved');
     expect(first).toContain('review.approve');
 
@@ -50,7 +50,7 @@ describe('review in Slack: consensus, adjudication and idempotent clicks', () =>
     const thread = await vigil.fake.waitFor('chat.postMessage', (call) => call.body.thread_ts === vigil.tsOf(card));
     expect(thread.body.channel).toBe(card.body.channel);
     expect(JSON.stringify(thread.body.blocks)).toContain('<@U04QAPPR001> Reviewers disagree on this item');
-    expect((await nthUpdate(card, 2)).body.blocks.map((b: any) => JSON.stringify(b)).join()).toContain('approvers asked to adjudicate');
+    expect((await nthUpdate(card, 2)).body.blocks.map((b: any) => JSON.stringify(b)).join()).toContain('*Reviewers disagree* — an approver makes the final call.');
     expect((await vigil.api(`/v1/items/${itemId}`)).body.state).toBe('needs_adjudication');
 
     await vigil.click(thread, 'review.adjudicate_reject', { user: USERS.reviewer });
@@ -59,8 +59,7 @@ describe('review in Slack: consensus, adjudication and idempotent clicks', () =>
 
     await vigil.click(thread, 'review.adjudicate_reject', { user: USERS.approver });
     const final = JSON.stringify((await nthUpdate(card, 3)).body.blocks);
-    expect(final).toContain(':x: *Rejected* by <@U04QREVR002> (policy_violation)');
-    expect(final).toContain(':scales: Adjudicated by <@U04QAPPR001>');
+    expect(final).toContain(':x: *Rejected* by <@U04QAPPR001>, settling a disagreement between reviewers. Agreed with <@U04QREVR002> — Breaks content policy.');
     expect((await vigil.api(`/v1/items/${itemId}`)).body).toMatchObject({ state: 'final', outcome: 'rejected', decision_mode: 'adjudication', decided_by: USERS.approver });
     expect(auditOf(itemId).map((row) => row.action)).toEqual([
       'verdict.created',
@@ -92,7 +91,7 @@ describe('review in Slack: consensus, adjudication and idempotent clicks', () =>
     });
 
     const final = JSON.stringify((await nthUpdate(card, 3)).body.blocks);
-    expect(final).toContain(':x: *Rejected* by <@U04QREVR001> (unsafe), <@U04QREVR002> (unsafe)');
+    expect(final).toContain(':x: *Rejected* by <@U04QREVR001> — Unsafe; <@U04QREVR002> — Unsafe');
     expect(updatesOf(card)).toHaveLength(3);
     const item = (await vigil.api(`/v1/items/${itemId}`)).body;
     expect(item.verdicts).toHaveLength(2);
@@ -108,8 +107,8 @@ describe('review in Slack: consensus, adjudication and idempotent clicks', () =>
     await nthUpdate(card, 2);
     const before = auditOf(itemId).length;
     await vigil.click(card, 'review.reject', { user: USERS.groupMember });
-    const notice = await vigil.fake.waitFor('chat.postEphemeral', (call) => call.body.user === USERS.groupMember && String(call.body.text).includes(itemId));
-    expect(notice.body.text).toContain('is already final (*approved*)');
+    const notice = await vigil.fake.waitFor('chat.postEphemeral', (call) => call.body.user === USERS.groupMember && String(call.body.text).includes('already'));
+    expect(notice.body.text).toBe(`:lock: This was already approved by <@${USERS.reviewer}>, <@${USERS.reviewer2}> — nothing more to do.`);
     expect(vigil.fake.calls('views.open').filter((call) => JSON.parse(call.body.view.private_metadata).itemId === itemId)).toEqual([]);
     expect(auditOf(itemId)).toHaveLength(before);
   });

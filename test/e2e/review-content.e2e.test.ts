@@ -59,7 +59,7 @@ describe('review cards with hostile output', () => {
     expectInert(texts);
     expect(texts.join('\n')).toContain('[redacted ');
     expect(card.body.text).not.toMatch(/[<>]/);
-    expect(JSON.stringify(card.body.blocks)).toContain('Truncated to fit Slack');
+    expect(JSON.stringify(card.body.blocks)).toContain('Shortened to fit Slack');
 
     const click = await vigil.click(card, 'review.view_full', { user: USERS.reviewer });
     expect(click.status).toBe(200);

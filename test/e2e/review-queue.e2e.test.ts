@@ -65,8 +65,8 @@ describe('review queue: budget, expiry, SLA reminders, App Home', () => {
     // At 11:01 the warn cards sent at 09:00 are past 90 min and the critical one sent at 10:01 past 15 min.
     const remindersOf = (text: string) => vigil.fake.calls('chat.postMessage').filter((call) => call.ok && call.body.thread_ts === vigil.tsOf(cardOf(text)));
     await vigil.fake.waitFor('chat.postMessage', () => ['budget answer 1', 'budget answer 2', 'budget answer critical'].every((text) => remindersOf(text).length === 1));
-    expect(JSON.stringify(remindersOf('budget answer critical')[0]!.body.blocks)).toContain('<!subteam^S07ONCALL01> :alarm_clock: This *critical* item has 0 of 2 verdicts');
-    expect(JSON.stringify(remindersOf('budget answer 1')[0]!.body.blocks)).toContain(':alarm_clock: This *warn* item has 0 of 1 verdicts after 121 min (SLA 90 min)');
+    expect(JSON.stringify(remindersOf('budget answer critical')[0]!.body.blocks)).toContain('<!subteam^S07ONCALL01> :alarm_clock: This *critical* item has no verdict yet (2 reviewers needed)');
+    expect(JSON.stringify(remindersOf('budget answer 1')[0]!.body.blocks)).toContain(':alarm_clock: This *warn* item has no verdict yet (one reviewer needed) after 121 min (SLA 90 min)');
     expect(JSON.stringify(remindersOf('budget answer 1')[0]!.body.blocks)).not.toContain('subteam');
     expect(remindersOf('budget answer 3')).toEqual([]);
 
@@ -89,11 +89,15 @@ describe('review queue: budget, expiry, SLA reminders, App Home', () => {
     expect(home.body.view.type).toBe('home');
     const pending = JSON.stringify(home.body.view.blocks.filter((block: any) => String(block.block_id).startsWith('home.pending')));
     expect(pending).toContain('*Waiting for you* (3)');
-    expect(pending).toContain(readItemId(cardOf('budget answer critical')));
-    expect(pending).not.toContain(readItemId(card));
+    // Items are named by what they are, in words, and link to their card.
+    expect(pending).toContain('*Flagged by the app: leak*\\n:red_circle: Critical · support-bot');
+    expect(pending).toContain(`p${vigil.tsOf(cardOf('budget answer critical')).replace('.', '')}|Open card>`);
+    expect(pending).not.toContain(`p${vigil.tsOf(card).replace('.', '')}|Open card>`);
+    expect(pending).not.toContain(readItemId(cardOf('budget answer critical')));
     const text = JSON.stringify(home.body.view.blocks);
-    expect(text).toContain('*Your verdicts, last 7 days:* 1 (:white_check_mark: 1 approved');
-    expect(text).toContain('*support-bot* · waiting for budget 0 · on cards 3 · awaiting adjudication 0 · expired (7 days) 1');
+    expect(text).toContain('*Your verdicts, last 7 days:* 1 verdict (:white_check_mark: 1 approved');
+    expect(text).toContain(':white_check_mark: Approved · Flagged by the app: tone · support-bot');
+    expect(text).toContain('*support-bot*: 3 cards waiting for reviewers · 1 expired unreviewed in the last 7 days');
     // The calibration module answers the standing section; one verdict is not enough to measure agreement.
     expect(text).toContain('*Your agreement*');
     expect(text).toContain('_Not enough shared or check items yet._');

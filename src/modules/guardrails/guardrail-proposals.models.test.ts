@@ -3,6 +3,7 @@ import { validateBlocklistPattern } from '../checks/detectors/blocklist.detector
 import {
   collectSensitiveSpans, computeThresholdPreview, excerptAround, listTightenOptions, proposeBlockPattern, type PatternPreview,
 } from './guardrail-proposals.models.ts';
+import { chooseLeadDetector, describePatternCount } from './guardrail-copy.models.ts';
 import { buildSeedSpec, DEFAULT_DETECTOR_ACTIONS } from './guardrails.models.ts';
 
 const spec = buildSeedSpec({
@@ -76,9 +77,9 @@ describe('listTightenOptions', () => {
       rollback: { target: 'r-41', live: 'r-42' },
     });
     expect(options.map((o) => [o.value, o.label, o.description])).toEqual([
-      ['block_pattern', 'Block outputs like this', 'Matches 4 of 120 events in 7 days'],
-      ['threshold|tone', 'Lower tone threshold to 0.55', '+4.3 flagged events/day (now 0.70)'],
-      ['detector|pii', 'Switch pii to block', 'Now redact; fired on 31 events in 7 days'],
+      ['block_pattern', 'Block answers with this phrase', 'Matches 4 of 120 events in 7 days'],
+      ['threshold|tone', 'Lower tone threshold to 0.55', 'About 4.3 more flagged events a day (now 0.70)'],
+      ['detector|pii', 'Block answers that contain personal data (now redact)', 'Fired on 31 events in the last 7 days'],
       ['kill_switch|on', 'Turn the kill switch on', '/v1/check answers block for everything until lifted'],
       ['rollback', 'Roll back to r-41', 'Last known-good release; live now: r-42'],
     ]);
@@ -95,5 +96,46 @@ describe('listTightenOptions', () => {
     });
     expect(options.map((o) => o.value)).toEqual(['block_pattern', 'kill_switch|off']);
     expect(options[0]!.description).toBe('Matches 4 of the 120 most recent events in 7 days');
+  });
+
+  const base = { spec, scores: [], thresholdPreviews: new Map(), pattern: null, rollback: { target: null, live: null } };
+
+  it('proposes switching the leaking detector to block first, and selects it', () => {
+    const detections = [
+      { detector: 'pii' as const, kind: 'email', field: 'output' as const, severity: 'warn' as const, score: 1 },
+      { detector: 'secrets' as const, kind: 'aws_access_key_id', field: 'output' as const, severity: 'critical' as const, score: 1 },
+    ];
+    const leadDetector = chooseLeadDetector(detections, spec);
+    expect(leadDetector).toBe('secrets');
+    const options = listTightenOptions({ ...base, detectors: [{ detector: 'pii', recentCount: 3 }, { detector: 'secrets', recentCount: 1 }], leadDetector });
+    expect(options.map((o) => [o.value, o.label, o.description]).slice(0, 3)).toEqual([
+      ['detector|secrets', 'Block answers that contain secrets (now redact)', 'Fired on 1 event in the last 7 days'],
+      ['block_pattern', 'Block answers with this phrase', 'Type a phrase or regex below'],
+      ['detector|pii', 'Block answers that contain personal data (now redact)', 'Fired on 3 events in the last 7 days'],
+    ]);
+  });
+
+  it('proposes raising the injection action first on an injection', () => {
+    const detections = [{ detector: 'injection' as const, kind: 'jailbreak', field: 'input' as const, severity: 'critical' as const, score: 0.9 }];
+    const leadDetector = chooseLeadDetector(detections, spec);
+    const options = listTightenOptions({ ...base, detectors: [{ detector: 'injection', recentCount: 2 }], leadDetector });
+    expect(options[0]).toMatchObject({ value: 'detector|injection', label: 'Raise prompt injection from flag to block' });
+  });
+
+  it('proposes blocking the phrase first when only the blocklist or a judge flagged it', () => {
+    expect(chooseLeadDetector([{ detector: 'blocklist', kind: 'word', field: 'output', severity: 'warn', score: 1 }], spec)).toBeNull();
+    expect(chooseLeadDetector([], spec)).toBeNull();
+    const options = listTightenOptions({ ...base, detectors: [{ detector: 'blocklist', recentCount: 5 }], leadDetector: null });
+    expect(options[0]!.value).toBe('block_pattern');
+  });
+
+  it('counts one event in the singular', () => {
+    expect(describePatternCount({ matched: 1, scanned: 1, partial: false })).toBe('Matches 1 of 1 event in 7 days');
+    expect(describePatternCount({ matched: 0, scanned: 1, partial: true })).toBe('Matches 0 of the 1 most recent event in 7 days');
+  });
+
+  it('does not lead with a detector that already blocks', () => {
+    const blocking = { ...spec, detectors: { ...spec.detectors, secrets: { action: 'block' as const } } };
+    expect(chooseLeadDetector([{ detector: 'secrets', kind: 'github_token', field: 'output', severity: 'critical', score: 1 }], blocking)).toBeNull();
   });
 });

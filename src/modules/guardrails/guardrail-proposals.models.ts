@@ -2,11 +2,12 @@ import type { Detection, DetectorName } from '../checks/checks.models.ts';
 import { redactText, type RedactionSpan } from '../review/redaction.models.ts';
 import { encodeTightenChoice, type TightenChoice } from './guardrails.actions.ts';
 import type { DetectorAction, GuardrailSpec } from './guardrails.models.ts';
+import { PREVIEW_DAYS, TIGHTEN_COPY, describeDetectorSwitch, describePatternCount, describeThresholdChange } from './guardrail-copy.models.ts';
 
 // What the tighten modal proposes for one review item, and the previews that let an approver
 // judge a change before making it. Pure: the recent events and scores are parameters.
 
-export const PREVIEW_DAYS = 7;
+export { PREVIEW_DAYS, describePatternCount } from './guardrail-copy.models.ts';
 export const DAY_MS = 86_400_000;
 const PHRASE_MAX_WORDS = 8;
 const PHRASE_MAX_CHARS = 80;
@@ -100,27 +101,36 @@ export interface TightenOptionsInput {
   detectors: readonly { detector: DetectorName; recentCount: number }[];
   pattern: PatternPreview | null;
   rollback: { target: string | null; live: string | null };
+  /** The detector to propose first (a leak or an injection on this item); see `chooseLeadDetector`. */
+  leadDetector?: DetectorName | null;
 }
 
-const formatRate = (perDay: number) => (perDay >= 10 ? perDay.toFixed(0) : perDay.toFixed(1));
-
-/** The radio options of the tighten modal, at most 10 (Slack's limit), the block proposal first. */
+/**
+ * The radio options of the tighten modal, at most 10 (Slack's limit): the change that fits the
+ * item's strongest finding first (its detector for a leak or an injection, else blocking the
+ * phrase), then thresholds, other detectors, the kill switch and a rollback.
+ */
 export function listTightenOptions(input: TightenOptionsInput): ChoiceOption[] {
   const options: ChoiceOption[] = [];
   const add = (choice: TightenChoice, label: string, description: string) => options.push({ value: encodeTightenChoice(choice), choice, label, description });
+  const addDetector = ({ detector, recentCount }: { detector: DetectorName; recentCount: number }) => {
+    const action: DetectorAction = input.spec.detectors[detector].action;
+    if (action === 'block') return;
+    const words = describeDetectorSwitch(detector, action, recentCount);
+    add({ kind: 'detector', detector }, words.label, words.description);
+  };
+  const lead = input.detectors.find((d) => d.detector === input.leadDetector);
+  if (lead) addDetector(lead);
   const preview = input.pattern;
-  add({ kind: 'block_pattern' }, 'Block outputs like this', preview ? describePatternCount(preview) : 'Type a phrase or regex below');
+  add({ kind: 'block_pattern' }, TIGHTEN_COPY.blockPattern, preview ? describePatternCount(preview) : TIGHTEN_COPY.blockPatternEmpty);
   for (const { grader, score } of input.scores) {
     const rule = input.spec.graders[grader];
     const threshold = input.thresholdPreviews.get(grader);
     if (!rule || !threshold || score >= rule.threshold) continue;
-    add({ kind: 'threshold', grader }, `Lower ${grader} threshold to ${score.toFixed(2)}`, `+${formatRate(threshold.extraPerDay)} flagged events/day (now ${rule.threshold.toFixed(2)})`);
+    const words = describeThresholdChange(grader, score, rule.threshold, threshold.extraPerDay);
+    add({ kind: 'threshold', grader }, words.label, words.description);
   }
-  for (const { detector, recentCount } of input.detectors) {
-    const action: DetectorAction = input.spec.detectors[detector].action;
-    if (action === 'block') continue;
-    add({ kind: 'detector', detector }, `Switch ${detector} to block`, `Now ${action}; fired on ${recentCount} events in ${PREVIEW_DAYS} days`);
-  }
+  for (const detector of input.detectors) if (detector !== lead) addDetector(detector);
   if (input.spec.kill_switch.on) add({ kind: 'kill_switch', on: false }, 'Lift the kill switch', '/v1/check answers normally again');
   else add({ kind: 'kill_switch', on: true }, 'Turn the kill switch on', '/v1/check answers block for everything until lifted');
   if (input.rollback.target) {
@@ -129,7 +139,3 @@ export function listTightenOptions(input: TightenOptionsInput): ChoiceOption[] {
   return options.slice(0, 10);
 }
 
-export function describePatternCount(preview: Pick<PatternPreview, 'matched' | 'scanned' | 'partial'>): string {
-  const of = preview.partial ? `the ${preview.scanned} most recent` : `${preview.scanned}`;
-  return `Matches ${preview.matched} of ${of} events in ${PREVIEW_DAYS} days`;
-}

@@ -3,7 +3,8 @@ import { escapeMrkdwn, formatCodeBlock, formatInlineCode, formatSlackDate } from
 import { context, input, plainText, section } from '../../shared/slack-blocks.ts';
 import { SLACK_LIMITS, truncateText } from '../../shared/slack-limits.ts';
 import { GUARDRAIL_VIEWS, TIGHTEN_INPUTS, TIGHTEN_REASON_MAX_LENGTH, type ConfirmMetadata, type TightenMetadata } from './guardrails.actions.ts';
-import { describePatternCount, PREVIEW_DAYS, type ChoiceOption, type PatternPreview } from './guardrail-proposals.models.ts';
+import type { ChoiceOption, PatternPreview } from './guardrail-proposals.models.ts';
+import { describePatternCount, TIGHTEN_COPY } from './guardrail-copy.models.ts';
 
 // The tighten modal (what to change, with previews) and the confirmation modal that a
 // rollback or the kill switch goes through. Pure: built from what the use cases computed.
@@ -20,6 +21,8 @@ export interface TightenModalModel extends TightenMetadata {
   patternError: string | null;
   /** Why no rollback is offered, when none is. */
   rollbackNote: string | null;
+  /** What the item is, in words ("Possible secret leak: AWS access key in the answer"); plain text. */
+  headline?: string;
 }
 
 function radioOption(choice: ChoiceOption): PlainTextOption {
@@ -52,27 +55,27 @@ export function buildTightenModal(model: TightenModalModel): ModalView {
     action_id: TIGHTEN_INPUTS.pattern.actionId,
     max_length: 500,
     ...(model.pattern ? { initial_value: model.pattern } : {}),
-    placeholder: plainText('e.g. we never give refunds'),
+    placeholder: plainText(TIGHTEN_COPY.patternPlaceholder),
     dispatch_action_config: { trigger_actions_on: ['on_enter_pressed'] },
   };
   const reason: PlainTextInput = {
     type: 'plain_text_input', action_id: TIGHTEN_INPUTS.reason.actionId, max_length: TIGHTEN_REASON_MAX_LENGTH,
-    placeholder: plainText('Why? Kept with the version and in the audit log (optional)'),
+    placeholder: plainText(TIGHTEN_COPY.reasonPlaceholder),
   };
+  const about = model.headline ? `${escapeMrkdwn(model.headline)}\n` : '';
   const blocks: KnownBlock[] = [
-    section('guardrails_head', `*${escapeMrkdwn(model.source)}* · guardrail v${model.version} · item ${formatInlineCode(model.itemId)}`),
-    input(TIGHTEN_INPUTS.choice.blockId, 'What to change', radios),
-    { ...input(TIGHTEN_INPUTS.pattern.blockId, 'Pattern to block (regex, case-insensitive)', pattern, true), dispatch_action: true,
-      hint: plainText(`Used by "Block outputs like this". Press Enter to preview it on the last ${PREVIEW_DAYS} days.`) },
+    section('guardrails_head', `${about}*${escapeMrkdwn(model.source)}* · guardrail version ${model.version} · item ${formatInlineCode(model.itemId)}`),
+    input(TIGHTEN_INPUTS.choice.blockId, TIGHTEN_COPY.choiceLabel, radios),
+    { ...input(TIGHTEN_INPUTS.pattern.blockId, TIGHTEN_COPY.patternLabel, pattern, true), dispatch_action: true, hint: plainText(TIGHTEN_COPY.patternHint) },
     ...describePatternPreview(model.preview, model.patternError),
     ...(model.rollbackNote ? [context('guardrails_rollback_note', [escapeMrkdwn(model.rollbackNote)])] : []),
-    input(TIGHTEN_INPUTS.reason.blockId, 'Reason', reason, true),
+    input(TIGHTEN_INPUTS.reason.blockId, TIGHTEN_COPY.reasonLabel, reason, true),
   ];
   return {
     type: 'modal',
     callback_id: GUARDRAIL_VIEWS.tighten,
     private_metadata: JSON.stringify(metadata),
-    title: plainText('Tighten guardrail'),
+    title: plainText(TIGHTEN_COPY.title),
     submit: plainText('Apply'),
     close: plainText('Cancel'),
     blocks,

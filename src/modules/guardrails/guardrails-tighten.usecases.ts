@@ -11,6 +11,8 @@ import { previewTraffic } from './guardrails-preview.usecases.ts';
 import { TIGHTEN_INPUTS, type TightenSubmission } from './guardrails.actions.ts';
 import { actorOf, authorizeApprover, describeApproverNeeded, tellActor, type GuardrailSlackContext, type SlackActor } from './guardrails-access.usecases.ts';
 import { buildConfirmModal, buildTightenModal } from './guardrails-modals.blocks.ts';
+import { chooseLeadDetector, TIGHTEN_COPY } from './guardrail-copy.models.ts';
+import { describeFlag, strongestFlag, toFlagLike } from '../checks/flag-wording.models.ts';
 import { createGuardrailVersion } from './guardrails.usecases.ts';
 
 // "Tighten guardrail…" on a review card: a modal that proposes changes drawn from the item
@@ -39,7 +41,10 @@ async function buildModalFor(ctx: GuardrailSlackContext, item: CardItem, channel
   const now = ctx.clock.now();
   const since = now - PREVIEW_DAYS * DAY_MS;
   const event = ctx.cards.loadEvent(item.eventSeq);
-  const pattern = typed === undefined ? (event ? proposeBlockPattern(event.output, event.detections) : null) : typed;
+  const leadDetector = event ? chooseLeadDetector(event.detections, spec) : null;
+  // A leak is not stopped by a phrase from the answer's first words: propose none, the detector leads.
+  const proposed = event && leadDetector === null ? proposeBlockPattern(event.output, event.detections) : null;
+  const pattern = typed === undefined ? proposed : typed;
   const fired = [...new Set((event?.detections ?? []).map((d) => d.detector as DetectorName))];
   const traffic = await previewTraffic(ctx.cards, { source: item.source, now, pattern, detectors: fired });
   const scores = ctx.cards.loadScores(item.eventSeq);
@@ -51,6 +56,8 @@ async function buildModalFor(ctx: GuardrailSlackContext, item: CardItem, channel
     thresholdPreviews.set(grader, computeThresholdPreview({ grader, current: rule.threshold, proposed: score, extraFlagged: counts.between, scored: counts.scored }));
   }
   const rollback = await findRollbackTarget(ctx.releases, item.source);
+  const strongest = strongestFlag((event?.detections ?? []).map(toFlagLike));
+  const headline = strongest ? describeFlag(strongest).headline : null;
   const previewed = traffic.pattern;
   const preview = previewed?.ok ? previewed.preview : null;
   const detectors = fired.map((detector) => ({ detector, recentCount: traffic.detectorCounts.get(detector) ?? 0 }));
@@ -59,11 +66,12 @@ async function buildModalFor(ctx: GuardrailSlackContext, item: CardItem, channel
     ...(channel ? { channel } : {}),
     source: item.source,
     version: live.version.version,
-    options: listTightenOptions({ spec, scores, thresholdPreviews, detectors, pattern: preview, rollback }),
+    options: listTightenOptions({ spec, scores, thresholdPreviews, detectors, pattern: preview, rollback, leadDetector }),
     pattern,
     preview,
     patternError: previewed && !previewed.ok ? `This pattern cannot be used: ${previewed.reason}` : null,
-    rollbackNote: rollback.target ? null : 'No rollback offered: no release other than the live one is known-good yet.',
+    rollbackNote: rollback.target ? null : TIGHTEN_COPY.noRollback,
+    ...(headline ? { headline } : {}),
   });
 }
 

@@ -62,6 +62,20 @@ describe('buildTightenModal', () => {
     expect(json.match(/guardrails_sample_/g)).toHaveLength(3);
   });
 
+  it('on a leak, selects switching its detector to block, proposes no phrase and says what the item is', () => {
+    const options = listTightenOptions({
+      spec, scores: [], thresholdPreviews: new Map(), detectors: [{ detector: 'secrets', recentCount: 1 }], pattern: null,
+      rollback: { target: null, live: null }, leadDetector: 'secrets',
+    });
+    const view = buildTightenModal(model({ options, pattern: null, preview: null, headline: 'Possible secret leak: AWS access key in the answer' }));
+    const inputs = view.blocks.filter((b): b is InputBlock => b.type === 'input');
+    expect(inputs[0]!.element).toMatchObject({ initial_option: { value: 'detector|secrets', text: { text: 'Block answers that contain secrets (now redact)' }, description: { text: 'Fired on 1 event in the last 7 days' } } });
+    expect(inputs[1]!.element).not.toHaveProperty('initial_value');
+    expect(view.blocks[0]).toMatchObject({ block_id: 'guardrails_head', text: { text: expect.stringMatching(/^Possible secret leak: AWS access key in the answer\n\*support-bot\* · guardrail version 12/) } });
+    expect(JSON.stringify(view)).not.toContain('(optional)');
+    assertWithinLimits(view);
+  });
+
   it('shows why a typed pattern cannot be used instead of a preview', () => {
     const json = JSON.stringify(buildTightenModal(model({ preview: null, patternError: 'This pattern cannot be used: nests quantifiers' })));
     expect(json).toContain(':warning: This pattern cannot be used: nests quantifiers');

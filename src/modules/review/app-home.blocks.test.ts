@@ -9,27 +9,38 @@ const model = (pending: number): AppHomeModel => ({
     itemId: `rev_${i}`,
     source: 'support-<bot>',
     priority: 'critical',
-    reasons: ['flag'],
+    headline: i === 0 ? 'Possible secret leak: AWS access key in the answer' : 'Flagged by the app: <!channel>',
     sentAt: 1_730_000_000_000,
     adjudication: i === 0,
     cardUrl: i === 1 ? null : `https://slack.com/archives/C1/p${i}`,
   })),
-  verdicts: { approved: 2, rejected: 1, recent: [{ itemId: 'rev_9', source: 'support-bot', decision: 'reject', at: 1_730_000_000_000 }] },
+  verdicts: { approved: 2, rejected: 1, recent: [{ itemId: 'rev_9', source: 'support-bot', headline: 'Off-putting tone in the answer', decision: 'reject', at: 1_730_000_000_000 }] },
   queues: [{ source: 'support-bot', queued: 4, inReview: 3, needsAdjudication: 1, expiredThisWeek: 2 }],
 });
 
 describe('buildAppHomeView', () => {
-  it('lists pending items with links, the week of verdicts and the queues, escaping names', () => {
+  it('lists pending items by their headline with links, the week of verdicts and the queues, in words and escaped', () => {
     const view = buildAppHomeView(model(2));
     const text = JSON.stringify(view.blocks);
     expect(view.type).toBe('home');
     expect(text).toContain('*Waiting for you* (2)');
-    expect(text).toContain('support-&lt;bot&gt;');
-    expect(text).toContain('<https://slack.com/archives/C1/p0|Open card>');
+    const pending = view.blocks.find((block) => block.block_id === 'home.pending.0');
+    expect(pending).toMatchObject({
+      text: { text: '*Possible secret leak: AWS access key in the answer*\n:red_circle: Critical · support-&lt;bot&gt; · sent <!date^1730000000^{date_short_pretty} {time}|2024-10-27 03:33 UTC> · :scales: *Reviewers disagree — your call* · <https://slack.com/archives/C1/p0|Open card>' },
+    });
+    expect(text).toContain('*Flagged by the app: &lt;!channel&gt;*');
+    expect(text).not.toContain('rev_0');
     expect(text).toContain('_card not posted yet_');
-    expect(text).toContain(':scales: *needs adjudication*');
-    expect(text).toContain('*Your verdicts, last 7 days:* 3 (:white_check_mark: 2 approved · :x: 1 rejected)');
-    expect(text).toContain('waiting for budget 4 · on cards 3 · awaiting adjudication 1 · expired (7 days) 2');
+    expect(text).toContain('*Your verdicts, last 7 days:* 3 verdicts (:white_check_mark: 2 approved · :x: 1 rejected)');
+    expect(text).toContain(':x: Rejected · Off-putting tone in the answer · support-bot');
+    expect(text).toContain('Reviewer of *support-bot*');
+    expect(text).toContain('*support-bot*: 3 cards waiting for reviewers · 1 waiting for an approver to settle a disagreement · 4 queued until the hourly card budget allows · 2 expired unreviewed in the last 7 days');
+    expect(text).not.toMatch(/· flag ·|waiting for budget/);
+  });
+
+  it('says a source with nothing waiting has nothing waiting', () => {
+    const view = buildAppHomeView({ ...model(0), queues: [{ source: 'support-bot', queued: 0, inReview: 0, needsAdjudication: 0, expiredThisWeek: 0 }] });
+    expect(JSON.stringify(view.blocks)).toContain('*support-bot*: nothing waiting');
   });
 
   it('stays within the 100-block limit of a Home tab however long the queue', () => {

@@ -1,8 +1,11 @@
 import type { DividerBlock, HomeView, KnownBlock } from '@slack/types';
 import type { Severity } from '../checks/checks.models.ts';
-import { escapeMrkdwn, formatInlineCode, formatSlackDate } from '../../shared/mrkdwn.ts';
+import { pluralize } from '../checks/flag-wording.models.ts';
+import { escapeMrkdwn, formatSlackDate } from '../../shared/mrkdwn.ts';
 import { context, header, section } from '../../shared/slack-blocks.ts';
-import { SEVERITY_ICONS, truncateSafeMrkdwn } from './review.blocks.ts';
+import { truncateText } from '../../shared/slack-limits.ts';
+import { truncateSafeMrkdwn } from './review.blocks.ts';
+import { describeQueue, describeRoles, describeSeverity } from './review-copy.models.ts';
 
 // The reviewer's App Home: what waits for them, what they did this week, how their verdicts
 // compare with the other reviewers' and with known answers, and how long each source's queue
@@ -10,8 +13,9 @@ import { SEVERITY_ICONS, truncateSafeMrkdwn } from './review.blocks.ts';
 
 export interface AppHomeModel {
   roles: { source: string; role: string }[];
-  pending: { itemId: string; source: string; priority: Severity; reasons: string[]; sentAt: number | null; adjudication: boolean; cardUrl: string | null }[];
-  verdicts: { approved: number; rejected: number; recent: { itemId: string; source: string; decision: string; at: number }[] };
+  /** `headline`: what the item is, in words (plain text, escaped here). */
+  pending: { itemId: string; source: string; priority: Severity; headline: string; sentAt: number | null; adjudication: boolean; cardUrl: string | null }[];
+  verdicts: { approved: number; rejected: number; recent: { itemId: string; source: string; headline: string; decision: string; at: number }[] };
   queues: { source: string; queued: number; inReview: number; needsAdjudication: number; expiredThisWeek: number }[];
   /** Per source the user reviews, their agreement lines (plain text); absent when calibration is not wired. */
   standing?: { source: string; lines: string[] }[];
@@ -25,9 +29,8 @@ const MAX_STANDING = 10;
 function describePending(item: AppHomeModel['pending'][number]): string {
   const link = item.cardUrl ? `<${item.cardUrl}|Open card>` : '_card not posted yet_';
   const when = item.sentAt === null ? '' : ` · sent ${formatSlackDate(item.sentAt)}`;
-  const why = item.reasons.length > 0 ? ` · ${item.reasons.map(escapeMrkdwn).join(', ')}` : '';
-  const adjudication = item.adjudication ? ' · :scales: *needs adjudication*' : '';
-  return `${SEVERITY_ICONS[item.priority]} *${escapeMrkdwn(item.source)}* ${formatInlineCode(item.itemId)}${why}${when}${adjudication}\n${link}`;
+  const adjudication = item.adjudication ? ' · :scales: *Reviewers disagree — your call*' : '';
+  return `*${escapeMrkdwn(item.headline)}*\n${describeSeverity(item.priority)} · ${escapeMrkdwn(item.source)}${when}${adjudication} · ${link}`;
 }
 
 function buildStandingBlocks(standing: NonNullable<AppHomeModel['standing']>): KnownBlock[] {
@@ -47,17 +50,20 @@ export function buildAppHomeView(model: AppHomeModel): HomeView {
   if (model.roles.length === 0) {
     blocks.push(section('home.none', 'You are not a reviewer of any source. A Vigil admin adds reviewers under `review.reviewers` in the config file.'));
   } else {
-    blocks.push(context('home.roles', [model.roles.map((r) => `${escapeMrkdwn(r.source)}: ${r.role}`).join(' · ')]));
+    blocks.push(context('home.roles', [truncateSafeMrkdwn(describeRoles(model.roles), 2_000)]));
   }
   blocks.push(section('home.pending.title', `*Waiting for you* (${model.pending.length}${model.pending.length >= MAX_PENDING ? '+' : ''})`));
   if (model.pending.length === 0) blocks.push(context('home.pending.empty', ['Nothing waits for your verdict. :tada:']));
-  model.pending.slice(0, MAX_PENDING).forEach((item, i) => blocks.push(section(`home.pending.${i}`, describePending(item))));
+  model.pending.slice(0, MAX_PENDING).forEach((item, i) => blocks.push(section(`home.pending.${i}`, truncateSafeMrkdwn(describePending(item), 2_000))));
   blocks.push(divider('home.d1'));
   const { approved, rejected, recent } = model.verdicts;
-  blocks.push(section('home.verdicts', `*Your verdicts, last 7 days:* ${approved + rejected} (:white_check_mark: ${approved} approved · :x: ${rejected} rejected)`));
+  blocks.push(section('home.verdicts', `*Your verdicts, last 7 days:* ${pluralize(approved + rejected, 'verdict')} (:white_check_mark: ${approved} approved · :x: ${rejected} rejected)`));
   if (recent.length > 0) {
-    const lines = recent.slice(0, MAX_RECENT).map((v) => `${v.decision === 'approve' ? ':white_check_mark:' : ':x:'} ${escapeMrkdwn(v.source)} ${formatInlineCode(v.itemId)} · ${formatSlackDate(v.at)}`);
-    blocks.push(context('home.recent', [lines.join('\n')]));
+    const lines = recent.slice(0, MAX_RECENT).map((v) => {
+      const decided = v.decision === 'approve' ? ':white_check_mark: Approved' : ':x: Rejected';
+      return `${decided} · ${escapeMrkdwn(truncateText(v.headline, 150))} · ${escapeMrkdwn(v.source)} · ${formatSlackDate(v.at)}`;
+    });
+    blocks.push(context('home.recent', [truncateSafeMrkdwn(lines.join('\n'), 2_900)]));
   }
   blocks.push(...buildStandingBlocks(model.standing ?? []));
   blocks.push(divider('home.d2'));
@@ -67,7 +73,7 @@ export function buildAppHomeView(model: AppHomeModel): HomeView {
     blocks.push(
       section(
         `home.queue.${i}`,
-        `*${escapeMrkdwn(q.source)}* · waiting for budget ${q.queued} · on cards ${q.inReview} · awaiting adjudication ${q.needsAdjudication} · expired (7 days) ${q.expiredThisWeek}`,
+        `*${escapeMrkdwn(q.source)}*: ${describeQueue(q)}`,
       ),
     ),
   );

@@ -3,11 +3,13 @@ import { buildCardUrl } from './review-api.models.ts';
 import { buildAppHomeView, type AppHomeModel } from './app-home.blocks.ts';
 import type { ReviewContext } from './review-card.usecases.ts';
 import type { ReviewQueriesRepository } from './review-queries.repository.ts';
+import { describeItemHeadline, listEventFlags } from './review-copy.models.ts';
 
 // Builds a user's App Home from the database and publishes it through the outbox (one
 // order key per user, so two quick opens publish in order and the last view wins).
 
 const WEEK_MS = 7 * 24 * 3_600_000;
+const MAX_RECENT = 10;
 
 export async function loadAppHome(ctx: ReviewContext, queries: ReviewQueriesRepository, userId: string): Promise<AppHomeModel> {
   const now = ctx.clock.now();
@@ -29,7 +31,7 @@ export async function loadAppHome(ctx: ReviewContext, queries: ReviewQueriesRepo
       itemId: item.id,
       source: item.source,
       priority: item.priority,
-      reasons: [...new Set(item.reasons.map((reason) => reason.code))],
+      headline: describeItemHeadline(item.source, listEventFlags(item), item.reasons),
       sentAt: item.dispatchedAt,
       adjudication: item.state === 'needs_adjudication',
       cardUrl: item.cardChannel && item.cardTs ? buildCardUrl(item.cardChannel, item.cardTs) : null,
@@ -37,7 +39,9 @@ export async function loadAppHome(ctx: ReviewContext, queries: ReviewQueriesRepo
     verdicts: {
       approved: verdicts.filter((v) => v.decision === 'approve').length,
       rejected: verdicts.filter((v) => v.decision === 'reject').length,
-      recent: verdicts.map((v) => ({ itemId: v.itemId, source: v.source, decision: v.decision ?? '', at: v.updatedAt })),
+      recent: verdicts.slice(0, MAX_RECENT).map((v) => ({
+        itemId: v.itemId, source: v.source, headline: describeItemHeadline(v.source, listEventFlags(v), v.reasons), decision: v.decision ?? '', at: v.updatedAt,
+      })),
     },
     queues: queueSources.map((source) => ({
       source,

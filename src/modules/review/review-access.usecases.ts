@@ -4,6 +4,7 @@ import { section } from '../../shared/slack-blocks.ts';
 import { enqueueEphemeral, type ReviewContext, type SlackMessage } from './review-card.usecases.ts';
 import type { ReviewItemRow, ReviewTx } from './review.repository.ts';
 import { describeMissingRole, hasRole, type ReviewRole } from './review-roles.models.ts';
+import { describeClosedItemNotice } from './review-copy.models.ts';
 
 // Who clicked, and the answers a click gets when it cannot act: not the right role (audited),
 // an item already decided, or an unknown item. Answers are ephemerals through the outbox.
@@ -50,10 +51,13 @@ export async function authorizeClick(ctx: ReviewContext, actor: ReviewActor, ite
   return false;
 }
 
-export function describeClosedItem(item: ReviewItemRow): string {
-  if (item.state === 'expired') return `:clock3: Item \`${item.id}\` expired before it was reviewed; nothing was changed.`;
-  const outcome = item.outcome === 'approved' ? 'approved' : 'rejected';
-  return `:lock: Item \`${item.id}\` is already final (*${outcome}*); verdicts can no longer change.`;
+/** The answer to a click on a decided item, in words: thanks to the one who decided it, who did to the others. */
+export function describeClosedItem(tx: Pick<ReviewTx, 'listVerdicts'>, item: ReviewItemRow, userId: string): string {
+  const verdicts = tx.listVerdicts(item.id);
+  const own = verdicts.find((verdict) => verdict.reviewerId === userId)?.decision ?? null;
+  const decision = item.outcome === 'approved' ? 'approve' : 'reject';
+  const deciders = verdicts.filter((verdict) => verdict.decision === decision).map((verdict) => verdict.reviewerId);
+  return describeClosedItemNotice(item, own, deciders);
 }
 
 /** Loads the item of a click, answering the user when it does not exist. */

@@ -45,9 +45,10 @@ describe('buildCardModel', () => {
     expect(buildCardModel(sources(), { config, threshold: () => 0.7, showScores: true }).showScores).toBe(true);
   });
 
-  it('notes duplicates and adjudication on the card', () => {
+  it('notes duplicates on the card and names the approver who adjudicated', () => {
     const card = buildCardModel(sources({ seenCount: 3, state: 'final', outcome: 'rejected', decisionMode: 'adjudication', decidedBy: 'U0APPROVE1' }), { config, threshold: () => 0.5 });
-    expect(card.notes).toEqual([':repeat: Seen 3× (identical output picked again within the dedupe window)', ':scales: Adjudicated by <@U0APPROVE1>']);
+    expect(card.notes).toEqual([':repeat: The same answer came 3 times within the dedupe window; one verdict covers them all.']);
+    expect(card.adjudicatedBy).toBe('U0APPROVE1');
   });
 
   it('maps item states onto card states', () => {

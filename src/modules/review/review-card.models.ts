@@ -1,7 +1,6 @@
 import type { Detection, Severity } from '../checks/checks.models.ts';
 import type { AppFlag } from '../ingestion/ingestion.models.ts';
 import type { Reason } from '../sampling/sampling.models.ts';
-import { formatMention } from '../../shared/mrkdwn.ts';
 import type { ReviewConfig } from './review.config.ts';
 import type { DecisionMode, ReviewItemState, ReviewOutcome } from './review-items.models.ts';
 import type { ReviewCardModel, ReviewCardState, ReviewCardVerdict, ReviewDecision } from './review.models.ts';
@@ -39,6 +38,7 @@ export interface CardVerdict {
   reviewerId: string;
   decision: ReviewDecision | null;
   reasonCategory: string | null;
+  note?: string | null;
   tone: number | null;
   brand: number | null;
   edgeCase: boolean;
@@ -68,6 +68,7 @@ export function toCardVerdicts(verdicts: readonly CardVerdict[]): ReviewCardVerd
             reviewerId: verdict.reviewerId,
             decision: verdict.decision,
             ...(verdict.reasonCategory ? { reasonCategory: verdict.reasonCategory } : {}),
+            ...(verdict.note ? { note: verdict.note } : {}),
             ...(verdict.tone !== null ? { tone: verdict.tone } : {}),
             ...(verdict.brand !== null ? { brand: verdict.brand } : {}),
             ...(verdict.edgeCase ? { edgeCase: true } : {}),
@@ -78,9 +79,8 @@ export function toCardVerdicts(verdicts: readonly CardVerdict[]): ReviewCardVerd
 
 function describeNotes(item: CardItem, event: CardEvent): string[] {
   const notes: string[] = [];
-  if (event.erasedAt) notes.push(`:wastebasket: Content erased on ${new Date(event.erasedAt).toISOString().slice(0, 10)} (data erasure request); the verdicts stay`);
-  if (item.seenCount > 1) notes.push(`:repeat: Seen ${item.seenCount}× (identical output picked again within the dedupe window)`);
-  if (item.decisionMode === 'adjudication' && item.decidedBy) notes.push(`:scales: Adjudicated by ${formatMention(item.decidedBy)}`);
+  if (event.erasedAt) notes.push(`:wastebasket: Content erased on ${new Date(event.erasedAt).toISOString().slice(0, 10)} (data erasure request); the verdicts stay.`);
+  if (item.seenCount > 1) notes.push(`:repeat: The same answer came ${item.seenCount} times within the dedupe window; one verdict covers them all.`);
   return notes;
 }
 
@@ -113,5 +113,6 @@ export function buildCardModel(
     rejectReasons: options.config.reject_reasons,
     dimensions: options.config.dimensions,
     notes: describeNotes(item, event),
+    ...(item.decisionMode === 'adjudication' && item.decidedBy ? { adjudicatedBy: item.decidedBy } : {}),
   };
 }

@@ -21,7 +21,7 @@ import type { ReviewRoles } from './review-roles.usecases.ts';
 
 /** A drift alert's sampling boost that covers an event (monitoring answers `boostFor`). */
 export interface SamplingBoost extends BoostLike {
-  /** The drifted metric, shown in the card's "Why chosen". */
+  /** The drifted metric, shown in the card's "Why you are seeing this". */
   metric: string;
 }
 

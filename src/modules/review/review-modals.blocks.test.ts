@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { assertWithinLimits } from '../../shared/slack-limits.ts';
 import { REJECT_MODAL_INPUTS, REVIEW_ACTIONS, REVIEW_VIEWS, parseRejectSubmission } from './review.actions.ts';
 import { buildReviewCardMessage } from './review.blocks.ts';
-import { buildAdjudicationRequest, buildFullContentModal, buildRejectModal, buildScoresEphemeral, humanizeCode } from './review-modals.blocks.ts';
+import { buildAdjudicationRequest, buildFullContentModal, buildRejectModal, buildScoresEphemeral } from './review-modals.blocks.ts';
 import type { ReviewCardModel } from './review.models.ts';
 import { createReviewCard } from './review.test-utils.ts';
 
@@ -47,7 +47,7 @@ function sectionTexts(blocks: readonly AnyBlock[]): string[] {
 describe('buildRejectModal', () => {
   it('asks for a reason, a failed dimension and a note, and carries the card location', () => {
     const view = buildRejectModal(createReviewCard(), CARD_MESSAGE);
-    expect(view).toMatchObject({ type: 'modal', callback_id: REVIEW_VIEWS.reject, title: { text: 'Reject output' }, submit: { text: 'Reject' }, close: { text: 'Cancel' } });
+    expect(view).toMatchObject({ type: 'modal', callback_id: REVIEW_VIEWS.reject, title: { text: 'Reject this answer' }, submit: { text: 'Reject' }, close: { text: 'Cancel' } });
     expect(JSON.parse(view.private_metadata!)).toEqual({ itemId: ITEM, ...CARD_MESSAGE });
     const inputs = view.blocks.filter((block): block is InputBlock => block.type === 'input');
     expect(inputs.map((block) => [block.block_id, block.optional])).toEqual([
@@ -59,10 +59,14 @@ describe('buildRejectModal', () => {
       type: 'static_select',
       options: [
         { text: { text: 'Factually wrong' }, value: 'factually_wrong' },
-        { text: { text: 'Policy violation' }, value: 'policy_violation' },
-        { text: { text: 'Tone' }, value: 'tone' },
+        { text: { text: 'Breaks content policy' }, value: 'policy_violation' },
+        { text: { text: 'Wrong tone' }, value: 'tone' },
       ],
     });
+    // Tone, policy and accuracy are named by a reason already; only brand is left to ask.
+    expect(inputs[1]!.element).toMatchObject({ type: 'static_select', options: [{ text: { text: 'Brand voice' }, value: 'brand' }] });
+    expect(inputs.map((block) => block.label.text)).toEqual(['What is wrong with it?', 'Which part of the rubric does it fail?', 'Note for the team']);
+    expect(JSON.stringify(view)).not.toContain('(optional)');
     expect(inputs[2]!.element).toMatchObject({ type: 'plain_text_input', multiline: true, max_length: 1_000 });
     assertWithinLimits(view);
   });
@@ -71,7 +75,18 @@ describe('buildRejectModal', () => {
     const view = buildRejectModal(createReviewCard({ rejectReasons: [], dimensions: [] }), CARD_MESSAGE);
     const inputs = view.blocks.filter((block): block is InputBlock => block.type === 'input');
     expect(inputs.map((block) => block.block_id)).toEqual([REJECT_MODAL_INPUTS.reason.blockId, REJECT_MODAL_INPUTS.note.blockId]);
-    expect(inputs[0]!.element).toMatchObject({ options: [{ text: { text: 'Other' }, value: 'other' }] });
+    expect(inputs[0]!.element).toMatchObject({ options: [{ text: { text: 'Something else' }, value: 'other' }] });
+  });
+
+  it('never lists a quality both as a reason and as a dimension, with the default lists', () => {
+    const card = createReviewCard({
+      rejectReasons: ['factually_wrong', 'off_brand', 'tone', 'policy_violation', 'data_leak', 'unsafe', 'other'],
+      dimensions: ['tone', 'brand', 'policy', 'accuracy', 'safety'],
+    });
+    const inputs = buildRejectModal(card, CARD_MESSAGE).blocks.filter((block): block is InputBlock => block.type === 'input');
+    expect(inputs.map((block) => block.block_id)).toEqual([REJECT_MODAL_INPUTS.reason.blockId, REJECT_MODAL_INPUTS.note.blockId]);
+    const labels = JSON.stringify(inputs[0]!.element).match(/"text":"[^"]+"/g);
+    expect(new Set(labels).size).toBe(labels!.length);
   });
 
   it('shows a short, escaped and redacted excerpt of the output', () => {
@@ -81,7 +96,7 @@ describe('buildRejectModal', () => {
       detections: [{ detector: 'pii', kind: 'email', severity: 'warn', field: 'output', evidence: 'd••m', start: 5, end: 21 }],
     });
     const text = sectionTexts(buildRejectModal(card, CARD_MESSAGE).blocks)[0]!;
-    expect(text).toBe(`Rejecting output from *support-bot* · item \`${ITEM}\`\n\`\`\`mail [redacted email] &lt;!channel&gt; now\`\`\``);
+    expect(text).toBe('Possible personal data leak: email address in the answer · a *support-bot* answer\n```mail [redacted email] &lt;!channel&gt; now```');
   });
 
   it('round-trips: a submission built from the modal parses back to the answers', () => {
@@ -125,7 +140,7 @@ describe('buildFullContentModal', () => {
     const bodies = codeBodies(view, 'output');
     expect(bodies.join('')).toBe(output.replace('&', '&amp;'));
     expect(sectionTexts(view.blocks).every((text) => text.length <= 3_000)).toBe(true);
-    expect(view).toMatchObject({ callback_id: REVIEW_VIEWS.full, title: { text: 'Full content' } });
+    expect(view).toMatchObject({ callback_id: REVIEW_VIEWS.full, title: { text: 'Full text' } });
     expect(JSON.stringify(view)).not.toContain(':scissors:');
     assertWithinLimits(view);
   });
@@ -162,15 +177,32 @@ describe('buildFullContentModal', () => {
     assertWithinLimits(view);
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     const notes = JSON.stringify(view.blocks.filter((block) => block.block_id?.endsWith('.cut')));
-    expect(notes).toContain('Input cut at');
-    expect(notes).toContain('Output cut at');
+    expect(notes).toContain('User’s message cut at');
+    expect(notes).toContain('Answer cut at');
     expect(notes).toContain(`item \`${ITEM}\``);
     expect(codeBodies(view, 'output').join('').length).toBeGreaterThan(30_000);
   });
 
   it('shows an empty output as empty and omits a missing input', () => {
     const view = buildFullContentModal(createReviewCard({ input: null, output: '' }));
-    expect(sectionTexts(view.blocks)).toEqual(['*Output*\n_(empty)_']);
+    expect(sectionTexts(view.blocks)).toEqual(['*Answer*\n_(empty)_']);
+  });
+
+  it('splits long prose between words, never inside one', () => {
+    const words = Array.from({ length: 3_000 }, (_, i) => `word${i}`);
+    const view = buildFullContentModal(createReviewCard({ input: null, output: words.join(' ') }));
+    const bodies = codeBodies(view, 'output');
+    expect(bodies.length).toBeGreaterThan(1);
+    expect(bodies.join('')).toBe(words.join(' '));
+    for (const body of bodies.slice(0, -1)) expect(body).toMatch(/ $/);
+    for (const body of bodies) expect(words).toContain(body.trim().split(' ')[0]);
+  });
+
+  it('splits long text with line breaks at a line break', () => {
+    const lines = Array.from({ length: 400 }, (_, i) => `Line ${i}: the refund policy allows returns within thirty days.`);
+    const bodies = codeBodies(buildFullContentModal(createReviewCard({ input: null, output: lines.join('\n') })), 'output');
+    expect(bodies.length).toBeGreaterThan(1);
+    for (const body of bodies.slice(0, -1)) expect(body.endsWith('\n')).toBe(true);
   });
 });
 
@@ -178,10 +210,10 @@ describe('buildScoresEphemeral', () => {
   it('shows each grader score against its threshold', () => {
     const card = createReviewCard({ graderScores: [{ grader: 'tone', score: 0.9, threshold: 0.6, label: 'curt' }, { grader: 'brand', score: 0.1, threshold: 0.5 }] });
     const message = buildScoresEphemeral(card);
-    expect(message.text).toBe(`Your verdict is in. Grader scores for item ${ITEM}.`);
+    expect(message.text).toBe('Your verdict is in — here is how the AI judges scored: Off-putting tone in the answer');
     expect(sectionTexts(message.blocks)).toEqual([
-      `*Your verdict is in.* How the graders scored item \`${ITEM}\`:`,
-      ':warning: *tone* 0.90 (threshold 0.60) — curt\n:white_check_mark: *brand* 0.10 (threshold 0.50)',
+      '*Your verdict is in.* How the AI judges scored this answer (Off-putting tone in the answer):',
+      ':warning: *tone* 0.90, at or over its 0.60 threshold, flagged — curt\n:white_check_mark: *brand* 0.10, under its 0.50 threshold',
     ]);
     assertWithinLimits(message);
   });
@@ -204,7 +236,7 @@ describe('buildAdjudicationRequest', () => {
     const message = buildAdjudicationRequest(disagreement, ['U0LEAD1', 'S0TRUST', '<!channel>']);
     expect(sectionTexts(message.blocks)).toEqual([
       '<@U0LEAD1> <!subteam^S0TRUST> &lt;!channel&gt; Reviewers disagree on this item. Please adjudicate: your decision is final.',
-      '• <@U1AAA> approved · tone 4 · brand 5\n• <@U2BBB> rejected (tone) · tone 2 · edge case',
+      '• <@U1AAA> approved · tone 4 · brand 5\n• <@U2BBB> rejected — Wrong tone · tone 2 · edge case',
     ]);
     const actionsBlock = message.blocks.find((block) => block.type === 'actions');
     expect(actionsBlock?.type === 'actions' && actionsBlock.elements.map((e) => [e.action_id, 'value' in e ? e.value : null])).toEqual([
@@ -236,9 +268,3 @@ describe('every review surface', () => {
   });
 });
 
-describe('humanizeCode', () => {
-  it('turns a code into a label', () => {
-    expect(humanizeCode('factually_wrong')).toBe('Factually wrong');
-    expect(humanizeCode('off-brand')).toBe('Off brand');
-  });
-});

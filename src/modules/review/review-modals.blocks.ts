@@ -7,39 +7,40 @@ import {
 } from './review.actions.ts';
 import { createBlockIds, describeCardMeta, joinLinesWithin, truncateSafeMrkdwn } from './review.blocks.ts';
 import { describeGraderScore, selectShownText, type ReviewCardModel, type ReviewCardVerdict } from './review.models.ts';
+import {
+  CARD_COPY, EXCERPT_LABELS, REJECT_MODAL_COPY, describeCardHeadline, describeDimension, describeRejectReason, listDistinctDimensions,
+} from './review-copy.models.ts';
 
 // The card's modals and follow-up messages. Modals hold 100 blocks and ~250 kB of JSON, so the
 // full-content modal is chunked into sections and cut, with a note, only past that.
 
-/** `factually_wrong` → `Factually wrong`. */
-export function humanizeCode(code: string): string {
-  const words = code.replace(/[_-]+/g, ' ').trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
 function excerptOf(card: ReviewCardModel, max: number): string {
   const text = neutralizeBackticks(escapeMrkdwn(selectShownText(card, 'output') ?? ''));
-  return text.length === 0 ? '_(empty output)_' : fenceCodeBlock(truncateText(text, max));
+  return text.length === 0 ? '_(empty answer)_' : fenceCodeBlock(truncateText(text, max));
 }
 
-/** The reject modal: reason category (required), failed dimension and a note (optional). */
+/**
+ * The reject modal: what is wrong (required), the rubric dimension it fails when no reason
+ * already names it, and a note. Slack marks optional inputs itself, so labels do not repeat it.
+ */
 export function buildRejectModal(card: ReviewCardModel, message: { channel: string; ts: string }): ModalView {
   const reasons = (card.rejectReasons.length > 0 ? card.rejectReasons : ['other']).slice(0, SLACK_LIMITS.selectOptions);
-  const dimensions = card.dimensions.slice(0, SLACK_LIMITS.selectOptions);
+  const dimensions = listDistinctDimensions(reasons, card.dimensions).slice(0, SLACK_LIMITS.selectOptions);
   const note: PlainTextInput = {
     type: 'plain_text_input', action_id: REJECT_MODAL_INPUTS.note.actionId, multiline: true, max_length: REJECT_NOTE_MAX_LENGTH,
-    placeholder: plainText('What was wrong with it? (optional)'),
+    placeholder: plainText(REJECT_MODAL_COPY.notePlaceholder),
   };
+  const reasonSelect = staticSelect(REJECT_MODAL_INPUTS.reason.actionId, REJECT_MODAL_COPY.reasonPlaceholder, reasons.map((code) => option(describeRejectReason(code), code)));
+  const dimensionSelect = staticSelect(REJECT_MODAL_INPUTS.dimension.actionId, REJECT_MODAL_COPY.dimensionPlaceholder, dimensions.map((code) => option(describeDimension(code), code)));
+  const intro = `${escapeMrkdwn(describeCardHeadline(card))} · a *${escapeMrkdwn(card.source)}* answer\n${excerptOf(card, 300)}`;
   const blocks: KnownBlock[] = [
-    section('reject_context', `Rejecting output from *${escapeMrkdwn(card.source)}* · item ${formatInlineCode(card.itemId)}\n${excerptOf(card, 300)}`),
-    input(REJECT_MODAL_INPUTS.reason.blockId, 'Reason', staticSelect(REJECT_MODAL_INPUTS.reason.actionId, 'Choose a reason', reasons.map((code) => option(humanizeCode(code), code)))),
-    ...(dimensions.length > 0
-      ? [input(REJECT_MODAL_INPUTS.dimension.blockId, 'Failed dimension', staticSelect(REJECT_MODAL_INPUTS.dimension.actionId, 'Choose a dimension', dimensions.map((code) => option(humanizeCode(code), code))), true)]
-      : []),
-    input(REJECT_MODAL_INPUTS.note.blockId, 'Note', note, true),
+    section('reject_context', intro),
+    input(REJECT_MODAL_INPUTS.reason.blockId, REJECT_MODAL_COPY.reasonLabel, reasonSelect),
+    ...(dimensions.length > 0 ? [input(REJECT_MODAL_INPUTS.dimension.blockId, REJECT_MODAL_COPY.dimensionLabel, dimensionSelect, true)] : []),
+    input(REJECT_MODAL_INPUTS.note.blockId, REJECT_MODAL_COPY.noteLabel, note, true),
   ];
   return {
-    type: 'modal', callback_id: REVIEW_VIEWS.reject, title: plainText('Reject output'), submit: plainText('Reject'), close: plainText('Cancel'),
+    type: 'modal', callback_id: REVIEW_VIEWS.reject, title: plainText(REJECT_MODAL_COPY.title), submit: plainText('Reject'), close: plainText('Cancel'),
     private_metadata: encodeRejectMetadata({ itemId: card.itemId, channel: message.channel, ts: message.ts }), blocks,
   } satisfies ModalView;
 }
@@ -83,7 +84,7 @@ export function buildFullContentModal(card: ReviewCardModel): ModalView {
   const blocks: KnownBlock[] = [context(id('meta'), [`*${escapeMrkdwn(card.source)}* · ${describeCardMeta(card)}`])];
   for (const field of fields) {
     const count = field === output ? outputFit.count : inputFit!.count;
-    const label = field.field === 'input' ? 'Input' : 'Output';
+    const label = EXCERPT_LABELS[field.field];
     blocks.push(section(id(field.field), `*${label}*${field.display.length === 0 ? '\n_(empty)_' : ''}`));
     field.chunks.slice(0, count).forEach((chunk, i) => blocks.push(section(id(`${field.field}.${i}`), fenceCodeBlock(chunk))));
     if (count < field.chunks.length) {
@@ -91,9 +92,9 @@ export function buildFullContentModal(card: ReviewCardModel): ModalView {
       blocks.push(context(id(`${field.field}.cut`), [describeCut(label, shown, field.display.length, card.itemId)]));
     }
   }
-  if (card.redact) blocks.push(context(id('redacted'), [':lock: Secrets and personal data found by the detectors are redacted.']));
+  if (card.redact) blocks.push(context(id('redacted'), [':lock: Secrets and personal data that Vigil found are hidden.']));
   return {
-    type: 'modal', callback_id: REVIEW_VIEWS.full, title: plainText('Full content'), close: plainText('Close'),
+    type: 'modal', callback_id: REVIEW_VIEWS.full, title: plainText('Full text'), close: plainText('Close'),
     private_metadata: JSON.stringify({ itemId: card.itemId }), blocks,
   } satisfies ModalView;
 }
@@ -104,11 +105,11 @@ export function buildScoresEphemeral(card: ReviewCardModel): { text: string; blo
   const lines = card.graderScores.map(describeGraderScore);
   const body = lines.length > 0 ? joinLinesWithin(lines, SLACK_LIMITS.sectionText) : '_No grader scores for this item yet._';
   return {
-    text: truncateText(`Your verdict is in. Grader scores for item ${escapeMrkdwn(card.itemId)}.`, 300),
+    text: truncateText(`Your verdict is in — here is how the AI judges scored: ${escapeMrkdwn(describeCardHeadline(card))}`, 300),
     blocks: [
-      section(id('intro'), `*Your verdict is in.* How the graders scored item ${formatInlineCode(card.itemId)}:`),
+      section(id('intro'), truncateSafeMrkdwn(`*Your verdict is in.* How the AI judges scored this answer (${escapeMrkdwn(describeCardHeadline(card))}):`, 1_000)),
       section(id('list'), body),
-      context(id('why'), ['Scores stay hidden until you vote, so the judge does not anchor your verdict. A score at or over its threshold is a flag.']),
+      context(id('why'), ['Scores stay hidden until you vote, so they do not sway your verdict. A score at or over its threshold flags the answer.']),
     ],
   };
 }
@@ -127,7 +128,9 @@ export function buildAdjudicationRequest(card: ReviewCardModel, approverMentions
   const id = createBlockIds(card, 'adjudicate');
   const mentions = approverMentions.map(formatMention).join(' ');
   const verdicts = card.verdicts.map((v) => {
-    const decided = v.decision === 'approve' ? 'approved' : `rejected${v.reasonCategory ? ` (${escapeMrkdwn(v.reasonCategory)})` : ''}`;
+    const reason = v.reasonCategory ? ` — ${escapeMrkdwn(describeRejectReason(v.reasonCategory))}` : '';
+    const note = v.note ? `: “${escapeMrkdwn(truncateText(v.note.replace(/\s+/g, ' '), 200))}”` : '';
+    const decided = v.decision === 'approve' ? 'approved' : `rejected${reason}${note}`;
     return `• ${formatMention(v.reviewerId)} ${decided}${describeRatings(v)}`;
   });
   const itemId = card.itemId;
@@ -139,7 +142,7 @@ export function buildAdjudicationRequest(card: ReviewCardModel, approverMentions
       actions(id('actions'), [
         button(REVIEW_ACTIONS.adjudicateApprove, 'Approve', encodeReviewActionValue({ kind: 'adj_approve', itemId }), 'primary'),
         button(REVIEW_ACTIONS.adjudicateReject, 'Reject', encodeReviewActionValue({ kind: 'adj_reject', itemId }), 'danger'),
-        button(REVIEW_ACTIONS.viewFull, 'View full', encodeReviewActionValue({ kind: 'view_full', itemId })),
+        button(REVIEW_ACTIONS.viewFull, CARD_COPY.viewFull, encodeReviewActionValue({ kind: 'view_full', itemId })),
       ]),
     ],
   };

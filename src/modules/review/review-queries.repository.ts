@@ -1,6 +1,8 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, notExists, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
 import { eventsTable } from '../ingestion/events.table.ts';
+import type { Detection, Flag } from '../checks/checks.models.ts';
+import type { AppFlag } from '../ingestion/ingestion.models.ts';
 import { reviewItemsTable } from './review.table.ts';
 import { reviewVerdictsTable } from './verdicts.table.ts';
 import type { ReviewItemState } from './review-items.models.ts';
@@ -18,6 +20,15 @@ export function finalLiveItemsOf(source: string): SQL[] {
 // here (`sources: 'all'` or a list), so a key limited to some sources never sees others.
 
 export type SourceScope = readonly string[] | 'all';
+
+/** What an item's event was flagged for, enough to name the item in words. */
+export interface ItemFindings {
+  detections: Detection[];
+  flags: Flag[];
+  appFlags: AppFlag[] | null;
+}
+
+const FINDINGS = { detections: eventsTable.detections, flags: eventsTable.flags, appFlags: eventsTable.appFlags } as const;
 
 const inScope = (scope: SourceScope): SQL | undefined => (scope === 'all' ? undefined : inArray(reviewItemsTable.source, [...scope]));
 
@@ -117,20 +128,22 @@ export function createReviewQueriesRepository({ db }: { db: Db }) {
         .all();
     },
 
-    /** Items on cards in these sources that still wait for this reviewer's decision. */
-    async listAwaitingReviewer(reviewerId: string, sources: readonly string[], limit: number): Promise<ReviewItemRow[]> {
+    /** Items on cards in these sources that still wait for this reviewer's decision, with their event's findings (for a headline). */
+    async listAwaitingReviewer(reviewerId: string, sources: readonly string[], limit: number): Promise<(ReviewItemRow & ItemFindings)[]> {
       if (sources.length === 0) return [];
       const decided = db
         .select({ one: sql`1` })
         .from(reviewVerdictsTable)
         .where(and(eq(reviewVerdictsTable.itemId, reviewItemsTable.id), eq(reviewVerdictsTable.reviewerId, reviewerId), isNotNull(reviewVerdictsTable.decision)));
       return db
-        .select()
+        .select({ item: reviewItemsTable, ...FINDINGS })
         .from(reviewItemsTable)
+        .innerJoin(eventsTable, eq(eventsTable.seq, reviewItemsTable.eventSeq))
         .where(and(inArray(reviewItemsTable.source, [...sources]), inArray(reviewItemsTable.state, OPEN_STATES), notExists(decided)))
         .orderBy(sql`case ${reviewItemsTable.priority} when 'critical' then 0 when 'warn' then 1 else 2 end`, asc(reviewItemsTable.dispatchedAt))
         .limit(limit)
-        .all();
+        .all()
+        .map(({ item, ...findings }) => ({ ...item, ...findings }));
     },
 
     /**
@@ -156,16 +169,17 @@ export function createReviewQueriesRepository({ db }: { db: Db }) {
       return row?.n ?? 0;
     },
 
-    async listReviewerVerdictsSince(reviewerId: string, since: number, limit: number): Promise<(VerdictRow & { source: string })[]> {
+    async listReviewerVerdictsSince(reviewerId: string, since: number, limit: number): Promise<(VerdictRow & ItemFindings & { source: string; reasons: ReviewItemRow['reasons'] })[]> {
       return db
-        .select({ verdict: reviewVerdictsTable, source: reviewItemsTable.source })
+        .select({ verdict: reviewVerdictsTable, source: reviewItemsTable.source, reasons: reviewItemsTable.reasons, ...FINDINGS })
         .from(reviewVerdictsTable)
         .innerJoin(reviewItemsTable, eq(reviewItemsTable.id, reviewVerdictsTable.itemId))
+        .innerJoin(eventsTable, eq(eventsTable.seq, reviewItemsTable.eventSeq))
         .where(and(eq(reviewVerdictsTable.reviewerId, reviewerId), isNotNull(reviewVerdictsTable.decision), gte(reviewVerdictsTable.updatedAt, since)))
         .orderBy(desc(reviewVerdictsTable.updatedAt))
         .limit(limit)
         .all()
-        .map((row) => ({ ...row.verdict, source: row.source }));
+        .map(({ verdict, ...rest }) => ({ ...verdict, ...rest }));
     },
   };
 }

@@ -5,6 +5,7 @@ import { buildFullContentModal, buildRejectModal } from './review-modals.blocks.
 import { renderCard, type ReviewContext } from './review-card.usecases.ts';
 import { authorizeClick, describeClosedItem, findClickedItem, sendNotice, type ClickRefusal, type ReviewActor } from './review-access.usecases.ts';
 import { isItemOpenForVerdicts } from './review-items.models.ts';
+import { describeEdgeCaseMarked, impliedDimension } from './review-copy.models.ts';
 import type { ReviewItemRow } from './review.repository.ts';
 
 // Ratings (tone, brand, the edge-case mark) ride on the reviewer's verdict row and may come
@@ -25,7 +26,7 @@ export async function recordRating(ctx: ReviewContext, actor: ReviewActor, input
   const result = ctx.repository.transaction((tx): RatingResult => {
     const item = tx.findItem(input.itemId)!;
     if (!isItemOpenForVerdicts(item.state)) {
-      sendNotice(ctx, tx, actor, item, describeClosedItem(item), now);
+      sendNotice(ctx, tx, actor, item, describeClosedItem(tx, item, actor.userId), now);
       return { status: 'closed', item };
     }
     const previous = tx.findVerdict(item.id, actor.userId);
@@ -40,7 +41,7 @@ export async function recordRating(ctx: ReviewContext, actor: ReviewActor, input
       { actor: `slack:${actor.userId}`, action: 'verdict.rated', source: item.source, subjectType: 'review_item', subjectId: item.id, details: { ...input.rating } },
       now,
     );
-    if ('edgeCase' in input.rating) sendNotice(ctx, tx, actor, item, `:bookmark: Marked item \`${item.id}\` as an edge case.`, now);
+    if ('edgeCase' in input.rating) sendNotice(ctx, tx, actor, item, describeEdgeCaseMarked(), now);
     return { status: 'recorded', changed: true };
   });
   ctx.notifyOutbox();
@@ -71,7 +72,7 @@ export function prepareRejectModal(ctx: ReviewContext, actor: ReviewActor, itemI
     itemId,
     (item) => {
       if (!isItemOpenForVerdicts(item.state)) {
-        ctx.repository.transaction((tx) => sendNotice(ctx, tx, actor, item, describeClosedItem(item), ctx.clock.now()));
+        ctx.repository.transaction((tx) => sendNotice(ctx, tx, actor, item, describeClosedItem(tx, item, actor.userId), ctx.clock.now()));
         ctx.notifyOutbox();
         return { status: 'closed', item };
       }
@@ -91,6 +92,14 @@ export function prepareFullContentModal(ctx: ReviewContext, actor: ReviewActor, 
 }
 
 /** Checks a reject submission against the source's lists; returns Slack's per-block errors, or null. */
+/** A reason that names a rubric dimension (`tone`, `off_brand`…) also records it, since the modal no longer asks twice. */
+export function resolveRejectDimension(ctx: ReviewContext, input: { itemId: string; reasonCategory: string; dimension: string | null }): string | null {
+  if (input.dimension !== null) return input.dimension;
+  const item = ctx.repository.findItem(input.itemId);
+  const config = item ? ctx.sources[item.source] : undefined;
+  return config ? impliedDimension(input.reasonCategory, config.dimensions) : null;
+}
+
 export function checkRejectChoices(ctx: ReviewContext, input: { itemId: string; reasonCategory: string; dimension: string | null }): Record<string, string> | null {
   const item = ctx.repository.findItem(input.itemId);
   const config = item ? ctx.sources[item.source] : undefined;

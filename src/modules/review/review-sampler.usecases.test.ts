@@ -150,7 +150,8 @@ describe('sampleBatch', () => {
       expect(item).toMatchObject({ inclusionProbability: 0.3, reasons: [{ code: 'drift_boost', detail: 'output_length drift, rate 30%', probability: 0.3 }] });
     }
     const card = buildReviewCardMessage(renderCard(ctx, ctx.repository, picked[0]!));
-    expect(JSON.stringify(card.blocks)).toContain('*Why chosen:* drift_boost: output_length drift, rate 30%');
+    expect(JSON.stringify(card.blocks)).toContain('*Why you are seeing this:* Output length has drifted, so Vigil checks more answers for now.');
+    expect(card.blocks[0]).toMatchObject({ type: 'header', text: { text: 'Drift check: a support-bot answer to check' } });
   });
 
   it('gives a boost no reason on an event a flag already picks', () => {

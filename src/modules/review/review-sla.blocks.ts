@@ -22,7 +22,9 @@ export function buildSlaReminder(reminder: SlaReminder): { text: string; blocks:
   const ping = reminder.mentions.map(formatMention).join(' ');
   const waiting = reminder.needsAdjudication
     ? 'is waiting for an approver to settle a disagreement'
-    : `has ${reminder.verdicts} of ${reminder.requiredVerdicts} verdicts`;
+    : reminder.verdicts === 0
+      ? `has no verdict yet (${reminder.requiredVerdicts === 1 ? 'one reviewer' : `${reminder.requiredVerdicts} reviewers`} needed)`
+      : `has ${reminder.verdicts} of ${reminder.requiredVerdicts} verdicts`;
   const text = `${ping ? `${ping} ` : ''}:alarm_clock: This *${reminder.priority}* item ${waiting} after ${reminder.waitedMinutes} min (SLA ${reminder.slaMinutes} min).`;
   return {
     text: `Review reminder: item ${reminder.itemId} is past its ${reminder.slaMinutes}-minute SLA`,

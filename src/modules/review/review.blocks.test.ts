@@ -40,7 +40,7 @@ function withSecretAndEmail(overrides: Partial<ReviewCardModel> = {}): ReviewCar
     input,
     output,
     detections: [
-      { detector: 'secrets', kind: 'aws_access_key', severity: 'critical', field: 'output', evidence: 'AKIA••••MPLE', start: output.indexOf(SECRET), end: output.indexOf(SECRET) + SECRET.length },
+      { detector: 'secrets', kind: 'aws_access_key_id', severity: 'critical', field: 'output', evidence: 'AKIA••••MPLE', start: output.indexOf(SECRET), end: output.indexOf(SECRET) + SECRET.length },
       { detector: 'pii', kind: 'email', severity: 'warn', field: 'output', evidence: 'dana••••.com', start: output.indexOf(EMAIL), end: output.indexOf(EMAIL) + EMAIL.length },
       { detector: 'pii', kind: 'email', severity: 'warn', field: 'input', evidence: 'dana••••.com', start: input.indexOf(EMAIL), end: input.indexOf(EMAIL) + EMAIL.length },
     ],
@@ -73,7 +73,8 @@ describe('buildReviewCardMessage: untrusted text', () => {
 
   it('escapes the fallback text too', () => {
     const message = buildReviewCardMessage(createReviewCard({ source: '<!channel>', itemId: 'evt_1' }));
-    expect(message.text).toBe('Review needed: &lt;!channel&gt; (warn) · item evt_1');
+    expect(message.text).toBe('Review needed — Spot check: a random &lt;!channel&gt; answer (&lt;!channel&gt;, warning)');
+    expect(message.blocks[0]).toMatchObject({ type: 'header', text: { text: 'Spot check: a random ‹!channel› answer' } });
   });
 
   it('redacts a secret and an email by their spans, so the raw strings appear nowhere', () => {
@@ -81,9 +82,9 @@ describe('buildReviewCardMessage: untrusted text', () => {
     const json = JSON.stringify(message);
     expect(json).not.toContain(SECRET);
     expect(json).not.toContain(EMAIL);
-    expect(textOf(message.blocks, 'output')).toContain('Your key is [redacted aws_access_key] and we emailed [redacted email].');
+    expect(textOf(message.blocks, 'output')).toContain('Your key is [redacted aws_access_key_id] and we emailed [redacted email].');
     expect(textOf(message.blocks, 'input')).toContain('I am [redacted email]');
-    expect(json).toContain('3 secret, personal-data or system-prompt matches redacted');
+    expect(json).toContain('3 secret, personal-data or system-prompt matches hidden');
   });
 
   it('shows the raw text when the card does not redact', () => {
@@ -108,7 +109,7 @@ describe('buildReviewCardMessage: limits', () => {
 
   it('keeps a short output whole, with no truncation note', () => {
     const message = buildReviewCardMessage(createReviewCard());
-    expect(textOf(message.blocks, 'output')).toBe('*Output*\n```Your refund was sent on Monday.```');
+    expect(textOf(message.blocks, 'output')).toBe('*Answer*\n```Your refund was sent on Monday.```');
     expect(message.blocks.some((b) => b.block_id?.endsWith('.cut'))).toBe(false);
   });
 
@@ -117,7 +118,7 @@ describe('buildReviewCardMessage: limits', () => {
     const json = JSON.stringify(message);
     // JSON.stringify writes a lone surrogate as a \udXXX escape and a whole pair as itself.
     expect(json).not.toMatch(/\\ud[89a-f]/i);
-    expect(textOf(message.blocks, 'output')).toMatch(/^\*Output\*\n```(ｆｕｌｌ全角テキスト)+[ｆｕｌ全角テキスト]*…```$/);
+    expect(textOf(message.blocks, 'output')).toMatch(/^\*Answer\*\n```(ｆｕｌｌ全角テキスト)+[ｆｕｌ全角テキスト]*…```$/);
     assertWithinLimits(message);
   });
 
@@ -152,27 +153,30 @@ describe('buildReviewCardMessage: blind review and scores', () => {
   it('hides grader scores until the reviewer votes', () => {
     const message = buildReviewCardMessage(createReviewCard({ showScores: false }));
     expect(JSON.stringify(message)).not.toContain('brand-judge');
-    expect(JSON.stringify(message)).toContain('Grader scores are hidden until you vote');
+    expect(JSON.stringify(message)).toContain('The AI judges’ scores stay hidden until you vote');
   });
 
   it('shows grader scores against thresholds when allowed', () => {
     const message = buildReviewCardMessage(createReviewCard({ showScores: true }));
-    expect(textOf(message.blocks, 'scores')).toBe('*Grader scores*\n:white_check_mark: *brand-judge* 0.31 (threshold 0.70)');
+    expect(textOf(message.blocks, 'scores')).toBe('*Grader scores*\n:white_check_mark: *brand-judge* 0.31, under its 0.70 threshold');
   });
 });
 
 describe('buildReviewCardMessage: states and controls', () => {
-  it('offers every voting control while pending', () => {
+  it('offers the decision in one row and the labelled ratings in another while pending', () => {
     const message = buildReviewCardMessage(createReviewCard({ canTighten: true, canEscalate: true }));
-    const actionsBlock = message.blocks.find((b) => b.type === 'actions');
-    expect(actionIdsOf(actionsBlock)).toEqual([
-      REVIEW_ACTIONS.approve, REVIEW_ACTIONS.reject, REVIEW_ACTIONS.tone, REVIEW_ACTIONS.brand, REVIEW_ACTIONS.edgeCase, REVIEW_ACTIONS.overflow,
-    ]);
+    const [actionsBlock, ratingsBlock] = message.blocks.filter((b) => b.type === 'actions');
+    expect(actionIdsOf(actionsBlock)).toEqual([REVIEW_ACTIONS.approve, REVIEW_ACTIONS.reject, REVIEW_ACTIONS.overflow]);
+    expect(actionIdsOf(ratingsBlock)).toEqual([REVIEW_ACTIONS.tone, REVIEW_ACTIONS.brand, REVIEW_ACTIONS.edgeCase]);
+    const ratings = JSON.stringify(ratingsBlock);
+    expect(ratings).toContain('"text":"Tone: 1 = off-putting … 5 = excellent"');
+    expect(ratings).toContain('"text":"Brand voice: 1 = off-brand … 5 = excellent"');
+    expect(ratings).toContain('"text":"5 · Excellent"');
+    expect(JSON.stringify(ratingsBlock)).toContain('"value":"tone|evt_01JBXK5M2N3P4Q5R6S7T8V9W0X|5"');
     const [approve, reject] = actionsBlock?.type === 'actions' ? actionsBlock.elements : [];
     expect(approve).toMatchObject({ style: 'primary', value: 'approve|evt_01JBXK5M2N3P4Q5R6S7T8V9W0X' });
     expect(reject).toMatchObject({ style: 'danger', value: 'reject|evt_01JBXK5M2N3P4Q5R6S7T8V9W0X' });
     const json = JSON.stringify(actionsBlock);
-    expect(json).toContain('"value":"tone|evt_01JBXK5M2N3P4Q5R6S7T8V9W0X|5"');
     expect(json).toContain('"value":"tighten|evt_01JBXK5M2N3P4Q5R6S7T8V9W0X"');
     expect(json).toContain('"value":"escalate|evt_01JBXK5M2N3P4Q5R6S7T8V9W0X"');
   });
@@ -184,7 +188,7 @@ describe('buildReviewCardMessage: states and controls', () => {
 
   it('shows the count without the other reviewer\'s decision on a blind card', () => {
     const message = buildReviewCardMessage(createReviewCard({ verdicts: [{ reviewerId: 'U1AAA', decision: 'reject', reasonCategory: 'tone' }] }));
-    expect(textOf(message.blocks, 'status')).toBe(':hourglass_flowing_sand: 1 of 2 verdicts');
+    expect(textOf(message.blocks, 'status')).toBe(':hourglass_flowing_sand: 1 of 2 reviewers have voted; waiting for 1 more.');
     expect(JSON.stringify(message)).not.toContain('U1AAA');
   });
 
@@ -194,8 +198,8 @@ describe('buildReviewCardMessage: states and controls', () => {
     const message = buildReviewCardMessage(card);
     expect(actionIdsOf(message)).toEqual([REVIEW_ACTIONS.overflow]);
     expect(overflowKindsOf(message.blocks.find((b) => b.type === 'actions'))).toEqual(['view_full', 'tighten', 'escalate']);
-    expect(textOf(message.blocks, 'status')).toBe(':x: *Rejected* by <@U1AAA> (tone)');
-    expect(message.text).toBe('support-bot (warn) · item evt_01JBXK5M2N3P4Q5R6S7T8V9W0X: rejected');
+    expect(textOf(message.blocks, 'status')).toBe(':x: *Rejected* by <@U1AAA> — Wrong tone');
+    expect(message.text).toBe('Rejected — Spot check: a random support-bot answer (support-bot, warning)');
   });
 
   it('offers View full on a decided card whose text was cut, as on an open one', () => {
@@ -214,14 +218,14 @@ describe('buildReviewCardMessage: states and controls', () => {
     const message = buildReviewCardMessage(createReviewCard({ state: 'expired' }));
     expect(actionIdsOf(message)).toEqual([REVIEW_ACTIONS.overflow]);
     expect(overflowKindsOf(message.blocks.find((b) => b.type === 'actions'))).toEqual(['view_full']);
-    expect(textOf(message.blocks, 'status')).toBe(':clock3: *Expired* with 0 of 2 verdicts; no decision.');
+    expect(textOf(message.blocks, 'status')).toBe(':clock3: *Expired* — not reviewed in time; nothing was decided.');
   });
 
   it('asks for adjudication on disagreement and keeps only the overflow menu', () => {
     const verdicts = [{ reviewerId: 'U1AAA', decision: 'approve' as const }, { reviewerId: 'U2BBB', decision: 'reject' as const }];
     const message = buildReviewCardMessage(createReviewCard({ state: 'needs_adjudication', verdicts }));
     expect(actionIdsOf(message.blocks.find((b) => b.type === 'actions'))).toEqual([REVIEW_ACTIONS.overflow]);
-    expect(textOf(message.blocks, 'status')).toContain('Reviewers disagree — approvers asked to adjudicate');
+    expect(textOf(message.blocks, 'status')).toContain('*Reviewers disagree* — an approver makes the final call.');
   });
 
   it('shows notes, already safe mrkdwn, in a context line', () => {

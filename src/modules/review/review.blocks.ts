@@ -1,13 +1,19 @@
 import type { ActionsBlockElement, KnownBlock } from '@slack/types';
-import type { Severity } from '../checks/checks.models.ts';
 import { CODE_FENCE_OVERHEAD, escapeMrkdwn, fenceCodeBlock, formatInlineCode, formatSlackDate, neutralizeBackticks } from '../../shared/mrkdwn.ts';
 import { actions, button, context, header, option, overflow, section, staticSelect } from '../../shared/slack-blocks.ts';
 import { SLACK_LIMITS, findSafeCut, measureTextBudget, truncateText } from '../../shared/slack-limits.ts';
 import { REVIEW_ACTIONS, REVIEW_OVERFLOW_OPTIONS, RATING_SCORES, encodeReviewActionValue } from './review.actions.ts';
 import {
-  collectRedactionSpans, computeCardVersion, describeGraderScore, describeVerdictStatus, isCardVotable,
-  selectShownText, type ReviewCardModel,
+  collectRedactionSpans, computeCardVersion, describeGraderScore, isCardVotable, selectShownText, type ReviewCardModel,
 } from './review.models.ts';
+import { describeFlag, toFlagLike } from '../checks/flag-wording.models.ts';
+import { SEVERITY_RANK } from '../checks/checks.models.ts';
+import {
+  CARD_COPY, EXCERPT_LABELS, describeCardFallback, describeCardHeader, describeRatingOption, describeRatingScale, describeSeverity,
+  describeVerdictStatus, describeWhy,
+} from './review-copy.models.ts';
+
+export { SEVERITY_ICONS } from './review-copy.models.ts';
 
 // The review card. Untrusted text is redacted on the raw string (detector offsets), then
 // escaped, fenced and cut. Cards stay under Slack's undocumented ~12k block-text limit
@@ -15,12 +21,10 @@ import {
 
 /** The most characters of an input or output section, label and fences included. */
 export const CARD_EXCERPT_MAX = 2_800;
-const EXCERPT_LABEL_MAX = '*Output*\n'.length;
-const CAPS = { meta: 600, why: 800, flags: 1_200, scores: 800, notes: 1_200, status: 600 } as const;
+const EXCERPT_LABEL_MAX = Math.max(...Object.values(EXCERPT_LABELS).map((label) => `*${label}*\n`.length));
+const CAPS = { headline: 150, meta: 600, why: 800, flags: 1_200, scores: 800, notes: 1_200, status: 600 } as const;
 /** Room for the labels and the truncation note that are added after measuring. */
 const BUDGET_MARGIN = 400;
-
-export const SEVERITY_ICONS: Record<Severity, string> = { critical: ':red_circle:', warn: ':large_orange_circle:', info: ':large_blue_circle:' };
 
 export function createBlockIds(card: ReviewCardModel, prefix = 'review'): (part: string) => string {
   const version = computeCardVersion(card);
@@ -55,17 +59,19 @@ export function describeCardMeta(card: ReviewCardModel): string {
   return truncateSafeMrkdwn(`${release} · ${model} · ${formatSlackDate(card.occurredAt)} · Item ${formatInlineCode(card.itemId)}`, CAPS.meta);
 }
 
+/** Each finding in words, most severe first, with its masked evidence: "• :red_circle: Critical — AWS access key in the answer `AKIA••••`". */
 function describeFlags(card: ReviewCardModel): string | null {
-  const detections = card.detections.map(
-    (d) => `• ${SEVERITY_ICONS[d.severity]} *${escapeMrkdwn(d.detector)}* ${escapeMrkdwn(d.kind)} in ${d.field} ${formatInlineCode(d.evidence)}`,
-  );
+  const detections = [...card.detections].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]).map((d) => {
+    const wording = describeFlag(toFlagLike(d));
+    return `• ${describeSeverity(d.severity)} — ${escapeMrkdwn(wording.short)} ${formatInlineCode(d.evidence)}`;
+  });
   const appFlags = card.appFlags.map((flag) => {
-    const icon = flag.severity ? SEVERITY_ICONS[flag.severity] : ':triangular_flag_on_post:';
-    const score = flag.score === undefined ? '' : ` ${flag.score.toFixed(2)}`;
-    return `• ${icon} app flag *${escapeMrkdwn(flag.name)}*${score}${flag.reason ? `: ${escapeMrkdwn(flag.reason)}` : ''}`;
+    const wording = describeFlag({ check: flag.name, origin: 'app', severity: flag.severity ?? 'warn' });
+    const icon = flag.severity ? describeSeverity(flag.severity) : ':triangular_flag_on_post: Flag';
+    return `• ${icon} — ${escapeMrkdwn(wording.headline)}${flag.reason ? `: ${escapeMrkdwn(flag.reason)}` : ''}`;
   });
   const lines = [...detections, ...appFlags];
-  return lines.length === 0 ? null : joinLinesWithin(['*Flags*', ...lines], CAPS.flags);
+  return lines.length === 0 ? null : joinLinesWithin([CARD_COPY.findingsTitle, ...lines], CAPS.flags);
 }
 
 /** Shares `budget` among texts: short ones take what they need, long ones split the rest, each ≤ `cap`. */
@@ -88,57 +94,52 @@ function formatExcerpt(label: string, display: string, max: number): string {
 
 /**
  * The overflow menu stays on every card, decided ones too: an approver tightens a guardrail or
- * escalates most often right after a reviewer rejected. Votes show only while they are collected.
+ * escalates most often right after a reviewer rejected. The decision row holds only Approve,
+ * Reject and the menu; ratings, whose scales need words, get a row of their own.
  */
-function buildCardControls(card: ReviewCardModel): ActionsBlockElement[] {
+function buildCardControls(card: ReviewCardModel, id: (part: string) => string): KnownBlock[] {
   const itemId = card.itemId;
-  const more = [option('View full', encodeReviewActionValue({ kind: 'view_full', itemId }))];
-  if (card.canTighten) more.push(option('Tighten guardrail…', encodeReviewActionValue({ kind: REVIEW_OVERFLOW_OPTIONS.tighten, itemId })));
-  if (card.canEscalate) more.push(option('Escalate…', encodeReviewActionValue({ kind: REVIEW_OVERFLOW_OPTIONS.escalate, itemId })));
+  const more = [option(CARD_COPY.viewFull, encodeReviewActionValue({ kind: 'view_full', itemId }))];
+  if (card.canTighten) more.push(option(CARD_COPY.tighten, encodeReviewActionValue({ kind: REVIEW_OVERFLOW_OPTIONS.tighten, itemId })));
+  if (card.canEscalate) more.push(option(CARD_COPY.escalate, encodeReviewActionValue({ kind: REVIEW_OVERFLOW_OPTIONS.escalate, itemId })));
   const menu = overflow(REVIEW_ACTIONS.overflow, more);
-  if (!isCardVotable(card)) return [menu];
-  const rating = (kind: 'tone' | 'brand', label: string) =>
-    staticSelect(REVIEW_ACTIONS[kind], label, RATING_SCORES.map((score) => option(`${label} ${score}`, encodeReviewActionValue({ kind, itemId, score }))));
-  return [
-    button(REVIEW_ACTIONS.approve, 'Approve', encodeReviewActionValue({ kind: 'approve', itemId }), 'primary'),
-    button(REVIEW_ACTIONS.reject, 'Reject', encodeReviewActionValue({ kind: 'reject', itemId }), 'danger'),
-    rating('tone', 'Tone'),
-    rating('brand', 'Brand'),
-    button(REVIEW_ACTIONS.edgeCase, 'Edge case', encodeReviewActionValue({ kind: 'edge_case', itemId })),
+  if (!isCardVotable(card)) return [actions(id('actions'), [menu])];
+  const rating = (kind: 'tone' | 'brand') =>
+    staticSelect(REVIEW_ACTIONS[kind], describeRatingScale(kind), RATING_SCORES.map((score) => option(describeRatingOption(kind, score), encodeReviewActionValue({ kind, itemId, score }))));
+  const decision: ActionsBlockElement[] = [
+    button(REVIEW_ACTIONS.approve, CARD_COPY.approve, encodeReviewActionValue({ kind: 'approve', itemId }), 'primary'),
+    button(REVIEW_ACTIONS.reject, CARD_COPY.reject, encodeReviewActionValue({ kind: 'reject', itemId }), 'danger'),
     menu,
   ];
-}
-
-function describeFallback(card: ReviewCardModel): string {
-  const what = `${escapeMrkdwn(card.source)} (${card.priority}) · item ${escapeMrkdwn(card.itemId)}`;
-  if (card.state === 'pending') return truncateText(`Review needed: ${what}`, 300);
-  if (card.state === 'needs_adjudication') return truncateText(`Reviewers disagree: ${what}`, 300);
-  return truncateText(`${what}: ${card.outcome ?? 'no decision'}${card.state === 'expired' ? ' (expired)' : ''}`, 300);
+  return [
+    actions(id('actions'), decision),
+    context(id('ratehint'), [CARD_COPY.ratingsHint]),
+    actions(id('ratings'), [rating('tone'), rating('brand'), button(REVIEW_ACTIONS.edgeCase, CARD_COPY.edgeCase, encodeReviewActionValue({ kind: 'edge_case', itemId }))]),
+  ];
 }
 
 /** The review card: a message of at most 50 blocks and ~10k characters of text. */
 export function buildReviewCardMessage(card: ReviewCardModel): { text: string; blocks: KnownBlock[] } {
   const id = createBlockIds(card);
-  const why = card.reasons.map((reason) => `${escapeMrkdwn(reason.code)}: ${escapeMrkdwn(reason.detail)}`).join(' · ');
   const flags = describeFlags(card);
   const top: KnownBlock[] = [
-    header(id('header'), `${SEVERITY_ICONS[card.priority]} ${card.source} · ${card.priority}`),
-    context(id('meta'), [describeCardMeta(card)]),
-    ...(why ? [section(id('why'), truncateSafeMrkdwn(`*Why chosen:* ${why}`, CAPS.why))] : []),
+    header(id('header'), truncateText(describeCardHeader(card), CAPS.headline)),
+    context(id('meta'), [truncateSafeMrkdwn(`${describeSeverity(card.priority)} · *${escapeMrkdwn(card.source)}* · ${describeCardMeta(card)}`, CAPS.meta)]),
+    section(id('why'), truncateSafeMrkdwn(`${CARD_COPY.whyLabel} ${describeWhy(card)}`, CAPS.why)),
     ...(flags ? [section(id('flags'), flags)] : []),
   ];
   const scores = card.showScores
-    ? card.graderScores.length > 0 ? [section(id('scores'), joinLinesWithin(['*Grader scores*', ...card.graderScores.map(describeGraderScore)], CAPS.scores))] : []
-    : card.graderScores.length > 0 ? [context(id('scores'), [':see_no_evil: Grader scores are hidden until you vote (blind review).'])] : [];
+    ? card.graderScores.length > 0 ? [section(id('scores'), joinLinesWithin([CARD_COPY.scoresTitle, ...card.graderScores.map(describeGraderScore)], CAPS.scores))] : []
+    : card.graderScores.length > 0 ? [context(id('scores'), [CARD_COPY.scoresHidden])] : [];
   const redactedCount = collectRedactionSpans(card, 'input').length + collectRedactionSpans(card, 'output').length;
   const footer = [
-    ...(redactedCount > 0 ? [`:lock: ${redactedCount} secret, personal-data or system-prompt match${redactedCount === 1 ? '' : 'es'} redacted`] : []),
+    ...(redactedCount > 0 ? [CARD_COPY.hiddenMatches(redactedCount)] : []),
     ...card.notes.map((note) => truncateSafeMrkdwn(note, Math.floor(CAPS.notes / Math.max(1, card.notes.length)))),
   ].slice(0, SLACK_LIMITS.contextElements);
   const bottom: KnownBlock[] = [
     ...scores,
     section(id('status'), truncateSafeMrkdwn(describeVerdictStatus(card), CAPS.status)),
-    actions(id('actions'), buildCardControls(card)),
+    ...buildCardControls(card, id),
     ...(footer.length > 0 ? [context(id('notes'), footer)] : []),
   ];
 
@@ -150,13 +151,13 @@ export function buildReviewCardMessage(card: ReviewCardModel): { text: string; b
   const shares = allocateBudget(present.map((text) => text.length), budget, CARD_EXCERPT_MAX - CODE_FENCE_OVERHEAD - EXCERPT_LABEL_MAX);
   const cut = present.some((text, i) => text.length > shares[i]!);
   const excerpts: KnownBlock[] = [
-    ...(typeof inputDisplay === 'string' ? [section(id('input'), formatExcerpt('Input', inputDisplay, shares[0]!))] : []),
-    section(id('output'), formatExcerpt('Output', outputDisplay ?? '', shares.at(-1)!)),
+    ...(typeof inputDisplay === 'string' ? [section(id('input'), formatExcerpt(EXCERPT_LABELS.input, inputDisplay, shares[0]!))] : []),
+    section(id('output'), formatExcerpt(EXCERPT_LABELS.output, outputDisplay ?? '', shares.at(-1)!)),
   ];
   // View full reads the item, whatever its state, so a decided card offers it like an open one.
   if (cut) {
-    const more = button(REVIEW_ACTIONS.viewFull, 'View full', encodeReviewActionValue({ kind: 'view_full', itemId: card.itemId }));
-    excerpts.push(section(id('cut'), ':scissors: Truncated to fit Slack — *View full* shows the whole text.', more));
+    const more = button(REVIEW_ACTIONS.viewFull, CARD_COPY.viewFull, encodeReviewActionValue({ kind: 'view_full', itemId: card.itemId }));
+    excerpts.push(section(id('cut'), CARD_COPY.shortened, more));
   }
-  return { text: describeFallback(card), blocks: [...top, ...excerpts, ...bottom] };
+  return { text: truncateText(describeCardFallback(card), 300), blocks: [...top, ...excerpts, ...bottom] };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { collectRedactionSpans, computeCardVersion, describeGraderScore, describeVerdictStatus, selectShownText } from './review.models.ts';
+import { collectRedactionSpans, computeCardVersion, describeGraderScore, selectShownText } from './review.models.ts';
+import { describeVerdictStatus } from './review-copy.models.ts';
 import { createReviewCard } from './review.test-utils.ts';
 
 const approveU1 = { reviewerId: 'U1AAA', decision: 'approve' as const };
@@ -7,18 +8,18 @@ const rejectU2 = { reviewerId: 'U2BBB', decision: 'reject' as const, reasonCateg
 
 describe('describeVerdictStatus', () => {
   it('counts verdicts on a blind pending card without revealing any decision', () => {
-    expect(describeVerdictStatus(createReviewCard({ verdicts: [approveU1] }))).toBe(':hourglass_flowing_sand: 1 of 2 verdicts');
+    expect(describeVerdictStatus(createReviewCard({ verdicts: [approveU1] }))).toBe(':hourglass_flowing_sand: 1 of 2 reviewers have voted; waiting for 1 more.');
   });
 
   it('shows who decided what on a pending card once scores are visible', () => {
     expect(describeVerdictStatus(createReviewCard({ verdicts: [approveU1], showScores: true }))).toBe(
-      ':hourglass_flowing_sand: 1 of 2 verdicts · <@U1AAA> approved',
+      ':hourglass_flowing_sand: 1 of 2 reviewers have voted; waiting for 1 more. <@U1AAA> approved',
     );
   });
 
   it('asks approvers to adjudicate a disagreement', () => {
     expect(describeVerdictStatus(createReviewCard({ state: 'needs_adjudication', verdicts: [approveU1, rejectU2] }))).toBe(
-      ':warning: *Reviewers disagree — approvers asked to adjudicate.* <@U1AAA> approved · <@U2BBB> rejected (tone)',
+      ':warning: *Reviewers disagree* — an approver makes the final call. <@U1AAA> approved · <@U2BBB> rejected — Wrong tone',
     );
   });
 
@@ -26,11 +27,11 @@ describe('describeVerdictStatus', () => {
     const approved = createReviewCard({ state: 'final', outcome: 'approved', verdicts: [approveU1, { ...approveU1, reviewerId: 'U3CCC' }] });
     expect(describeVerdictStatus(approved)).toBe(':white_check_mark: *Approved* by <@U1AAA>, <@U3CCC>');
     const rejected = createReviewCard({ state: 'final', outcome: 'rejected', verdicts: [approveU1, rejectU2] });
-    expect(describeVerdictStatus(rejected)).toBe(':x: *Rejected* by <@U2BBB> (tone)');
+    expect(describeVerdictStatus(rejected)).toBe(':x: *Rejected* by <@U2BBB> — Wrong tone');
   });
 
   it('says an expired card got no decision', () => {
-    expect(describeVerdictStatus(createReviewCard({ state: 'expired', verdicts: [approveU1] }))).toBe(':clock3: *Expired* with 1 of 2 verdicts; no decision.');
+    expect(describeVerdictStatus(createReviewCard({ state: 'expired', verdicts: [approveU1] }))).toBe(':clock3: *Expired* — not reviewed in time (1 of 2 reviewers had voted); nothing was decided.');
   });
 
   it('escapes a reviewer id that is not a Slack id', () => {
@@ -71,8 +72,8 @@ describe('computeCardVersion', () => {
 describe('describeGraderScore', () => {
   it('flags a score at or over its threshold', () => {
     expect(describeGraderScore({ grader: 'toxicity', score: 0.7, threshold: 0.7, label: 'rude <b>' })).toBe(
-      ':warning: *toxicity* 0.70 (threshold 0.70) — rude &lt;b&gt;',
+      ':warning: *toxicity* 0.70, at or over its 0.70 threshold, flagged — rude &lt;b&gt;',
     );
-    expect(describeGraderScore({ grader: 'toxicity', score: 0.2, threshold: 0.7 })).toBe(':white_check_mark: *toxicity* 0.20 (threshold 0.70)');
+    expect(describeGraderScore({ grader: 'toxicity', score: 0.2, threshold: 0.7 })).toBe(':white_check_mark: *toxicity* 0.20, under its 0.70 threshold');
   });
 });

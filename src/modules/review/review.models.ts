@@ -1,5 +1,5 @@
 import type { Detection, Severity } from '../checks/checks.models.ts';
-import { escapeMrkdwn, formatMention } from '../../shared/mrkdwn.ts';
+import { escapeMrkdwn } from '../../shared/mrkdwn.ts';
 import { redactText, type RedactionSpan } from './redaction.models.ts';
 
 // The review card's view model: everything a card, its modals and its follow-ups show,
@@ -13,6 +13,8 @@ export interface ReviewCardVerdict {
   reviewerId: string;
   decision: ReviewDecision;
   reasonCategory?: string;
+  /** The reviewer's own words on a reject; untrusted, escaped where shown. */
+  note?: string;
   tone?: number;
   brand?: number;
   edgeCase?: boolean;
@@ -42,6 +44,8 @@ export interface ReviewCardModel {
   requiredVerdicts: number;
   state: ReviewCardState;
   outcome: 'approved' | 'rejected' | null;
+  /** The approver whose decision settled a disagreement, when one did. */
+  adjudicatedBy?: string;
   /** The source's reject reason categories (codes). */
   rejectReasons: string[];
   /** Rated dimensions, e.g. `['tone', 'brand', 'policy', 'accuracy']`. */
@@ -92,33 +96,10 @@ export function computeCardVersion(card: ReviewCardModel): string {
   return (hash >>> 0).toString(36).padStart(7, '0');
 }
 
-function describeVerdict(verdict: ReviewCardVerdict, withDecision = true): string {
-  const decided = withDecision ? (verdict.decision === 'approve' ? ' approved' : ' rejected') : '';
-  const reason = verdict.reasonCategory ? ` (${escapeMrkdwn(verdict.reasonCategory)})` : '';
-  return `${formatMention(verdict.reviewerId)}${decided}${reason}`;
-}
-
-/** The verdict status line, in safe mrkdwn. Blind pending cards never reveal a decision. */
-export function describeVerdictStatus(card: ReviewCardModel): string {
-  const count = `${card.verdicts.length} of ${card.requiredVerdicts} verdicts`;
-  const everyone = card.verdicts.map((verdict) => describeVerdict(verdict)).join(' · ');
-  if (card.state === 'pending') {
-    return card.showScores && everyone ? `:hourglass_flowing_sand: ${count} · ${everyone}` : `:hourglass_flowing_sand: ${count}`;
-  }
-  if (card.state === 'needs_adjudication') {
-    return `:warning: *Reviewers disagree — approvers asked to adjudicate.*${everyone ? ` ${everyone}` : ''}`;
-  }
-  const outcome = card.outcome === 'approved' ? ':white_check_mark: *Approved*' : card.outcome === 'rejected' ? ':x: *Rejected*' : null;
-  if (card.state === 'expired' && outcome === null) return `:clock3: *Expired* with ${count}; no decision.`;
-  const decision: ReviewDecision = card.outcome === 'approved' ? 'approve' : 'reject';
-  const deciders = card.verdicts.filter((verdict) => verdict.decision === decision);
-  const by = deciders.length > 0 ? ` by ${deciders.map((verdict) => describeVerdict(verdict, false)).join(', ')}` : '';
-  return `${outcome}${by}${card.state === 'expired' ? ' (expired)' : ''}`;
-}
-
 /** Formats a grader score against its threshold; a score at or over the threshold is a flag. */
 export function describeGraderScore(score: ReviewCardModel['graderScores'][number]): string {
   const flagged = score.score >= score.threshold;
   const label = score.label ? ` — ${escapeMrkdwn(score.label)}` : '';
-  return `${flagged ? ':warning:' : ':white_check_mark:'} *${escapeMrkdwn(score.grader)}* ${score.score.toFixed(2)} (threshold ${score.threshold.toFixed(2)})${label}`;
+  const against = flagged ? `at or over its ${score.threshold.toFixed(2)} threshold, flagged` : `under its ${score.threshold.toFixed(2)} threshold`;
+  return `${flagged ? ':warning:' : ':white_check_mark:'} *${escapeMrkdwn(score.grader)}* ${score.score.toFixed(2)}, ${against}${label}`;
 }

@@ -3,7 +3,7 @@ import type { ModalView } from '@slack/types';
 import { parseRejectSubmission, parseReviewActionValue, REVIEW_ACTIONS, REVIEW_VIEWS } from './review.actions.ts';
 import type { ReviewActor } from './review-access.usecases.ts';
 import type { ReviewContext } from './review-card.usecases.ts';
-import { checkRejectChoices, prepareFullContentModal, prepareRejectModal, recordRating } from './review-ratings.usecases.ts';
+import { checkRejectChoices, prepareFullContentModal, prepareRejectModal, recordRating, resolveRejectDimension } from './review-ratings.usecases.ts';
 import { adjudicateItem, recordDecision } from './review.usecases.ts';
 import { publishAppHome } from './app-home.usecases.ts';
 import type { ReviewQueriesRepository } from './review-queries.repository.ts';
@@ -54,7 +54,8 @@ export function registerReviewSlackHandlers(app: App, deps: ReviewSlackDeps): vo
     const errors = checkRejectChoices(ctx, submission);
     if (errors) return ack({ response_action: 'errors', errors });
     await ack();
-    const { itemId, channel, reasonCategory, dimension, note } = submission;
+    const { itemId, channel, reasonCategory, note } = submission;
+    const dimension = resolveRejectDimension(ctx, submission);
     await recordDecision(ctx, { userId: body.user.id, channelId: channel }, { itemId, decision: 'reject', reject: { reasonCategory, dimension, note } });
   });
 

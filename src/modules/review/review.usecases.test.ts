@@ -50,7 +50,7 @@ describe('verdict use cases', () => {
     await recordDecision(ctx, { userId: REVIEWER, channelId: channel }, { itemId, decision: 'approve' });
     const [ephemeral] = messages('chat.postEphemeral');
     expect(ephemeral!.payload).toMatchObject({ channel, user: REVIEWER });
-    expect(JSON.stringify(ephemeral!.payload.blocks)).toContain('*tone* 0.80 (threshold 0.50)');
+    expect(JSON.stringify(ephemeral!.payload.blocks)).toContain('*tone* 0.80, at or over its 0.50 threshold, flagged');
     expect(JSON.stringify(messages('chat.update')[0]!.payload.blocks)).toContain('hidden until you vote');
     await recordDecision(ctx, { userId: REVIEWER_2, channelId: channel }, { itemId, decision: 'approve' });
     expect(JSON.stringify(messages('chat.update')[1]!.payload.blocks)).toContain('*tone* 0.80');

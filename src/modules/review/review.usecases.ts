@@ -7,6 +7,7 @@ import { decideConsensus, isItemOpenForVerdicts, type ReviewOutcome } from './re
 import type { ReviewDecision } from './review.models.ts';
 import type { ReviewItemRow, ReviewTx, VerdictRow } from './review.repository.ts';
 import { resolveCardLocation } from './review-dispatch.usecases.ts';
+import { describeRepeatVote } from './review-copy.models.ts';
 
 // Verdicts and their consequences. One verdict per (item, reviewer): a repeated click or a
 // Slack retry finds the same values and changes nothing; a changed mind updates the row and
@@ -43,11 +44,14 @@ export async function recordDecision(
   const result = ctx.repository.transaction((tx): VerdictResult => {
     const item = tx.findItem(input.itemId)!;
     if (!isItemOpenForVerdicts(item.state)) {
-      sendNotice(ctx, tx, actor, item, describeClosedItem(item), now);
+      sendNotice(ctx, tx, actor, item, describeClosedItem(tx, item, actor.userId), now);
       return { status: 'closed', item };
     }
     const previous = tx.findVerdict(item.id, actor.userId);
-    if (isSameVerdict(previous, input.decision, reject)) return { status: 'recorded', changed: false, item };
+    if (isSameVerdict(previous, input.decision, reject)) {
+      sendNotice(ctx, tx, actor, item, describeRepeatVote(input.decision), now);
+      return { status: 'recorded', changed: false, item };
+    }
     tx.upsertVerdict({
       itemId: item.id,
       reviewerId: actor.userId,
@@ -128,7 +132,7 @@ export async function adjudicateItem(ctx: ReviewContext, actor: ReviewActor, inp
   const result = ctx.repository.transaction((tx): VerdictResult => {
     const item = tx.findItem(input.itemId)!;
     if (item.state !== 'needs_adjudication') {
-      const text = item.state === 'in_review' ? ':hourglass_flowing_sand: Reviewers have not disagreed on this item; there is nothing to adjudicate.' : describeClosedItem(item);
+      const text = item.state === 'in_review' ? ':hourglass_flowing_sand: Reviewers have not disagreed on this item, so there is nothing to settle yet.' : describeClosedItem(tx, item, actor.userId);
       sendNotice(ctx, tx, actor, item, text, now);
       return item.state === 'in_review' ? { status: 'recorded', changed: false, item } : { status: 'closed', item };
     }

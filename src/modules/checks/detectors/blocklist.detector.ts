@@ -9,7 +9,7 @@
 //   (\w+@\w+ on 200 KB of letters) pass any static check. A check that runs out of time
 //   reports `pattern_timeout` instead of passing silently.
 // - except straight patterns (no quantifier, no alternation: an escaped phrase, which is what
-//   "Block outputs like this" proposes) on texts short enough that their worst case is a few
+//   "Block answers with this phrase" proposes) on texts short enough that their worst case is a few
 //   milliseconds: the vm's watchdog costs ~130 µs per run, more than all the detectors.
 
 import { createContext, Script } from 'node:vm';
