@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 // loaded only when its command runs: loading them all took 3 s of CPU before any command did
 // anything (`vigil --help` included). To add a command:
 //   1. in `src/modules/<feature>/<feature>.cli.ts`, export `register<Feature>Commands(program)`
-//      that adds the command and wraps its action in `withContext` from `src/cli/cli.context.ts`;
+//      that adds the command and wraps its action in `withContext` from `src/cli/cli.context.ts`
+//      (config, sources and database) or `withDatabaseContext` (the database alone, faster);
 //   2. add a row here with the same name and description (cli.commands.test.ts checks they match).
 
 export interface CliCommand {
