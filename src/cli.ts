@@ -16,6 +16,7 @@ import { registerChecksCommands } from './modules/checks/checks.cli.ts';
 import { createReviewDigestRepository } from './modules/review/review-digest.repository.ts';
 import { registerDigestCommands } from './modules/digest/digest.cli.ts';
 import { registerProbeCommands } from './modules/monitoring/probes.cli.ts';
+import { createCliProbeIncidentOpener } from './app/probe-incidents.ts';
 import { createDigestProbesLoader } from './modules/monitoring/monitoring.module.ts';
 import { openCalibrationContext, registerCalibrationCommands } from './modules/calibration/calibration.cli.ts';
 import { loadDigestCalibration } from './modules/calibration/calibration.usecases.ts';
@@ -84,7 +85,9 @@ registerDigestCommands(program, async (context) => {
     loadProbes: createDigestProbesLoader({ db: context.database.db, sources: context.config.sources.sources }),
   };
 });
-registerProbeCommands(program);
+registerProbeCommands(program, (context, logger) =>
+  createCliProbeIncidentOpener({ db: context.database.db, sources: context.config.sources, env: context.config.env, clock: context.clock, logger }),
+);
 registerCalibrationCommands(program);
 
 try {

@@ -20,6 +20,7 @@ import { createMonitoringModule, type MonitoringModule } from '../modules/monito
 import { createIncidentsDigestRepository } from '../modules/incidents/incidents-digest.repository.ts';
 import { createOutboxSlackClient, createSlackApp, describeSlackStatus, type SlackAppOptions } from './slack-app.ts';
 import { buildVigilHttp } from './vigil-http.ts';
+import { createProbeIncidentOpener } from './probe-incidents.ts';
 import type { VigilConfig } from './config.ts';
 import { openDatabase, runMigrations } from '../platform/db.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -221,10 +222,7 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
     secretEnv,
     isApprover,
     // A probe that got through pages like a critical flag: one open incident per source and release.
-    openIncident: async (incident) => {
-      const probes = incident.breaches.map((breach) => `• ${breach.probe} (${breach.category}): ${breach.reason} — event ${breach.eventId}`);
-      await incidents.openSystemIncident({ source: incident.source, severity: 'SEV2', title: incident.title, summary: [incident.summary, ...probes].join('\n').slice(0, 3_000), dedupeKey: incident.dedupeKey });
-    },
+    openIncident: createProbeIncidentOpener(incidents),
     onStored: () => {
       checks.notifyGrading();
       reviewModule.notify();
