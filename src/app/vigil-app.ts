@@ -244,7 +244,8 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
       loadProbes: monitoring.loadDigestProbes,
     },
   });
-  if (slack) registerVigilCommands(slack.app, { sourceNames, checks, guardrails: guardrailsModule, review: reviewModule, incidents, monitoring, calibration, digest, isApprover });
+  const canSeeSource = async (source: string, userId: string) => (await roleOf(source, userId)) !== null || (await incidents.isOnCall(source, userId));
+  if (slack) registerVigilCommands(slack.app, { sourceNames, checks, guardrails: guardrailsModule, review: reviewModule, incidents, monitoring, calibration, digest, isApprover, canSeeSource });
   const tasks: CronTask[] = [...calibration.tasks, ...digest.tasks, ...monitoring.tasks];
   const scheduler = createCronScheduler({ clock, logger, timezone: config.env.VIGIL_TIMEZONE });
 

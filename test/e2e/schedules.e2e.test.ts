@@ -84,5 +84,8 @@ describe('schedules in the running app', () => {
     expect(reply.text).toBe(
       ':hourglass_flowing_sand: *tone* on *support-bot* needs 30 more violations and 30 more non-violations labelled before a threshold is proposed (at least 30 of each; now 0 violations and 0 non-violations).',
     );
+    const outsider = await vigil.command('calibrate support-bot tone', { user: USERS.outsider });
+    const refusal = (await vigil.fake.waitFor('response_url', (call) => call.body.path === `/respond/${outsider.responseUrl}`)).body;
+    expect(refusal.text).toMatch(/^You are not a reviewer, approver or on-call for `support-bot`/);
   });
 });
