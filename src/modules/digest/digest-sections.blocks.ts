@@ -1,5 +1,6 @@
 import { escapeMrkdwn, formatInlineCode, formatMention } from '../../shared/mrkdwn.ts';
 import { truncateText } from '../../shared/slack-limits.ts';
+import { describeCheck } from '../checks/flag-wording.models.ts';
 import type { DigestSummary, ReleaseProbesSummary } from './digest.models.ts';
 import {
   formatChange, formatCount, formatDecimal, formatDelta, formatDuration, formatPercent, formatThreshold,
@@ -82,7 +83,7 @@ export function buildFindingsText(summary: DigestSummary): string {
       lines.push(`Top rejection reasons: ${reasons.join(', ')}.`);
     }
   }
-  if (summary.topFlags.length > 0) lines.push(`Most flagged by: ${summary.topFlags.map((f) => `${clip(f.check, 40)} ${formatCount(f.count)}`).join(', ')}.`);
+  if (summary.topFlags.length > 0) lines.push(`Most flagged: ${summary.topFlags.map((f) => `${clip(describeCheck(f.check), 60)} ${formatCount(f.count)}`).join(', ')}.`);
   const graders = summary.graders.map(describeGrader);
   if (graders.length > 0) lines.push('Graders (estimates from this week’s verdicts):', ...listWithMore(graders, (line) => line));
   return lines.join('\n');

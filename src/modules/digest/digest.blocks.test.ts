@@ -56,7 +56,7 @@ describe('buildDigestMessage', () => {
         '*What humans found*',
         '2 of 5 reviewed items rejected (40%).',
         'Top rejection reasons: off_brand 2 (66.7%), tone 1 (33.3%).',
-        'Most flagged by: pii 30, tone 12.',
+        'Most flagged: Personal data 30, Tone 12.',
         'Graders (estimates from this week’s verdicts):',
         '• tone: 1,100 graded, 3 failed · 4 labels — too few to judge',
       ].join('\n'),
