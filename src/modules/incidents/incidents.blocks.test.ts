@@ -105,8 +105,8 @@ describe('the escalate modal', () => {
     });
     const prefill = buildEscalationPrefill(card, 'C07REVQUEUE');
     expect(prefill).toMatchObject({ source: 'support-bot', itemId: card.itemId, severity: 'SEV1' });
-    expect(prefill.title).toMatch(/^Possible secret leak: AWS access key .*support-bot/);
-    expect(prefill.title.match(/support-bot/g)).toHaveLength(1);
+    expect(prefill.title ?? '').toMatch(/^Possible secret leak: AWS access key .*support-bot/);
+    expect((prefill.title ?? '').match(/support-bot/g)).toHaveLength(1);
     expect(prefill.summary).toMatch(/Found: AWS access key and email address in a support-bot answer\./);
     expect(allText(prefill)).not.toContain(SECRET);
 
