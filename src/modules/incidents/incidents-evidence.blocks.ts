@@ -26,12 +26,24 @@ function formatExcerpt(label: string, text: string | null, max: number): string 
   return display.length === 0 ? `*${label}*\n_(empty)_` : `*${label}*\n${fenceCodeBlock(truncateText(display, max))}`;
 }
 
+/** The same words as the review card: what was found and where, with the masked match. */
 function describeFlags(card: ReviewCardModel): string | null {
   const lines = [
-    ...card.detections.map((d) => `• ${SEVERITY_ICONS[d.severity]} *${escapeMrkdwn(d.detector)}* ${escapeMrkdwn(d.kind)} in ${d.field} ${formatInlineCode(d.evidence)}`),
-    ...card.appFlags.map((flag) => `• :triangular_flag_on_post: app flag *${escapeMrkdwn(flag.name)}*${flag.reason ? `: ${escapeMrkdwn(flag.reason)}` : ''}`),
+    ...card.detections.map((d) => {
+      const wording = describeFlag(toFlagLike({ ...d, score: 1 }));
+      return `• ${SEVERITY_ICONS[d.severity]} ${wording.severityWords}: ${escapeMrkdwn(wording.headline)} ${formatInlineCode(d.evidence)}`;
+    }),
+    ...card.appFlags.map((flag) => {
+      const wording = describeFlag({ check: flag.name, origin: 'app', ...(flag.severity ? { severity: flag.severity } : {}) }, { source: card.source });
+      return `• :triangular_flag_on_post: ${escapeMrkdwn(wording.headline)}${flag.reason ? `: ${escapeMrkdwn(flag.reason)}` : ''}`;
+    }),
   ];
-  return lines.length === 0 ? null : joinLinesWithin(['*Flags*', ...lines], CAPS.flags);
+  return lines.length === 0 ? null : joinLinesWithin(['*What was found*', ...lines], CAPS.flags);
+}
+
+function describeHeadline(card: ReviewCardModel): string {
+  const strongest = strongestFlag(listCardFlags(card));
+  return strongest ? describeFlag(strongest, { source: card.source }).headline : `review item of ${card.source}`;
 }
 
 export function buildEvidenceMessage(original: ReviewCardModel, incidentId: string): SlackMessage {
@@ -46,7 +58,7 @@ export function buildEvidenceMessage(original: ReviewCardModel, incidentId: stri
     formatExcerpt('Output', selectShownText(card, 'output') ?? '', CAPS.output),
   ].filter((text): text is string => text !== null);
   const blocks: KnownBlock[] = [
-    header(id('header'), `:mag: Evidence · ${card.source} · ${card.priority}`),
+    header(id('header'), truncateText(`Evidence: ${describeHeadline(card)}`, 150)),
     context(id('meta'), [describeCardMeta(card)]),
     ...(why ? [section(id('why'), truncateSafeMrkdwn(`*Why it was reviewed:* ${why}`, CAPS.why))] : []),
     ...(flags ? [section(id('flags'), flags)] : []),

@@ -187,6 +187,24 @@ describe('buildEvidenceMessage', () => {
     expect(text).toContain('brand-judge');
   });
 
+  it('says what was found in the review card’s words, strongest first, with the masked match', () => {
+    const card = createReviewCard({
+      output: `Mail ana@example.com with ${SECRET}`,
+      detections: [
+        { detector: 'pii', kind: 'email', severity: 'warn', field: 'output', evidence: 'an••••••••••om', start: 5, end: 20 },
+        { detector: 'secrets', kind: 'aws_access_key_id', severity: 'critical', field: 'output', evidence: 'AKIA••••••••MPLE', start: 26, end: 46 },
+      ],
+    });
+    const message = buildEvidenceMessage(card, ID);
+    const header = message.blocks[0] as { text: { text: string } };
+    expect(header.text.text).toBe('Evidence: Possible secret leak: AWS access key in a support-bot answer');
+    const text = allText(message);
+    expect(text).toContain('*What was found*');
+    expect(text).toContain('Critical: Possible secret leak: AWS access key in the answer `AKIA••••••••MPLE`');
+    expect(text).toContain('Warning: Possible personal data leak: email address in the answer');
+    expect(text).not.toMatch(/\bsecrets\b.*aws_access_key_id/);
+  });
+
   it('stays within Slack limits for huge inputs and outputs', () => {
     const message = buildEvidenceMessage(createReviewCard({ input: 'i'.repeat(50_000), output: 'o'.repeat(50_000) }), ID);
     assertWithinLimits(message);
