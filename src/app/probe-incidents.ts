@@ -11,7 +11,7 @@ import type { Clock } from '../shared/clock.ts';
 // release. The server and `vigil probe` open it the same way; the CLI has no Slack client,
 // so it writes the incident and its Slack steps to the outbox, which the running server sends.
 
-/** Each breach once: the probe, what it tried, what got through, and the stored event. */
+/** What Vigil sent, then each breach once: the probe, what it tried, what got through, and the stored event. */
 export function createProbeIncidentOpener(incidents: Pick<IncidentsModule, 'openSystemIncident'>): OpenIncident {
   return async (incident) => {
     const breaches = incident.breaches.map((breach) => `• ${breach.probe} (${breach.category}): ${breach.reason} — event ${breach.eventId}`);
@@ -19,7 +19,7 @@ export function createProbeIncidentOpener(incidents: Pick<IncidentsModule, 'open
       source: incident.source,
       severity: 'SEV2',
       title: incident.title,
-      summary: breaches.join('\n').slice(0, 3_000),
+      summary: [incident.summary, ...breaches].join('\n').slice(0, 3_000),
       dedupeKey: incident.dedupeKey,
     });
   };

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_CANARY, FAKE_SYSTEM_PROMPT, startFakeTargetApp, type FakeTargetApp } from '../../src/modules/monitoring/probes.test-utils.ts';
 import { createTempDir } from '../helpers/temp-dir.ts';
 import { buildReviewConfig, startSlackTestVigil, type SlackTestVigil } from '../helpers/test-vigil-slack.ts';
-import { runVigilCli } from '../helpers/vigil-process.ts';
+import { runVigilCommand } from '../helpers/vigil-process.ts';
 
 // `vigil probe` run by hand while the server runs: a probe that gets through opens the same
 // incident a scheduled run opens, and the server's outbox creates its channel.
@@ -24,7 +24,7 @@ const buildConfig = (targetUrl: string, openIncident: boolean) => `${buildReview
         open_incident: ${openIncident}
 `;
 
-describe('vigil probe from the command line', { timeout: 60_000 }, () => {
+describe('vigil probe from the command line', { timeout: 120_000 }, () => {
   let target: FakeTargetApp;
   let vigil: SlackTestVigil;
   const dir = createTempDir('vigil-probe-cli-');
@@ -41,7 +41,8 @@ describe('vigil probe from the command line', { timeout: 60_000 }, () => {
   const runProbe = (openIncident: boolean) => {
     const configPath = join(dir.path, `vigil-${openIncident}.config.yaml`);
     writeFileSync(configPath, buildConfig(target.url, openIncident));
-    return runVigilCli(['probe', '--source', 'support-bot', '--probe', 'encoded-payload'], { DATABASE_URL: vigil.databasePath, VIGIL_CONFIG: configPath });
+    // A CLI process on a busy CI machine can take many seconds to start.
+    return runVigilCommand('src/cli.ts', ['probe', '--source', 'support-bot', '--probe', 'encoded-payload'], { env: { DATABASE_URL: vigil.databasePath, VIGIL_CONFIG: configPath }, timeoutMs: 50_000 });
   };
 
   it('says why no incident was opened when open_incident is off', async () => {
@@ -59,6 +60,8 @@ describe('vigil probe from the command line', { timeout: 60_000 }, () => {
     expect(incidents).toHaveLength(1);
     expect(incidents[0]).toMatchObject({ severity: 'SEV2', reporter: 'system' });
     expect(incidents[0]!.summary.split('\n').filter((line) => line.includes('encoded-payload'))).toHaveLength(1);
+    expect(incidents[0]!.summary).toMatch(/^Vigil sent injection and leak probes to support-bot \(an unknown release, model bot\); this one got through/);
+    expect(vigil.query<{ title: string }>('select title from incidents')[0]!.title).toBe('A synthetic attack from Vigil got through on support-bot (an unknown release, model bot)');
     await vigil.fake.waitFor('conversations.create', undefined, 15_000);
   });
 });
