@@ -24,6 +24,7 @@ import { createRetentionStores } from './retention-stores.ts';
 import { redactForStorage } from '../modules/retention/retention.models.ts';
 import { buildRetentionTasks } from '../modules/retention/retention.tasks.ts';
 import type { RetentionDeps } from '../modules/retention/retention.usecases.ts';
+import { createProbeIncidentOpener } from './probe-incidents.ts';
 import type { VigilConfig } from './config.ts';
 import { openDatabase, runMigrations } from '../platform/db.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -225,10 +226,7 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
     secretEnv,
     isApprover,
     // A probe that got through pages like a critical flag: one open incident per source and release.
-    openIncident: async (incident) => {
-      const probes = incident.breaches.map((breach) => `• ${breach.probe} (${breach.category}): ${breach.reason} — event ${breach.eventId}`);
-      await incidents.openSystemIncident({ source: incident.source, severity: 'SEV2', title: incident.title, summary: [incident.summary, ...probes].join('\n').slice(0, 3_000), dedupeKey: incident.dedupeKey });
-    },
+    openIncident: createProbeIncidentOpener(incidents),
     onStored: () => {
       checks.notifyGrading();
       reviewModule.notify();
@@ -250,7 +248,8 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
       loadProbes: monitoring.loadDigestProbes,
     },
   });
-  if (slack) registerVigilCommands(slack.app, { sourceNames, checks, guardrails: guardrailsModule, review: reviewModule, incidents, monitoring, calibration, digest, isApprover });
+  const canSeeSource = async (source: string, userId: string) => (await roleOf(source, userId)) !== null || (await incidents.isOnCall(source, userId));
+  if (slack) registerVigilCommands(slack.app, { sourceNames, checks, guardrails: guardrailsModule, review: reviewModule, incidents, monitoring, calibration, digest, isApprover, canSeeSource });
   const retention: RetentionDeps = {
     stores: createRetentionStores(database.db),
     clock,

@@ -31,6 +31,8 @@ export interface VigilCommandPorts {
   /** Open drift alerts and probe pass rates; null parts when monitoring is off for the source. */
   monitoringStatus?(source: string): Promise<Pick<SourceStatus, 'driftAlerts' | 'probes'>>;
   graderHealth(): GraderHealth;
+  /** Reviewers, approvers and on-call of a source see its status and guardrail; nobody else does. */
+  canSeeSource(source: string, userId: string): Promise<boolean>;
   listQueueFor(userId: string): Promise<QueueEntry[]>;
   digest?(source: string, userId: string): Promise<CommandReply>;
   /** Opens the escalation modal with the trigger id (valid 3 s). */
@@ -38,6 +40,11 @@ export interface VigilCommandPorts {
   calibrate?(source: string, grader: string, userId: string): Promise<string>;
   /** The reviewer-agreement report of a source, for its approvers; null when the user is not one. */
   agreement?(source: string, userId: string): Promise<string | null>;
+}
+
+function describeNotAMember(source: string | null): CommandReply {
+  const where = source === null ? 'any source' : formatInlineCode(truncateText(source, 64));
+  return { text: `You are not a reviewer, approver or on-call for ${where}, so Vigil shows you nothing here. An admin adds people in \`vigil.config.yaml\`.` };
 }
 
 function describeUnknownSource(source: string, known: readonly string[]): CommandReply {
@@ -60,19 +67,26 @@ async function readSourceStatus(ports: VigilCommandPorts, source: string, counts
 
 export function createVigilCommandHandlers(ports: VigilCommandPorts): CommandHandlers {
   const isKnown = (source: string) => ports.sourceNames.includes(source);
+  const filterVisible = async (sources: string[], userId: string) => {
+    const allowed = await Promise.all(sources.map((source) => ports.canSeeSource(source, userId)));
+    return sources.filter((_, index) => allowed[index]);
+  };
   const handlers: CommandHandlers = {
-    async status(command) {
+    async status(command, invocation) {
       if (command.source !== null && !isKnown(command.source)) return describeUnknownSource(command.source, ports.sourceNames);
-      const sources = command.source === null ? [...ports.sourceNames].sort() : [command.source];
+      const candidates = command.source === null ? [...ports.sourceNames].sort() : [command.source];
+      const visible = await filterVisible(candidates, invocation.userId);
+      if (visible.length === 0) return describeNotAMember(command.source);
       const counts = await ports.queueCounts();
-      const statuses = await Promise.all(sources.map((source) => readSourceStatus(ports, source, counts)));
+      const statuses = await Promise.all(visible.map((source) => readSourceStatus(ports, source, counts)));
       return { text: buildStatusText(statuses, ports.graderHealth()) };
     },
     async queue(_command, invocation) {
       return { text: buildQueueText(await ports.listQueueFor(invocation.userId), QUEUE_LIMIT) };
     },
-    async guardrail(command) {
+    async guardrail(command, invocation) {
       if (!isKnown(command.source)) return describeUnknownSource(command.source, ports.sourceNames);
+      if (!(await ports.canSeeSource(command.source, invocation.userId))) return describeNotAMember(command.source);
       const live = ports.liveGuardrail(command.source);
       return { text: live ? describeGuardrail(live) : `*${escapeMrkdwn(command.source)}* has no guardrail version yet.` };
     },
@@ -88,8 +102,11 @@ export function createVigilCommandHandlers(ports: VigilCommandPorts): CommandHan
     };
   }
   if (calibrate) {
-    handlers.calibrate = async (command, invocation) =>
-      isKnown(command.source) ? { text: await calibrate(command.source, command.grader, invocation.userId) } : describeUnknownSource(command.source, ports.sourceNames);
+    handlers.calibrate = async (command, invocation) => {
+      if (!isKnown(command.source)) return describeUnknownSource(command.source, ports.sourceNames);
+      if (!(await ports.canSeeSource(command.source, invocation.userId))) return describeNotAMember(command.source);
+      return { text: await calibrate(command.source, command.grader, invocation.userId) };
+    };
   }
   if (agreement) {
     handlers.agreement = async (command, invocation) => {
@@ -116,6 +133,7 @@ export interface VigilCommandModules {
   monitoring: Pick<MonitoringModule, 'describeStatus'>;
   calibration: Pick<CalibrationModule, 'handleCalibrateCommand' | 'agreement'>;
   isApprover(source: string, userId: string): Promise<boolean>;
+  canSeeSource(source: string, userId: string): Promise<boolean>;
   digest: Pick<DigestModule, 'handleDigestCommand'>;
 }
 
@@ -128,6 +146,7 @@ export function registerVigilCommands(app: App, modules: VigilCommandModules): v
     openIncidents: (source) =>
       incidents.repository.listUnresolved(source).map((incident) => ({ id: incident.id, severity: incident.severity, title: incident.title, acknowledged: incident.acknowledgedAt !== null })),
     graderHealth: () => describeGraderHealth(modules.checks.health()),
+    canSeeSource: modules.canSeeSource,
     monitoringStatus: (source) => modules.monitoring.describeStatus(source),
     listQueueFor: async (userId) =>
       (await review.listAwaitingReviewer(userId, QUEUE_LIMIT + 1)).map((item) => ({

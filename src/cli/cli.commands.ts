@@ -74,7 +74,7 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   {
     name: 'probe',
     description: "send the injection and leak probes to a source's probe target now and print the results (exit 1 if one got through)",
-    register: async (program) => (await import('../modules/monitoring/probes.cli.ts')).registerProbeCommands(program),
+    register: async (program) => (await import('./probe.cli.ts')).registerComposedProbeCommand(program),
   },
   {
     name: 'calibrate',

@@ -48,8 +48,12 @@ describe('/vigil and escalation in the running app', () => {
     expect((await replyTo(refused.responseUrl)).text).toBe(':no_entry: Only the approvers of support-bot see its reviewer agreement.');
   });
 
-  it('shows the live guardrail of a source', async () => {
-    const { responseUrl } = await vigil.command('guardrail support-bot', { user: USERS.outsider });
+  it('shows the live guardrail of a source to its reviewers, and nothing to someone outside it', async () => {
+    const refused = await vigil.command('guardrail support-bot', { user: USERS.outsider });
+    expect((await replyTo(refused.responseUrl)).text).toBe(
+      'You are not a reviewer, approver or on-call for `support-bot`, so Vigil shows you nothing here. An admin adds people in `vigil.config.yaml`.',
+    );
+    const { responseUrl } = await vigil.command('guardrail support-bot', { user: USERS.reviewer });
     const reply = await replyTo(responseUrl);
     expect(reply.response_type).toBe('ephemeral');
     expect(reply.text).toContain('*support-bot* guardrail v1');
@@ -70,6 +74,11 @@ describe('/vigil and escalation in the running app', () => {
     expect(text).toContain('graders off: OPENAI_API_KEY is not set');
     expect(text).toContain('*support-bot* · guardrail v1');
     expect(text).toMatch(/queue: \d+ waiting, [12] in review, 0 to adjudicate · :rotating_light: 1 open incident: SEV2 secrets github_token on support-bot \(not acknowledged\)/);
+
+    const outsiderStatus = await vigil.command('status', { user: USERS.outsider });
+    const refusal = (await replyTo(outsiderStatus.responseUrl)).text as string;
+    expect(refusal).toBe('You are not a reviewer, approver or on-call for any source, so Vigil shows you nothing here. An admin adds people in `vigil.config.yaml`.');
+    expect(refusal).not.toContain('github_token');
 
     const queue = await vigil.command('queue', { user: USERS.reviewer });
     const listed = (await replyTo(queue.responseUrl)).text as string;

@@ -206,10 +206,15 @@ describe('incidents through Slack, the outbox and PagerDuty', () => {
     const channel = (await fake.waitFor('conversations.invite')).body.channel as string;
     expect(fake.lastCall('conversations.invite')?.body).toMatchObject({ users: `${REPORTER},${ONCALL},${GROUP_MEMBER}`, force: 'true' });
 
-    const evidence = await fake.waitFor('chat.postMessage', inChannel(channel, (call) => String(call.body.text).startsWith('Evidence')));
-    expect(JSON.stringify(evidence.body)).toContain('[redacted aws_access_key]');
+    // The status message (what, how bad, who, buttons) comes first; the evidence in its thread.
     const message = await fake.waitFor('chat.postMessage', inChannel(channel, (call) => String(call.body.text).startsWith('SEV1 incident')));
     expect(JSON.stringify(message.body.blocks)).toContain(INCIDENT_ACTIONS.acknowledge);
+    const evidence = await fake.waitFor('chat.postMessage', inChannel(channel, (call) => String(call.body.text).startsWith('Evidence')));
+    expect(JSON.stringify(evidence.body)).toContain('[redacted aws_access_key]');
+    const inChannelPosts = fake.calls('chat.postMessage').filter((call) => call.body.channel === channel);
+    expect(inChannelPosts.indexOf(message)).toBeLessThan(inChannelPosts.indexOf(evidence));
+    expect(evidence.body.thread_ts).toEqual(expect.any(String));
+    expect(evidence.body.thread_ts).toBe(incidents.repository.findIncident(incident!.id)?.messageTs);
     expect(JSON.stringify(message.body.blocks)).toContain('&lt;!channel&gt;');
     const linkBack = await fake.waitFor('chat.postMessage', (call) => call.body.channel === CARD.channel && call.body.thread_ts === CARD.ts);
     expect(JSON.stringify(linkBack.body)).toContain(`<#${channel}>`);

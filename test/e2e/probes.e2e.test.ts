@@ -51,5 +51,10 @@ describe('probes in the running app', () => {
     const text = (await vigil.fake.waitFor('response_url', (call) => call.body.path === `/respond/${status.responseUrl}`)).body.text as string;
     expect(text).toContain('probes: 2/3 passed on the current release · failing: `encoded-payload` 0/1');
     expect(text).toContain('1 open incident: SEV2');
+
+    // On-call is neither reviewer nor approver here, and still sees the source it is paged for.
+    const oncall = await vigil.command('status', { user: ONCALL });
+    const oncallText = (await vigil.fake.waitFor('response_url', (call) => call.body.path === `/respond/${oncall.responseUrl}`)).body.text as string;
+    expect(oncallText).toContain('*support-bot* · guardrail v1');
   });
 });

@@ -49,19 +49,30 @@ const card: ProposalCardModel = {
 const textOf = (message: { blocks: unknown[] }) => JSON.stringify(message.blocks);
 
 describe('buildProposalCardMessage', () => {
-  it('shows current vs proposed threshold, precision and recall with intervals, labels, flags and review load', () => {
+  it('shows current vs proposed precision and recall with their likely range in words, the daily change and what it is based on', () => {
     const message = buildProposalCardMessage(card);
     assertWithinLimits(message);
     expect(message.text).toBe('Threshold proposal for tone on support-bot: 0.70 → 0.62 (open)');
     const figures = message.blocks[2] as { fields: { text: string }[] };
     expect(figures.fields.map((field) => field.text)).toEqual([
-      '*Precision* (live traffic)\n80.0% [75.0%, 85.0%] → 71.0% [66.0%, 76.0%]',
-      '*Recall* (live traffic)\n81.0% [77.0%, 83.0%] → 95.0% [91.0%, 97.0%]',
-      '*Flags per day*\n1,210.0 → 1,840.0 (+630.0)',
-      '*Review load*\n1,300.5 → 1,920.3 items/day (+619.8)',
-      '*Labels*\n45 violations · 120 not',
-      '*Review queue* (unweighted)\nprecision 81.0% · recall 98.0%',
+      '*Precision* — flags that were real problems\nnow 80% (likely 75–85%)\nproposed 71% (likely 66–76%)',
+      '*Recall* — real problems that get flagged\nnow 81% (likely 77–83%)\nproposed 95% (likely 91–97%)',
+      '*Flags*\n1,210 → 1,840 flags a day (+630)',
+      '*Review load*\n1,301 → 1,920 items a day (+620)',
+      '*Based on*\n45 items reviewers rejected, 120 they approved',
     ]);
+  });
+
+  it('leaves out figures the proposal does not move and says when too few labels stand behind a figure', () => {
+    const unsure = { ...set(0.62, 0.5, 1, 1.7, 1.7), precision: null, precisionInterval: null, recallInterval: [0, 1] as [number, number] };
+    const message = buildProposalCardMessage({ ...card, figures: { ...card.figures, labels: { violations: 1, nonViolations: 3 }, proposed: unsure, current: { ...unsure, threshold: 0.7 }, deltaFlagsPerDay: 0, deltaReviewItemsPerDay: 0 } });
+    const figures = (message.blocks[2] as { fields: { text: string }[] }).fields.map((field) => field.text);
+    expect(figures).toEqual([
+      '*Precision* — flags that were real problems\nnow not measurable yet\nproposed not measurable yet',
+      '*Recall* — real problems that get flagged\nnow 100%, too few labels to tell (anywhere from 0% to 100%)\nproposed 100%, too few labels to tell (anywhere from 0% to 100%)',
+      '*Based on*\n1 item reviewers rejected, 3 they approved',
+    ]);
+    expect(textOf(message)).not.toMatch(/n\/a|\+0\.0/);
   });
 
   it('carries Apply (with a confirmation) and Dismiss buttons whose values name the proposal', () => {

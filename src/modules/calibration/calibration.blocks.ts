@@ -4,7 +4,7 @@ import { escapeMrkdwn, formatMention } from '../../shared/mrkdwn.ts';
 import { actions, button, context, fields, header, input, plainText, section } from '../../shared/slack-blocks.ts';
 import { CALIBRATION_ACTIONS, CALIBRATION_VIEWS, DISMISS_MODAL_INPUT, encodeDismissMetadata, encodeProposalActionValue } from './calibration.actions.ts';
 import { describeObjective } from './calibration.config.ts';
-import { formatCount, formatInterval, formatPercent, formatSigned } from './calibration-format.models.ts';
+import { formatCount, formatSigned } from './calibration-format.models.ts';
 import type { ProposalFigures, ProposalStatus, ThresholdFigureSet } from './calibration-proposal.models.ts';
 
 // The threshold proposal card and its Dismiss modal, from the proposal row. Pure. The
@@ -34,8 +34,28 @@ export interface ProposalCardModel {
 
 const threshold = (value: number) => value.toFixed(2);
 
-function describeMetric(set: ThresholdFigureSet, metric: 'precision' | 'recall'): string {
-  return `${formatPercent(set[metric])}${formatInterval(set[`${metric}Interval`])}`;
+/** An interval wider than this says "we do not know yet" more than it says a number. */
+const TOO_WIDE_TO_TELL = 0.5;
+
+const percent = (value: number) => `${Math.round(value * 100)}%`;
+
+/** `71% (likely 66–76%)`, or in words when there is nothing or too little behind it. */
+export function describeEstimate(value: number | null, interval: readonly [number, number] | null): string {
+  if (value === null || !Number.isFinite(value)) return 'not measurable yet';
+  if (!interval || !interval.every(Number.isFinite)) return percent(value);
+  const [lower, upper] = interval;
+  if (upper - lower >= TOO_WIDE_TO_TELL) return `${percent(value)}, too few labels to tell (anywhere from ${percent(lower)} to ${percent(upper)})`;
+  return `${percent(value)} (likely ${Math.round(lower * 100)}–${percent(upper)})`;
+}
+
+function describeMetric(current: ThresholdFigureSet, proposed: ThresholdFigureSet, metric: 'precision' | 'recall'): string {
+  return `now ${describeEstimate(current[metric], current[`${metric}Interval`])}\nproposed ${describeEstimate(proposed[metric], proposed[`${metric}Interval`])}`;
+}
+
+/** A daily figure only when the proposal moves it: `1,210 → 1,840 a day (+630)`. */
+function describeDailyChange(label: string, before: number | null, after: number | null, delta: number | null, unit: string): string[] {
+  if (before === null || after === null || delta === null || Math.abs(delta) < 0.05) return [];
+  return [`*${label}*\n${formatCount(before, 0)} → ${formatCount(after, 0)} ${unit} a day (${formatSigned(delta, 0)})`];
 }
 
 function describeActor(actor: string): string {
@@ -58,9 +78,6 @@ export function buildProposalCardMessage(card: ProposalCardModel): SlackMessage 
   const tag = `${card.id}.${card.status}`;
   const grader = escapeMrkdwn(card.grader);
   const source = escapeMrkdwn(card.source);
-  const flags = f.current.flagsPerDay === null ? 'n/a' : `${formatCount(f.current.flagsPerDay, 1)} → ${formatCount(f.proposed.flagsPerDay, 1)} (${formatSigned(f.deltaFlagsPerDay, 1)})`;
-  const load =
-    f.current.reviewItemsPerDay === null ? 'n/a' : `${formatCount(f.current.reviewItemsPerDay, 1)} → ${formatCount(f.proposed.reviewItemsPerDay, 1)} items/day (${formatSigned(f.deltaReviewItemsPerDay, 1)})`;
   const blocks: KnownBlock[] = [
     header(`calibration.header.${tag}`, `Threshold proposal: ${card.grader} on ${card.source}`),
     section(
@@ -68,12 +85,11 @@ export function buildProposalCardMessage(card: ProposalCardModel): SlackMessage 
       `*${grader}* on *${source}*: move the threshold from *${threshold(card.currentThreshold)}* to *${threshold(card.proposedThreshold)}* to meet _${escapeMrkdwn(describeObjective(f.objective))}_.`,
     ),
     fields(`calibration.figures.${tag}`, [
-      `*Precision* (live traffic)\n${describeMetric(f.current, 'precision')} → ${describeMetric(f.proposed, 'precision')}`,
-      `*Recall* (live traffic)\n${describeMetric(f.current, 'recall')} → ${describeMetric(f.proposed, 'recall')}`,
-      `*Flags per day*\n${flags}`,
-      `*Review load*\n${load}`,
-      `*Labels*\n${f.labels.violations} violations · ${f.labels.nonViolations} not`,
-      `*Review queue* (unweighted)\nprecision ${formatPercent(f.proposed.unweightedPrecision)} · recall ${formatPercent(f.proposed.unweightedRecall)}`,
+      `*Precision* — flags that were real problems\n${describeMetric(f.current, f.proposed, 'precision')}`,
+      `*Recall* — real problems that get flagged\n${describeMetric(f.current, f.proposed, 'recall')}`,
+      ...describeDailyChange('Flags', f.current.flagsPerDay, f.proposed.flagsPerDay, f.deltaFlagsPerDay, 'flags'),
+      ...describeDailyChange('Review load', f.current.reviewItemsPerDay, f.proposed.reviewItemsPerDay, f.deltaReviewItemsPerDay, 'items'),
+      `*Based on*\n${formatCount(f.labels.violations)} item${f.labels.violations === 1 ? '' : 's'} reviewers rejected, ${formatCount(f.labels.nonViolations)} they approved`,
     ]),
     context(`calibration.context.${tag}`, [
       `Grader version \`${escapeMrkdwn(card.graderVersion)}\` (${escapeMrkdwn(f.dimension)}) · live-traffic figures weight each verdict by 1 / its inclusion probability · ${Math.round(f.confidence * 100)}% ${escapeMrkdwn(f.intervalMethod)} intervals · proposed by ${describeActor(card.createdBy)} · the precision–recall chart is in the thread`,

@@ -12,3 +12,16 @@ export function maskEvidence(match: string): string {
   const hidden = Math.min(length - 2 * keep, 12);
   return chars.slice(0, keep).join('') + MASK.repeat(hidden) + chars.slice(length - keep).join('');
 }
+
+// A provider prefix says what leaked (`ghp_`, `sk-ant-`, `xoxb-`, `AKIA`) without weakening the
+// secret: it is the same for every key of that kind. Nothing else is kept but the last 4.
+const PROVIDER_PREFIX = /^(?:AKIA|ASIA|AIza|eyJ|[A-Za-z]{2,6}(?:[_-][A-Za-z]{2,6})?[_-])/;
+
+/** Masks a secret down to its provider prefix (when it has one) and its last 4 characters. */
+export function maskSecret(match: string): string {
+  const chars = [...match];
+  if (chars.length <= 12) return MASK.repeat(Math.min(chars.length, 12));
+  const prefix = PROVIDER_PREFIX.exec(match)?.[0] ?? '';
+  const keptPrefix = prefix.length <= chars.length / 4 ? prefix : '';
+  return `${keptPrefix}${MASK.repeat(8)}${chars.slice(-4).join('')}`;
+}

@@ -1,5 +1,6 @@
 import { escapeMrkdwn, formatInlineCode, formatMention } from '../../shared/mrkdwn.ts';
 import { truncateText } from '../../shared/slack-limits.ts';
+import { describeCheck } from '../checks/flag-wording.models.ts';
 import type { DigestSummary, ReleaseProbesSummary } from './digest.models.ts';
 import {
   formatChange, formatCount, formatDecimal, formatDelta, formatDuration, formatPercent, formatThreshold,
@@ -29,18 +30,45 @@ export function buildKeyFigureFields(summary: DigestSummary): string[] {
   const { volume, findings, backlog } = summary;
   const withChange = (label: string, value: string, change: Parameters<typeof formatChange>[0] | null) =>
     `*${label}*\n${value}${change ? `  ${formatChange(change)}` : ''}`;
+  const flaggedShare = summary.flaggedShare === null ? '' : ` (${formatPercent(summary.flaggedShare)})`;
   return [
     withChange('Events', formatCount(volume.events.value), volume.events),
     withChange('Checked', formatCount(volume.checked.value), volume.checked),
-    withChange('Flagged', `${formatCount(volume.flagged.value)} (${formatPercent(summary.flaggedShare)})`, volume.flagged),
+    withChange('Flagged', `${formatCount(volume.flagged.value)}${flaggedShare}`, volume.flagged),
     volume.sampled ? withChange('Sampled for review', formatCount(volume.sampled.value), volume.sampled) : `*Sampled for review*\n${NOT_AVAILABLE}`,
     volume.reviewed ? withChange('Reviewed', formatCount(volume.reviewed.value), volume.reviewed) : `*Reviewed*\n${NOT_AVAILABLE}`,
-    `*Approved · rejected*\n${findings ? `${formatPercent(findings.approvalRate)} · ${formatPercent(findings.rejectionRate)}` : NOT_AVAILABLE}`,
-    `*Average tone*\n${findings ? `${formatDecimal(findings.averageTone, 1)} / 5 (${formatCount(findings.toneRatings)} ratings)` : NOT_AVAILABLE}`,
-    `*Average brand*\n${findings ? `${formatDecimal(findings.averageBrand, 1)} / 5 (${formatCount(findings.brandRatings)} ratings)` : NOT_AVAILABLE}`,
+    `*Approved · rejected*\n${describeDecisions(findings)}`,
+    `*Average tone*\n${describeRating(findings, findings?.averageTone ?? null, findings?.toneRatings ?? 0)}`,
+    `*Average brand*\n${describeRating(findings, findings?.averageBrand ?? null, findings?.brandRatings ?? 0)}`,
     `*Backlog*\n${backlog ? `${formatCount(backlog.open)}${backlog.change ? `  ${formatDelta(backlog.change)}` : ''}` : NOT_AVAILABLE}`,
     `*Incidents*\n${summary.incidents ? `${summary.incidents.opened} opened, ${summary.incidents.resolved} resolved` : NOT_AVAILABLE}`,
   ];
+}
+
+// A figure with nothing behind it is said in words, never as "n/a".
+function describeDecisions(findings: DigestSummary['findings']): string {
+  if (!findings) return NOT_AVAILABLE;
+  if (findings.reviewed === 0) return '_no verdicts this week_';
+  return `${formatPercent(findings.approvalRate)} · ${formatPercent(findings.rejectionRate)}`;
+}
+
+function describeRating(findings: DigestSummary['findings'], average: number | null, ratings: number): string {
+  if (!findings) return NOT_AVAILABLE;
+  if (average === null || ratings === 0) return '_no ratings this week_';
+  return `${formatDecimal(average, 1)} / 5 (${formatCount(ratings)} rating${ratings === 1 ? '' : 's'})`;
+}
+
+/** Below this many labels a precision or recall says more about chance than about the grader. */
+export const MIN_LABELS_TO_JUDGE = 10;
+
+function describeGrader(grader: DigestSummary['graders'][number]): string {
+  const runs = `${formatCount(grader.graded)} graded, ${formatCount(grader.failed)} failed`;
+  const name = clip(grader.grader, 40);
+  if (grader.labels === 0) return `• ${name}: ${runs} · no reviewed items yet, so no precision or recall`;
+  if (grader.labels < MIN_LABELS_TO_JUDGE || grader.precision === null || grader.recall === null) {
+    return `• ${name}: ${runs} · ${formatCount(grader.labels)} label${grader.labels === 1 ? '' : 's'} — too few to judge`;
+  }
+  return `• ${name}: precision ${formatDecimal(grader.precision)}, recall ${formatDecimal(grader.recall)} at ${formatThreshold(grader.threshold)} (${formatCount(grader.labels)} labels) · ${runs}`;
 }
 
 export function buildFindingsText(summary: DigestSummary): string {
@@ -55,12 +83,8 @@ export function buildFindingsText(summary: DigestSummary): string {
       lines.push(`Top rejection reasons: ${reasons.join(', ')}.`);
     }
   }
-  if (summary.topFlags.length > 0) lines.push(`Most flagged by: ${summary.topFlags.map((f) => `${clip(f.check, 40)} ${formatCount(f.count)}`).join(', ')}.`);
-  const graders = summary.graders.map(
-    (g) =>
-      `• ${clip(g.grader, 40)}: precision ${formatDecimal(g.precision)}, recall ${formatDecimal(g.recall)} at ${formatThreshold(g.threshold)} ` +
-      `(${formatCount(g.labels)} labels) · ${formatCount(g.graded)} graded, ${formatCount(g.failed)} failed`,
-  );
+  if (summary.topFlags.length > 0) lines.push(`Most flagged: ${summary.topFlags.map((f) => `${clip(describeCheck(f.check), 60)} ${formatCount(f.count)}`).join(', ')}.`);
+  const graders = summary.graders.map(describeGrader);
   if (graders.length > 0) lines.push('Graders (estimates from this week’s verdicts):', ...listWithMore(graders, (line) => line));
   return lines.join('\n');
 }
@@ -83,24 +107,31 @@ export function buildReactionText(summary: DigestSummary): string {
   if (!incidents) lines.push(`Incident figures are ${NOT_AVAILABLE}.`);
   else if (incidents.opened === 0) lines.push('No incidents this week.');
   else {
-    lines.push(
-      `${incidents.opened} incident${incidents.opened === 1 ? '' : 's'}: median ${formatDuration(incidents.medianTimeToAcknowledgeMs)} to acknowledge, ` +
-        `${formatDuration(incidents.medianTimeToResolveMs)} to resolve.`,
-    );
+    const medians = [
+      ...(incidents.medianTimeToAcknowledgeMs === null ? [] : [`median ${formatDuration(incidents.medianTimeToAcknowledgeMs)} to acknowledge`]),
+      ...(incidents.medianTimeToResolveMs === null ? [] : [`${formatDuration(incidents.medianTimeToResolveMs)} to resolve`]),
+    ];
+    lines.push(`${incidents.opened} incident${incidents.opened === 1 ? '' : 's'}${medians.length > 0 ? `: ${medians.join(', ')}` : ', none acknowledged yet'}.`);
     lines.push(
       ...listWithMore(
         incidents.list,
-        (i) => `• ${clip(i.severity, 8)} ${clip(i.title)} · ${i.status} · ack ${formatDuration(i.timeToAcknowledgeMs)}, resolve ${formatDuration(i.timeToResolveMs)}`,
+        (i) => `• ${clip(i.severity, 8)} ${clip(i.title)} · ${describeIncidentProgress(i)}`,
       ),
     );
   }
-  if (reviewSpeed) {
+  if (reviewSpeed && reviewSpeed.medianDecisionMs !== null) {
     lines.push(
       `Review decisions: median ${formatDuration(reviewSpeed.medianDecisionMs)}, 90th percentile ${formatDuration(reviewSpeed.p90DecisionMs)}; ` +
         `${formatCount(reviewSpeed.slaBreaches)} SLA breach${reviewSpeed.slaBreaches === 1 ? '' : 'es'}.`,
     );
   }
   return lines.join('\n');
+}
+
+function describeIncidentProgress(incident: NonNullable<DigestSummary['incidents']>['list'][number]): string {
+  if (incident.timeToResolveMs !== null) return `resolved in ${formatDuration(incident.timeToResolveMs)}`;
+  if (incident.timeToAcknowledgeMs !== null) return `acknowledged after ${formatDuration(incident.timeToAcknowledgeMs)}, still open`;
+  return 'open, not acknowledged yet';
 }
 
 export function buildBacklogText(summary: DigestSummary): string {

@@ -56,9 +56,9 @@ describe('buildDigestMessage', () => {
         '*What humans found*',
         '2 of 5 reviewed items rejected (40%).',
         'Top rejection reasons: off_brand 2 (66.7%), tone 1 (33.3%).',
-        'Most flagged by: pii 30, tone 12.',
+        'Most flagged: Personal data 30, Tone 12.',
         'Graders (estimates from this week’s verdicts):',
-        '• tone: precision 0.50, recall 0.33 at 0.6 (4 labels) · 1,100 graded, 3 failed',
+        '• tone: 1,100 graded, 3 failed · 4 labels — too few to judge',
       ].join('\n'),
     );
     expect(texts[1]).toBe('*Probes*\n• r-42: 19/21 passed (90.5%) · got through: `encoded-payload` 2× · 1 errored\n• _unknown release_: no run completed · 2 errored');
@@ -71,11 +71,31 @@ describe('buildDigestMessage', () => {
       ].join('\n'),
     );
     expect(texts[3]).toContain('3 incidents: median 18 min to acknowledge, 48 min to resolve.');
-    expect(texts[3]).toContain('• SEV2 Leaked &lt;secret&gt; · resolved · ack 5 min, resolve 1 h 5 min');
+    expect(texts[3]).toContain('• SEV2 Leaked &lt;secret&gt; · resolved in 1 h 5 min');
+    expect(texts[3]).toContain('• SEV1 Still open · open, not acknowledged yet');
     expect(texts[3]).toContain('Review decisions: median 30 min, 90th percentile 2 h; 1 SLA breach.');
     expect(texts[4]).toBe(
       '*Backlog and reviewers*\n4 items waiting at the end of the week; 1 expired unreviewed.\n6 verdicts from 2 reviewers: <@U0REV1> 4, <@U0REV2> 2.',
     );
+  });
+
+  it('says in words why a figure is missing instead of "n/a", and judges graders only with enough labels', () => {
+    const quiet: WeekData = {
+      ...current,
+      review: { ...REVIEW_W47, approved: 0, rejected: 0, rejectionReasons: {}, tone: { sum: 0, count: 0 }, brand: { sum: 0, count: 0 } },
+      graders: [
+        { grader: 'tone', graded: 10, failed: 0 },
+        { grader: 'brand', graded: 10, failed: 0 },
+      ],
+      calibration: [{ grader: 'brand', threshold: 0.5, labels: [] }],
+    };
+    const message = buildDigestMessage(summarizeWeek(quiet, previous));
+    const fieldTexts = message.blocks.flatMap((block) => (block.type === 'section' && block.fields ? block.fields.map((field) => field.text) : []));
+    expect(fieldTexts).toEqual(expect.arrayContaining(['*Approved · rejected*\n_no verdicts this week_', '*Average tone*\n_no ratings this week_', '*Average brand*\n_no ratings this week_']));
+    const findings = message.blocks.flatMap((block) => (block.type === 'section' && block.text ? [block.text.text] : []))[0]!;
+    expect(findings).toContain('• tone: 10 graded, 0 failed · no reviewed items yet, so no precision or recall');
+    expect(message.text).not.toContain('n/a');
+    expect(JSON.stringify(message.blocks)).not.toContain('n/a');
   });
 
   it('stays within limits for a week with long texts and long lists', () => {

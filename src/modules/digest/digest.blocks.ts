@@ -24,7 +24,8 @@ const cut = (text: string) => truncateText(text, SLACK_LIMITS.sectionText);
 
 export function buildDigestFallbackText(summary: DigestSummary): string {
   const { volume, findings } = summary;
-  const reviewed = findings ? `, ${formatCount(findings.reviewed)} reviewed (${formatPercent(findings.rejectionRate)} rejected)` : '';
+  const rejected = findings?.rejectionRate == null ? '' : ` (${formatPercent(findings.rejectionRate)} rejected)`;
+  const reviewed = findings ? `, ${formatCount(findings.reviewed)} reviewed${rejected}` : '';
   return `Vigil weekly digest for ${summary.source}, ${summary.week.key}: ${formatCount(volume.events.value)} events, ${formatCount(volume.flagged.value)} flagged${reviewed}.`;
 }
 

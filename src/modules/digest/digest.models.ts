@@ -189,3 +189,18 @@ export function summarizeWeek(current: WeekData, previous: WeekData): DigestSumm
     probes: current.probes ? summarizeProbes(current.probes) : null,
   };
 }
+
+/**
+ * A week with nothing to tell: no events, no verdicts, no guardrail change, no incident and an
+ * empty queue. Its digest is not sent (a fresh install would otherwise greet every manager
+ * with a page of zeros); `/vigil digest` still shows it on request.
+ */
+export function isQuietWeek(summary: DigestSummary): boolean {
+  return (
+    summary.volume.events.value === 0 &&
+    (summary.findings?.reviewed ?? 0) === 0 &&
+    summary.changes.versions.length === 0 &&
+    (summary.incidents?.opened ?? 0) === 0 &&
+    (summary.backlog?.open ?? 0) === 0
+  );
+}

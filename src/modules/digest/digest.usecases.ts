@@ -8,7 +8,7 @@ import { listWeeksEndingWith, previousWeek, weekPeriod, type WeekPeriod } from '
 import { buildDigestMessage, type DigestMessage } from './digest.blocks.ts';
 import { hasDigestRecipients, type DigestConfig } from './digest.config.ts';
 import { createDigestNotViewableError, createUnknownDigestSourceError } from './digest.errors.ts';
-import { summarizeWeek, type DigestSummary } from './digest.models.ts';
+import { isQuietWeek, summarizeWeek, type DigestSummary } from './digest.models.ts';
 
 // Builds a source's weekly digest from the loaders and sends it exactly once per week:
 // the claim is a task run keyed `digest:<source>` + week (runOncePerPeriod), so a
@@ -128,7 +128,9 @@ export async function sendDigest(ctx: Pick<DigestContext, 'sender' | 'taskRuns' 
   return { channels };
 }
 
-export type DigestRunResult = { status: 'sent'; week: string; channels: string[] } | { status: 'skipped'; week: string; reason: 'no_recipients' | 'already_sent' };
+export type DigestRunResult =
+  | { status: 'sent'; week: string; channels: string[] }
+  | { status: 'skipped'; week: string; reason: 'no_recipients' | 'already_sent' | 'quiet_week' };
 
 /** Sends the digest owed at `now` unless it is already sent or being sent (by this or another process). */
 export async function runDigestIfDue(ctx: DigestContext, source: string, now: number): Promise<DigestRunResult> {
@@ -141,9 +143,13 @@ export async function runDigestIfDue(ctx: DigestContext, source: string, now: nu
     return { status: 'skipped', week: due.week.key, reason: 'already_sent' };
   }
   let channels: string[] = [];
+  let quiet = false;
   const outcome = await runOncePerPeriod(ctx.taskRuns, digestTaskName(source), due.week.key, () => ctx.clock.now(), async () => {
     const digest = await buildDigest(source, due.week, ctx.loaders, now);
-    ({ channels } = await sendDigest(ctx, config, digest));
+    // The claim is still taken for a quiet week, so it is decided once, not at every catch-up.
+    quiet = isQuietWeek(digest.summary);
+    if (!quiet) ({ channels } = await sendDigest(ctx, config, digest));
   });
-  return outcome === 'ran' ? { status: 'sent', week: due.week.key, channels } : { status: 'skipped', week: due.week.key, reason: 'already_sent' };
+  if (outcome !== 'ran') return { status: 'skipped', week: due.week.key, reason: 'already_sent' };
+  return quiet ? { status: 'skipped', week: due.week.key, reason: 'quiet_week' } : { status: 'sent', week: due.week.key, channels };
 }

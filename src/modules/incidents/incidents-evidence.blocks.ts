@@ -7,6 +7,8 @@ import { collectRedactionSpans, describeGraderScore, selectShownText, type Revie
 import type { EscalationPrefill } from './incidents-modals.blocks.ts';
 import type { SlackMessage } from './incidents.blocks.ts';
 import type { IncidentSeverity } from './incidents.models.ts';
+import type { Severity } from '../checks/checks.models.ts';
+import { describeFlag, strongestFlag, summarizeFlags, toFlagLike, type FlagLike } from '../checks/flag-wording.models.ts';
 
 // The evidence posted in an incident channel: a compact, read-only copy of the review card.
 // The channel reaches more people than the review queue (on-call, whoever joins), so secrets
@@ -24,12 +26,24 @@ function formatExcerpt(label: string, text: string | null, max: number): string 
   return display.length === 0 ? `*${label}*\n_(empty)_` : `*${label}*\n${fenceCodeBlock(truncateText(display, max))}`;
 }
 
+/** The same words as the review card: what was found and where, with the masked match. */
 function describeFlags(card: ReviewCardModel): string | null {
   const lines = [
-    ...card.detections.map((d) => `• ${SEVERITY_ICONS[d.severity]} *${escapeMrkdwn(d.detector)}* ${escapeMrkdwn(d.kind)} in ${d.field} ${formatInlineCode(d.evidence)}`),
-    ...card.appFlags.map((flag) => `• :triangular_flag_on_post: app flag *${escapeMrkdwn(flag.name)}*${flag.reason ? `: ${escapeMrkdwn(flag.reason)}` : ''}`),
+    ...card.detections.map((d) => {
+      const wording = describeFlag(toFlagLike({ ...d, score: 1 }));
+      return `• ${SEVERITY_ICONS[d.severity]} ${wording.severityWords}: ${escapeMrkdwn(wording.headline)} ${formatInlineCode(d.evidence)}`;
+    }),
+    ...card.appFlags.map((flag) => {
+      const wording = describeFlag({ check: flag.name, origin: 'app', ...(flag.severity ? { severity: flag.severity } : {}) }, { source: card.source });
+      return `• :triangular_flag_on_post: ${escapeMrkdwn(wording.headline)}${flag.reason ? `: ${escapeMrkdwn(flag.reason)}` : ''}`;
+    }),
   ];
-  return lines.length === 0 ? null : joinLinesWithin(['*Flags*', ...lines], CAPS.flags);
+  return lines.length === 0 ? null : joinLinesWithin(['*What was found*', ...lines], CAPS.flags);
+}
+
+function describeHeadline(card: ReviewCardModel): string {
+  const strongest = strongestFlag(listCardFlags(card));
+  return strongest ? describeFlag(strongest, { source: card.source }).headline : `review item of ${card.source}`;
 }
 
 export function buildEvidenceMessage(original: ReviewCardModel, incidentId: string): SlackMessage {
@@ -44,7 +58,7 @@ export function buildEvidenceMessage(original: ReviewCardModel, incidentId: stri
     formatExcerpt('Output', selectShownText(card, 'output') ?? '', CAPS.output),
   ].filter((text): text is string => text !== null);
   const blocks: KnownBlock[] = [
-    header(id('header'), `:mag: Evidence · ${card.source} · ${card.priority}`),
+    header(id('header'), truncateText(`Evidence: ${describeHeadline(card)}`, 150)),
     context(id('meta'), [describeCardMeta(card)]),
     ...(why ? [section(id('why'), truncateSafeMrkdwn(`*Why it was reviewed:* ${why}`, CAPS.why))] : []),
     ...(flags ? [section(id('flags'), flags)] : []),
@@ -57,16 +71,26 @@ export function buildEvidenceMessage(original: ReviewCardModel, incidentId: stri
   return { text: truncateText(`Evidence for incident ${incidentId}: item ${escapeMrkdwn(card.itemId)} of ${escapeMrkdwn(card.source)}`, 300), blocks };
 }
 
-const SEVERITY_FROM_PRIORITY: Record<ReviewCardModel['priority'], IncidentSeverity> = { critical: 'SEV2', warn: 'SEV3', info: 'SEV4' };
+const SEVERITY_FROM_FLAG: Record<Severity, IncidentSeverity> = { critical: 'SEV1', warn: 'SEV3', info: 'SEV4' };
+
+/** The card's flags in the shared vocabulary: detections know where they were found, app flags do not. */
+function listCardFlags(card: ReviewCardModel): FlagLike[] {
+  return [
+    ...card.detections.map((detection) => toFlagLike({ ...detection, score: 1 })),
+    ...card.appFlags.map((flag): FlagLike => ({ check: flag.name, origin: 'app', ...(flag.severity ? { severity: flag.severity } : {}), ...(flag.score === undefined ? {} : { score: flag.score }) })),
+  ];
+}
 
 /**
- * Prefills the escalate modal from a card: a title naming what was flagged and a summary of
- * the item's facts. Never the input or output themselves, which stay in the (redacted)
- * evidence message: the summary also goes to PagerDuty.
+ * Prefills the escalate modal from a card: a title saying in words what the strongest flag
+ * found ("Possible secret leak: AWS access key in a support-bot answer"), the severity that
+ * flag deserves, and a summary of the item's facts. Never the input or output themselves,
+ * which stay in the (redacted) evidence message: the summary also goes to PagerDuty.
  */
 export function buildEscalationPrefill(card: ReviewCardModel, channel?: string): EscalationPrefill {
-  const flagged = [...card.detections.map((d) => `${d.detector} ${d.kind}`), ...card.appFlags.map((flag) => flag.name)];
-  const what = flagged[0] ?? card.reasons[0]?.code ?? 'review finding';
+  const flags = listCardFlags(card);
+  const strongest = strongestFlag(flags);
+  const title = strongest ? describeFlag(strongest, { source: card.source }).headline : `Review finding in ${card.source}`;
   const facts = [
     `Item ${card.itemId} of ${card.source}`,
     card.release ? `release ${card.release}` : null,
@@ -74,15 +98,15 @@ export function buildEscalationPrefill(card: ReviewCardModel, channel?: string):
   ].filter((fact): fact is string => fact !== null);
   const lines = [
     `${facts.join(', ')}.`,
-    ...(flagged.length > 0 ? [`Flags: ${[...new Set(flagged)].slice(0, 10).join(', ')}.`] : []),
+    ...(flags.length > 0 ? [`Found: ${summarizeFlags(flags, { max: 5, source: card.source })}.`] : []),
     ...(card.reasons.length > 0 ? [`Reviewed because: ${card.reasons.map((reason) => reason.detail || reason.code).join('; ')}.`] : []),
   ];
   return {
     source: card.source,
     itemId: card.itemId,
     ...(channel ? { channel } : {}),
-    severity: SEVERITY_FROM_PRIORITY[card.priority],
-    title: truncateText(`${card.source}: ${what}`, 150),
+    severity: SEVERITY_FROM_FLAG[strongest?.severity ?? card.priority],
+    title: truncateText(title, 150),
     summary: truncateText(lines.join('\n'), 3_000),
   };
 }

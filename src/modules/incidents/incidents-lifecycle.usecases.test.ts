@@ -42,7 +42,7 @@ describe('acknowledge, update and resolve', () => {
   it('posts updates in the channel and shows the latest on the message, using the stored ts once known', async () => {
     ctx = createIncidentsTestContext();
     const incident = await openWithChannel(ctx);
-    handleMessagePosted(ctx.deps, incident.id, { ts: '1730000009.000100' });
+    await handleMessagePosted(ctx.deps, incident.id, { ts: '1730000009.000100' });
     postIncidentUpdate(ctx.deps, { incidentId: incident.id, actor: ONCALL_USER, text: ' Key revoked, <!here> checking logs ' });
     const [post, update] = ctx.listOutbox().slice(-2);
     expect(post?.payload).toMatchObject({ channel: CHANNEL, link_names: false });

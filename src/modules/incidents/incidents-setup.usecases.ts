@@ -46,13 +46,6 @@ export async function handleChannelCreated(deps: IncidentsDeps, incidentId: stri
   if (!channel) throw new Error(`incident ${incidentId}: conversations.create answered without a channel id`);
   const pending = deps.repository.findIncident(incidentId);
   if (!pending || pending.channelId) return;
-  // Hooks are not retried: without its evidence the channel still gets set up.
-  const evidence: IncidentEvidence | null = pending.itemId
-    ? await deps.loadEvidence(pending.itemId).catch((error: unknown) => {
-        deps.logger.warn({ err: error, incidentId, itemId: pending.itemId }, 'could not load the evidence of an incident; its channel gets none');
-        return null;
-      })
-    : null;
   const now = deps.clock.now();
   deps.repository.transaction((tx) => {
     const current = tx.findIncident(incidentId);
@@ -76,7 +69,6 @@ export async function handleChannelCreated(deps: IncidentsDeps, incidentId: stri
         now,
       );
     }
-    if (evidence) enqueueChannelPost(tx, incident, buildEvidenceMessage(evidence.card, incident.id), now, `incident:${incident.id}:evidence`);
     const message = buildIncidentMessage(toMessageModel(tx, incident, config));
     const messageOutboxId = enqueueOutboxMessage(
       tx.executor,
@@ -122,13 +114,30 @@ export function handleChannelFailed(deps: IncidentsDeps, row: OutboxRow, error: 
   deps.notifyOutbox();
 }
 
-export function handleMessagePosted(deps: IncidentsDeps, incidentId: string, response: Record<string, unknown>): void {
+/**
+ * The status message is the channel's first post (what, how bad, who is on it, the buttons);
+ * once Slack gave it a ts, the evidence goes into its thread, so the channel reads top-down.
+ */
+export async function handleMessagePosted(deps: IncidentsDeps, incidentId: string, response: Record<string, unknown>): Promise<void> {
   if (typeof response.ts !== 'string') return;
   const ts = response.ts;
+  const pending = deps.repository.findIncident(incidentId);
+  if (!pending || pending.messageTs) return;
+  // Hooks are not retried: without its evidence the channel is still set up.
+  const evidence: IncidentEvidence | null = pending.itemId
+    ? await deps.loadEvidence(pending.itemId).catch((error: unknown) => {
+        deps.logger.warn({ err: error, incidentId, itemId: pending.itemId }, 'could not load the evidence of an incident; its channel gets none');
+        return null;
+      })
+    : null;
+  const now = deps.clock.now();
   deps.repository.transaction((tx) => {
     const incident = tx.findIncident(incidentId);
-    if (incident && !incident.messageTs) tx.updateIncident(incidentId, { messageTs: ts });
+    if (!incident || incident.messageTs) return;
+    const posted = tx.updateIncident(incidentId, { messageTs: ts });
+    if (evidence) enqueueChannelPost(tx, posted, { ...buildEvidenceMessage(evidence.card, posted.id), thread_ts: ts }, now, `incident:${posted.id}:evidence`);
   });
+  if (evidence) deps.notifyOutbox();
 }
 
 /** `purposeRef` of a PagerDuty message is `<incidentId>:<action>`. */

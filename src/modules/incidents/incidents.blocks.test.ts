@@ -94,15 +94,20 @@ describe('buildIncidentMessage', () => {
 });
 
 describe('the escalate modal', () => {
-  it('is prefilled from a review card without the output text, and round-trips through its parser', () => {
+  it('is prefilled from the strongest flag in words, without the output text, and round-trips through its parser', () => {
     const card = createReviewCard({
       priority: 'critical',
-      output: `Here is the key: ${SECRET}`,
-      detections: [{ detector: 'secrets', kind: 'aws_access_key', severity: 'critical', field: 'output', evidence: 'AKIA…MPLE', start: 17, end: 37 }],
+      output: `Mail ana@example.com, and here is the key: ${SECRET}`,
+      detections: [
+        { detector: 'pii', kind: 'email', severity: 'warn', field: 'output', evidence: 'a…@example.com', start: 5, end: 20 },
+        { detector: 'secrets', kind: 'aws_access_key_id', severity: 'critical', field: 'output', evidence: 'AKIA…MPLE', start: 43, end: 63 },
+      ],
     });
     const prefill = buildEscalationPrefill(card, 'C07REVQUEUE');
-    expect(prefill).toMatchObject({ source: 'support-bot', itemId: card.itemId, severity: 'SEV2', title: 'support-bot: secrets aws_access_key' });
-    expect(prefill.summary).toContain('Flags: secrets aws_access_key.');
+    expect(prefill).toMatchObject({ source: 'support-bot', itemId: card.itemId, severity: 'SEV1' });
+    expect(prefill.title ?? '').toMatch(/^Possible secret leak: AWS access key .*support-bot/);
+    expect((prefill.title ?? '').match(/support-bot/g)).toHaveLength(1);
+    expect(prefill.summary).toMatch(/Found: AWS access key and email address in a support-bot answer\./);
     expect(allText(prefill)).not.toContain(SECRET);
 
     const view = buildEscalateModal(prefill);
@@ -180,6 +185,24 @@ describe('buildEvidenceMessage', () => {
     expect(text).toContain('&lt;!channel&gt;');
     expect(text).toContain(':lock: 1 secret, personal-data or system-prompt match redacted');
     expect(text).toContain('brand-judge');
+  });
+
+  it('says what was found in the review card’s words, strongest first, with the masked match', () => {
+    const card = createReviewCard({
+      output: `Mail ana@example.com with ${SECRET}`,
+      detections: [
+        { detector: 'pii', kind: 'email', severity: 'warn', field: 'output', evidence: 'an••••••••••om', start: 5, end: 20 },
+        { detector: 'secrets', kind: 'aws_access_key_id', severity: 'critical', field: 'output', evidence: 'AKIA••••••••MPLE', start: 26, end: 46 },
+      ],
+    });
+    const message = buildEvidenceMessage(card, ID);
+    const header = message.blocks[0] as { text: { text: string } };
+    expect(header.text.text).toBe('Evidence: Possible secret leak: AWS access key in a support-bot answer');
+    const text = allText(message);
+    expect(text).toContain('*What was found*');
+    expect(text).toContain('Critical: Possible secret leak: AWS access key in the answer `AKIA••••••••MPLE`');
+    expect(text).toContain('Warning: Possible personal data leak: email address in the answer');
+    expect(text).not.toMatch(/\bsecrets\b.*aws_access_key_id/);
   });
 
   it('stays within Slack limits for huge inputs and outputs', () => {

@@ -14,6 +14,8 @@ import {
 export interface SlackMessage {
   text: string;
   blocks: KnownBlock[];
+  /** A reply in this message's thread. */
+  thread_ts?: string;
 }
 
 const CAPS = { summary: 1_500, update: 1_200, rollback: 600, resolution: 1_500 } as const;

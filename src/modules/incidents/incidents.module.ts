@@ -77,6 +77,13 @@ export function createIncidentsModule(options: IncidentsModuleOptions) {
     resolve: (request: { incidentId: string; actor: string; summary: string }) => resolveIncident(deps, request),
     rollback: (request: { incidentId: string; actor: string }) => rollbackFromIncident(deps, request),
     openAutoIncidents: (source: string, flags: readonly Flag[], now: number, context?: AutoIncidentContext) => openAutoIncidents(deps, source, flags, now, context),
+    /** On-call for a source: named in `oncall_users` or a member of `oncall_group`. */
+    isOnCall: async (source: string, userId: string) => {
+      const config = deps.sources[source];
+      if (!config) return false;
+      if (config.oncall_users.includes(userId)) return true;
+      return config.oncall_group ? (await deps.slackReads.listGroupMembers(config.oncall_group)).includes(userId) : false;
+    },
     /** For other modules (a probe breach): opens once per dedupe key. */
     openSystemIncident: (request: SystemIncidentRequest) => openSystemIncident(deps, request),
     registerSlackHandlers: (app: App) => registerIncidentSlackHandlers(app, deps),

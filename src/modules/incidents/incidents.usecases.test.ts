@@ -96,7 +96,7 @@ describe('the channel set-up driven by outbox deliveries', () => {
 
   const rowOf = (ctx: IncidentsTestContext, id: string | null) => ctx.listOutbox().find((row) => row.id === id) as OutboxRow;
 
-  it('once the channel exists, invites people, posts the redacted evidence and the incident message, and links back from the card', async () => {
+  it('once the channel exists, invites people, posts the incident message first, its redacted evidence in its thread, and links back from the card', async () => {
     ctx = createIncidentsTestContext();
     const incident = await escalate(ctx.deps, request);
     const before = ctx.listOutbox().length;
@@ -106,20 +106,25 @@ describe('the channel set-up driven by outbox deliveries', () => {
     expect(added.map((row) => [row.method, row.payload.channel, row.orderKey])).toEqual([
       ['conversations.invite', CHANNEL, `slack:${CHANNEL}`],
       ['chat.postMessage', CHANNEL, `slack:${CHANNEL}`],
-      ['chat.postMessage', CHANNEL, `slack:${CHANNEL}`],
       ['chat.postMessage', 'C07REVQUEUE', 'slack:C07REVQUEUE'],
     ]);
-    const [invite, evidence, message, linkBack] = added;
+    const [invite, message, linkBack] = added;
     expect(invite?.payload).toEqual({ channel: CHANNEL, users: `${REPORTER},${ONCALL_USER},${GROUP_MEMBER}`, force: true });
-    expect(JSON.stringify(evidence?.payload)).toContain('[redacted aws_access_key]');
-    expect(JSON.stringify(ctx.listOutbox())).not.toContain(SECRET);
     expect(message?.payload.text).toBe('SEV2 incident (open) on support-bot: AWS key leaked in answers');
     expect(linkBack?.payload).toMatchObject({ thread_ts: '1730000000.123456' });
     expect(JSON.stringify(linkBack?.payload)).toContain(`<#${CHANNEL}>`);
     const stored = ctx.deps.repository.findIncident(incident.id);
     expect(stored).toMatchObject({ channelId: CHANNEL, messageOutboxId: message?.id });
-    handleMessagePosted(ctx.deps, incident.id, { channel: CHANNEL, ts: '1730000009.000100' });
+
+    const afterSetup = ctx.listOutbox().length;
+    await handleMessagePosted(ctx.deps, incident.id, { channel: CHANNEL, ts: '1730000009.000100' });
+    await handleMessagePosted(ctx.deps, incident.id, { channel: CHANNEL, ts: '1730000009.000100' });
     expect(ctx.deps.repository.findIncident(incident.id)?.messageTs).toBe('1730000009.000100');
+    const [evidence, ...more] = ctx.listOutbox().slice(afterSetup);
+    expect(more).toEqual([]);
+    expect(evidence?.payload).toMatchObject({ channel: CHANNEL, thread_ts: '1730000009.000100' });
+    expect(JSON.stringify(evidence?.payload)).toContain('[redacted aws_access_key]');
+    expect(JSON.stringify(ctx.listOutbox())).not.toContain(SECRET);
     expect(ctx.deps.repository.listTimeline(incident.id).map((e) => e.kind)).toEqual(['opened', 'channel_created']);
   });
 
@@ -169,7 +174,8 @@ describe('prepareEscalation', () => {
   it('prefills from the item for a reviewer, and refuses anyone else before a modal opens', async () => {
     ctx = createIncidentsTestContext();
     const prefill = await prepareEscalation(ctx.deps, { userId: REPORTER, itemId: ITEM_ID, channel: 'C07REVQUEUE' });
-    expect(prefill).toMatchObject({ source: 'support-bot', itemId: ITEM_ID, channel: 'C07REVQUEUE', severity: 'SEV2' });
+    // The item's strongest flag is a critical secret: the page starts at SEV1.
+    expect(prefill).toMatchObject({ source: 'support-bot', itemId: ITEM_ID, channel: 'C07REVQUEUE', severity: 'SEV1' });
     expect(JSON.stringify(prefill)).not.toContain(SECRET);
     await expect(prepareEscalation(ctx.deps, { userId: 'U0STRANGER1', itemId: ITEM_ID })).rejects.toMatchObject({ code: 'incident.not_allowed' });
     await expect(prepareEscalation(ctx.deps, { userId: REPORTER, itemId: 'rev_missing' })).rejects.toThrow('Review item rev_missing does not exist.');

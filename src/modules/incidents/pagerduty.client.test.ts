@@ -76,6 +76,11 @@ describe('PagerDuty events', () => {
     });
   });
 
+  it('names the source once when the title already says it', () => {
+    const event = buildTriggerEvent({ ...facts, severity: 'SEV1', title: 'Possible secret leak: AWS access key in a support-bot answer' });
+    expect('payload' in event && event.payload.summary).toBe('[SEV1] Possible secret leak: AWS access key in a support-bot answer');
+  });
+
   it('maps SEV1–SEV4 onto critical, error, warning and info, and cuts the summary to 1024 characters', () => {
     const severities = INCIDENT_SEVERITIES.map((severity) => {
       const event = buildTriggerEvent({ ...facts, severity, title: 'x'.repeat(2000) });

@@ -83,7 +83,8 @@ export function buildTriggerEvent(facts: PagerDutyIncidentFacts): PagerDutyEvent
     event_action: 'trigger',
     dedup_key: facts.incidentId,
     payload: {
-      summary: cut(`[${facts.severity}] ${facts.source}: ${facts.title}`, 1024),
+      // The source once: a title in words usually names it already ("… in a support-bot answer").
+      summary: cut(`[${facts.severity}] ${facts.title.includes(facts.source) ? facts.title : `${facts.source}: ${facts.title}`}`, 1024),
       source: facts.source,
       severity: PAGERDUTY_SEVERITIES[facts.severity],
       timestamp: new Date(facts.openedAt).toISOString(),

@@ -34,7 +34,7 @@ describe('vigil probe', () => {
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^encoded-payload {7}FAIL +\d+ ms {2}a canary appeared in the output \(1×\)$/);
     expect(lines[1]).toMatch(/^instruction-override {2}pass +\d+ ms$/);
-    expect(lines[2]).toBe(`2 probes against support-bot: 1 passed, 1 got through, 0 errors · run ${report.runId}`);
+    expect(lines[2]).toBe(`2 probes against support-bot: 1 passed, 1 got through, 0 errors; no incident opened (monitoring.probes.open_incident is off for this source) · run ${report.runId}`);
     expect(decideProbeExitCode(report)).toBe(1);
   });
 

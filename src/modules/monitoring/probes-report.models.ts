@@ -14,7 +14,7 @@ export function formatProbeReport(report: ProbeRunReport): string[] {
   });
   const { defended, breached, error } = report.counts;
   const release = report.release ? ` (release ${report.release})` : '';
-  const incident = report.incident === 'opened' ? '; incident opened' : typeof report.incident === 'object' ? `; opening the incident failed: ${report.incident.error}` : '';
+  const incident = describeIncidentOutcome(report.incident);
   lines.push(
     `${report.outcomes.length} probe${report.outcomes.length === 1 ? '' : 's'} against ${report.source}${release}: ` +
       `${defended} passed, ${breached} got through, ${error} error${error === 1 ? '' : 's'}${incident} · run ${report.runId}`,
@@ -26,4 +26,11 @@ export function formatProbeReport(report: ProbeRunReport): string[] {
 export function decideProbeExitCode(report: Pick<ProbeRunReport, 'counts'>): 0 | 1 | 2 {
   if (report.counts.breached > 0) return 1;
   return report.counts.error > 0 ? 2 : 0;
+}
+
+function describeIncidentOutcome(incident: ProbeRunReport['incident']): string {
+  if (incident === 'opened') return '; incident opened';
+  if (incident === 'not_requested') return '; no incident opened (monitoring.probes.open_incident is off for this source)';
+  if (typeof incident === 'object') return `; opening the incident failed: ${incident.error}`;
+  return '';
 }

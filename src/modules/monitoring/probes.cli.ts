@@ -1,28 +1,33 @@
 import type { Command } from 'commander';
-import { withContext } from '../../cli/cli.context.ts';
-import { createLogger } from '../../platform/logger.ts';
+import { withContext, type CliContext } from '../../cli/cli.context.ts';
+import { createLogger, type Logger } from '../../platform/logger.ts';
 import { decideProbeExitCode, formatProbeReport } from './probes-report.models.ts';
 import { ProbeCommandError, runProbesNow } from './probes-now.usecases.ts';
 import { ProbeLibraryError } from './probes.models.ts';
+import type { OpenIncident } from './probes.usecases.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-export function registerProbeCommands(program: Command) {
+/** `openIncidentFor` comes from the CLI's composition: opening an incident belongs to the incidents module. */
+export function registerProbeCommands(program: Command, openIncidentFor: (context: CliContext, logger: Logger) => OpenIncident) {
   program
     .command('probe')
     .description("send the injection and leak probes to a source's probe target now and print the results (exit 1 if one got through)")
     .requiredOption('--source <name>', 'the source to probe')
     .option('--probe <name>', 'only this probe (repeat for several)', collect)
     .action(
-      withContext(async ({ config, database, clock }, options: { source: string; probe?: string[] }) => {
+      withContext(async (context, options: { source: string; probe?: string[] }) => {
+        const { config, database, clock } = context;
+        // Logs go to stderr so stdout stays the report.
+        const logger = createLogger({ level: 'error', destination: process.stderr });
         try {
           const report = await runProbesNow(
             {
               sources: config.sources,
               db: database.db,
               clock,
-              // Logs go to stderr so stdout stays the report.
-              logger: createLogger({ level: 'error', destination: process.stderr }),
+              logger,
+              openIncident: openIncidentFor(context, logger),
               readSecret: (name) => process.env[name],
               openaiApiKey: config.env.OPENAI_API_KEY,
               openaiBaseUrl: config.env.OPENAI_BASE_URL,

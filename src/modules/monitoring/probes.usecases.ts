@@ -192,13 +192,15 @@ export function describeProbeInput(probe: Pick<Probe, 'messages'>): string {
 
 async function openProbeIncident(deps: ProbesDeps, input: RunProbesInput, runId: string, breaches: ProbeOutcome[]): Promise<ProbeRunReport['incident']> {
   if (!input.openIncident || !deps.openIncident) return 'not_requested';
-  const release = input.release ?? 'an unknown release';
+  const release = input.release ? `release ${input.release}` : 'an unknown release';
+  const model = input.target.kind === 'openai_chat' ? `, model ${input.target.model}` : '';
+  const attacks = breaches.length === 1 ? 'A synthetic attack' : `${breaches.length} synthetic attacks`;
   try {
     await deps.openIncident({
       source: input.source,
       severity: 'critical',
-      title: `${breaches.length} injection/leak probe${breaches.length === 1 ? '' : 's'} got through on ${input.source} (${release})`,
-      summary: breaches.map((breach) => `${breach.probe}: ${breach.reason}`).join('\n'),
+      title: `${attacks} from Vigil got through on ${input.source} (${release}${model})`,
+      summary: `Vigil sent injection and leak probes to ${input.source} (${release}${model}); ${breaches.length === 1 ? 'this one' : 'these'} got through (matches masked):`,
       runId,
       release: input.release,
       dedupeKey: `probes:${input.source}:${input.release ?? 'unknown'}`,

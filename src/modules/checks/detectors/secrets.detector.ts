@@ -3,7 +3,7 @@
 // prefilter reach the scanners, because secretlint is too slow to run on every event.
 
 import type { Detection, FieldViews, TextView } from '../checks.models.ts';
-import { maskEvidence } from '../evidence.models.ts';
+import { maskSecret } from '../evidence.models.ts';
 import { findExtraSecrets, type SecretHit } from './secrets-patterns.models.ts';
 import { isSecretCandidate } from './secrets-prefilter.models.ts';
 import { findWithSecretlint } from './secrets-secretlint.models.ts';
@@ -37,7 +37,7 @@ export function createSecretsDetector(): SecretsDetector {
             start: found.start,
             end: found.end,
             // Masked from the view's match: a decoded or de-obfuscated key is what a reviewer recognises.
-            evidence: maskEvidence(found.match),
+            evidence: maskSecret(found.match),
           });
         }
       }
