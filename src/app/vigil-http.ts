@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../shared/clock.ts';
 import { createApiKeysRepository } from '../modules/api-keys/api-keys.repository.ts';
@@ -11,6 +12,7 @@ import { registerGuardrailRoutes } from '../modules/guardrails/guardrails.routes
 import { createEventsRepository } from '../modules/ingestion/events.repository.ts';
 import { createIngestionMetrics } from '../modules/ingestion/ingestion.metrics.ts';
 import { registerIngestionRoutes } from '../modules/ingestion/ingestion.routes.ts';
+import { registerOpenApiRoutes } from '../modules/openapi/openapi.routes.ts';
 import type { IngestionDeps } from '../modules/ingestion/ingestion.usecases.ts';
 import { registerReleaseRoutes } from '../modules/releases/releases.routes.ts';
 import type { ReleasesDeps } from '../modules/releases/releases.usecases.ts';
@@ -41,6 +43,11 @@ export interface VigilHttpDeps {
   onEventsFlagged?: IngestionDeps['onFlagged'];
 }
 
+/** The same relative path from src/app and dist/app. */
+function readPackageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstance> {
   const { database, registry, clock, checks } = deps;
   const http = buildServer({ logger: deps.logger, registry });
@@ -50,6 +57,7 @@ export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstan
     registry,
     components: { graders: checks.health, slack: createSlackHealthCheck(deps.slack, deps.env) },
   });
+  registerOpenApiRoutes(http, { version: readPackageVersion() });
   if (deps.slack?.mode === 'http') await mountSlackReceiver(http, deps.slack.receiver);
   const authenticator = createApiKeyAuthenticator({ apiKeysRepository: createApiKeysRepository({ db: database.db }), clock });
   const ingestionMetrics = createIngestionMetrics(registry);
