@@ -11,6 +11,15 @@ export function countStoredEvents(databasePath: string): { rows: number; ids: nu
   }
 }
 
+export function readStoredEvents(databasePath: string): Array<Record<string, unknown>> {
+  const sqlite = new Database(databasePath, { readonly: true });
+  try {
+    return sqlite.prepare('SELECT source, input, output, model, release FROM events ORDER BY seq').all() as Array<Record<string, unknown>>;
+  } finally {
+    sqlite.close();
+  }
+}
+
 /** Stops Vigil but keeps its database, then starts it again on the same port and file. */
 export async function restartVigil(vigil: TestVigil): Promise<TestVigil> {
   const port = new URL(vigil.url).port;
