@@ -11,8 +11,13 @@ interface ChatCompletion {
   model?: string;
   choices?: Array<{ message?: { content?: string | null } }>;
 }
+type CreateBody = { messages: ChatMessage[]; model?: unknown; stream?: boolean | null };
+interface Completions {
+  create(body: CreateBody, options?: unknown): unknown;
+}
+/** Any client shaped like `openai`'s: its overloads of `create` are kept as they are. */
 interface OpenAILike {
-  chat: { completions: { create(body: { messages: ChatMessage[]; stream?: boolean | null; [key: string]: unknown }, options?: unknown): unknown } };
+  chat: { completions: { create: (...args: never[]) => unknown } };
 }
 
 export interface WrapOpenAIOptions {
@@ -32,9 +37,9 @@ function textOf(content: unknown): string {
  * first choice). Streaming calls pass through unlogged. Returns the same client, patched.
  */
 export function wrapOpenAI<T extends OpenAILike>(client: T, vigil: Vigil, options: WrapOpenAIOptions = {}): T {
-  const completions = client.chat.completions;
+  const completions = client.chat.completions as unknown as Completions;
   const create = completions.create.bind(completions);
-  completions.create = ((body, requestOptions) => {
+  completions.create = (body, requestOptions) => {
     const result = create(body, requestOptions);
     if (body.stream) return result;
     const input = textOf([...body.messages].reverse().find((message) => message.role === 'user')?.content);
@@ -50,6 +55,6 @@ export function wrapOpenAI<T extends OpenAILike>(client: T, vigil: Vigil, option
       });
       return completion;
     });
-  }) as typeof completions.create;
+  };
   return client;
 }
