@@ -14,6 +14,8 @@ import { createIngestionMetrics } from '../modules/ingestion/ingestion.metrics.t
 import { registerIngestionRoutes } from '../modules/ingestion/ingestion.routes.ts';
 import { registerOpenApiRoutes } from '../modules/openapi/openapi.routes.ts';
 import type { IngestionDeps } from '../modules/ingestion/ingestion.usecases.ts';
+import { createOtlpMetrics } from '../modules/otlp/otlp.metrics.ts';
+import { registerOtlpRoutes } from '../modules/otlp/otlp.routes.ts';
 import { registerReleaseRoutes } from '../modules/releases/releases.routes.ts';
 import type { ReleasesDeps } from '../modules/releases/releases.usecases.ts';
 import type { ReviewModule } from '../modules/review/review.module.ts';
@@ -65,7 +67,7 @@ export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstan
   await http.register(
     async (v1) => {
       v1.addHook('onRequest', createApiKeyHook(authenticator));
-      registerIngestionRoutes(v1, {
+      const ingestion: IngestionDeps = {
         eventsRepository: createEventsRepository({ db: database.db }),
         metrics: ingestionMetrics,
         clock,
@@ -77,7 +79,10 @@ export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstan
         },
         listGraderResults: (seq) => checks.gradingRepository.listResults(seq),
         ...(deps.onEventsFlagged ? { onFlagged: deps.onEventsFlagged } : {}),
-      });
+      };
+      registerIngestionRoutes(v1, ingestion);
+      // OTLP traces become events through the same usecase: same checks, limits and metrics.
+      await registerOtlpRoutes(v1, { ingestion, metrics: createOtlpMetrics(registry) });
       deps.review.registerRoutes(v1);
       registerGuardrailRoutes(v1, deps.guardrails.routes);
       registerReleaseRoutes(v1, { ...deps.releases, isKnownSource });

@@ -88,7 +88,16 @@ export async function ingestEvents(deps: IngestionDeps, request: { key: ApiKey; 
     deps.metrics.rejected.inc({ source: 'unknown' }, Array.isArray(events) ? events.length : 1);
     throw createInvalidBatchError(toErrorDetails(parsed.error.issues));
   }
-  const inputs = parsed.data.events;
+  return storeEvents(deps, { key: request.key, events: parsed.data.events });
+}
+
+/**
+ * The part of ingestEvents after validation, for callers that validated each event themselves
+ * (OTLP traces, whose bad spans are rejected one by one): the same source checks, detectors and
+ * single transaction.
+ */
+export async function storeEvents(deps: IngestionDeps, request: { key: ApiKey; events: EventInput[] }): Promise<IngestResult> {
+  const inputs = request.events;
   try {
     inputs.forEach((event, index) => {
       const path = `events[${index}].source`;
