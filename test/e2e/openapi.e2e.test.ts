@@ -56,6 +56,16 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(check.properties ?? {})).toEqual(['source', 'input', 'output', 'scores']);
   });
 
+  it('has no dangling $ref, and describes OTLP traces in both encodings', () => {
+    const text = JSON.stringify(document);
+    const components = (document as unknown as { components: { schemas: Record<string, unknown> } }).components.schemas;
+    const refs = [...text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((match) => match[1]!);
+    expect(refs.length).toBeGreaterThan(0);
+    expect(refs.filter((name) => !(name in components))).toEqual([]);
+    expect(text).not.toContain('#/$defs/');
+    expect(Object.keys(document.paths['/v1/traces']!.post!.requestBody!.content)).toEqual(['application/json', 'application/x-protobuf']);
+  });
+
   it('is public (fetched above without a key) while /v1 needs one', async () => {
     const v1 = await fetch(`${vigil.url}/v1/items`);
     expect(v1.status).toBe(401);

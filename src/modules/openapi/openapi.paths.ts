@@ -3,6 +3,7 @@ import { auditQuerySchema } from '../audit/audit.routes.ts';
 import { checkBodySchema, guardrailQuerySchema, historyQuerySchema, killSwitchBodySchema, revertBodySchema, versionBodySchema } from '../guardrails/guardrails.schemas.ts';
 import { eventBatchSchema } from '../ingestion/ingestion.schemas.ts';
 import { getEventQuerySchema } from '../ingestion/ingestion.routes.ts';
+import { OTLP_TRACES_ROUTE } from '../otlp/otlp.routes.ts';
 import { markBodySchema, releaseBodySchema, rollbackBodySchema } from '../releases/releases.routes.ts';
 import { itemsQuerySchema, verdictsQuerySchema } from '../review/review.routes.ts';
 
@@ -19,11 +20,25 @@ export interface RouteDoc {
   query?: z.ZodObject;
   /** Success status → description; JSON unless `stream` says otherwise. */
   ok: Record<number, string>;
+  /** The JSON answer's schema, where the route declares one. */
+  response?: z.ZodType;
   stream?: string;
+  /** Also takes and answers protobuf (OTLP): what the binary body is. */
+  protobuf?: string;
 }
 
 export const V1_ROUTES: RouteDoc[] = [
   { method: 'post', path: '/events', summary: 'Log a batch of 1 to 1000 AI events; an event id seen before is a duplicate, not a second event', scope: 'ingest', body: eventBatchSchema, ok: { 202: 'Accepted: `{accepted, duplicates, ids}`' } },
+  {
+    method: 'post',
+    path: OTLP_TRACES_ROUTE.url.replace(/^\/v1/, ''),
+    summary: 'OTLP/HTTP traces (protobuf or JSON, gzip allowed): LLM spans become events; rejected spans are reported as OTLP partial success',
+    scope: 'ingest',
+    body: OTLP_TRACES_ROUTE.jsonBody,
+    response: OTLP_TRACES_ROUTE.response,
+    protobuf: 'An opentelemetry-proto ExportTraceServiceRequest',
+    ok: { 200: 'Stored, or partly: `partialSuccess` counts the rejected spans and says why' },
+  },
   { method: 'get', path: '/events/:id', summary: 'One event with its detector flags and grader results', scope: 'read', query: getEventQuerySchema, ok: { 200: 'The event' } },
   { method: 'post', path: '/check', summary: 'Check an output against the live guardrail before showing it: `{action, flags, redacted_output?, message?, guardrail_version}`', scope: 'ingest or read', body: checkBodySchema, ok: { 200: 'The action to take: allow, redact or block' } },
   { method: 'get', path: '/guardrails/:source', summary: 'The live guardrail; `If-None-Match` answers 304, `?wait=N` long-polls for a newer version', scope: 'read', query: guardrailQuerySchema, ok: { 200: 'The guardrail, with its ETag', 304: 'Not modified' } },
