@@ -50,12 +50,18 @@ export class Batcher {
     }
   }
 
+  /** Like flush(), for at most `timeoutMs`: true when everything was sent. */
+  async flushWithin(timeoutMs: number): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const done = await Promise.race([this.flush().then(() => true as const), expired]);
+    clearTimeout(timer);
+    return done;
+  }
+
   /** Flushes for at most `timeoutMs`, then stops: what is still queued counts as dropped. */
   async shutdown(timeoutMs: number): Promise<void> {
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), timeoutMs);
-    await Promise.race([this.flush(), new Promise((resolve) => deadline.signal.addEventListener('abort', resolve))]);
-    clearTimeout(timer);
+    await this.flushWithin(timeoutMs);
     this.stopping.abort();
     await this.sending;
     this.stats.dropped += this.queue.length;

@@ -60,8 +60,13 @@ export class Vigil {
     return id;
   }
 
-  flush(): Promise<void> {
-    return this.batcher.flush();
+  /** Waits until everything logged so far is sent; with `timeoutMs`, false if that ran out first. */
+  async flush(options: { timeoutMs?: number } = {}): Promise<boolean> {
+    if (options.timeoutMs === undefined) {
+      await this.batcher.flush();
+      return true;
+    }
+    return this.batcher.flushWithin(options.timeoutMs);
   }
 
   /** Sends what is queued (for at most `timeoutMs`), then stops; call it before the process exits. */

@@ -21,7 +21,8 @@ describe('@vigil/client check() and the openai wrapper', () => {
   });
 
   it('answers with the live guardrail decision', async () => {
-    const client = new Vigil({ url: vigil.url, apiKey, source: 'support-bot', failMode: 'closed' });
+    // A generous timeout: a loaded test machine must not turn this into the fail mode's answer.
+    const client = new Vigil({ url: vigil.url, apiKey, source: 'support-bot', failMode: 'closed', checkTimeoutMs: 15_000 });
     const clean = await client.check({ input: 'hi', output: 'Your order ships tomorrow.' });
     expect(clean).toMatchObject({ action: 'allow', flags: [] });
     expect(clean.guardrail_version).toBeGreaterThanOrEqual(1);
@@ -44,9 +45,9 @@ describe('@vigil/client check() and the openai wrapper', () => {
   });
 
   it('throws on a 4xx: a wrong key or source is a bug to fix, not an outage to ride out', async () => {
-    const client = new Vigil({ url: vigil.url, apiKey, failMode: 'open' });
+    const client = new Vigil({ url: vigil.url, apiKey, failMode: 'open', checkTimeoutMs: 15_000 });
     await expect(client.check({ source: 'billing-bot', output: 'x' })).rejects.toThrow(VigilError);
-    const wrongKey = new Vigil({ url: vigil.url, apiKey: 'vgl_wrong', failMode: 'open' });
+    const wrongKey = new Vigil({ url: vigil.url, apiKey: 'vgl_wrong', failMode: 'open', checkTimeoutMs: 15_000 });
     await expect(wrongKey.check({ source: 'support-bot', output: 'x' })).rejects.toMatchObject({ status: 401 });
   });
 

@@ -70,6 +70,7 @@ describe('@vigil/client log()', () => {
     const client = newClient({ url: await unreachableUrl(), apiKey: 'vgl_unused', maxQueueSize: 5, maxBatchSize: 100, flushIntervalMs: 60_000, onError: (error) => errors.push(error) });
     for (let n = 0; n < 12; n++) client.log({ output: `answer ${n}` });
     expect(client.stats()).toMatchObject({ queued: 5, dropped: 7 });
+    expect(await client.flush({ timeoutMs: 50 })).toBe(false);
     const stats = await client.shutdown({ timeoutMs: 50 });
     expect(stats).toMatchObject({ queued: 0, accepted: 0, dropped: 12 });
     expect(errors.length).toBeGreaterThan(0);
