@@ -22,7 +22,7 @@ describe.skipIf(!hasPython)(hasPython ? 'Python client (python3 -m unittest)' : 
   it('passes every test against the real server', async () => {
     const env = { ...process.env, VIGIL_URL: vigil.url, VIGIL_API_KEY: await vigil.createKey(), VIGIL_UNREACHABLE_URL: unreachable, PYTHONDONTWRITEBYTECODE: '1' };
     const result = await promisify(execFile)('python3', ['-m', 'unittest', '-v', 'tests.test_client'], { cwd: pythonDir, env }).catch((error: { stdout: string; stderr: string }) => error);
-    expect(result.stderr).toMatch(/Ran 9 tests/);
+    expect(Number(/Ran (\d+) tests/.exec(result.stderr)?.[1])).toBeGreaterThanOrEqual(10);
     expect(result.stderr).toMatch(/\nOK\n/);
     expect(result.stderr).not.toMatch(/skipped/);
   }, 60_000);

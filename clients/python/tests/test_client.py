@@ -78,6 +78,10 @@ class VigilClientTest(unittest.TestCase):
         self.assertEqual((answer["action"], answer["flags"]), ("allow", []))
         self.assertGreaterEqual(answer["guardrail_version"], 1)
 
+    def test_check_passes_on_a_redaction(self):
+        answer = self.client().check("It is jane.doe@example.com, as on file.", input="my email?")
+        self.assertEqual((answer["action"], answer["redacted_output"]), ("redact", "It is [redacted email], as on file."))
+
     def test_check_follows_the_fail_mode_when_vigil_is_unreachable(self):
         self.assertEqual(self.client(url=UNREACHABLE, fail_mode="open").check("x"), {"action": "allow", "flags": [], "guardrail_version": None, "failed": "unavailable"})
         self.assertEqual(self.client(url=UNREACHABLE, fail_mode="closed").check("x")["action"], "block")

@@ -29,6 +29,12 @@ describe('@vigil/client check() and the openai wrapper', () => {
     expect(clean.failed).toBeUndefined();
   });
 
+  it('passes on a redaction with the text to show instead', async () => {
+    const client = new Vigil({ url: vigil.url, apiKey, source: 'support-bot', failMode: 'open', checkTimeoutMs: 15_000 });
+    const answer = await client.check({ input: 'my email?', output: 'It is jane.doe@example.com, as on file.' });
+    expect(answer).toMatchObject({ action: 'redact', redacted_output: 'It is [redacted email], as on file.' });
+  });
+
   it('follows the fail mode when Vigil is unreachable', async () => {
     const url = await unreachableUrl();
     const open = await new Vigil({ url, apiKey, source: 'support-bot', failMode: 'open' }).check({ output: 'x' });
