@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Batcher } from './batcher.js';
 import { VigilError, type CheckRequest, type CheckResult, type VigilEvent, type VigilStats } from './types.js';
 
@@ -55,7 +54,7 @@ export class Vigil {
     const source = event.source ?? this.options.source;
     if (!source) throw new TypeError('Vigil.log: the event needs a source (or pass `source` to new Vigil)');
     if (typeof event.output !== 'string') throw new TypeError('Vigil.log: output must be a string');
-    const id = event.id ?? randomUUID();
+    const id = event.id ?? globalThis.crypto.randomUUID(); // Web Crypto: Node ≥ 19 and browsers alike
     this.batcher.add({ ...event, id, source, occurred_at: event.occurred_at ?? new Date().toISOString() });
     return id;
   }
