@@ -12,8 +12,8 @@ import { registerGuardrailRoutes } from '../modules/guardrails/guardrails.routes
 import { createEventsRepository } from '../modules/ingestion/events.repository.ts';
 import { createIngestionMetrics } from '../modules/ingestion/ingestion.metrics.ts';
 import { registerIngestionRoutes } from '../modules/ingestion/ingestion.routes.ts';
-import { registerOpenApiRoutes } from '../modules/openapi/openapi.routes.ts';
 import type { IngestionDeps } from '../modules/ingestion/ingestion.usecases.ts';
+import { registerOpenApiRoutes } from '../modules/openapi/openapi.routes.ts';
 import { createOtlpMetrics } from '../modules/otlp/otlp.metrics.ts';
 import { registerOtlpRoutes } from '../modules/otlp/otlp.routes.ts';
 import { registerReleaseRoutes } from '../modules/releases/releases.routes.ts';
