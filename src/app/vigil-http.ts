@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../shared/clock.ts';
 import { createApiKeysRepository } from '../modules/api-keys/api-keys.repository.ts';
@@ -12,6 +13,7 @@ import { createEventsRepository } from '../modules/ingestion/events.repository.t
 import { createIngestionMetrics } from '../modules/ingestion/ingestion.metrics.ts';
 import { registerIngestionRoutes } from '../modules/ingestion/ingestion.routes.ts';
 import type { IngestionDeps } from '../modules/ingestion/ingestion.usecases.ts';
+import { registerOpenApiRoutes } from '../modules/openapi/openapi.routes.ts';
 import { createOtlpMetrics } from '../modules/otlp/otlp.metrics.ts';
 import { registerOtlpRoutes } from '../modules/otlp/otlp.routes.ts';
 import { registerReleaseRoutes } from '../modules/releases/releases.routes.ts';
@@ -48,6 +50,11 @@ export interface VigilHttpDeps {
   retention: RetentionDeps;
 }
 
+/** The same relative path from src/app and dist/app. */
+function readPackageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstance> {
   const { database, registry, clock, checks } = deps;
   const storage = createStorageHealth({ databasePath: database.path, now: () => clock.now() });
@@ -59,6 +66,7 @@ export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstan
     components: { storage: storage.check, graders: checks.health, slack: createSlackHealthCheck(deps.slack, deps.env) },
     ...(deps.env.METRICS_TOKEN ? { metricsToken: deps.env.METRICS_TOKEN } : {}),
   });
+  registerOpenApiRoutes(http, { version: readPackageVersion() });
   if (deps.slack?.mode === 'http') await mountSlackReceiver(http, deps.slack.receiver);
   const authenticator = createApiKeyAuthenticator({ apiKeysRepository: createApiKeysRepository({ db: database.db }), clock });
   const ingestionMetrics = createIngestionMetrics(registry);

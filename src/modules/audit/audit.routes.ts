@@ -37,7 +37,7 @@ const sinceSchema = z.string().transform((value, context) => {
 });
 const countSchema = (max: number) => z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(1).max(max));
 
-const auditQuerySchema = z
+export const auditQuerySchema = z
   .object({
     since: sinceSchema.optional(),
     after_seq: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).optional(),

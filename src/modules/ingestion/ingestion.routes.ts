@@ -4,7 +4,7 @@ import { checkScope } from '../api-keys/api-keys.hooks.ts';
 import { toEventResponse } from './ingestion.models.ts';
 import { getEvent, ingestEvents, type IngestionDeps } from './ingestion.usecases.ts';
 
-const getEventQuerySchema = z.object({ source: z.string().optional() });
+export const getEventQuerySchema = z.object({ source: z.string().optional() });
 
 /** Registered inside the /v1 scope, whose onRequest hook has already authenticated the key. */
 export function registerIngestionRoutes(app: FastifyInstance, deps: IngestionDeps) {

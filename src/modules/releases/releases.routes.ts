@@ -23,8 +23,8 @@ export const releaseBodySchema = z
   })
   .strict();
 
-const rollbackBodySchema = z.object({ reason }).strict();
-const markBodySchema = z.object({ reason: reason.optional() }).strict();
+export const rollbackBodySchema = z.object({ reason }).strict();
+export const markBodySchema = z.object({ reason: reason.optional() }).strict();
 
 export interface ReleaseRoutesDeps extends ReleasesDeps {
   isKnownSource(source: string): boolean;

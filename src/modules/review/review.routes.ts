@@ -15,7 +15,7 @@ import type { ReviewQueriesRepository, SourceScope } from './review-queries.repo
 
 const sinceSchema = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-11-25T09:30:00Z' }).transform((value) => Date.parse(value));
 
-const itemsQuerySchema = z.strictObject({
+export const itemsQuerySchema = z.strictObject({
   source: sourceNameSchema.optional(),
   state: z.enum(REVIEW_ITEM_STATES, { error: `must be one of ${REVIEW_ITEM_STATES.join(', ')}` }).optional(),
   since: sinceSchema.optional(),
@@ -23,7 +23,7 @@ const itemsQuerySchema = z.strictObject({
   after: z.coerce.number().int().min(0).optional(),
 });
 
-const verdictsQuerySchema = z.strictObject({ since: sinceSchema.optional(), source: sourceNameSchema.optional() });
+export const verdictsQuerySchema = z.strictObject({ since: sinceSchema.optional(), source: sourceNameSchema.optional() });
 
 const PAGE = 500;
 
