@@ -43,6 +43,13 @@ describe('probes in the running app', () => {
     const card = await vigil.waitForCard((call) => JSON.stringify(call.body.blocks).includes('probe'));
     expect(card.body.channel).toBe(CHANNEL);
     expect(JSON.stringify(card.body)).not.toContain(FAKE_CANARY);
+    // Said plainly: a synthetic attack, which probe and model, what got through; nothing to rate.
+    const blocks = JSON.stringify(card.body.blocks);
+    expect(blocks).toContain('This is a synthetic attack Vigil sent');
+    expect(blocks).toContain('probe `encoded-payload`');
+    expect(String(card.body.text)).toContain('Attack probe got through');
+    expect(blocks).not.toContain('review.tone');
+    expect(blocks).not.toContain('review.brand');
     const incidents = vigil.query<{ severity: string; reporter: string; title: string }>('select severity, reporter, title from incidents');
     expect(incidents).toEqual([{ severity: 'SEV2', reporter: 'system', title: expect.stringContaining('support-bot') }]);
     await vigil.fake.waitFor('conversations.create');

@@ -1,4 +1,4 @@
-import type { Detection, Severity } from '../checks/checks.models.ts';
+import type { Detection, Flag, Severity } from '../checks/checks.models.ts';
 import type { AppFlag } from '../ingestion/ingestion.models.ts';
 import type { Reason } from '../sampling/sampling.models.ts';
 import type { ReviewConfig } from './review.config.ts';
@@ -30,6 +30,8 @@ export interface CardEvent {
   occurredAt: number;
   detections: Detection[];
   appFlags: AppFlag[] | null;
+  /** Vigil's own flags; a `probe` flag marks a synthetic attack that got through. */
+  flags?: readonly Flag[] | null;
   /** Set when the event's text was erased: the card says so instead of showing it. */
   erasedAt?: number | null;
 }
@@ -113,6 +115,15 @@ export function buildCardModel(
     rejectReasons: options.config.reject_reasons,
     dimensions: options.config.dimensions,
     notes: describeNotes(item, event),
+    ...findProbe(event),
     ...(item.decisionMode === 'adjudication' && item.decidedBy ? { adjudicatedBy: item.decidedBy } : {}),
   };
+}
+
+/** The check name monitoring gives a probe that got through (its PROBE_FLAG_CHECK). */
+const PROBE_CHECK = 'probe';
+
+function findProbe(event: CardEvent): Pick<ReviewCardModel, 'probe'> {
+  const flag = event.flags?.find((candidate) => candidate.check === PROBE_CHECK && candidate.origin === 'system');
+  return flag ? { probe: { name: flag.kind ?? 'unnamed probe', reason: flag.reason ?? null } } : {};
 }

@@ -72,8 +72,9 @@ export function impliedDimension(reason: string, dimensions: readonly string[]):
 }
 
 /** Everything flagged on the card, detections with where they were found. */
-export function listCardFlags(card: Pick<ReviewCardModel, 'detections' | 'appFlags' | 'graderScores' | 'reasons'>): FlagLike[] {
+export function listCardFlags(card: Pick<ReviewCardModel, 'detections' | 'appFlags' | 'graderScores' | 'reasons' | 'probe'>): FlagLike[] {
   const flags: FlagLike[] = card.detections.map(toFlagLike);
+  if (card.probe) flags.push({ check: 'probe', origin: 'system', kind: card.probe.name, severity: 'critical', score: 1 });
   for (const score of card.graderScores) {
     if (score.score >= score.threshold) flags.push({ check: score.grader, origin: 'grader', kind: score.label ?? 'violation', severity: 'warn', score: score.score });
   }
@@ -84,6 +85,8 @@ export function listCardFlags(card: Pick<ReviewCardModel, 'detections' | 'appFla
 
 /** "Possible secret leak: AWS access key in the answer"; plain text, for the header and the notification. */
 export function describeCardHeadline(card: ReviewCardModel): string {
+  // What got through matters less than that it was Vigil's own attack: said first.
+  if (card.probe) return describeFlag({ check: 'probe', origin: 'system', kind: card.probe.name, severity: 'critical' }).headline;
   return describeItemHeadline(card.source, listCardFlags(card), card.reasons);
 }
 
@@ -258,3 +261,15 @@ export const CARD_COPY = {
   shortened: ':scissors: Shortened to fit Slack — *View full text* shows all of it.',
   hiddenMatches: (count: number) => `:lock: ${pluralize(count, 'secret, personal-data or system-prompt match', 'secret, personal-data or system-prompt matches')} hidden`,
 } as const;
+
+/** A probe card says first that nobody real sent this: which attack, on which release and model, what got through. */
+export function describeProbe(card: ReviewCardModel): string | null {
+  if (!card.probe) return null;
+  const facts = [
+    `probe \`${escapeMrkdwn(card.probe.name).replace(/`/g, "'")}\``,
+    ...(card.release ? [`release ${escapeMrkdwn(card.release)}`] : []),
+    ...(card.model ? [`model ${escapeMrkdwn(card.model)}`] : []),
+  ];
+  const what = card.probe.reason ? ` What got through: ${escapeMrkdwn(card.probe.reason)}.` : '';
+  return `:test_tube: *This is a synthetic attack Vigil sent*, not a real user (${facts.join(', ')}).${what} Reject if ${escapeMrkdwn(card.source)} should have refused it.`;
+}

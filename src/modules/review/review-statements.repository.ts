@@ -17,6 +17,7 @@ export const cardEventColumns = {
   occurredAt: eventsTable.occurredAt,
   detections: eventsTable.detections,
   appFlags: eventsTable.appFlags,
+  flags: eventsTable.flags,
   erasedAt: eventsTable.erasedAt,
 };
 

@@ -10,7 +10,7 @@ import { describeFlag, toFlagLike } from '../checks/flag-wording.models.ts';
 import { SEVERITY_RANK } from '../checks/checks.models.ts';
 import {
   CARD_COPY, EXCERPT_LABELS, describeCardFallback, describeCardHeader, describeRatingOption, describeRatingScale, describeSeverity,
-  describeVerdictStatus, describeWhy,
+  describeProbe, describeVerdictStatus, describeWhy,
 } from './review-copy.models.ts';
 
 export { SEVERITY_ICONS } from './review-copy.models.ts';
@@ -111,6 +111,8 @@ function buildCardControls(card: ReviewCardModel, id: (part: string) => string):
     button(REVIEW_ACTIONS.reject, CARD_COPY.reject, encodeReviewActionValue({ kind: 'reject', itemId }), 'danger'),
     menu,
   ];
+  // A synthetic attack has no tone or brand to rate: the question is only whether it got through.
+  if (card.probe) return [actions(id('actions'), decision)];
   return [
     actions(id('actions'), decision),
     context(id('ratehint'), [CARD_COPY.ratingsHint]),
@@ -122,9 +124,11 @@ function buildCardControls(card: ReviewCardModel, id: (part: string) => string):
 export function buildReviewCardMessage(card: ReviewCardModel): { text: string; blocks: KnownBlock[] } {
   const id = createBlockIds(card);
   const flags = describeFlags(card);
+  const probe = describeProbe(card);
   const top: KnownBlock[] = [
     header(id('header'), truncateText(describeCardHeader(card), CAPS.headline)),
     context(id('meta'), [truncateSafeMrkdwn(`${describeSeverity(card.priority)} · *${escapeMrkdwn(card.source)}* · ${describeCardMeta(card)}`, CAPS.meta)]),
+    ...(probe ? [section(id('probe'), truncateSafeMrkdwn(probe, CAPS.why))] : []),
     section(id('why'), truncateSafeMrkdwn(`${CARD_COPY.whyLabel} ${describeWhy(card)}`, CAPS.why)),
     ...(flags ? [section(id('flags'), flags)] : []),
   ];

@@ -54,6 +54,8 @@ export interface ReviewCardModel {
   notes: string[];
   canTighten?: boolean;
   canEscalate?: boolean;
+  /** A synthetic attack Vigil sent (a probe) that got through: the card says so and asks for no ratings. */
+  probe?: { name: string; reason: string | null };
 }
 
 /** Detectors whose matches are hidden when the card redacts: a leaked system prompt or canary is as sensitive as a secret. */
