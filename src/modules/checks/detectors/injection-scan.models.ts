@@ -3,13 +3,17 @@
 // 'i' and compiled once with their literals folded to lower case, then run over a lower-cased
 // copy of the text whose offsets still match the original's.
 
+import type { ReadingName } from '../checks.models.ts';
 import { isMention, MENTION_FACTOR } from './injection-mention.models.ts';
 import { INJECTION_RULES, type InjectionFeature, type InjectionRule } from './injection-rules.models.ts';
 
 const MAX_MATCHES_PER_RULE = 16;
 const MAX_EVIDENCE_CHARS = 60;
 
-export type HiddenIn = 'normalized' | 'decoded' | 'tags';
+/** The readings (views-readings.models.ts) the rules also run on. */
+export const READING_NAMES = ['skeleton', 'leet', 'rot13', 'reversed', 'reversed_words'] as const satisfies readonly ReadingName[];
+
+export type HiddenIn = 'normalized' | 'decoded' | 'tags' | (typeof READING_NAMES)[number];
 
 export interface InjectionHit {
   feature: InjectionFeature;

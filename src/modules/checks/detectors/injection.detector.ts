@@ -8,7 +8,7 @@
 import type { Detection, FieldViews, Severity, TextField, TextView } from '../checks.models.ts';
 import { decodeSmuggledText, findObfuscation, weighObfuscation } from './injection-obfuscation.models.ts';
 import type { InjectionFeature } from './injection-rules.models.ts';
-import { matchRules, type HiddenIn, type InjectionHit } from './injection-scan.models.ts';
+import { matchRules, READING_NAMES, type HiddenIn, type InjectionHit } from './injection-scan.models.ts';
 
 export type { HiddenIn, InjectionHit } from './injection-scan.models.ts';
 
@@ -74,7 +74,7 @@ function collectHits(views: readonly TextView[]): InjectionHit[] {
   const original = views.find((view) => view.name === 'original') ?? views[0];
   if (original === undefined) return [];
   const hits = matchRules(original.text, original.toOriginal);
-  for (const name of ['normalized', 'decoded'] as const) {
+  for (const name of ['normalized', 'decoded', ...READING_NAMES] as const) {
     const view = views.find((v) => v.name === name);
     if (view === undefined || view.text === original.text) continue;
     for (const window of findChangedWindows(view, original.text)) {
@@ -116,8 +116,8 @@ function countIndependentHits(hits: readonly InjectionHit[]): InjectionHit[] {
 /** Scores the views of one field. Deterministic: the same views always give the same score. */
 export function scoreInjection(views: readonly TextView[]): InjectionAssessment {
   const hits = collectHits(views);
-  const encodedBonus = bonusHit(hits, ['decoded', 'tags'], 'encoded_payload');
-  const obfuscationBonus = bonusHit(hits, ['normalized'], 'obfuscation');
+  const encodedBonus = bonusHit(hits, ['decoded', 'tags', 'rot13', 'reversed', 'reversed_words'], 'encoded_payload');
+  const obfuscationBonus = bonusHit(hits, ['normalized', 'skeleton', 'leet'], 'obfuscation');
   if (encodedBonus) hits.push(encodedBonus);
   if (obfuscationBonus) hits.push(obfuscationBonus);
 
@@ -139,7 +139,7 @@ export function createInjectionDetector(): { detect(fields: FieldViews[]): Detec
       const detections: Detection[] = [];
       for (const field of fields) {
         if (!SCANNED_FIELDS.has(field.field)) continue;
-        const { score, features } = scoreInjection(field.views);
+        const { score, features } = scoreInjection(field.readings ? [...field.views, ...field.readings] : field.views);
         if (score < MIN_REPORTED_SCORE) continue;
         const severity = severityForScore(score);
         for (const { feature, hit } of features) {
