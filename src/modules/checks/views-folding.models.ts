@@ -36,6 +36,11 @@ function computeFold(char: string): string | null {
   return base?.[1] ?? null;
 }
 
+/** True when `char` folds only by losing its accents (é → e), not as a look-alike of another script. */
+export function isAccentFold(char: string): boolean {
+  return CONFUSABLES[char] === undefined || !ASCII_LETTERS.test(CONFUSABLES[char] ?? '');
+}
+
 /** The ASCII letters `char` (one code point) imitates, '' for a mark, undefined when it stays. */
 export function foldConfusable(char: string): string | undefined {
   let folded = foldedChars.get(char);

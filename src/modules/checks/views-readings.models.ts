@@ -10,7 +10,7 @@
 // Every reading keeps, per UTF-16 unit, the original range it came from.
 
 import type { TextView } from './checks.models.ts';
-import { foldConfusable, foldLeet, segmentWords } from './views-folding.models.ts';
+import { foldConfusable, foldLeet, isAccentFold, segmentWords } from './views-folding.models.ts';
 
 /** A reading's text and, per UTF-16 unit, the original range [from, to) it came from. */
 interface Layer {
@@ -78,6 +78,27 @@ function layerOf(view: TextView): Layer {
   return { text: view.text, from, to };
 }
 
+const WORD_CHAR = /[\p{L}\p{M}]/u;
+
+/**
+ * Accents are part of French or Spanish spelling ("olvidé" is not "olvide"); they are read as
+ * decoration only in a word where a third of the letters or more carry them ("ìgnòrè", Zalgo text).
+ */
+function isMostlyAccented(text: string, at: number): boolean {
+  let start = at;
+  let end = at + 1;
+  while (start > 0 && WORD_CHAR.test(text[start - 1] ?? '')) start--;
+  while (end < text.length && WORD_CHAR.test(text[end] ?? '')) end++;
+  let accented = 0;
+  let letters = 0;
+  for (const char of text.slice(start, end)) {
+    if (/\p{M}/u.test(char)) continue;
+    letters++;
+    if (char.normalize('NFD').length > 1 || char.charCodeAt(0) >= 0x80) accented++;
+  }
+  return accented * 3 >= letters;
+}
+
 /** Look-alike letters replaced one code point at a time; undefined when nothing changes. */
 function foldSkeleton(layer: Layer): Layer | undefined {
   const out = new LayerBuilder();
@@ -88,8 +109,9 @@ function foldSkeleton(layer: Layer): Layer | undefined {
     const code = text.codePointAt(i) ?? 0;
     const width = code > 0xffff ? 2 : 1;
     if (code >= 0x80) {
-      const folded = foldConfusable(text.slice(i, i + width));
-      if (folded !== undefined) {
+      const char = text.slice(i, i + width);
+      const folded = foldConfusable(char);
+      if (folded !== undefined && (!isAccentFold(char) || isMostlyAccented(text, i))) {
         out.push(text.slice(copied, i), layer, copied, i);
         out.push(folded, layer, i, i + width);
         copied = i + width;

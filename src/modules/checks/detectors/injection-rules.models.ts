@@ -7,6 +7,7 @@
 import { EXTRACTION_RULES } from './injection-extraction.models.ts';
 import { JAILBREAK_RULES } from './injection-jailbreak.models.ts';
 import { DECODE_RULES, MARKER_RULES } from './injection-markers.models.ts';
+import { MULTILINGUAL_RULES } from './injection-multilingual.models.ts';
 import { OVERRIDE_RULES } from './injection-override.models.ts';
 
 export const INJECTION_FEATURES = [
@@ -38,4 +39,5 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   ...EXTRACTION_RULES,
   ...MARKER_RULES,
   ...DECODE_RULES,
+  ...MULTILINGUAL_RULES,
 ];
