@@ -3,7 +3,7 @@
 // 'i' and compiled once with their literals folded to lower case, then run over a lower-cased
 // copy of the text whose offsets still match the original's.
 
-import type { ReadingName } from '../checks.models.ts';
+import type { ReadingName, TextField } from '../checks.models.ts';
 import { isMention, MENTION_FACTOR } from './injection-mention.models.ts';
 import { INJECTION_RULES, type InjectionFeature, type InjectionRule } from './injection-rules.models.ts';
 
@@ -89,8 +89,9 @@ export function createNeedleFinder(needles: readonly string[]): (text: string) =
 const findFoldedNeedles = createNeedleFinder(COMPILED_RULES.filter((r) => r.folded).flatMap((r) => r.rule.needs));
 const findExactNeedles = createNeedleFinder(COMPILED_RULES.filter((r) => !r.folded).flatMap((r) => r.rule.needs));
 
-function weighMatch(rule: InjectionRule, match: RegExpExecArray): number {
-  return typeof rule.weight === 'number' ? rule.weight : rule.weight(match);
+function weighMatch(rule: InjectionRule, match: RegExpExecArray, field: TextField | undefined): number {
+  const weight = typeof rule.weight === 'number' ? rule.weight : rule.weight(match);
+  return field === 'context' && rule.contextWeight !== undefined ? Math.max(weight, rule.contextWeight) : weight;
 }
 
 /** The match, or its first and last words around " … " when it is long. */
@@ -115,6 +116,7 @@ export function matchRules(
   text: string,
   toOriginal: (start: number, end: number) => { start: number; end: number },
   hiddenIn?: HiddenIn,
+  field?: TextField,
 ): InjectionHit[] {
   const lower = lowerSameLength(text);
   const label = hiddenIn === undefined ? '' : `[${hiddenIn}] `;
@@ -130,7 +132,7 @@ export function matchRules(
       seen++;
       if (m[0].length === 0) pattern.lastIndex++;
       const end = m.index + m[0].length;
-      const weight = weighMatch(rule, m) * (isMention(text, m.index, end) ? MENTION_FACTOR : 1);
+      const weight = weighMatch(rule, m, field) * (isMention(text, m.index, end) ? MENTION_FACTOR : 1);
       if (weight <= 0) continue;
       const evidence = label + shorten(text.slice(m.index, end));
       hits.push({ feature: rule.feature, ruleId: rule.id, weight, ...toOriginal(m.index, end), evidence, ...(hiddenIn && { hiddenIn }) });

@@ -70,20 +70,20 @@ export function findChangedWindows(view: TextView, original: string): { start: n
   return windows;
 }
 
-function collectHits(views: readonly TextView[]): InjectionHit[] {
+function collectHits(views: readonly TextView[], field: TextField | undefined): InjectionHit[] {
   const original = views.find((view) => view.name === 'original') ?? views[0];
   if (original === undefined) return [];
-  const hits = matchRules(original.text, original.toOriginal);
+  const hits = matchRules(original.text, original.toOriginal, undefined, field);
   for (const name of ['normalized', 'decoded', ...READING_NAMES] as const) {
     const view = views.find((v) => v.name === name);
     if (view === undefined || view.text === original.text) continue;
     for (const window of findChangedWindows(view, original.text)) {
       const toOriginal = (start: number, end: number) => view.toOriginal(window.start + start, window.start + end);
-      hits.push(...keepHidden(matchRules(view.text.slice(window.start, window.end), toOriginal, name), hits));
+      hits.push(...keepHidden(matchRules(view.text.slice(window.start, window.end), toOriginal, name, field), hits));
     }
   }
   for (const run of decodeSmuggledText(original.text)) {
-    hits.push(...matchRules(run.text, () => ({ start: run.start, end: run.end }), 'tags'));
+    hits.push(...matchRules(run.text, () => ({ start: run.start, end: run.end }), 'tags', field));
   }
   for (const finding of findObfuscation(original.text)) {
     const evidence = finding.kind === 'zero_width' ? `${finding.count} zero-width character(s) inside words` : 'bidi override character';
@@ -113,9 +113,12 @@ function countIndependentHits(hits: readonly InjectionHit[]): InjectionHit[] {
   return counted;
 }
 
-/** Scores the views of one field. Deterministic: the same views always give the same score. */
-export function scoreInjection(views: readonly TextView[]): InjectionAssessment {
-  const hits = collectHits(views);
+/**
+ * Scores the views of one field. Deterministic: the same views always give the same score.
+ * `field` lets wording that is only suspicious in retrieved documents weigh more there.
+ */
+export function scoreInjection(views: readonly TextView[], field?: TextField): InjectionAssessment {
+  const hits = collectHits(views, field);
   const encodedBonus = bonusHit(hits, ['decoded', 'tags', 'rot13', 'reversed', 'reversed_words'], 'encoded_payload');
   const obfuscationBonus = bonusHit(hits, ['normalized', 'skeleton', 'leet'], 'obfuscation');
   if (encodedBonus) hits.push(encodedBonus);
@@ -139,7 +142,7 @@ export function createInjectionDetector(): { detect(fields: FieldViews[]): Detec
       const detections: Detection[] = [];
       for (const field of fields) {
         if (!SCANNED_FIELDS.has(field.field)) continue;
-        const { score, features } = scoreInjection(field.readings ? [...field.views, ...field.readings] : field.views);
+        const { score, features } = scoreInjection(field.readings ? [...field.views, ...field.readings] : field.views, field.field);
         if (score < MIN_REPORTED_SCORE) continue;
         const severity = severityForScore(score);
         for (const { feature, hit } of features) {
