@@ -80,7 +80,7 @@ export const INDIRECT_RULES: readonly InjectionRule[] = [
   },
   {
     id: 'ignore_user_request',
-    needs: ['user', 'human', 'question', 'request', 'task'],
+    needs: ['user', 'human', 'question', 'request', 'instruction', 'query', 'prompt', 'task', 'message', 'instead'],
     feature: 'indirect_instruction',
     pattern: /\b(?:ignore|disregard|forget|do\s+not\s+(?:answer|follow)|don't\s+(?:answer|follow))\s+(?:the\s+|any\s+|all\s+)?(?:(?:user'?s?|human'?s?|original|actual|real)\s+(?:request|question|instructions?|query|prompt|task|message)s?\b|(?:user|human)(?=\s*(?:,|\.|;|and\b)))|\binstead\s+of\s+(?:summari[sz]ing|translating|answering|reading|doing\s+(?:that|the\s+task)|the\s+(?:summary|translation|task))\b/iu,
     weight: 0.55,
