@@ -59,8 +59,8 @@ const HAS_ASCII_LETTER = /[A-Za-z]/;
 
 /**
  * Leet digits and symbols in a token that has letters, read as letters, one for one (the
- * result has the token's length). "1" reads as "l" beside another l or 1 ("a11", "fo1low"),
- * else as "i" ("1gn0re").
+ * result has the token's length). "1" reads as "l" beside another 1 ("a11", "wi11"), else as
+ * "i" ("1gn0re", "p0l1cy").
  */
 export function foldLeet(token: string): string {
   if (!HAS_ASCII_LETTER.test(token)) return token;
@@ -69,8 +69,7 @@ export function foldLeet(token: string): string {
     const char = token[k] ?? '';
     const atEdge = k === 0 || k === token.length - 1;
     if (char === '1') {
-      const near = `${token[k - 1] ?? ''}${token[k + 1] ?? ''}`.toLowerCase();
-      out += near.includes('1') || near.includes('l') ? 'l' : 'i';
+      out += token[k - 1] === '1' || token[k + 1] === '1' ? 'l' : 'i';
     } else if (LEET[char] !== undefined && !(atEdge && INNER_ONLY.has(char))) {
       out += LEET[char];
     } else {
