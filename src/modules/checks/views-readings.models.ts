@@ -36,6 +36,16 @@ class LayerBuilder {
     }
   }
 
+  /** Appends the source layer's units [start, end) unchanged, each keeping its own range. */
+  copy(source: Layer, start: number, end: number): void {
+    if (end <= start) return;
+    this.parts.push(source.text.slice(start, end));
+    for (let k = start; k < end; k++) {
+      this.from.push(source.from[k] ?? 0);
+      this.to.push(source.to[k] ?? 0);
+    }
+  }
+
   finish(): Layer {
     return { text: this.parts.join(''), from: Int32Array.from(this.from), to: Int32Array.from(this.to) };
   }
@@ -43,9 +53,9 @@ class LayerBuilder {
 
 // ---- Gates: cheap tests on the text before any reading is built ----
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 /** A non-ASCII letter or mark right beside an ASCII letter: a word that mixes scripts or accents. */
-const NON_ASCII_LETTER_BESIDE_ASCII = /[A-Za-z](?=[^\x00-\x7f])[\p{L}\p{M}]|(?=[^\x00-\x7f])[\p{L}\p{M}][A-Za-z]/u;
+const NON_ASCII_LETTER_BESIDE_ASCII = /[A-Za-z](?=\P{ASCII})[\p{L}\p{M}]|(?=\P{ASCII})[\p{L}\p{M}][A-Za-z]/u;
 /** A leet digit or symbol between two ASCII letters ("pr3v10us", "syst3m", "1gn0re"). */
 const LEET_INSIDE_WORD = /[A-Za-z][0134578@$|!+]+[A-Za-z]/g;
 /** Four single characters in a row separated by one space, dot, dash, underscore or star. */
@@ -112,7 +122,7 @@ function foldSkeleton(layer: Layer): Layer | undefined {
       const char = text.slice(i, i + width);
       const folded = foldConfusable(char);
       if (folded !== undefined && (!isAccentFold(char) || isMostlyAccented(text, i))) {
-        out.push(text.slice(copied, i), layer, copied, i);
+        out.copy(layer, copied, i);
         out.push(folded, layer, i, i + width);
         copied = i + width;
         changed = true;
@@ -121,7 +131,7 @@ function foldSkeleton(layer: Layer): Layer | undefined {
     i += width;
   }
   if (!changed) return undefined;
-  out.push(text.slice(copied), layer, copied, text.length);
+  out.copy(layer, copied, text.length);
   return out.finish();
 }
 
@@ -134,7 +144,7 @@ function foldLeetAndSpacing(layer: Layer): Layer | undefined {
   let copied = 0;
   SPACED_RUN.lastIndex = 0;
   for (let m = SPACED_RUN.exec(layer.text); m !== null; m = SPACED_RUN.exec(layer.text)) {
-    joined.push(layer.text.slice(copied, m.index), layer, copied, m.index);
+    joined.copy(layer, copied, m.index);
     const letters = m[0].replace(/[ .\-_*]/g, '');
     const breaks = letters.length >= 8 ? segmentWords(foldLeet(letters.toLowerCase())) : new Set<number>();
     for (let k = 0; k < letters.length; k++) {
@@ -144,7 +154,7 @@ function foldLeetAndSpacing(layer: Layer): Layer | undefined {
     }
     copied = m.index + m[0].length;
   }
-  joined.push(layer.text.slice(copied), layer, copied, layer.text.length);
+  joined.copy(layer, copied, layer.text.length);
   const spaced = joined.finish();
 
   const out = new LayerBuilder();
@@ -153,11 +163,11 @@ function foldLeetAndSpacing(layer: Layer): Layer | undefined {
   for (let m = LEET_TOKEN.exec(spaced.text); m !== null; m = LEET_TOKEN.exec(spaced.text)) {
     const folded = foldLeet(m[0]);
     if (folded === m[0]) continue;
-    out.push(spaced.text.slice(copied, m.index), spaced, copied, m.index);
+    out.copy(spaced, copied, m.index);
     for (let k = 0; k < folded.length; k++) out.push(folded[k] ?? '', spaced, m.index + k, m.index + k + 1);
     copied = m.index + m[0].length;
   }
-  out.push(spaced.text.slice(copied), spaced, copied, spaced.text.length);
+  out.copy(spaced, copied, spaced.text.length);
   const result = out.finish();
   return result.text === layer.text ? undefined : result;
 }
@@ -192,11 +202,11 @@ function reverseWords(layer: Layer): Layer {
   const word = /[\p{L}\p{N}'’]+/gu;
   let copied = 0;
   for (let m = word.exec(layer.text); m !== null; m = word.exec(layer.text)) {
-    out.push(layer.text.slice(copied, m.index), layer, copied, m.index);
+    out.copy(layer, copied, m.index);
     pushReversed(out, layer, m.index, m.index + m[0].length);
     copied = m.index + m[0].length;
   }
-  out.push(layer.text.slice(copied), layer, copied, layer.text.length);
+  out.copy(layer, copied, layer.text.length);
   return out.finish();
 }
 
