@@ -35,8 +35,8 @@ export const INDIRECT_RULES: readonly InjectionRule[] = [
     id: 'note_to_ai',
     needs: AI_NEEDS,
     feature: 'indirect_instruction',
-    pattern: new RegExp(String.raw`\b(?:note|message|instructions?|attention|notice|reminder|directive|memo|hint|request|task)\s+(?:to|for)\s+(?:(?:the|any|all|every)\s+)?${AI}\b`, 'iu'),
-    weight: 0.55,
+    pattern: new RegExp(String.raw`\b(?:note|message|instructions?|attention|notice|reminder|directive|memo|hint)\s+(?:to|for)\s+(?:(?:the|any|all|every)\s+)?(?:[\p{L}-]+\s+)?${AI}\b`, 'iu'),
+    weight: 0.35,
     contextWeight: 0.75,
   },
   {
