@@ -53,9 +53,24 @@ class LayerBuilder {
 
 // ---- Gates: cheap tests on the text before any reading is built ----
 
-const NON_ASCII = /[\u0080-\uffff]/;
-/** A non-ASCII letter or mark right beside an ASCII letter: a word that mixes scripts or accents. */
-const NON_ASCII_LETTER_BESIDE_ASCII = /[A-Za-z](?=\P{ASCII})[\p{L}\p{M}]|(?=\P{ASCII})[\p{L}\p{M}][A-Za-z]/u;
+const NON_ASCII_ALL = /[\u0080-\uffff]/g;
+const LETTER_OR_MARK_CHAR = /^[\p{L}\p{M}]$/u;
+const ASCII_LETTER = /^[A-Za-z]$/;
+
+/**
+ * A non-ASCII letter or mark right beside an ASCII letter: a word that mixes scripts or
+ * accents. Jumps from one non-ASCII character to the next (a /u regex over the whole text
+ * costs several times more, and most texts have a few non-ASCII symbols such as € or —).
+ */
+function hasLetterBesideAscii(text: string): boolean {
+  NON_ASCII_ALL.lastIndex = 0;
+  for (let m = NON_ASCII_ALL.exec(text); m !== null; m = NON_ASCII_ALL.exec(text)) {
+    const at = m.index;
+    if (!ASCII_LETTER.test(text[at - 1] ?? '') && !ASCII_LETTER.test(text[at + 1] ?? '')) continue;
+    if (LETTER_OR_MARK_CHAR.test(m[0])) return true;
+  }
+  return false;
+}
 /**
  * One pass for two gates: a leet digit or symbol between ASCII letters ("pr3v10us", "1gn0re";
  * group 1), or four single characters separated by one space, dot, dash, underscore or star
@@ -258,7 +273,7 @@ const MAX_READING_CHARS = 32 * 1024;
 export function buildReadings(base: TextView): TextView[] {
   const text = base.text;
   if (text.length > MAX_READING_CHARS) return [];
-  const hasLookAlikes = NON_ASCII.test(text) && NON_ASCII_LETTER_BESIDE_ASCII.test(text);
+  const hasLookAlikes = hasLetterBesideAscii(text);
   const hasLeet = hasLeetOrSpacing(text);
   const lower = text.toLowerCase();
   const asksDecoding = DECODE_CUE.test(lower);

@@ -80,7 +80,8 @@ export function buildFieldViews(field: TextField, text: string, options?: { maxD
     const decoded = (once && decodeWithMap(once.text, once, budget)) ?? once;
     if (decoded !== undefined) views.push(createMappedView('decoded', decoded));
   }
-  const readings = buildReadings(normalized === undefined ? (views[0] as TextView) : (views[1] as TextView));
+  // Readings serve the injection rules, which scan inputs and retrieved context, not answers.
+  const readings = field === 'output' ? [] : buildReadings(normalized === undefined ? (views[0] as TextView) : (views[1] as TextView));
   return { field, original: text, views, ...(readings.length > 0 && { readings }) };
 }
 

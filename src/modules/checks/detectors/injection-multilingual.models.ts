@@ -10,8 +10,14 @@ import type { InjectionRule } from './injection-rules.models.ts';
 
 interface Language {
   code: string;
-  /** Lower-case substrings one of which every override or reveal phrase of the language contains (see InjectionRule.needs). */
+  /**
+   * Lower-case substrings one of which every override phrase contains (see InjectionRule.needs):
+   * its verbs where they are few (Latin scripts), else its nouns. Few and short: the prefilter
+   * tries every needle at every position of every text.
+   */
   needs: readonly string[];
+  /** The same for the system-prompt request: the words for prompt, message, instructions. */
+  revealNeeds?: readonly string[];
   /** How words are delimited: by spaces (`words`), by spaces before and suffixes after (`prefix`: Korean, Turkish), or not at all (Chinese, Japanese). */
   bounds: 'words' | 'prefix' | 'none';
   /** The verb may come last ("以前の指示を無視して", "पिछले निर्देशों को अनदेखा करें"). */
@@ -30,7 +36,8 @@ interface Language {
 const LANGUAGES: readonly Language[] = [
   {
     code: 'fr',
-    needs: ['ignor', 'oubli', 'compte', 'abstraction', 'révèle', 'revele', 'montre', 'affiche', 'donne', 'répète', 'repete', 'écri', 'imprime'],
+    needs: ['ignor', 'oubli', 'compte', 'abstraction'],
+    revealNeeds: ['prompt syst', 'prompt initial', 'message syst', 'message initial', 'instructions syst', 'instructions init', 'instructions cach', 'instructions secr'],
     bounds: 'words',
     verbs: String.raw`ignor(?:e[rsz]?|ons)|oubli(?:e[rsz]?|ons)|ne\s+(?:tiens|tenez)\s+(?:pas|plus)\s+compte\s+d|fais\s+abstraction\s+d|faites\s+abstraction\s+d`,
     qualifiers: String.raw`pr[ée]c[ée]dent(?:e|es|s)?|ant[ée]rieur(?:e|es|s)?|ci-dessus|toutes|tous|tes|vos|votre|ton|initial(?:e|es)?|syst[èe]me|re[çc]ues|donn[ée]es`,
@@ -41,7 +48,8 @@ const LANGUAGES: readonly Language[] = [
   },
   {
     code: 'es',
-    needs: ['ignor', 'olvid', 'omit', 'descart', 'omiso', 'no sigas', 'no obedezcas', 'no hagas', 'revela', 'muestra', 'muéstra', 'dime', 'repite', 'imprime', 'escribe', 'comparte'],
+    needs: ['ignor', 'olvid', 'omit', 'descart', 'omiso', 'no sig', 'no obedezcas', 'no hag'],
+    revealNeeds: ['prompt', 'mensaje', 'instrucciones'],
     bounds: 'words',
     verbs: String.raw`ignor(?:a|e|en|ad|ar)|olvid(?:a|e|en|ad|ar)|omit(?:e|a|an|ir)|descart(?:a|e|en)|haz\s+caso\s+omiso\s+(?:a|de)|no\s+(?:sigas|obedezcas|hagas\s+caso\s+(?:a|de))`,
     qualifiers: String.raw`anteriores|previas|previos|todas|todos|tus|sus|del\s+sistema|de\s+arriba|iniciales|originales|recibidas`,
@@ -51,7 +59,8 @@ const LANGUAGES: readonly Language[] = [
   },
   {
     code: 'pt',
-    needs: ['ignor', 'esqueç', 'esquec', 'desconsider', 'descart', 'revele', 'mostre', 'diga', 'repita', 'imprima', 'escreva'],
+    needs: ['ignor', 'esqueç', 'esquec', 'desconsider', 'descart'],
+    revealNeeds: ['prompt', 'mensagem', 'instruç', 'instruc'],
     bounds: 'words',
     verbs: String.raw`ignor(?:e|a|em|ar)|esque[çc](?:a|am)|esquece(?:r)?|desconsider(?:e|a|ar)|descart(?:e|a)`,
     qualifiers: String.raw`anteriores|pr[ée]vias|todas|todos|suas|tuas|do\s+sistema|acima|iniciais|originais|recebidas`,
@@ -61,7 +70,8 @@ const LANGUAGES: readonly Language[] = [
   },
   {
     code: 'it',
-    needs: ['ignor', 'dimentic', 'trascura', 'non seguire', 'non rispettare', 'rivela', 'mostra', 'dimmi', 'ripeti', 'stampa', 'scrivi'],
+    needs: ['ignor', 'dimentic', 'trascura', 'non seguire', 'non rispettare'],
+    revealNeeds: ['prompt', 'messaggio', 'istruzioni'],
     bounds: 'words',
     verbs: String.raw`ignora(?:re)?|ignori|dimentica(?:re)?|dimentichi|trascura|non\s+(?:seguire|rispettare)`,
     qualifiers: String.raw`precedenti|tutte|tutti|tue|sue|del\s+sistema|(?:di\s+)?sopra|iniziali|originali|ricevute`,
@@ -71,7 +81,8 @@ const LANGUAGES: readonly Language[] = [
   },
   {
     code: 'de',
-    needs: ['ignorier', 'vergiss', 'vergesst', 'vergessen', 'missacht', 'befolge', 'übergeh', 'zeig', 'verrat', 'gib', 'wiederhol', 'nenne', 'schreib'],
+    needs: ['ignorier', 'vergiss', 'vergesst', 'vergessen', 'missacht', 'befolge', 'übergeh'],
+    revealNeeds: ['prompt', 'anweisungen'],
     bounds: 'words',
     verbs: String.raw`ignorier(?:e|en|t)?|vergiss|vergesst|vergessen(?:\s+sie)?|missachte(?:n)?|befolge\s+nicht|übergeh(?:e|en)`,
     qualifiers: String.raw`vorherige[nmrs]?|bisherige[nmrs]?|obige[nmrs]?|vorangegangene[nmrs]?|vorigen?|alle[nmrs]?|deine[nmrs]?|ihre[nmrs]?|ursprüngliche[nmrs]?|system|erhaltenen`,
@@ -91,7 +102,8 @@ const LANGUAGES: readonly Language[] = [
   },
   {
     code: 'ru',
-    needs: ['игнорир', 'забуд', 'забыть', 'отбрось', 'не обращ', 'не след', 'не слуш', 'покажи', 'раскрой', 'выведи', 'повтори', 'напиши', 'расскажи'],
+    needs: ['инструкци', 'указани', 'правил', 'команд', 'директив', 'промпт', 'ограничени'],
+    revealNeeds: ['промпт', 'подсказк', 'инструкци', 'сообщени'],
     bounds: 'words',
     verbs: String.raw`(?:про)?игнорируй(?:те)?|игнорировать|забудь(?:те)?|забыть|отбрось(?:те)?|не\s+(?:обращай(?:те)?\s+внимания\s+на|следуй(?:те)?|слушай(?:те)?)`,
     qualifiers: String.raw`предыдущ\p{L}*|прежн\p{L}*|вс[еёх]|все\p{L}*|сво\p{L}*|тво\p{L}*|ваш\p{L}*|системн\p{L}*|выше|изначальн\p{L}*|исходн\p{L}*|полученн\p{L}*`,
@@ -110,7 +122,7 @@ const LANGUAGES: readonly Language[] = [
   },
   {
     code: 'tr',
-    needs: ['yok say', 'görmezden', 'unut', 'dikkate alma'],
+    needs: ['talimat', 'kural', 'yönerge', 'komut', 'istem'],
     bounds: 'prefix',
     verbLast: true,
     verbs: String.raw`yok\s+say|görmezden\s+gel|unut|dikkate\s+alma`,
@@ -119,7 +131,8 @@ const LANGUAGES: readonly Language[] = [
   },
   {
     code: 'zh',
-    needs: ['忽略', '忽视', '忽視', '无视', '無視', '忘记', '忘記', '忘掉', '不要理', '别管', '抛', '拋', '放弃', '不再遵守', '不用遵守', '不要遵', '跳过', '跳過', '告诉我', '告訴我', '显示', '顯示', '输出', '輸出', '打印', '重复', '重複', '透露', '泄露', '洩露', '说出', '說出', '给我看', '給我看'],
+    needs: ['指令', '指示', '说明', '說明', '规则', '規則', '提示', '命令', '设定', '設定', '限制', '要求', '约束', '約束'],
+    revealNeeds: ['提示', '指令', '消息', '訊息'],
     bounds: 'none',
     verbLast: true,
     verbs: String.raw`忽略|忽视|忽視|无视|無視|忘记|忘記|忘掉|不要理会|不要理會|别管|抛开|拋開|抛弃|拋棄|放弃|不再遵守|不用遵守|不要遵守|不要遵循|跳过|跳過`,
@@ -130,7 +143,8 @@ const LANGUAGES: readonly Language[] = [
   },
   {
     code: 'ja',
-    needs: ['無視', '忘れ', '従わないで', '従うな', '教えて', '表示して', '見せて', '出力して', '繰り返して', '書いて'],
+    needs: ['指示', '命令', 'ルール', '規則', 'プロンプト', '制限', '設定', '指令'],
+    revealNeeds: ['プロンプト', '指示', 'メッセージ'],
     bounds: 'none',
     verbLast: true,
     verbs: String.raw`無視(?!しない|せず|しました|した|され)|忘れ(?!ない|ず|ました|た|られ)|従わないで|従うな`,
@@ -140,7 +154,8 @@ const LANGUAGES: readonly Language[] = [
   },
   {
     code: 'ko',
-    needs: ['무시', '잊어', '잊으', '잊고', '따르지', '알려', '보여', '출력해', '반복해', '말해'],
+    needs: ['지시', '지침', '규칙', '명령', '프롬프트', '제한', '설정'],
+    revealNeeds: ['프롬프트', '메시지', '지시'],
     bounds: 'prefix',
     verbLast: true,
     verbs: String.raw`무시(?!하지|했|한|당)|잊어(?!버렸|버린|서)|잊으(?!셨|면)|잊고|따르지\s*마`,
@@ -150,7 +165,8 @@ const LANGUAGES: readonly Language[] = [
   },
   {
     code: 'ar',
-    needs: ['تجاهل', 'انس', 'إنس', 'تناس', 'لا تلتزم', 'لا تتبع', 'اترك', 'اكشف', 'أظهر', 'اعرض', 'اطبع', 'كرر', 'أخبرني'],
+    needs: ['تعليمات', 'أوامر', 'قواعد', 'إرشادات', 'توجيهات', 'قيود'],
+    revealNeeds: ['موجه', 'تعليمات', 'رسالة'],
     bounds: 'words',
     verbs: String.raw`[وف]?تجاهل(?:ي|وا)?|انس(?:ى|ي|وا)?|إنس(?:ى|ي)?|تناس(?:ى|ي)?|لا\s+تلتزم|لا\s+تتبع|اترك`,
     qualifiers: String.raw`السابقة|جميع|كل|الخاصة\s+بك|النظام|أعلاه|الأصلية|الأولية`,
@@ -160,7 +176,7 @@ const LANGUAGES: readonly Language[] = [
   },
   {
     code: 'hi',
-    needs: ['अनदेखा', 'नज़रअंदाज़', 'नजरअंदाज', 'भूल'],
+    needs: ['निर्देश', 'नियम', 'आदेश', 'प्रॉम्प्ट'],
     bounds: 'words',
     verbLast: true,
     verbs: String.raw`अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल\s+जा[\p{L}\p{M}]*`,
@@ -174,10 +190,38 @@ const GAP = String.raw`[^.!?;\n。！？；]{0,30}?`;
 
 const LETTER = String.raw`[\p{L}\p{M}\p{N}]`;
 
-/** `alternatives` as one group, with the word boundaries its language uses (\b knows only ASCII). */
+const STARTS_LATIN = /^[a-z]/;
+
+/** The alternatives of a regex source at depth 0 (`a|b(c|d)|e` → `a`, `b(c|d)`, `e`). */
+function splitAlternatives(source: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i];
+    if (char === '\\') i++;
+    else if (char === '(' || char === '[') depth++;
+    else if (char === ')' || char === ']') depth--;
+    else if (char === '|' && depth === 0) {
+      parts.push(source.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(source.slice(start));
+  return parts;
+}
+
+/**
+ * `alternatives` as one group, with the word boundaries its language uses. \b knows only ASCII
+ * letters, so other scripts need a lookbehind; words in Latin script keep \b, because a
+ * pattern that opens with a lookbehind is tried at every position of the text and costs
+ * several times more.
+ */
 function word(alternatives: string, bounds: Language['bounds']): string {
   if (bounds === 'none') return `(?:${alternatives})`;
-  return String.raw`(?<!${LETTER})(?:${alternatives})${bounds === 'words' ? String.raw`(?!${LETTER})` : ''}`;
+  const isLatin = splitAlternatives(alternatives).every((alternative) => STARTS_LATIN.test(alternative));
+  const before = isLatin ? String.raw`\b` : String.raw`(?<!${LETTER})`;
+  return String.raw`${before}(?:${alternatives})${bounds === 'words' ? String.raw`(?!${LETTER})` : ''}`;
 }
 
 function overrideRule(language: Language): InjectionRule {
@@ -201,7 +245,7 @@ function revealRule(language: Language, reveal: NonNullable<Language['reveal']>)
   const [verbs, objects] = [reveal.verbs, reveal.objects].map((part) => word(part, language.bounds === 'words' ? 'prefix' : language.bounds));
   return {
     id: `reveal_prompt_${language.code}`,
-    needs: language.needs,
+    needs: language.revealNeeds ?? language.needs,
     feature: 'system_prompt_extraction',
     pattern: new RegExp(`${verbs}${GAP}${objects}${language.verbLast ? `|${objects}${GAP}${verbs}` : ''}`, 'iu'),
     weight: 0.75,

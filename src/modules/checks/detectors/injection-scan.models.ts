@@ -71,7 +71,8 @@ const COMPILED_RULES = INJECTION_RULES.map((rule) => {
  * contains are present too.
  */
 export function createNeedleFinder(needles: readonly string[]): (text: string) => Set<string> {
-  const unique = [...new Set(needles)].sort((a, b) => b.length - a.length);
+  const unique = [...new Set(needles)].filter((needle) => needle !== '').sort((a, b) => b.length - a.length);
+  if (unique.length === 0) return () => new Set();
   const contained = new Map(unique.map((needle) => [needle, unique.filter((other) => needle.includes(other))]));
   const finder = new RegExp(`(?=(${unique.map((needle) => needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}))`, 'g');
   return (text) => {
@@ -86,7 +87,17 @@ export function createNeedleFinder(needles: readonly string[]): (text: string) =
   };
 }
 
-const findFoldedNeedles = createNeedleFinder(COMPILED_RULES.filter((r) => r.folded).flatMap((r) => r.rule.needs));
+// Needles outside ASCII (the multilingual rules' words) sit in a finder of their own, run only
+// when the text has letters of those scripts: mixed into the ASCII finder they double its cost
+// on every English text.
+const isAsciiNeedle = (needle: string): boolean => /^[ -~]*$/.test(needle);
+/** Letters of the scripts the non-ASCII needles are written in (not symbols such as € or —). */
+// The ranges are whole Unicode blocks; a block that starts with a combining mark is not a misleading class.
+// eslint-disable-next-line no-misleading-character-class
+const FOREIGN_LETTER = /[\u00c0-\u024f\u0370-\u04ff\u0590-\u06ff\u0900-\u097f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
+const foldedNeeds = COMPILED_RULES.filter((r) => r.folded).flatMap((r) => r.rule.needs);
+const findFoldedNeedles = createNeedleFinder(foldedNeeds.filter(isAsciiNeedle));
+const findForeignNeedles = createNeedleFinder(foldedNeeds.filter((needle) => !isAsciiNeedle(needle)));
 const findExactNeedles = createNeedleFinder(COMPILED_RULES.filter((r) => !r.folded).flatMap((r) => r.rule.needs));
 
 function weighMatch(rule: InjectionRule, match: RegExpExecArray, field: TextField | undefined): number {
@@ -122,6 +133,7 @@ export function matchRules(
   const label = hiddenIn === undefined ? '' : `[${hiddenIn}] `;
   const hits: InjectionHit[] = [];
   const foldedNeedles = findFoldedNeedles(lower);
+  if (FOREIGN_LETTER.test(lower)) for (const needle of findForeignNeedles(lower)) foldedNeedles.add(needle);
   const exactNeedles = findExactNeedles(text);
   for (const { rule, folded, pattern } of COMPILED_RULES) {
     const target = folded ? lower : text;
