@@ -100,6 +100,22 @@ const findFoldedNeedles = createNeedleFinder(foldedNeeds.filter(isAsciiNeedle));
 const findForeignNeedles = createNeedleFinder(foldedNeeds.filter((needle) => !isAsciiNeedle(needle)));
 const findExactNeedles = createNeedleFinder(COMPILED_RULES.filter((r) => !r.folded).flatMap((r) => r.rule.needs));
 
+/** Per needle, the indexes of the rules that need it: found needles mark their rules, instead of each rule testing its whole list. */
+function indexRulesByNeedle(folded: boolean): Map<string, number[]> {
+  const byNeedle = new Map<string, number[]>();
+  COMPILED_RULES.forEach((compiled, index) => {
+    if (compiled.folded !== folded) return;
+    for (const needle of compiled.rule.needs) byNeedle.set(needle, [...(byNeedle.get(needle) ?? []), index]);
+  });
+  return byNeedle;
+}
+const foldedRulesByNeedle = indexRulesByNeedle(true);
+const exactRulesByNeedle = indexRulesByNeedle(false);
+
+function markRunnable(runnable: Uint8Array, found: ReadonlySet<string>, byNeedle: ReadonlyMap<string, readonly number[]>): void {
+  for (const needle of found) for (const index of byNeedle.get(needle) ?? []) runnable[index] = 1;
+}
+
 function weighMatch(rule: InjectionRule, match: RegExpExecArray, field: TextField | undefined): number {
   const weight = typeof rule.weight === 'number' ? rule.weight : rule.weight(match);
   return field === 'context' && rule.contextWeight !== undefined ? Math.max(weight, rule.contextWeight) : weight;
@@ -132,12 +148,14 @@ export function matchRules(
   const lower = lowerSameLength(text);
   const label = hiddenIn === undefined ? '' : `[${hiddenIn}] `;
   const hits: InjectionHit[] = [];
-  const foldedNeedles = findFoldedNeedles(lower);
-  if (FOREIGN_LETTER.test(lower)) for (const needle of findForeignNeedles(lower)) foldedNeedles.add(needle);
-  const exactNeedles = findExactNeedles(text);
-  for (const { rule, folded, pattern } of COMPILED_RULES) {
+  const runnable = new Uint8Array(COMPILED_RULES.length);
+  markRunnable(runnable, findFoldedNeedles(lower), foldedRulesByNeedle);
+  if (FOREIGN_LETTER.test(lower)) markRunnable(runnable, findForeignNeedles(lower), foldedRulesByNeedle);
+  markRunnable(runnable, findExactNeedles(text), exactRulesByNeedle);
+  for (let index = 0; index < COMPILED_RULES.length; index++) {
+    if (runnable[index] === 0) continue;
+    const { rule, folded, pattern } = COMPILED_RULES[index] as (typeof COMPILED_RULES)[number];
     const target = folded ? lower : text;
-    if (!rule.needs.some((needle) => (folded ? foldedNeedles : exactNeedles).has(needle))) continue;
     pattern.lastIndex = 0;
     let seen = 0;
     for (let m = pattern.exec(target); m !== null && seen < MAX_MATCHES_PER_RULE; m = pattern.exec(target)) {
