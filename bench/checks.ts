@@ -12,6 +12,7 @@ import { checksConfigSchema } from '../src/modules/checks/checks.config.ts';
 import { compileChecks } from '../src/modules/checks/checks.usecases.ts';
 import { compileBlocklist } from '../src/modules/checks/detectors/blocklist.detector.ts';
 import { createInjectionDetector } from '../src/modules/checks/detectors/injection.detector.ts';
+import { loadInjectionModel } from '../src/modules/checks/detectors/injection-model-file.models.ts';
 import { createPiiDetector } from '../src/modules/checks/detectors/pii.detector.ts';
 import { createPromptLeakDetector } from '../src/modules/checks/detectors/prompt-leak.detector.ts';
 import { findExtraSecrets } from '../src/modules/checks/detectors/secrets-patterns.models.ts';
@@ -161,7 +162,7 @@ const all = compileChecks(settings);
 const allDefaults = compileChecks(checksConfigSchema.parse({}));
 const secrets = createSecretsDetector();
 const pii = createPiiDetector({});
-const injection = createInjectionDetector();
+const injection = createInjectionDetector(loadInjectionModel());
 const promptLeak = createPromptLeakDetector({ systemPrompt: SYSTEM_PROMPT, canaries: [CANARY] });
 const blocklist = compileBlocklist(BLOCKLIST);
 // Its default patterns (579, names and addresses included), then only the kinds Vigil's PII detector covers.

@@ -9,16 +9,7 @@ import { createVigilApp } from './app/vigil-app.ts';
 if (existsSync('.env')) process.loadEnvFile('.env');
 
 async function main() {
-  let config;
-  try {
-    config = parseConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`vigil: ${error.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
+  const config = parseConfig(process.env);
   const logger = createLogger({ level: config.env.LOG_LEVEL });
   if (config.configMissing) logger.warn({ configPath: config.configPath }, 'config file not found; starting with no sources');
 
@@ -45,6 +36,12 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
+  // A bad setting (found while parsing, or only when used, such as a DATABASE_URL that
+  // cannot be opened) is one line naming it, and exit 78 (EX_CONFIG): no restart loop helps.
+  if (error instanceof ConfigError) {
+    process.stderr.write(`vigil: ${error.message}\n`);
+    process.exit(78);
+  }
   process.stderr.write(`vigil: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

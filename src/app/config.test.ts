@@ -25,6 +25,7 @@ describe('parseEnv', () => {
       DATABASE_SYNCHRONOUS: 'full',
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_MS: 25_000,
+      REQUEST_TIMEOUT_MS: 30_000,
       VIGIL_TIMEZONE: 'UTC',
     });
   });
@@ -124,9 +125,23 @@ describe('parseConfig', () => {
     const path = join(dir.path, 'vigil.config.yaml');
     const result = await runVigilCommand('src/main.ts', [], {
       env: { PORT: 'abc', VIGIL_CONFIG: path, DATABASE_URL: join(dir.path, 'never-created.db') },
+      timeoutMs: 120_000, // loading the app through tsx takes 30 s on a shared, busy machine
     });
     expect(result.code).toBe(78);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe('vigil: Invalid environment: PORT: must be a whole number (got "abc")\n');
-  });
+  }, 150_000);
+
+  it('refuses a start whose routes name a detector that does not exist, in one line', async () => {
+    const path = join(dir.path, 'typo.yaml');
+    writeFileSync(path, 'sources:\n  support-bot:\n    review:\n      sampling:\n        routes:\n          - { channel: C0TRUST, detectors: [secret, pii] }\n');
+    const result = await runVigilCommand('src/main.ts', [], {
+      env: { PORT: '0', VIGIL_CONFIG: path, DATABASE_URL: join(dir.path, 'never-created.db') },
+      timeoutMs: 120_000,
+    });
+    expect(result).toMatchObject({ code: 78, stdout: '' });
+    expect(result.stderr).toBe(
+      `vigil: Invalid configuration file ${path}: sources.support-bot.review.sampling.routes[0].detectors[0]: must be one of secrets, pii, prompt_leak, injection, blocklist (the app's own flags go under flags)\n`,
+    );
+  }, 150_000);
 });

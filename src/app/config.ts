@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
-import { ConfigError, formatIssues, parseEnv, type Env } from '../platform/config.ts';
+import { ConfigError, DEFAULT_CONFIG_PATH, formatIssues, parseEnv, type Env } from '../platform/config.ts';
 import { sourcesFileSchema, type SourcesFile } from '../modules/sources/sources.config.ts';
 
 // The whole configuration: the process settings (platform) and the sources file, whose schema
 // is made of every module's fragment, so it is composed here, at the top floor.
 
-export const DEFAULT_CONFIG_PATH = './vigil.config.yaml';
+export { DEFAULT_CONFIG_PATH };
 
 export interface VigilConfig {
   env: Env;

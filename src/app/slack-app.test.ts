@@ -118,3 +118,16 @@ describe('slack-app-manifest.yaml', () => {
     expect(info.background_color).toMatch(/^#[0-9a-fA-F]{6}$/);
   });
 });
+
+describe('docs/slack-setup.md', () => {
+  it('tells to replace every placeholder Slack id of the committed vigil.config.yaml, and where to find the real one', () => {
+    const config = readFileSync(new URL('../../vigil.config.yaml', import.meta.url), 'utf8');
+    const guide = readFileSync(new URL('../../docs/slack-setup.md', import.meta.url), 'utf8');
+    const placeholders = [...new Set(config.match(/\b[CUS]0[A-Z0-9]{6,}\b/g))];
+    expect(placeholders.length).toBeGreaterThan(0);
+    const section = guide.slice(guide.indexOf('## 5. Put your channels and people in `vigil.config.yaml`'));
+    for (const id of placeholders) expect(section).toContain(`\`${id}\``);
+    expect(section).toMatch(/Channel ID/);
+    expect(section).toMatch(/Copy member ID/);
+  });
+});

@@ -20,6 +20,10 @@ import { createMonitoringModule, type MonitoringModule } from '../modules/monito
 import { createIncidentsDigestRepository } from '../modules/incidents/incidents-digest.repository.ts';
 import { createOutboxSlackClient, createSlackApp, describeSlackStatus, type SlackAppOptions } from './slack-app.ts';
 import { buildVigilHttp } from './vigil-http.ts';
+import { createRetentionStores } from './retention-stores.ts';
+import { redactForStorage } from '../modules/retention/retention.models.ts';
+import { buildRetentionTasks } from '../modules/retention/retention.tasks.ts';
+import type { RetentionDeps } from '../modules/retention/retention.usecases.ts';
 import type { VigilConfig } from './config.ts';
 import { openDatabase, runMigrations } from '../platform/db.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -247,7 +251,14 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
     },
   });
   if (slack) registerVigilCommands(slack.app, { sourceNames, checks, guardrails: guardrailsModule, review: reviewModule, incidents, monitoring, calibration, digest, isApprover });
-  const tasks: CronTask[] = [...calibration.tasks, ...digest.tasks, ...monitoring.tasks];
+  const retention: RetentionDeps = {
+    stores: createRetentionStores(database.db),
+    clock,
+    retentionOf: (source) => config.sources.sources[source]?.retention,
+    // The full card, re-rendered from the erased event: its verdicts and a note that the content was erased.
+    updateErasedCards: (itemIds) => itemIds.forEach((itemId) => reviewModule.refreshCard(itemId)),
+  };
+  const tasks: CronTask[] = [...calibration.tasks, ...digest.tasks, ...monitoring.tasks, ...buildRetentionTasks(retention, sourceNames)];
   const scheduler = createCronScheduler({ clock, logger, timezone: config.env.VIGIL_TIMEZONE });
 
   const http = await buildVigilHttp({
@@ -263,6 +274,8 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
     guardrails: guardrailsModule,
     releases: releasesDeps,
     onEventsFlagged: incidents.onEventsFlagged,
+    prepareForStorage: (event) => (config.sources.sources[event.source]?.store === 'redacted' ? redactForStorage(event) : event),
+    retention,
   });
 
   let stopped = false;

@@ -12,15 +12,20 @@ import { createEventsRepository } from '../modules/ingestion/events.repository.t
 import { createIngestionMetrics } from '../modules/ingestion/ingestion.metrics.ts';
 import { registerIngestionRoutes } from '../modules/ingestion/ingestion.routes.ts';
 import type { IngestionDeps } from '../modules/ingestion/ingestion.usecases.ts';
+import { createOtlpMetrics } from '../modules/otlp/otlp.metrics.ts';
+import { registerOtlpRoutes } from '../modules/otlp/otlp.routes.ts';
 import { registerReleaseRoutes } from '../modules/releases/releases.routes.ts';
-import type { ReleasesDeps } from '../modules/releases/releases.usecases.ts';
+import { createReleaseSightings, type ReleasesDeps } from '../modules/releases/releases.usecases.ts';
 import type { ReviewModule } from '../modules/review/review.module.ts';
+import { registerRetentionRoutes } from '../modules/retention/retention.routes.ts';
+import type { RetentionDeps } from '../modules/retention/retention.usecases.ts';
 import type { Env } from '../platform/config.ts';
 import type { VigilDatabase } from '../platform/db.ts';
 import { registerHealthRoutes } from '../platform/health.routes.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Registry } from '../platform/metrics.ts';
 import { buildServer } from '../platform/server.ts';
+import { createStorageHealth } from '../platform/storage-health.ts';
 import { createSlackHealthCheck, mountSlackReceiver, type SlackAppHandle } from './slack-app.ts';
 
 // The one HTTP server: /healthz and /metrics, Bolt's receiver at /slack/events, and the
@@ -39,16 +44,20 @@ export interface VigilHttpDeps {
   guardrails: Pick<GuardrailsModule, 'routes'>;
   releases: ReleasesDeps;
   onEventsFlagged?: IngestionDeps['onFlagged'];
+  prepareForStorage: NonNullable<IngestionDeps['prepareForStorage']>;
+  retention: RetentionDeps;
 }
 
 export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstance> {
   const { database, registry, clock, checks } = deps;
-  const http = buildServer({ logger: deps.logger, registry });
+  const storage = createStorageHealth({ databasePath: database.path, now: () => clock.now() });
+  const http = buildServer({ logger: deps.logger, registry, storage, requestTimeoutMs: deps.env.REQUEST_TIMEOUT_MS });
   registerHealthRoutes(http, {
     sqlite: database.sqlite,
     databasePath: database.path,
     registry,
-    components: { graders: checks.health, slack: createSlackHealthCheck(deps.slack, deps.env) },
+    components: { storage: storage.check, graders: checks.health, slack: createSlackHealthCheck(deps.slack, deps.env) },
+    ...(deps.env.METRICS_TOKEN ? { metricsToken: deps.env.METRICS_TOKEN } : {}),
   });
   if (deps.slack?.mode === 'http') await mountSlackReceiver(http, deps.slack.receiver);
   const authenticator = createApiKeyAuthenticator({ apiKeysRepository: createApiKeysRepository({ db: database.db }), clock });
@@ -57,22 +66,28 @@ export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstan
   await http.register(
     async (v1) => {
       v1.addHook('onRequest', createApiKeyHook(authenticator));
-      registerIngestionRoutes(v1, {
+      const ingestion: IngestionDeps = {
         eventsRepository: createEventsRepository({ db: database.db }),
         metrics: ingestionMetrics,
         clock,
         checks: checks.ingestionChecks,
         isKnownSource,
+        prepareForStorage: deps.prepareForStorage,
         onStored: () => {
           checks.notifyGrading();
           deps.review.notify();
         },
         listGraderResults: (seq) => checks.gradingRepository.listResults(seq),
+        onReleases: createReleaseSightings(deps.releases),
         ...(deps.onEventsFlagged ? { onFlagged: deps.onEventsFlagged } : {}),
-      });
+      };
+      registerIngestionRoutes(v1, ingestion);
+      // OTLP traces become events through the same usecase: same checks, limits and metrics.
+      await registerOtlpRoutes(v1, { ingestion, metrics: createOtlpMetrics(registry) });
       deps.review.registerRoutes(v1);
       registerGuardrailRoutes(v1, deps.guardrails.routes);
       registerReleaseRoutes(v1, { ...deps.releases, isKnownSource });
+      registerRetentionRoutes(v1, { ...deps.retention, isKnownSource });
       registerAuditRoutes(v1, { auditRepository: createAuditRepository({ db: database.db, clock }) });
     },
     { prefix: '/v1' },

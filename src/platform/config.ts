@@ -16,6 +16,9 @@ const wholeNumber = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`));
 
+/** The sources file when VIGIL_CONFIG is not set (relative to the working directory). */
+export const DEFAULT_CONFIG_PATH = './vigil.config.yaml';
+
 export const envSchema = z.object({
   PORT: wholeNumber(0, 65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -28,6 +31,8 @@ export const envSchema = z.object({
     })
     .default('info'),
   SHUTDOWN_TIMEOUT_MS: wholeNumber(0, 600_000).default(25_000),
+  /** Time a client has to send a whole request (headers within a third of it); slower ones get 408. */
+  REQUEST_TIMEOUT_MS: wholeNumber(100, 3_600_000).default(30_000),
   SLACK_BOT_TOKEN: optionalSecret.refine((v) => v === undefined || v.startsWith('xoxb-'), 'must start with "xoxb-"'),
   SLACK_SIGNING_SECRET: optionalSecret,
   SLACK_APP_TOKEN: optionalSecret.refine((v) => v === undefined || v.startsWith('xapp-'), 'must start with "xapp-"'),
@@ -36,6 +41,8 @@ export const envSchema = z.object({
   OPENAI_BASE_URL: z.url({ error: 'must be a URL' }).optional(),
   /** PagerDuty Events API v2 endpoint; the incidents module defaults it to https://events.pagerduty.com/v2/enqueue. */
   PAGERDUTY_EVENTS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   VIGIL_TIMEZONE: z
     .string()
     .default('UTC')

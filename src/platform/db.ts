@@ -1,10 +1,11 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { ConfigError } from './config.ts';
 
 // SQLite is the embedded default: WAL so readers never block the writer, a busy
 // timeout so a second process waits for the write lock instead of failing, and
@@ -24,15 +25,46 @@ export interface VigilDatabase {
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
 const MIGRATIONS_TABLE = '__drizzle_migrations';
 
+/** A database that cannot be opened is a configuration problem: it names DATABASE_URL and stops the start (exit 78). */
+const databaseUrlError = (problem: string) => new ConfigError(`Invalid environment: DATABASE_URL: ${problem}`);
+
+/**
+ * Creates the missing directories above the database file, one by one. `mkdirSync(…, { recursive })`
+ * says "EEXIST" when a parent is a file, and loops forever under /proc (Node 20).
+ */
+function createParentDirectories(file: string): void {
+  const missing: string[] = [];
+  let dir = dirname(file);
+  while (!existsSync(dir) && dirname(dir) !== dir) {
+    missing.unshift(dir);
+    dir = dirname(dir);
+  }
+  if (!statSync(dir).isDirectory()) throw databaseUrlError(`${dir} is a file, not a directory (database ${file})`);
+  for (const directory of missing) {
+    try {
+      mkdirSync(directory);
+    } catch (error) {
+      throw databaseUrlError(`cannot create the directory ${directory} (${(error as NodeJS.ErrnoException).code ?? String(error)}) for the database ${file}`);
+    }
+  }
+}
+
 export function openDatabase(options: { url: string; synchronous?: 'full' | 'normal' }): VigilDatabase {
   const path = options.url.replace(/^(sqlite|file):(\/\/)?/, '');
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  const sqlite = new Database(path);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('busy_timeout = 10000');
-  sqlite.pragma('foreign_keys = ON');
-  // FULL syncs the WAL on every commit, so an event acknowledged with 202 survives a power cut.
-  sqlite.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`);
+  if (path !== ':memory:') createParentDirectories(resolve(path));
+  let sqlite: Database.Database | undefined;
+  try {
+    sqlite = new Database(path);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('busy_timeout = 10000');
+    sqlite.pragma('foreign_keys = ON');
+    // FULL syncs the WAL on every commit, so an event acknowledged with 202 survives a power cut.
+    sqlite.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`);
+  } catch (error) {
+    sqlite?.close();
+    const isDirectory = existsSync(path) && statSync(path).isDirectory();
+    throw databaseUrlError(`cannot open ${path} as a SQLite database: ${isDirectory ? 'it is a directory' : (error as Error).message}`);
+  }
   return { db: drizzle({ client: sqlite }), sqlite, path, close: () => sqlite.close() };
 }
 

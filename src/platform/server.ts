@@ -1,7 +1,10 @@
+import { isUtf8 } from 'node:buffer';
 import { createGunzip, createInflate } from 'node:zlib';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
 import type { Logger } from './logger.ts';
-import { isVigilError } from './errors.ts';
+import { isVigilError, VigilError } from './errors.ts';
+import { errorBody, handleClientError, handleFrameworkError, type ErrorBody } from './http-errors.ts';
+import { readStorageErrorCode, STORAGE_RETRY_AFTER_SECONDS, type StorageHealth } from './storage-health.ts';
 import { createHttpMetrics, type Registry } from './metrics.ts';
 import { createLazyRequestLogger } from './request-logger.ts';
 
@@ -16,13 +19,8 @@ const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
   deflate: createInflate,
 };
 
-interface ErrorBody {
-  error: { code: string; message: string; details?: { path: string; message: string }[] };
-}
-
-function errorBody(code: string, message: string, details?: { path: string; message: string }[]): ErrorBody {
-  return { error: details && details.length > 0 ? { code, message, details } : { code, message } };
-}
+/** Default time a client has to send a whole request; headers must arrive within the first third of it. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** Maps Fastify's own errors (body parsing, limits) onto Vigil's error codes. */
 function describeFastifyError(error: FastifyError): { status: number; body: ErrorBody } | undefined {
@@ -68,7 +66,16 @@ function createRequestObserver(requestDuration: RequestDuration) {
   };
 }
 
-export function buildServer(options: { logger: Logger; registry: Registry }): FastifyInstance {
+export interface ServerOptions {
+  logger: Logger;
+  registry: Registry;
+  /** Told of every request that failed on storage (disk full, I/O error), for /healthz. */
+  storage?: Pick<StorageHealth, 'recordWriteFailure'>;
+  requestTimeoutMs?: number;
+}
+
+export function buildServer(options: ServerOptions): FastifyInstance {
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const app = Fastify({
     loggerInstance: options.logger.child({ ns: 'http' }) as FastifyBaseLogger,
     bodyLimit: MAX_BODY_BYTES,
@@ -78,10 +85,30 @@ export function buildServer(options: { logger: Logger; registry: Registry }): Fa
     requestIdHeader: 'x-request-id',
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Node checks these deadlines only every connectionsCheckingInterval (30 s by default), and
+    // without a headers deadline below the request deadline a body trickled at 1 byte/s was
+    // never cut: the three together answer it 408.
+    requestTimeout,
+    http: { requestTimeout, headersTimeout: Math.ceil(requestTimeout / 3), connectionsCheckingInterval: Math.min(1_000, requestTimeout) },
+    clientErrorHandler: handleClientError,
+    frameworkErrors: handleFrameworkError,
+    // Event ids are up to 128 characters, percent-encoded up to three times longer.
+    routerOptions: { maxParamLength: 512 },
   });
   const observeRequest = createRequestObserver(createHttpMetrics(options.registry).requestDuration);
   // The API speaks JSON only (Slack's form bodies are read by Bolt in its own scope).
   app.removeContentTypeParser('text/plain');
+  // Bytes that are not UTF-8 were silently replaced by U+FFFD, so two distinct event ids could
+  // collapse into one and the second event be dropped as its duplicate: they are refused instead.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const bytes = body as Buffer;
+    if (!isUtf8(bytes)) {
+      return done(new VigilError({ code: 'invalid_utf8', statusCode: 400, message: 'Request body is not valid UTF-8.' }), undefined);
+    }
+    return parseJson(request, bytes.toString('utf8'), done);
+  });
 
   // The hooks that run on every request take a callback instead of returning a promise: an
   // async hook costs a promise and a microtask turn per request on the /v1/check hot path.
@@ -111,13 +138,25 @@ export function buildServer(options: { logger: Logger; registry: Registry }): Fa
     if (isVigilError(error)) return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.details));
     const known = describeFastifyError(error);
     if (known) return reply.code(known.status).send(known.body);
+    const storageCode = readStorageErrorCode(error);
+    if (storageCode) {
+      options.storage?.recordWriteFailure(storageCode);
+      request.log.error({ err: error }, 'storage failure');
+      const code = storageCode === 'SQLITE_FULL' || storageCode === 'ENOSPC' ? 'storage_full' : 'storage_unavailable';
+      return reply
+        .code(503)
+        .header('retry-after', String(STORAGE_RETRY_AFTER_SECONDS))
+        .send(errorBody(code, `Vigil cannot write to its database (${storageCode}); nothing was stored. Retry later.`));
+    }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send(errorBody('internal_error', 'Internal error; the request id is in the x-request-id header.'));
   });
 
-  app.setNotFoundHandler(async (request, reply) =>
-    reply.code(404).send(errorBody('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)),
-  );
+  app.setNotFoundHandler(async (request, reply) => {
+    // The path is named to help a caller who mistyped it, cut so a 16 KiB URL is not sent back.
+    const path = request.url.split('?')[0] ?? '';
+    return reply.code(404).send(errorBody('not_found', `No route ${request.method} ${path.length > 100 ? `${path.slice(0, 100)}…` : path}.`));
+  });
 
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);

@@ -183,6 +183,35 @@ describe('POST /v1/events and GET /v1/events/:id', () => {
     expect((await getEvent('happy-1', ingestOnly)).status).toBe(403);
   });
 
+  it('answers 403, not 404, when a key limited to other sources names an undeclared one: it cannot probe which sources exist', async () => {
+    const { status, body } = await postEvents(vigil.url, key, { events: [makeEvent({ source: 'ghost-bot' })] });
+    expect(status).toBe(403);
+    expect(body.error.code).toBe('auth.source_forbidden');
+  });
+
+  it('registers the release an event names, once, as the live release of its source', async () => {
+    const releases = async () => {
+      const response = await fetch(`${vigil.url}/v1/releases/support-bot`, { headers: { authorization: `Bearer ${key}` } });
+      return ((await response.json()) as { releases: Record<string, unknown>[] }).releases;
+    };
+    const first = await postEvents(vigil.url, key, { events: [makeEvent({ release: 'r-2026.12.01', prompt_version: 'v13' }), makeEvent({ release: 'r-2026.12.01' })] });
+    expect(first.status).toBe(202);
+    expect((await releases()).find((release) => release.release === 'r-2026.12.01')).toMatchObject({
+      release: 'r-2026.12.01',
+      model: 'gpt-4o-mini',
+      prompt_version: 'v13',
+      live: true,
+      registered_by: expect.stringMatching(/^api:/),
+    });
+    // A release seen for the first time goes live; events of the one before it, still arriving
+    // from instances not yet updated (a rolling deploy), do not take the live mark back.
+    await postEvents(vigil.url, key, { events: [makeEvent({ release: 'r-2026.11.30' })] });
+    await postEvents(vigil.url, key, { events: [makeEvent({ release: 'r-2026.12.01' }), makeEvent({ release: 'r-2026.11.30' })] });
+    const live = (await releases()).filter((release) => release.live).map((release) => release.release);
+    expect(live).toEqual(['r-2026.11.30']);
+    expect((await releases()).map((release) => release.release)).toEqual(expect.arrayContaining(['r-2026.12.01', 'r-2026.11.30']));
+  });
+
   it('answers 404 for an unknown source, naming it and where it appeared', async () => {
     const wildcard = await vigil.createKey({ sources: ['*'] });
     const { status, body } = await postEvents(vigil.url, wildcard, { events: [makeEvent(), makeEvent({ source: 'ghost-bot' })] });

@@ -12,7 +12,7 @@ const ADMIN = 'C07ADMIN001';
 const config = buildReviewConfig({
   review: `      admin_channel: ${ADMIN}`,
   sampling: `        routes:
-          - { channel: ${TRUST}, detectors: [leak] }
+          - { channel: ${TRUST}, flags: [leak] }
           - { channel: ${BRAND}, graders: [tone] }`,
 });
 

@@ -45,6 +45,7 @@ export interface SlackTestVigil {
   fake: FakeSlackApi;
   app: VigilApp;
   databasePath: string;
+  configPath: string;
   key: string;
   post(events: Record<string, unknown>[]): Promise<{ status: number; body: Record<string, any> }>;
   /** The chat.postMessage of a card (not a thread reply) that passes `predicate`. */
@@ -117,6 +118,7 @@ export async function startSlackTestVigil(options: { configYaml?: string; clock?
     },
     fake,
     databasePath: env.DATABASE_URL,
+    configPath,
     key,
     post: (events) => postEvents(running.url, key, { events: events.map((event) => makeEvent(event)) }),
     waitForCard: (predicate = () => true, timeoutMs = 5000) =>

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { withContext } from '../../cli.ts';
+import { withContext, withDatabaseContext } from '../../cli/cli.context.ts';
 import { API_KEY_SCOPES, type ApiKeyScope } from './api-keys.models.ts';
 import { createApiKey, revokeApiKey } from './api-keys.usecases.ts';
 
@@ -44,7 +44,7 @@ export function registerApiKeyCommands(program: Command) {
     .description('list keys (never the keys themselves)')
     .option('--json', 'one JSON object per line')
     .action(
-      withContext(async ({ apiKeysRepository }, options: { json?: boolean }) => {
+      withDatabaseContext(async ({ apiKeysRepository }, options: { json?: boolean }) => {
         const all = await apiKeysRepository.list();
         for (const key of all) {
           const status = key.revokedAt ? `revoked ${new Date(key.revokedAt).toISOString()}` : 'active';
@@ -62,7 +62,7 @@ export function registerApiKeyCommands(program: Command) {
     .command('revoke <id>')
     .description('revoke a key; requests with it are refused within seconds')
     .action(
-      withContext(async (context, id: string) => {
+      withDatabaseContext(async (context, id: string) => {
         const { key, alreadyRevoked } = await revokeApiKey(context, { id, actor: context.actor });
         console.log(alreadyRevoked ? `${key.id} was already revoked` : `Revoked ${key.id} (${key.name})`);
       }),

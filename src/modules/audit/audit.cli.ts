@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { withContext } from '../../cli.ts';
+import { withContext } from '../../cli/cli.context.ts';
 import { AUDIT_CSV_COLUMNS, parseAuditSince, readAuditEntries, toAuditCsvLine, toAuditEntryJson } from './audit.routes.ts';
 
 function parseSince(value: string): number {

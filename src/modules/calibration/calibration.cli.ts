@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { withContext, type CliContext } from '../../cli.ts';
+import { withContext, type CliContext } from '../../cli/cli.context.ts';
 import { PROMPTS_DIR } from '../checks/checks.module.ts';
 import { loadGraderPrompts } from '../checks/graders/grader-prompts.config.ts';
 import { openGuardrails } from '../guardrails/guardrails.cli.ts';

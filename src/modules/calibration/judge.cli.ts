@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import { withContext, type CliContext } from '../../cli.ts';
+import { withContext, type CliContext } from '../../cli/cli.context.ts';
 import { PROMPTS_DIR } from '../checks/checks.module.ts';
 import { loadGraderPrompts } from '../checks/graders/grader-prompts.config.ts';
 import type { CalibrationContext } from './calibration.usecases.ts';

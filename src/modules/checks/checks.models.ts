@@ -50,6 +50,8 @@ export interface Detection {
   end: number;
   /** The match with most of it masked, safe to show in Slack and logs. */
   evidence: string;
+  /** The version of a learned model that took part (the injection model's weights), like a grader's version. */
+  version?: string;
 }
 
 export const FLAG_ORIGINS = ['detector', 'grader', 'app', 'system'] as const;

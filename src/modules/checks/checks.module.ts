@@ -10,6 +10,7 @@ import type { ChecksConfig } from './checks.config.ts';
 import type { CompiledBlocklist } from './detectors/blocklist.detector.ts';
 import { buildFieldViews } from './views.models.ts';
 import type { Flag } from './checks.models.ts';
+import { loadInjectionModel } from './detectors/injection-model-file.models.ts';
 import { createInlineDetectorRunner, createWorkerDetectorRunner, type DetectorRunner } from './detectors.pool.ts';
 import { createGraderOpenAI } from './graders/grader.client.ts';
 import { loadGraderPrompts } from './graders/grader-prompts.config.ts';
@@ -76,6 +77,10 @@ export async function createChecksModule(options: ChecksModuleOptions) {
   const checksConfigs: Record<string, ChecksConfig> = Object.fromEntries(
     Object.entries(sources.sources).map(([name, source]) => [name, liveBlocklistOf ? { ...source.checks, blocklist: { words: [], patterns: [] } } : source.checks]),
   );
+  // A missing or corrupted weights file stops the start here, with one line, before any worker
+  // could fail on it event after event.
+  const injectionModel = loadInjectionModel();
+  logger.info({ injectionModel: injectionModel.version }, 'injection model loaded');
   const detectors: DetectorRunner =
     options.detectorWorkers > 0 ? createWorkerDetectorRunner(checksConfigs, options.detectorWorkers) : createInlineDetectorRunner(checksConfigs);
 

@@ -1,6 +1,7 @@
 import type { ChecksConfig } from './checks.config.ts';
 import type { Detection, FieldViews, TextField } from './checks.models.ts';
 import { compileBlocklist } from './detectors/blocklist.detector.ts';
+import { loadInjectionModel } from './detectors/injection-model-file.models.ts';
 import { createInjectionDetector } from './detectors/injection.detector.ts';
 import { createPiiDetector } from './detectors/pii.detector.ts';
 import { createPromptLeakDetector } from './detectors/prompt-leak.detector.ts';
@@ -57,7 +58,7 @@ function pushAll(target: Detection[], found: readonly Detection[]): void {
 export function compileChecks(config: ChecksConfig): CompiledChecks {
   const secrets = config.secrets.enabled ? createSecretsDetector() : null;
   const pii = config.pii.enabled && config.pii.kinds.length > 0 ? createPiiDetector({ kinds: config.pii.kinds, defaultRegion: config.pii.region as never }) : null;
-  const injection = config.injection.enabled ? createInjectionDetector() : null;
+  const injection = config.injection.enabled ? createInjectionDetector(loadInjectionModel()) : null;
   const hasLeakSettings = config.prompt_leak.canaries.length > 0 || config.prompt_leak.system_prompt !== undefined;
   const promptLeak = hasLeakSettings
     ? createPromptLeakDetector({

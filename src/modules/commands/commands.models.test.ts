@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildHelpText, parseVigilCommand, type VigilCommand } from './commands.models.ts';
+import { parse } from 'yaml';
+import { buildHelpText, COMMAND_SYNTAXES, parseVigilCommand, type VigilCommand } from './commands.models.ts';
 
 function usageMessage(command: VigilCommand): string {
   if (command.kind !== 'usage') throw new Error(`expected usage, got ${command.kind}`);
@@ -71,5 +73,20 @@ describe('buildHelpText', () => {
         '• `/vigil help`: this help',
       ].join('\n'),
     );
+  });
+});
+
+describe('where the /vigil subcommands are listed', () => {
+  const repoFile = (path: string) => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
+
+  it('the Slack manifest usage hint names every subcommand with its arguments', () => {
+    const manifest = parse(repoFile('slack-app-manifest.yaml')) as { features: { slash_commands: { command: string; usage_hint: string }[] } };
+    const hint = manifest.features.slash_commands.find((command) => command.command === '/vigil')!.usage_hint;
+    expect(hint.replace(/^\[|\]$/g, '').split(' | ')).toEqual([...COMMAND_SYNTAXES]);
+  });
+
+  it('the README names every subcommand with its arguments', () => {
+    const readme = repoFile('README.md');
+    for (const syntax of COMMAND_SYNTAXES) expect(readme).toContain(`\`${syntax}\``);
   });
 });

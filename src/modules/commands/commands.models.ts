@@ -52,6 +52,9 @@ export const COMMAND_NAME = '/vigil';
 /** `<source>` is escaped: Slack reads `<…>` as a link or mention even inside code. */
 const formatSyntax = (verb: Verb) => `\`${COMMAND_NAME} ${escapeMrkdwn(verb.syntax)}\``;
 
+/** Every subcommand as typed, e.g. `status [source]`: the manifest's usage hint and the README list them too. */
+export const COMMAND_SYNTAXES: readonly string[] = VERBS.map((verb) => verb.syntax);
+
 export function buildHelpText(): string {
   const lines = VERBS.map((verb) => `• ${formatSyntax(verb)}: ${verb.summary}`);
   return [`*${COMMAND_NAME}* commands`, ...lines].join('\n');

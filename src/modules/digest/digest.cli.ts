@@ -1,6 +1,6 @@
 import { WebClient } from '@slack/web-api';
 import { InvalidArgumentError, type Command } from 'commander';
-import { withContext, type CliContext } from '../../cli.ts';
+import { withContext, type CliContext } from '../../cli/cli.context.ts';
 import { createTaskRunsRepository, runOncePerPeriod } from '../tasks/task-runs.repository.ts';
 import type { DigestLoaders, OtherModuleLoaders } from './digest-data.models.ts';
 import { createSlackDigestSender } from './digest-delivery.usecases.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseDocument, stringify } from 'yaml';
-import { withContext, type CliContext } from '../../cli.ts';
+import { withContext, type CliContext } from '../../cli/cli.context.ts';
 import { createErrorFactory } from '../../platform/errors.ts';
 import { formatIssuePath } from '../../shared/validation.ts';
 import { PROMPTS_DIR } from '../checks/checks.module.ts';

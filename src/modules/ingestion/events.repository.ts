@@ -24,6 +24,7 @@ const eventColumns = {
   flags: eventsTable.flags,
   checksStatus: eventsTable.checksStatus,
   origin: eventsTable.origin,
+  erasedAt: eventsTable.erasedAt,
 };
 
 /** A grading job to create with the event, in the same transaction. */

@@ -36,10 +36,16 @@ export const eventsTable = sqliteTable(
     reviewStatus: text('review_status', { enum: ['pending', 'done'] }).notNull().default('pending'),
     /** Marks synthetic traffic, e.g. `probe` for scheduled injection probes. */
     origin: text('origin').notNull().default('live'),
+    /** Set when the event's text was erased (data-subject request); its counts, flags and verdicts stay. */
+    erasedAt: epochMs('erased_at'),
   },
   (table) => [
     uniqueIndex('events_id_source_unique').on(table.id, table.source),
     index('events_source_occurred_idx').on(table.source, table.occurredAt),
     index('events_review_pending_idx').on(table.reviewStatus, table.checksStatus),
+    // The retention purge walks a source's events by age of storage; erasure requests name a user or a session.
+    index('events_source_received_idx').on(table.source, table.receivedAt),
+    index('events_source_user_idx').on(table.source, table.userId),
+    index('events_source_session_idx').on(table.source, table.sessionId),
   ],
 );

@@ -28,6 +28,8 @@ export interface StoredEvent {
   flags: Flag[];
   checksStatus: 'grading' | 'complete';
   origin: string;
+  /** When its text was erased; absent or null while it is whole. */
+  erasedAt?: number | null;
 }
 
 export type NewEvent = StoredEvent;
@@ -65,5 +67,6 @@ export function toEventResponse(event: StoredEvent) {
     checks: { status: event.checksStatus, detections: event.detections },
     flags: [...event.flags, ...toAppFlags(event.appFlags)],
     app_flags: event.appFlags ?? [],
+    ...(event.erasedAt ? { erased_at: new Date(event.erasedAt).toISOString() } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../checks/checks.models.ts';
+import { boundedJsonObjectSchema } from '../../shared/json-depth.ts';
 import { sourceNameSchema } from '../sources/sources.config.ts';
 
 export const MAX_EVENTS_PER_BATCH = 1000;
@@ -38,7 +39,7 @@ export const eventInputSchema = z
     session_id: label.nullish(),
     user_id: label.nullish(),
     occurred_at: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-11-25T09:30:00Z' }).nullish(),
-    metadata: z.record(z.string(), z.unknown(), { error: 'must be an object' }).nullish(),
+    metadata: boundedJsonObjectSchema.nullish(),
     flags: z.array(appFlagSchema).max(100, 'must have at most 100 flags').nullish(),
   })
   .strict();

@@ -36,8 +36,12 @@ export interface IngestionDeps {
   isKnownSource(name: string): boolean;
   /** The LLM grader results of an event, shown with its checks. */
   listGraderResults?(seq: number): Promise<GraderResultView[]>;
+  /** What is written at rest, once the detectors ran (e.g. only the redacted text for `store: redacted`). */
+  prepareForStorage?(event: NewEvent): NewEvent;
   /** Called after the commit with the new rows: wakes the grading queue and the review sampler. */
   onStored?(seqs: number[]): void;
+  /** Called after the commit with the releases the stored events name, once per (source, release) per batch. */
+  onReleases?(releases: { source: string; release: string; model: string | null; promptVersion: string | null }[], actor: string): Promise<void>;
   /** Called after the commit with the stored events that carry flags (auto-incident rules). */
   onFlagged?(events: { source: string; id: string; flags: Flag[] }[]): void;
 }
@@ -76,6 +80,17 @@ function countBySource(events: { source: string }[], include: (index: number) =>
   return counts;
 }
 
+/** The distinct (source, release) pairs of the stored events, with the model and prompt of the first event naming each. */
+function releasesOf(events: NewEvent[], seqs: (number | null)[]) {
+  const seen = new Map<string, { source: string; release: string; model: string | null; promptVersion: string | null }>();
+  events.forEach((event, index) => {
+    if (seqs[index] === null || event.release === null) return;
+    const key = `${event.source}\u0000${event.release}`;
+    if (!seen.has(key)) seen.set(key, { source: event.source, release: event.release, model: event.model, promptVersion: event.promptVersion });
+  });
+  return [...seen.values()];
+}
+
 /**
  * Validates the whole batch before storing any of it (all or nothing), then stores
  * it in one transaction. The 202 is sent only after the commit, so an accepted
@@ -88,7 +103,16 @@ export async function ingestEvents(deps: IngestionDeps, request: { key: ApiKey; 
     deps.metrics.rejected.inc({ source: 'unknown' }, Array.isArray(events) ? events.length : 1);
     throw createInvalidBatchError(toErrorDetails(parsed.error.issues));
   }
-  const inputs = parsed.data.events;
+  return storeEvents(deps, { key: request.key, events: parsed.data.events });
+}
+
+/**
+ * The part of ingestEvents after validation, for callers that validated each event themselves
+ * (OTLP traces, whose bad spans are rejected one by one): the same source checks, detectors and
+ * single transaction.
+ */
+export async function storeEvents(deps: IngestionDeps, request: { key: ApiKey; events: EventInput[] }): Promise<IngestResult> {
+  const inputs = request.events;
   try {
     inputs.forEach((event, index) => {
       const path = `events[${index}].source`;
@@ -111,7 +135,8 @@ export async function ingestEvents(deps: IngestionDeps, request: { key: ApiKey; 
     const flags = deriveDetectorFlags(found, deps.checks.flagMinSeverity(draft.source));
     const planned = deps.checks.planGrading(draft.source, [...flags, ...toAppFlags(draft.appFlags)]);
     gradings.push(planned);
-    return { ...draft, detections: found, flags, checksStatus: planned.length > 0 ? 'grading' : 'complete' };
+    const event: NewEvent = { ...draft, detections: found, flags, checksStatus: planned.length > 0 ? 'grading' : 'complete' };
+    return deps.prepareForStorage ? deps.prepareForStorage(event) : event;
   });
   const seqs = await deps.eventsRepository.insertBatch(events, gradings, now);
 
@@ -125,6 +150,7 @@ export async function ingestEvents(deps: IngestionDeps, request: { key: ApiKey; 
   });
   const stored = seqs.filter((seq): seq is number => seq !== null);
   if (stored.length > 0) deps.onStored?.(stored);
+  if (deps.onReleases) await deps.onReleases(releasesOf(events, seqs), `api:${request.key.id}`);
   if (deps.onFlagged) {
     const flagged = events.flatMap((event, index) => {
       const flags = [...event.flags, ...toAppFlags(event.appFlags)];

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withContext } from '../../cli.ts';
+import { withContext } from '../../cli/cli.context.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { decideProbeExitCode, formatProbeReport } from './probes-report.models.ts';
 import { ProbeCommandError, runProbesNow } from './probes-now.usecases.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withContext, type CliContext } from '../../cli.ts';
+import { withContext, type CliContext } from '../../cli/cli.context.ts';
 import { openGuardrails } from '../guardrails/guardrails.cli.ts';
 import { formatGuardrailDiff } from '../guardrails/guardrail-change.models.ts';
 import { createUnknownReleaseSourceError } from './releases.errors.ts';

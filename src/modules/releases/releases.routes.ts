@@ -4,6 +4,7 @@ import { checkScope, checkSourceAllowed } from '../api-keys/api-keys.hooks.ts';
 import type { ApiKey } from '../api-keys/api-keys.models.ts';
 import { toGuardrailJson } from '../guardrails/guardrails.models.ts';
 import { parseBody } from '../guardrails/guardrails.routes.ts';
+import { boundedJsonObjectSchema } from '../../shared/json-depth.ts';
 import { sourceNameSchema } from '../sources/sources.config.ts';
 import { createUnknownReleaseSourceError } from './releases.errors.ts';
 import { toReleaseJson } from './releases.models.ts';
@@ -18,7 +19,7 @@ export const releaseBodySchema = z
     release: label,
     model: label.nullish(),
     prompt_version: label.nullish(),
-    metadata: z.record(z.string(), z.unknown(), { error: 'must be an object' }).nullish(),
+    metadata: boundedJsonObjectSchema.nullish(),
   })
   .strict();
 

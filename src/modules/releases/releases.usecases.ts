@@ -48,6 +48,36 @@ export async function registerRelease(deps: ReleasesDeps, request: RegisterRelea
   );
 }
 
+/** A release named by an event the app sent (`release` field), with what the event said of it. */
+export interface ReportedRelease {
+  source: string;
+  release: string;
+  model: string | null;
+  promptVersion: string | null;
+}
+
+/**
+ * Registers the releases events name, the first time each is seen: a release the app never
+ * reported through POST /v1/releases still appears in `releases list`, goes live, and earns
+ * its soak time. A release already known is left as it is: during a rolling deploy, events of
+ * the old and new release interleave, and flipping the live one back and forth would reset
+ * soak times and flood the audit log. (A return to an earlier release is reported through
+ * POST /v1/releases or a rollback.) Known pairs are remembered, so a batch costs a lookup.
+ */
+export function createReleaseSightings(deps: ReleasesDeps) {
+  const known = new Set<string>();
+  return async function registerSeenReleases(releases: readonly ReportedRelease[], actor: string): Promise<void> {
+    for (const reported of releases) {
+      const key = `${reported.source}\u0000${reported.release}`;
+      if (known.has(key)) continue;
+      if (!(await deps.repository.find(reported.source, reported.release))) {
+        await registerRelease(deps, { ...reported, actor });
+      }
+      known.add(key);
+    }
+  };
+}
+
 export async function checkReleaseIsKnownGood(deps: ReleasesDeps, release: Release, now: number): Promise<boolean> {
   if (release.knownGoodAt !== null) return true;
   const rejected = await deps.countRejectedCritical(release.source, release.release, release.firstSeenAt);

@@ -31,6 +31,8 @@ export interface CardEvent {
   occurredAt: number;
   detections: Detection[];
   appFlags: AppFlag[] | null;
+  /** Set when the event's text was erased: the card says so instead of showing it. */
+  erasedAt?: number | null;
 }
 
 export interface CardVerdict {
@@ -74,8 +76,9 @@ export function toCardVerdicts(verdicts: readonly CardVerdict[]): ReviewCardVerd
   );
 }
 
-function describeNotes(item: CardItem): string[] {
+function describeNotes(item: CardItem, event: CardEvent): string[] {
   const notes: string[] = [];
+  if (event.erasedAt) notes.push(`:wastebasket: Content erased on ${new Date(event.erasedAt).toISOString().slice(0, 10)} (data erasure request); the verdicts stay`);
   if (item.seenCount > 1) notes.push(`:repeat: Seen ${item.seenCount}× (identical output picked again within the dedupe window)`);
   if (item.decisionMode === 'adjudication' && item.decidedBy) notes.push(`:scales: Adjudicated by ${formatMention(item.decidedBy)}`);
   return notes;
@@ -109,6 +112,6 @@ export function buildCardModel(
     outcome: item.outcome,
     rejectReasons: options.config.reject_reasons,
     dimensions: options.config.dimensions,
-    notes: describeNotes(item),
+    notes: describeNotes(item, event),
   };
 }

@@ -61,7 +61,7 @@ describe('sampleBatch', () => {
 
   it('routes an item to every matching channel, once per channel', () => {
     const sources = {
-      'support-bot': parseReviewConfig({ sampling: { routes: [{ channel: 'CTRUST', detectors: ['leak'] }, { channel: 'CBRAND', reasons: ['flag'] }] } }),
+      'support-bot': parseReviewConfig({ sampling: { routes: [{ channel: 'CTRUST', flags: ['leak'] }, { channel: 'CBRAND', reasons: ['flag'] }] } }),
     };
     const ctx = createTestReviewContext(database, { sources });
     insertEvent(database, { appFlags: [{ name: 'leak', severity: 'warn' }] });

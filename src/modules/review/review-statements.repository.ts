@@ -17,6 +17,7 @@ export const cardEventColumns = {
   occurredAt: eventsTable.occurredAt,
   detections: eventsTable.detections,
   appFlags: eventsTable.appFlags,
+  erasedAt: eventsTable.erasedAt,
 };
 
 const p = sql.placeholder;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { routeItem, type RoutableItem } from './routing.models.ts';
-import { samplingConfigSchema } from './sampling.config.ts';
+import { samplingConfigSchema, type RouteConfig } from './sampling.config.ts';
 
 const { routes } = samplingConfigSchema.parse({
   routes: [
@@ -56,7 +56,13 @@ describe('routeItem', () => {
   });
 
   it('ignores an empty criterion list instead of letting it block the route', () => {
-    const lenient = [{ channel: 'C_TRUST', reasons: [], detectors: ['pii'] }];
+    const lenient: RouteConfig[] = [{ channel: 'C_TRUST', reasons: [], detectors: ['pii'] }];
     expect(routeItem(buildItem({ flags: [{ check: 'pii' }] }), lenient, 'C_REVIEW')).toEqual(['C_TRUST']);
+  });
+
+  it("sends the app's own flags, named under flags, to their route", () => {
+    const byFlag: RouteConfig[] = [{ channel: 'C_BRAND', flags: ['off_brand'] }];
+    expect(routeItem(buildItem({ flags: [{ check: 'off_brand' }] }), byFlag, 'C_REVIEW')).toEqual(['C_BRAND']);
+    expect(routeItem(buildItem({ flags: [{ check: 'pii' }] }), byFlag, 'C_REVIEW')).toEqual(['C_REVIEW']);
   });
 });

@@ -12,8 +12,8 @@ export interface RoutableItem {
 
 /**
  * Channels for an item, in route order, without repeats. Within a route, each listed criterion
- * (reasons, detectors, graders) must match, and a criterion matches when any of its values does.
- * Detectors and graders are matched by check name against the flags and the reasons' checks
+ * (reasons, detectors, graders, flags) must match, and a criterion matches when any of its values does.
+ * Detectors, graders and the app's flags are matched by check name against the flags and the reasons' checks
  * (an uncertainty reason carries its grader), so `graders: [tone]` also catches tone scores near the threshold.
  */
 export function routeItem(item: RoutableItem, routes: RouteConfig[], defaultChannel: string): string[] {
@@ -34,6 +34,7 @@ function isRouteMatching(route: RouteConfig, codes: Set<string>, checks: Set<str
     matchAny(route.reasons, codes),
     matchAny(route.detectors, checks),
     matchAny(route.graders, checks),
+    matchAny(route.flags, checks),
   ].filter((result) => result !== undefined);
   // The config schema refuses routes without criteria; a route built in code without any matches nothing.
   return criteria.length > 0 && criteria.every(Boolean);

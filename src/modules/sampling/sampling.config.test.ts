@@ -65,4 +65,16 @@ describe('samplingConfigSchema', () => {
     const paths = result.error?.issues.map((issue) => issue.path.join('.'));
     expect(paths).toEqual(expect.arrayContaining(['routes.0', 'routes.1.reasons.0']));
   });
+
+  it('rejects a misspelt detector in a route, naming the known ones', () => {
+    const result = samplingConfigSchema.safeParse({ routes: [{ channel: 'C_TRUST', detectors: ['secret', 'pii'] }] });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+      ['routes.0.detectors.0', "must be one of secrets, pii, prompt_leak, injection, blocklist (the app's own flags go under flags)"],
+    ]);
+  });
+
+  it("routes the app's own flags by name under flags, which no list can close", () => {
+    expect(samplingConfigSchema.parse({ routes: [{ channel: 'C_TRUST', flags: ['leak'] }] }).routes).toEqual([{ channel: 'C_TRUST', flags: ['leak'] }]);
+  });
 });

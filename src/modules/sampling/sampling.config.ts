@@ -4,7 +4,7 @@
 // Readers of the values (per grader, per channel, per severity) live in the models that use them,
 // and import only types from here, so there is no runtime import cycle.
 import { z } from 'zod';
-import { SEVERITIES } from '../checks/checks.models.ts';
+import { DETECTOR_NAMES, SEVERITIES } from '../checks/checks.models.ts';
 import { REASON_CODES } from './sampling.models.ts';
 
 const rateSchema = z.number().min(0).max(1);
@@ -20,11 +20,14 @@ const routeSchema = z
   .strictObject({
     channel: channelSchema,
     reasons: z.array(z.enum(REASON_CODES)).max(REASON_CODES.length).optional(),
-    detectors: z.array(nameSchema).max(50).optional(),
+    // A misspelt detector (`secret`) would match nothing, and its leaks would go to the default channel.
+    detectors: z.array(z.enum(DETECTOR_NAMES, { error: `must be one of ${DETECTOR_NAMES.join(', ')} (the app's own flags go under flags)` })).max(50).optional(),
     graders: z.array(nameSchema).max(50).optional(),
+    /** Names of flags the app sends with its events (`flags: [{ name }]`), which Vigil cannot list in advance. */
+    flags: z.array(nameSchema).max(50).optional(),
   })
-  .refine((route) => Boolean(route.reasons?.length || route.detectors?.length || route.graders?.length), {
-    message: 'a route needs at least one of reasons, detectors or graders (default_channel takes the rest)',
+  .refine((route) => Boolean(route.reasons?.length || route.detectors?.length || route.graders?.length || route.flags?.length), {
+    message: 'a route needs at least one of reasons, detectors, graders or flags (default_channel takes the rest)',
   });
 
 export const samplingConfigSchema = z.strictObject({

@@ -6,6 +6,7 @@ import { reviewConfigSchema } from '../review/review.config.ts';
 import { monitoringConfigSchema } from '../monitoring/monitoring.config.ts';
 import { digestConfigSchema } from '../digest/digest.config.ts';
 import { calibrationConfigSchema } from '../calibration/calibration.config.ts';
+import { retentionConfigSchema, storeModeSchema } from '../retention/retention.config.ts';
 
 // A source is one production AI feature that Vigil watches. Each module adds its
 // fragment of the per-source settings here as it grows (checks, sampling, roles…).
@@ -27,6 +28,8 @@ export const sourceConfigSchema = z
     monitoring: z.preprocess((value) => value ?? {}, monitoringConfigSchema),
     digest: z.preprocess((value) => value ?? {}, digestConfigSchema),
     calibration: z.preprocess((value) => value ?? {}, calibrationConfigSchema),
+    store: storeModeSchema,
+    retention: z.preprocess((value) => value ?? {}, retentionConfigSchema),
   })
   .strict();
 

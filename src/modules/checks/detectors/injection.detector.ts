@@ -4,11 +4,18 @@
 // score up. Wording that only appears once the text is decoded (base64, hex, %xx, tag
 // characters) or normalised (full-width letters, zero-width characters) also counts for its
 // feature, and being hidden earns a bonus of its own: benign texts rarely hide instructions.
+//
+// Beside the rules, a learned model (injection-model.models.ts) reads the same views. Its
+// calibrated probability joins the rules' score as one more independent cue of the noisy-OR,
+// so either can raise a flag, each with its own evidence: the rules' matched spans, and the
+// model's worst window with the n-grams that weighed most. Every detection records the
+// model's version, like a grader's.
 
 import type { Detection, FieldViews, Severity, TextField, TextView } from '../checks.models.ts';
 import { decodeSmuggledText, findObfuscation, weighObfuscation } from './injection-obfuscation.models.ts';
 import type { InjectionFeature } from './injection-rules.models.ts';
 import { matchRules, READING_NAMES, type HiddenIn, type InjectionHit } from './injection-scan.models.ts';
+import { listTopGrams, scoreWithModel, type InjectionModel, type ModelScore } from './injection-model.models.ts';
 
 export type { HiddenIn, InjectionHit } from './injection-scan.models.ts';
 
@@ -136,17 +143,60 @@ export function scoreInjection(views: readonly TextView[], field?: TextField): I
   return { score: Math.round(score * 1000) / 1000, features };
 }
 
-export function createInjectionDetector(): { detect(fields: FieldViews[]): Detection[] } {
+export interface CombinedAssessment {
+  /** Rules and model combined, in [0, 1). */
+  score: number;
+  rules: InjectionAssessment;
+  /** The model's score on its worst view and window (offsets in the original text); null without a model. */
+  model: ModelScore | null;
+}
+
+/** The views the model reads: the normalised one (or the original), and the decoded one when there is one. */
+function scoreViewsWithModel(model: InjectionModel, views: readonly TextView[], field: 'input' | 'context'): ModelScore {
+  const base = views.find((v) => v.name === 'normalized') ?? views.find((v) => v.name === 'original') ?? views[0];
+  let best: ModelScore = { probability: 0, logit: -Infinity, start: 0, end: 0 };
+  for (const view of [base, views.find((v) => v.name === 'decoded')]) {
+    if (view === undefined) continue;
+    const scored = scoreWithModel(model, view.text, field);
+    if (scored.logit > best.logit) best = { ...scored, ...view.toOriginal(scored.start, scored.end) };
+  }
+  return best;
+}
+
+/** Rules and, when given, the learned model, combined as independent cues. Deterministic. */
+export function assessInjection(views: readonly TextView[], field: 'input' | 'context', model: InjectionModel | null): CombinedAssessment {
+  const rules = scoreInjection(views, field);
+  if (model === null) return { score: rules.score, rules, model: null };
+  const learned = scoreViewsWithModel(model, views, field);
+  const score = Math.min(MAX_SCORE, combine([rules.score, Math.min(MAX_FEATURE_SCORE, learned.probability)]));
+  return { score: Math.round(score * 1000) / 1000, rules, model: learned };
+}
+
+function describeModel(model: InjectionModel, score: ModelScore, original: string, field: 'input' | 'context'): string {
+  const grams = listTopGrams(model, original.slice(score.start, score.end), field).map((g) => `"${g.gram}"`);
+  return `model ${score.probability.toFixed(2)}${grams.length > 0 ? `: ${grams.join(', ')}` : ''}`;
+}
+
+/** Without a model (tests of the rules alone) the score is the rules' score. */
+export function createInjectionDetector(model: InjectionModel | null = null): { detect(fields: FieldViews[]): Detection[] } {
+  const version = model?.version;
   return {
     detect(fields) {
       const detections: Detection[] = [];
       for (const field of fields) {
         if (!SCANNED_FIELDS.has(field.field)) continue;
-        const { score, features } = scoreInjection(field.readings ? [...field.views, ...field.readings] : field.views, field.field);
+        const scanned = field.field as 'input' | 'context';
+        // The rules also read the readings (look-alikes, leetspeak, ROT13…); the model finds its views by name.
+        const views = field.readings ? [...field.views, ...field.readings] : field.views;
+        const { score, rules, model: learned } = assessInjection(views, scanned, model);
         if (score < MIN_REPORTED_SCORE) continue;
         const severity = severityForScore(score);
-        for (const { feature, hit } of features) {
-          detections.push({ detector: 'injection', kind: feature, field: field.field, score, severity, start: hit.start, end: hit.end, evidence: hit.evidence });
+        const common = { detector: 'injection', field: field.field, score, severity, ...(version ? { version } : {}) } as const;
+        for (const { feature, hit } of rules.features) detections.push({ ...common, kind: feature, start: hit.start, end: hit.end, evidence: hit.evidence });
+        // The model's own evidence once the event is flagged (with its share in the flag): below
+        // that, as before, only rule features are reported at info.
+        if (model && learned && learned.probability >= MIN_REPORTED_SCORE && severity !== 'info') {
+          detections.push({ ...common, kind: 'learned', start: learned.start, end: learned.end, evidence: describeModel(model, learned, field.original, scanned) });
         }
       }
       return detections;

@@ -1,0 +1,180 @@
+// Features of the learned injection model: hashed character 3–5-grams and word 1–2-grams of a
+// case-folded view of the text (letters and digits kept, every other run of characters one
+// space). Hashing (FNV-1a into 2^18 buckets) keeps the weights a fixed, small array and lets
+// unseen wording share evidence with seen wording through its n-grams, which is what makes a
+// lexical model generalise beyond the strings it was trained on. Word pairs of retrieved
+// context get a salt of their own: "write a poem" is an ordinary request from the user, and an
+// instruction planted in a document the assistant reads.
+//
+// Training and scoring share this one function, so they cannot disagree on a feature.
+
+export const HASH_BITS = 18;
+const BUCKET_MASK = (1 << HASH_BITS) - 1;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const CHAR_SALT = 0x9e3779b1;
+const WORD_SALT = 0x85ebca6b;
+const CONTEXT_SALT = 0xc2b2ae35;
+const MIN_CHAR_GRAM = 3;
+const MAX_CHAR_GRAM = 5;
+
+export type ModelField = 'input' | 'context';
+
+function wordBucket(word: number): number {
+  return (word ^ (word >>> 13)) & BUCKET_MASK;
+}
+
+function pairBucket(previous: number, word: number, field: ModelField): number {
+  const pair = (Math.imul(previous ^ 0x27d4eb2d, FNV_PRIME) ^ word ^ (field === 'context' ? CONTEXT_SALT : 0)) >>> 0;
+  return (pair ^ (pair >>> 16)) & BUCKET_MASK;
+}
+
+/** Per UTF-16 unit: the folded unit, or 0 for a separator. */
+const foldedUnits = new Map<number, number>();
+
+function foldUnit(code: number): number {
+  if (code < 128) {
+    if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57)) return code;
+    if (code >= 65 && code <= 90) return code + 32;
+    return 0;
+  }
+  let folded = foldedUnits.get(code);
+  if (folded === undefined) {
+    const char = String.fromCharCode(code);
+    // Punctuation, symbols and spaces of every script separate words; letters fold to lower case.
+    const lower = /[\p{L}\p{N}\p{M}]/u.test(char) || (code >= 0xd800 && code <= 0xdfff) ? char.toLowerCase() : '';
+    folded = lower.length === 1 ? lower.charCodeAt(0) : lower.length === 0 ? 0 : code;
+    foldedUnits.set(code, folded);
+  }
+  return folded;
+}
+
+/**
+ * The folded text as char codes, one per unit of `text` (0 = separator, runs of separators
+ * kept as they are so offsets stay those of `text`).
+ */
+export function foldText(text: string, into?: Uint16Array): Uint16Array {
+  const out = into && into.length >= text.length ? into.subarray(0, text.length) : new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = foldUnit(text.charCodeAt(i));
+  return out;
+}
+
+/** Called once per feature occurrence with its bucket and the offset in the text where it starts. */
+export type FeatureSink = (bucket: number, position: number) => void;
+
+/**
+ * Emits every feature of `text`. A separator run counts as one space for character n-grams, so
+ * "ignore   all" and "ignore, all" share their n-grams.
+ */
+export function forEachFeature(folded: Uint16Array, field: ModelField, sink: FeatureSink): void {
+  const length = folded.length;
+  // Character n-grams over the sequence with separator runs squeezed to one space.
+  const squeezed = new Uint16Array(length);
+  const origin = new Int32Array(length);
+  let size = 0;
+  for (let i = 0; i < length; i++) {
+    const code = folded[i]!;
+    if (code === 0 && (size === 0 || squeezed[size - 1] === 32)) continue;
+    squeezed[size] = code === 0 ? 32 : code;
+    origin[size++] = i;
+  }
+  for (let start = 0; start < size; start++) {
+    let hash = (FNV_OFFSET ^ CHAR_SALT) >>> 0;
+    const end = Math.min(size, start + MAX_CHAR_GRAM);
+    for (let k = start; k < end; k++) {
+      hash = Math.imul(hash ^ squeezed[k]!, FNV_PRIME);
+      if (k - start + 1 >= MIN_CHAR_GRAM) sink((hash ^ (hash >>> 15)) & BUCKET_MASK, origin[start]!);
+    }
+  }
+  // Word unigrams and bigrams.
+  let previous = 0;
+  let hasPrevious = false;
+  for (let i = 0; i < length; ) {
+    if (folded[i] === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let hash = (FNV_OFFSET ^ WORD_SALT) >>> 0;
+    while (i < length && folded[i] !== 0) hash = Math.imul(hash ^ folded[i++]!, FNV_PRIME);
+    const word = hash >>> 0;
+    sink(wordBucket(word), start);
+    if (hasPrevious) sink(pairBucket(previous, word, field), start);
+    previous = word;
+    hasPrevious = true;
+  }
+}
+
+/** Scratch buffers of sumFeatureWeights, grown as needed and reused: scoring runs on every event. */
+let scratch = { squeezed: new Uint16Array(4096), origin: new Int32Array(4096) };
+
+/**
+ * The same features as forEachFeature, written straight into per-offset totals: `sums[p + 1]`
+ * gets the weights and `counts[p + 1]` the number of features starting at offset p. One loop
+ * without a callback per feature: this is the part of the model that runs on every event.
+ */
+export function sumFeatureWeights(folded: Uint16Array, field: ModelField, weights: Float32Array, sums: Float64Array, counts: Int32Array): void {
+  const length = folded.length;
+  if (scratch.squeezed.length < length) scratch = { squeezed: new Uint16Array(length * 2), origin: new Int32Array(length * 2) };
+  const { squeezed, origin } = scratch;
+  let size = 0;
+  for (let i = 0; i < length; i++) {
+    const code = folded[i]!;
+    if (code === 0 && (size === 0 || squeezed[size - 1] === 32)) continue;
+    squeezed[size] = code === 0 ? 32 : code;
+    origin[size++] = i;
+  }
+  for (let start = 0; start < size; start++) {
+    let hash = (FNV_OFFSET ^ CHAR_SALT) >>> 0;
+    const end = Math.min(size, start + MAX_CHAR_GRAM);
+    const at = origin[start]! + 1;
+    for (let k = start; k < end; k++) {
+      hash = Math.imul(hash ^ squeezed[k]!, FNV_PRIME);
+      if (k - start + 1 >= MIN_CHAR_GRAM) {
+        sums[at]! += weights[(hash ^ (hash >>> 15)) & BUCKET_MASK]!;
+        counts[at]!++;
+      }
+    }
+  }
+  let previous = 0;
+  let hasPrevious = false;
+  for (let i = 0; i < length; ) {
+    if (folded[i] === 0) {
+      i++;
+      continue;
+    }
+    const at = i + 1;
+    let hash = (FNV_OFFSET ^ WORD_SALT) >>> 0;
+    while (i < length && folded[i] !== 0) hash = Math.imul(hash ^ folded[i++]!, FNV_PRIME);
+    const word = hash >>> 0;
+    sums[at]! += weights[wordBucket(word)]!;
+    counts[at]!++;
+    if (hasPrevious) {
+      sums[at]! += weights[pairBucket(previous, word, field)]!;
+      counts[at]!++;
+    }
+    previous = word;
+    hasPrevious = true;
+  }
+}
+
+/** The readable n-grams (words and word pairs) of a span with their buckets, for evidence. */
+export function listWordGrams(text: string, field: ModelField): { gram: string; bucket: number }[] {
+  const folded = foldText(text);
+  const grams: { gram: string; bucket: number }[] = [];
+  let previous: { word: number; start: number; end: number } | undefined;
+  for (let i = 0; i < folded.length; ) {
+    if (folded[i] === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let hash = (FNV_OFFSET ^ WORD_SALT) >>> 0;
+    while (i < folded.length && folded[i] !== 0) hash = Math.imul(hash ^ folded[i++]!, FNV_PRIME);
+    const word = hash >>> 0;
+    grams.push({ gram: text.slice(start, i).toLowerCase(), bucket: wordBucket(word) });
+    if (previous) grams.push({ gram: text.slice(previous.start, i).toLowerCase().replace(/\s+/g, ' '), bucket: pairBucket(previous.word, word, field) });
+    previous = { word, start, end: i };
+  }
+  return grams;
+}

@@ -1,0 +1,90 @@
+// The weights file of the learned injection model, versioned in the repository:
+//   "VIGILINJ" · u32 LE header length · header JSON · i16 LE weights · SHA-256 of all before it.
+// Weights are quantised to 16 bits (one scale for all), which keeps the file at 512 KB and makes
+// `npm run train:injection` reproduce it byte for byte. The trailing digest catches a truncated
+// or corrupted file at start, before it could score anything.
+
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { HASH_BITS } from './injection-model-features.models.ts';
+import type { InjectionModel } from './injection-model.models.ts';
+
+export const DEFAULT_INJECTION_MODEL_PATH = fileURLToPath(new URL('./injection-model.bin', import.meta.url));
+const MAGIC = Buffer.from('VIGILINJ', 'ascii');
+const DIGEST_BYTES = 32;
+const QUANT_MAX = 32767;
+
+const headerSchema = z.strictObject({
+  format: z.literal(1),
+  hashBits: z.literal(HASH_BITS),
+  scale: z.number().positive(),
+  bias: z.number().finite(),
+  calibration: z.strictObject({ slope: z.number().finite(), intercept: z.number().finite() }),
+  window: z.number().int().positive(),
+  stride: z.number().int().positive(),
+  trainedOn: z.strictObject({ texts: z.number().int(), windows: z.number().int(), sources: z.array(z.string()) }),
+});
+export type InjectionModelHeader = z.infer<typeof headerSchema>;
+
+export class InjectionModelFileError extends Error {}
+
+export function encodeInjectionModel(weights: Float64Array, header: Omit<InjectionModelHeader, 'format' | 'hashBits' | 'scale'>): Buffer {
+  const maxAbs = weights.reduce((max, w) => Math.max(max, Math.abs(w)), 0) || 1;
+  const scale = maxAbs / QUANT_MAX;
+  const json = Buffer.from(JSON.stringify({ format: 1, hashBits: HASH_BITS, scale, ...header }), 'utf8');
+  const body = Buffer.alloc(MAGIC.length + 4 + json.length + weights.length * 2);
+  MAGIC.copy(body, 0);
+  body.writeUInt32LE(json.length, MAGIC.length);
+  json.copy(body, MAGIC.length + 4);
+  const offset = MAGIC.length + 4 + json.length;
+  for (let i = 0; i < weights.length; i++) body.writeInt16LE(Math.round(weights[i]! / scale), offset + i * 2);
+  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+}
+
+/** Parses and checks a weights file; any defect is one InjectionModelFileError with a plain reason. */
+export function decodeInjectionModel(file: Buffer): InjectionModel & { header: InjectionModelHeader } {
+  if (file.length < MAGIC.length + 4 + DIGEST_BYTES || !file.subarray(0, MAGIC.length).equals(MAGIC)) throw new InjectionModelFileError('not a Vigil injection model file');
+  const body = file.subarray(0, file.length - DIGEST_BYTES);
+  if (!createHash('sha256').update(body).digest().equals(file.subarray(file.length - DIGEST_BYTES))) throw new InjectionModelFileError('checksum mismatch (truncated or corrupted)');
+  const headerLength = body.readUInt32LE(MAGIC.length);
+  let header: InjectionModelHeader;
+  try {
+    header = headerSchema.parse(JSON.parse(body.subarray(MAGIC.length + 4, MAGIC.length + 4 + headerLength).toString('utf8')));
+  } catch (error) {
+    throw new InjectionModelFileError(`bad header: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  }
+  const offset = MAGIC.length + 4 + headerLength;
+  const buckets = 1 << header.hashBits;
+  if (body.length - offset !== buckets * 2) throw new InjectionModelFileError(`expected ${buckets} weights, found ${(body.length - offset) / 2}`);
+  const weights = new Float32Array(buckets);
+  for (let i = 0; i < buckets; i++) weights[i] = body.readInt16LE(offset + i * 2) * header.scale;
+  const version = createHash('sha256').update(file).digest('hex').slice(0, 12);
+  return { version, weights, bias: header.bias, calibration: header.calibration, window: header.window, stride: header.stride, header };
+}
+
+const loaded = new Map<string, InjectionModel>();
+
+/**
+ * Reads the weights file once per process (each detector worker reads its own copy). Throws an
+ * Error whose message is one line naming the file and the defect, for the start to print.
+ */
+export function loadInjectionModel(path = DEFAULT_INJECTION_MODEL_PATH): InjectionModel {
+  const cached = loaded.get(path);
+  if (cached) return cached;
+  let file: Buffer;
+  try {
+    file = readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InjectionModelFileError(`injection model ${path}: ${code === 'ENOENT' ? 'file not found' : String(code ?? error)}; restore it from git or run npm run train:injection`);
+  }
+  try {
+    const model = decodeInjectionModel(file);
+    loaded.set(path, model);
+    return model;
+  } catch (error) {
+    throw new InjectionModelFileError(`injection model ${path}: ${(error as Error).message}; restore it from git or run npm run train:injection`);
+  }
+}

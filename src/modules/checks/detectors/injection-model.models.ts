@@ -1,0 +1,113 @@
+// The learned injection model: logistic regression over hashed n-grams
+// (injection-model-features.models.ts), trained by `npm run train:injection`. A long text is
+// read as overlapping windows and scored by its worst window, so an instruction planted in the
+// middle of a 4 KB document is not diluted by the harmless rest; the window's features are
+// weighted 1/√n (an L2-normalised bag of n-grams), so a window's score does not grow with its
+// length. Each feature occurrence is attributed to the offset where it starts, and prefix sums
+// give every window's total in one pass over the text.
+
+import { foldText, forEachFeature, listWordGrams, sumFeatureWeights, type ModelField } from './injection-model-features.models.ts';
+
+export interface InjectionModel {
+  /** First 12 hex digits of the SHA-256 of the weights file: recorded on every detection. */
+  version: string;
+  weights: Float32Array;
+  bias: number;
+  /** Platt scaling of the worst window's logit, fitted on out-of-source predictions at training time. */
+  calibration: { slope: number; intercept: number };
+  window: number;
+  stride: number;
+}
+
+export interface ModelScore {
+  /** Calibrated probability that the text is an injection. */
+  probability: number;
+  /** Raw logit of the worst window. */
+  logit: number;
+  /** The worst window, in offsets of the scored text. */
+  start: number;
+  end: number;
+}
+
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** Window start offsets for a text of `length` units: every `stride`, the last one ending at the text's end. */
+export function listWindowStarts(length: number, window: number, stride: number): number[] {
+  if (length <= window) return [0];
+  const starts: number[] = [];
+  for (let start = 0; start + window < length; start += stride) starts.push(start);
+  starts.push(length - window);
+  return starts;
+}
+
+/**
+ * Per window of `text`: its sum of weights and its number of feature occurrences. `weightOf` is
+ * the model's weights at inference and the current weights during training.
+ */
+export function sumWindows(text: string, field: ModelField, weightOf: (bucket: number) => number, window: number, stride: number): { start: number; end: number; sum: number; count: number }[] {
+  const length = text.length;
+  const sums = new Float64Array(length + 1);
+  const counts = new Int32Array(length + 1);
+  forEachFeature(foldText(text), field, (bucket, position) => {
+    sums[position + 1]! += weightOf(bucket);
+    counts[position + 1]!++;
+  });
+  for (let i = 1; i <= length; i++) {
+    sums[i]! += sums[i - 1]!;
+    counts[i]! += counts[i - 1]!;
+  }
+  return listWindowStarts(length, window, stride).map((start) => {
+    const end = Math.min(length, start + window);
+    return { start, end, sum: sums[end]! - sums[start]!, count: counts[end]! - counts[start]! };
+  });
+}
+
+export function windowLogit(bias: number, sum: number, count: number): number {
+  return bias + (count > 0 ? sum / Math.sqrt(count) : 0);
+}
+
+/** Per-offset totals of scoreWithModel, grown as needed and reused: it runs on every event. */
+let totals = { sums: new Float64Array(4097), counts: new Int32Array(4097), folded: new Uint16Array(4096) };
+
+/** Scores one text: the worst window's logit, calibrated. Deterministic. */
+export function scoreWithModel(model: InjectionModel, text: string, field: ModelField): ModelScore {
+  const length = text.length;
+  if (totals.sums.length < length + 1) totals = { sums: new Float64Array(length * 2 + 1), counts: new Int32Array(length * 2 + 1), folded: new Uint16Array(length * 2) };
+  const { sums, counts, folded } = totals;
+  sums.fill(0, 0, length + 1);
+  counts.fill(0, 0, length + 1);
+  sumFeatureWeights(foldText(text, folded), field, model.weights, sums, counts);
+  for (let i = 1; i <= length; i++) {
+    sums[i]! += sums[i - 1]!;
+    counts[i]! += counts[i - 1]!;
+  }
+  const { window, stride } = model;
+  let bestLogit = -Infinity;
+  let bestStart = 0;
+  // The windows of listWindowStarts: every `stride`, the last one ending at the text's end.
+  for (let start = 0; ; start += stride) {
+    const last = start + window >= length;
+    const from = last ? Math.max(0, length - window) : start;
+    const end = Math.min(length, from + window);
+    const logit = windowLogit(model.bias, sums[end]! - sums[from]!, counts[end]! - counts[from]!);
+    if (logit > bestLogit) {
+      bestLogit = logit;
+      bestStart = from;
+    }
+    if (last) break;
+  }
+  const probability = sigmoid(model.calibration.slope * bestLogit + model.calibration.intercept);
+  return { probability, logit: bestLogit, start: bestStart, end: Math.min(length, bestStart + window) };
+}
+
+/** The word n-grams of a span that pushed its score up most: the model's evidence, readable by a reviewer. */
+export function listTopGrams(model: InjectionModel, span: string, field: ModelField, count = 3): { gram: string; weight: number }[] {
+  const seen = new Set<string>();
+  return listWordGrams(span, field)
+    .map(({ gram, bucket }) => ({ gram, weight: model.weights[bucket]! }))
+    .filter(({ gram, weight }) => weight > 0 && !seen.has(gram) && seen.add(gram) !== undefined)
+    .sort((a, b) => b.weight - a.weight || (a.gram < b.gram ? -1 : 1))
+    .slice(0, count);
+}

@@ -1,0 +1,65 @@
+import { statfsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+// A full or failing disk is an operator's problem, not a client's bug: requests that hit
+// it answer 503 with a storage code and Retry-After (the client retries; nothing was
+// half-stored, since every write is one transaction), and /healthz says what failed and
+// how much space is left. SQLite recovers by itself once space is freed, so the
+// "degraded" state is only as long as failures keep coming.
+
+export const STORAGE_RETRY_AFTER_SECONDS = 30;
+/** How long /healthz keeps saying "degraded" after the last failed write. */
+const RECENT_FAILURE_MS = 60_000;
+
+export interface StorageFailure {
+  at: string;
+  code: string;
+}
+
+interface SqliteLikeError {
+  code?: unknown;
+  cause?: unknown;
+}
+
+/** The SQLite code of a storage failure (disk full, I/O error, read-only file), looking through wrappers, or null. */
+export function readStorageErrorCode(error: unknown): string | null {
+  for (let current = error as SqliteLikeError | undefined, depth = 0; current && depth < 4; current = current.cause as SqliteLikeError, depth++) {
+    const code = typeof current.code === 'string' ? current.code : '';
+    if (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR') || code === 'SQLITE_READONLY' || code === 'ENOSPC') return code;
+  }
+  return null;
+}
+
+/** Free bytes for an unprivileged writer on the file system that holds `path`, or null (in-memory, unreadable). */
+export function readFreeBytes(path: string): number | null {
+  if (path === ':memory:') return null;
+  try {
+    const stats = statfsSync(dirname(resolve(path)));
+    return stats.bavail * stats.bsize;
+  } catch {
+    return null;
+  }
+}
+
+export interface StorageHealth {
+  recordWriteFailure(code: string): void;
+  check(): { status: 'ok' | 'degraded'; free_bytes: number | null; last_write_failure: StorageFailure | null };
+}
+
+export function createStorageHealth(options: { databasePath: string; now?: () => number }): StorageHealth {
+  const now = options.now ?? Date.now;
+  let lastFailure: { at: number; code: string } | null = null;
+  return {
+    recordWriteFailure(code) {
+      lastFailure = { at: now(), code };
+    },
+    check() {
+      const recent = lastFailure !== null && now() - lastFailure.at < RECENT_FAILURE_MS;
+      return {
+        status: recent ? 'degraded' : 'ok',
+        free_bytes: readFreeBytes(options.databasePath),
+        last_write_failure: lastFailure && { at: new Date(lastFailure.at).toISOString(), code: lastFailure.code },
+      };
+    },
+  };
+}
