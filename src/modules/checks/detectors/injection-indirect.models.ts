@@ -133,17 +133,18 @@ export const INDIRECT_RULES: readonly InjectionRule[] = [
     id: 'include_code',
     needs: cross(['include', 'insert', 'add', 'embed', 'append', 'paste', 'put', 'inject', 'place'], [' the following', ' this', ' these', ' that']),
     feature: 'indirect_instruction',
-    pattern: /\b(?:include|insert|add|embed|append|paste|put|inject|place) (?:the following|this|these|that)\s+(?:code|snippet|script|lines?|html|javascript|js|link|tag|image|url|text|payload|dependency|package|import)\b[^\n]{0,60}?\b(?:in|into|to|at)\s+(?:your|the|every|each|all|any)\s+(?:[A-Za-z]+\s+)?(?:responses?|answers?|replies|reply|outputs?|code|summary|summaries|messages?|files?|commits?|suggestions?|completions?|pull\s+requests?)\b/i,
+    pattern: /\b(?:include|insert|add|embed|append|paste|put|inject|place) (?:the following|this|these|that)\s+(?:code|snippet|script|lines?|html|javascript|js|link|tag|image|url|text|payload|dependency|package|import)\b[^\n]{0,60}?\b(?:in|into|to|at)\s+(?:(?:your|the)\s+(?:[A-Za-z]+\s+)?(?:responses?|answers?|replies|reply|outputs?|summary|summaries|suggestions?|completions?)|(?:every|each|all|any)\s+(?:[A-Za-z]+\s+)?(?:responses?|answers?|replies|outputs?|code|summary|summaries|messages?|files?|commits?|suggestions?|completions?|pull\s+requests?))\b/i,
     weight: 0.5,
     contextWeight: 0.75,
   },
+  // Install guides say "run the following command" and pipe curl to sh: alone, that is a weak cue even in retrieved documents.
   {
     id: 'run_code',
     needs: ['run', 'execut', 'eval', 'curl', 'wget', 'powershell'],
     feature: 'indirect_instruction',
     pattern: /\b(?:run|execute|eval|evaluate)\s+(?:the\s+following|this|these)\s+(?:code|commands?|script|snippet|shell\s+commands?|python|javascript|bash|powershell)\b|\b(?:curl|wget)\s[^\n|]{0,120}\|\s*(?:sudo\s+)?(?:ba|z)?sh\b|\bpowershell(?:\.exe)?\s+-(?:enc|encodedcommand|e)\s/i,
     weight: 0.35,
-    contextWeight: 0.7,
+    contextWeight: 0.4,
   },
   {
     id: 'exfiltrate_to',
