@@ -19,17 +19,22 @@ export type TextField = 'input' | 'output' | 'context';
  * from the original, so every view maps its offsets back to the original text.
  */
 export interface TextView {
-  name: 'original' | 'normalized' | 'decoded';
+  name: 'original' | 'normalized' | 'decoded' | ReadingName;
   text: string;
   /** Maps a [start, end) range of this view to the [start, end) range of the original text it came from. */
   toOriginal(start: number, end: number): { start: number; end: number };
 }
+
+/** Re-readings of a text for the injection rules: look-alike letters, leetspeak, ROT13, mirrored text. */
+export type ReadingName = 'skeleton' | 'leet' | 'rot13' | 'reversed' | 'reversed_words';
 
 /** All views of one field of an event, computed once and shared by every detector. */
 export interface FieldViews {
   field: TextField;
   original: string;
   views: TextView[];
+  /** Readings (views-readings.models.ts), built only when a cheap gate says the text may need them; scanned by the injection rules only. */
+  readings?: TextView[];
 }
 
 export interface Detection {

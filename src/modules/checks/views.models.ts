@@ -6,6 +6,7 @@
 
 import { isUtf8 } from 'node:buffer';
 import type { FieldViews, TextField, TextView } from './checks.models.ts';
+import { buildReadings } from './views-readings.models.ts';
 
 const DEFAULT_MAX_DECODED_CHARS = 64 * 1024;
 const MIN_ENCODED_RUN = 16;
@@ -79,7 +80,9 @@ export function buildFieldViews(field: TextField, text: string, options?: { maxD
     const decoded = (once && decodeWithMap(once.text, once, budget)) ?? once;
     if (decoded !== undefined) views.push(createMappedView('decoded', decoded));
   }
-  return { field, original: text, views };
+  // Readings serve the injection rules, which scan inputs and retrieved context, not answers.
+  const readings = field === 'output' ? [] : buildReadings(normalized === undefined ? (views[0] as TextView) : (views[1] as TextView));
+  return { field, original: text, views, ...(readings.length > 0 && { readings }) };
 }
 
 function clampRange(start: number, end: number, length: number): { start: number; end: number } {

@@ -13,7 +13,7 @@ export const EXTRACTION_RULES: readonly InjectionRule[] = [
     id: 'reveal_system_prompt',
     needs: ['prompt', 'instruction', 'system'],
     feature: 'system_prompt_extraction',
-    pattern: new RegExp(String.raw`${REVEAL_VERB}[^\n.?]{0,40}?\b(?:your\s+system\s+message|(?:your|the)\s+(?:full\s+|complete\s+|entire\s+|exact\s+|original\s+|hidden\s+|secret\s+|initial\s+)?(?:system\s+(?:prompt|instructions)|initial\s+(?:prompt|instructions|configuration)|hidden\s+(?:prompt|instructions)|secret\s+instructions|pre-?prompt|starting\s+instructions)|(?:your|the)\s+(?:prompt\s+texts?|(?:full|complete|entire)\s+(?:text\s+of\s+the\s+)?prompt)|(?:the\s+)?(?:previous|above|prior|initial|original)\s+instructions)\b${NOT_A_SETTING}`, 'iu'),
+    pattern: new RegExp(String.raw`${REVEAL_VERB}[^\n.?"“”'‘’]{0,40}?\b(?:your\s+system\s+message|(?:your|the)\s+(?:full\s+|complete\s+|entire\s+|exact\s+|original\s+|hidden\s+|secret\s+|initial\s+)?(?:system\s+(?:prompt|instructions)|initial\s+(?:prompt|instructions|configuration)|hidden\s+(?:prompt|instructions)|secret\s+instructions|pre-?prompt|starting\s+instructions)|(?:your|the)\s+(?:prompt\s+texts?|(?:full|complete|entire)\s+(?:text\s+of\s+the\s+)?prompt)|(?:the\s+)?(?:previous|above|prior|initial|original)\s+instructions)\b${NOT_A_SETTING}`, 'iu'),
     weight: 0.85,
   },
   {

@@ -6,7 +6,7 @@ import type { InjectionRule } from './injection-rules.models.ts';
 /** Up to `n` words between two phrase parts. */
 const gap = (n: number): string => String.raw`(?:\s+[\p{L}\p{N}'’-]+){0,${n}}\s+`;
 
-const OVERRIDE_VERB = String.raw`(?:ignore|ignoring|disregard|forget|skip|override|overrule|bypass|discard|neglect|abandon|dismiss|leave)`;
+const OVERRIDE_VERB = String.raw`(?:ignore|ignoring|disregard|forget|skip|override|overrule|bypass|discard|neglect|abandon|dismiss|leave|stop\s+following|ditch)`;
 
 const PRIOR = String.raw`(?:previous|prior|preceding|above|earlier|former|foregoing|original|initial|old|existing|given|current|default|system)`;
 
@@ -30,7 +30,7 @@ function weighOverride(match: RegExpExecArray, strong: number, soft: number): nu
 }
 
 /** Every override rule starts with one of these verbs. */
-const OVERRIDE_NEEDS = ['ignor', 'disregard', 'forget', 'skip', 'overr', 'bypass', 'discard', 'neglect', 'abandon', 'dismiss', 'leave'];
+const OVERRIDE_NEEDS = ['ignor', 'disregard', 'forget', 'skip', 'overr', 'bypass', 'discard', 'neglect', 'abandon', 'dismiss', 'leave', 'stop following', 'ditch'];
 
 export const OVERRIDE_RULES: readonly InjectionRule[] = [
   {
@@ -82,6 +82,13 @@ export const OVERRIDE_RULES: readonly InjectionRule[] = [
     weight: 0.45,
   },
   {
+    id: 'override_everything_told',
+    needs: ['ignor', 'disregard', 'forget', 'aside'],
+    feature: 'instruction_override',
+    pattern: /\b(?:ignore|disregard|forget|set\s+aside)\s+(?:everything|all|anything)\s+(?:that\s+)?you\s+(?:were|have\s+been|'ve\s+been)\s+(?:told|given|taught|instructed|programmed)\b|\b(?:set|put)\s+aside\s+(?:all\s+)?(?:of\s+)?(?:the|your)\s+(?:rules|instructions|guidelines|restrictions|programming|policies)\b/iu,
+    weight: 0.7,
+  },
+  {
     id: 'override_rest_of_data',
     needs: ['rest'],
     feature: 'instruction_override',
@@ -93,7 +100,7 @@ export const OVERRIDE_RULES: readonly InjectionRule[] = [
     needs: OVERRIDE_NEEDS,
     feature: 'instruction_override',
     pattern: new RegExp(
-      String.raw`\b${OVERRIDE_VERB}\b[^\n.]{0,60}?\b(?:${RULES_NOUN}|above|everything)\b[^\n]{0,12}?(?:,|\.|and|then)\s+(?:(?:instead\s+|just\s+|only\s+|simply\s+)+(?:say|print|output|write|respond|reply|translate|tell|give|show|reveal|repeat|spell)|(?:say|print|output)\b)`,
+      String.raw`\b${OVERRIDE_VERB}\b[^\n.]{0,60}?\b(?:${RULES_NOUN}|above|everything)\b[^\n]{0,12}?(?:,|\.|and|then)\s+(?:(?:instead\s+|just\s+|only\s+|simply\s+)+(?:say|print|output|write|respond|reply|translate|tell|give|show|reveal|repeat|spell)|(?:say|print|output|tell\s+me|give\s+me|reveal)\b)`,
       'iu',
     ),
     weight: 0.85,

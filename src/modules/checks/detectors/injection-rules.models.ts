@@ -5,8 +5,10 @@
 // Gaps between words are bounded ({0,n}) so every rule runs in linear time on hostile text.
 
 import { EXTRACTION_RULES } from './injection-extraction.models.ts';
+import { INDIRECT_RULES } from './injection-indirect.models.ts';
 import { JAILBREAK_RULES } from './injection-jailbreak.models.ts';
 import { DECODE_RULES, MARKER_RULES } from './injection-markers.models.ts';
+import { MULTILINGUAL_RULES } from './injection-multilingual.models.ts';
 import { OVERRIDE_RULES } from './injection-override.models.ts';
 
 export const INJECTION_FEATURES = [
@@ -16,6 +18,9 @@ export const INJECTION_FEATURES = [
   'role_marker',
   'encoded_payload',
   'obfuscation',
+  'indirect_instruction',
+  'exfiltration',
+  'hidden_text',
 ] as const;
 export type InjectionFeature = (typeof INJECTION_FEATURES)[number];
 
@@ -30,6 +35,12 @@ export interface InjectionRule {
   needs: readonly string[];
   /** Weight in [0, 1] of one match; a function when the wording of the match changes it. */
   weight: number | ((match: RegExpExecArray) => number);
+  /**
+   * Weight in retrieved context (`metadata.context`) when it differs: wording a customer may
+   * address to the assistant ("when you summarise this, include…") is an attack when a
+   * retrieved document says it.
+   */
+  contextWeight?: number;
 }
 
 export const INJECTION_RULES: readonly InjectionRule[] = [
@@ -38,4 +49,6 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   ...EXTRACTION_RULES,
   ...MARKER_RULES,
   ...DECODE_RULES,
+  ...MULTILINGUAL_RULES,
+  ...INDIRECT_RULES,
 ];

@@ -3,13 +3,17 @@
 // 'i' and compiled once with their literals folded to lower case, then run over a lower-cased
 // copy of the text whose offsets still match the original's.
 
+import type { ReadingName, TextField } from '../checks.models.ts';
 import { isMention, MENTION_FACTOR } from './injection-mention.models.ts';
 import { INJECTION_RULES, type InjectionFeature, type InjectionRule } from './injection-rules.models.ts';
 
 const MAX_MATCHES_PER_RULE = 16;
 const MAX_EVIDENCE_CHARS = 60;
 
-export type HiddenIn = 'normalized' | 'decoded' | 'tags';
+/** The readings (views-readings.models.ts) the rules also run on. */
+export const READING_NAMES = ['skeleton', 'leet', 'rot13', 'reversed', 'reversed_words'] as const satisfies readonly ReadingName[];
+
+export type HiddenIn = 'normalized' | 'decoded' | 'tags' | (typeof READING_NAMES)[number];
 
 export interface InjectionHit {
   feature: InjectionFeature;
@@ -67,7 +71,8 @@ const COMPILED_RULES = INJECTION_RULES.map((rule) => {
  * contains are present too.
  */
 export function createNeedleFinder(needles: readonly string[]): (text: string) => Set<string> {
-  const unique = [...new Set(needles)].sort((a, b) => b.length - a.length);
+  const unique = [...new Set(needles)].filter((needle) => needle !== '').sort((a, b) => b.length - a.length);
+  if (unique.length === 0) return () => new Set();
   const contained = new Map(unique.map((needle) => [needle, unique.filter((other) => needle.includes(other))]));
   const finder = new RegExp(`(?=(${unique.map((needle) => needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}))`, 'g');
   return (text) => {
@@ -82,11 +87,38 @@ export function createNeedleFinder(needles: readonly string[]): (text: string) =
   };
 }
 
-const findFoldedNeedles = createNeedleFinder(COMPILED_RULES.filter((r) => r.folded).flatMap((r) => r.rule.needs));
+// Needles outside ASCII (the multilingual rules' words) sit in a finder of their own, run only
+// when the text has letters of those scripts: mixed into the ASCII finder they double its cost
+// on every English text.
+const isAsciiNeedle = (needle: string): boolean => /^[ -~]*$/.test(needle);
+/** Letters of the scripts the non-ASCII needles are written in (not symbols such as € or —). */
+// The ranges are whole Unicode blocks; a block that starts with a combining mark is not a misleading class.
+// eslint-disable-next-line no-misleading-character-class
+const FOREIGN_LETTER = /[\u00c0-\u024f\u0370-\u04ff\u0590-\u06ff\u0900-\u097f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
+const foldedNeeds = COMPILED_RULES.filter((r) => r.folded).flatMap((r) => r.rule.needs);
+const findFoldedNeedles = createNeedleFinder(foldedNeeds.filter(isAsciiNeedle));
+const findForeignNeedles = createNeedleFinder(foldedNeeds.filter((needle) => !isAsciiNeedle(needle)));
 const findExactNeedles = createNeedleFinder(COMPILED_RULES.filter((r) => !r.folded).flatMap((r) => r.rule.needs));
 
-function weighMatch(rule: InjectionRule, match: RegExpExecArray): number {
-  return typeof rule.weight === 'number' ? rule.weight : rule.weight(match);
+/** Per needle, the indexes of the rules that need it: found needles mark their rules, instead of each rule testing its whole list. */
+function indexRulesByNeedle(folded: boolean): Map<string, number[]> {
+  const byNeedle = new Map<string, number[]>();
+  COMPILED_RULES.forEach((compiled, index) => {
+    if (compiled.folded !== folded) return;
+    for (const needle of compiled.rule.needs) byNeedle.set(needle, [...(byNeedle.get(needle) ?? []), index]);
+  });
+  return byNeedle;
+}
+const foldedRulesByNeedle = indexRulesByNeedle(true);
+const exactRulesByNeedle = indexRulesByNeedle(false);
+
+function markRunnable(runnable: Uint8Array, found: ReadonlySet<string>, byNeedle: ReadonlyMap<string, readonly number[]>): void {
+  for (const needle of found) for (const index of byNeedle.get(needle) ?? []) runnable[index] = 1;
+}
+
+function weighMatch(rule: InjectionRule, match: RegExpExecArray, field: TextField | undefined): number {
+  const weight = typeof rule.weight === 'number' ? rule.weight : rule.weight(match);
+  return field === 'context' && rule.contextWeight !== undefined ? Math.max(weight, rule.contextWeight) : weight;
 }
 
 /** The match, or its first and last words around " … " when it is long. */
@@ -111,22 +143,26 @@ export function matchRules(
   text: string,
   toOriginal: (start: number, end: number) => { start: number; end: number },
   hiddenIn?: HiddenIn,
+  field?: TextField,
 ): InjectionHit[] {
   const lower = lowerSameLength(text);
   const label = hiddenIn === undefined ? '' : `[${hiddenIn}] `;
   const hits: InjectionHit[] = [];
-  const foldedNeedles = findFoldedNeedles(lower);
-  const exactNeedles = findExactNeedles(text);
-  for (const { rule, folded, pattern } of COMPILED_RULES) {
+  const runnable = new Uint8Array(COMPILED_RULES.length);
+  markRunnable(runnable, findFoldedNeedles(lower), foldedRulesByNeedle);
+  if (FOREIGN_LETTER.test(lower)) markRunnable(runnable, findForeignNeedles(lower), foldedRulesByNeedle);
+  markRunnable(runnable, findExactNeedles(text), exactRulesByNeedle);
+  for (let index = 0; index < COMPILED_RULES.length; index++) {
+    if (runnable[index] === 0) continue;
+    const { rule, folded, pattern } = COMPILED_RULES[index] as (typeof COMPILED_RULES)[number];
     const target = folded ? lower : text;
-    if (!rule.needs.some((needle) => (folded ? foldedNeedles : exactNeedles).has(needle))) continue;
     pattern.lastIndex = 0;
     let seen = 0;
     for (let m = pattern.exec(target); m !== null && seen < MAX_MATCHES_PER_RULE; m = pattern.exec(target)) {
       seen++;
       if (m[0].length === 0) pattern.lastIndex++;
       const end = m.index + m[0].length;
-      const weight = weighMatch(rule, m) * (isMention(text, m.index, end) ? MENTION_FACTOR : 1);
+      const weight = weighMatch(rule, m, field) * (isMention(text, m.index, end) ? MENTION_FACTOR : 1);
       if (weight <= 0) continue;
       const evidence = label + shorten(text.slice(m.index, end));
       hits.push({ feature: rule.feature, ruleId: rule.id, weight, ...toOriginal(m.index, end), evidence, ...(hiddenIn && { hiddenIn }) });

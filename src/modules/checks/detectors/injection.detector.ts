@@ -14,7 +14,7 @@
 import type { Detection, FieldViews, Severity, TextField, TextView } from '../checks.models.ts';
 import { decodeSmuggledText, findObfuscation, weighObfuscation } from './injection-obfuscation.models.ts';
 import type { InjectionFeature } from './injection-rules.models.ts';
-import { matchRules, type HiddenIn, type InjectionHit } from './injection-scan.models.ts';
+import { matchRules, READING_NAMES, type HiddenIn, type InjectionHit } from './injection-scan.models.ts';
 import { listTopGrams, scoreWithModel, type InjectionModel, type ModelScore } from './injection-model.models.ts';
 
 export type { HiddenIn, InjectionHit } from './injection-scan.models.ts';
@@ -77,20 +77,20 @@ export function findChangedWindows(view: TextView, original: string): { start: n
   return windows;
 }
 
-function collectHits(views: readonly TextView[]): InjectionHit[] {
+function collectHits(views: readonly TextView[], field: TextField | undefined): InjectionHit[] {
   const original = views.find((view) => view.name === 'original') ?? views[0];
   if (original === undefined) return [];
-  const hits = matchRules(original.text, original.toOriginal);
-  for (const name of ['normalized', 'decoded'] as const) {
+  const hits = matchRules(original.text, original.toOriginal, undefined, field);
+  for (const name of ['normalized', 'decoded', ...READING_NAMES] as const) {
     const view = views.find((v) => v.name === name);
     if (view === undefined || view.text === original.text) continue;
     for (const window of findChangedWindows(view, original.text)) {
       const toOriginal = (start: number, end: number) => view.toOriginal(window.start + start, window.start + end);
-      hits.push(...keepHidden(matchRules(view.text.slice(window.start, window.end), toOriginal, name), hits));
+      hits.push(...keepHidden(matchRules(view.text.slice(window.start, window.end), toOriginal, name, field), hits));
     }
   }
   for (const run of decodeSmuggledText(original.text)) {
-    hits.push(...matchRules(run.text, () => ({ start: run.start, end: run.end }), 'tags'));
+    hits.push(...matchRules(run.text, () => ({ start: run.start, end: run.end }), 'tags', field));
   }
   for (const finding of findObfuscation(original.text)) {
     const evidence = finding.kind === 'zero_width' ? `${finding.count} zero-width character(s) inside words` : 'bidi override character';
@@ -120,11 +120,14 @@ function countIndependentHits(hits: readonly InjectionHit[]): InjectionHit[] {
   return counted;
 }
 
-/** Scores the views of one field. Deterministic: the same views always give the same score. */
-export function scoreInjection(views: readonly TextView[]): InjectionAssessment {
-  const hits = collectHits(views);
-  const encodedBonus = bonusHit(hits, ['decoded', 'tags'], 'encoded_payload');
-  const obfuscationBonus = bonusHit(hits, ['normalized'], 'obfuscation');
+/**
+ * Scores the views of one field. Deterministic: the same views always give the same score.
+ * `field` lets wording that is only suspicious in retrieved documents weigh more there.
+ */
+export function scoreInjection(views: readonly TextView[], field?: TextField): InjectionAssessment {
+  const hits = collectHits(views, field);
+  const encodedBonus = bonusHit(hits, ['decoded', 'tags', 'rot13', 'reversed', 'reversed_words'], 'encoded_payload');
+  const obfuscationBonus = bonusHit(hits, ['normalized', 'skeleton', 'leet'], 'obfuscation');
   if (encodedBonus) hits.push(encodedBonus);
   if (obfuscationBonus) hits.push(obfuscationBonus);
 
@@ -162,7 +165,7 @@ function scoreViewsWithModel(model: InjectionModel, views: readonly TextView[], 
 
 /** Rules and, when given, the learned model, combined as independent cues. Deterministic. */
 export function assessInjection(views: readonly TextView[], field: 'input' | 'context', model: InjectionModel | null): CombinedAssessment {
-  const rules = scoreInjection(views);
+  const rules = scoreInjection(views, field);
   if (model === null) return { score: rules.score, rules, model: null };
   const learned = scoreViewsWithModel(model, views, field);
   const score = Math.min(MAX_SCORE, combine([rules.score, Math.min(MAX_FEATURE_SCORE, learned.probability)]));
@@ -183,7 +186,9 @@ export function createInjectionDetector(model: InjectionModel | null = null): { 
       for (const field of fields) {
         if (!SCANNED_FIELDS.has(field.field)) continue;
         const scanned = field.field as 'input' | 'context';
-        const { score, rules, model: learned } = assessInjection(field.views, scanned, model);
+        // The rules also read the readings (look-alikes, leetspeak, ROT13…); the model finds its views by name.
+        const views = field.readings ? [...field.views, ...field.readings] : field.views;
+        const { score, rules, model: learned } = assessInjection(views, scanned, model);
         if (score < MIN_REPORTED_SCORE) continue;
         const severity = severityForScore(score);
         const common = { detector: 'injection', field: field.field, score, severity, ...(version ? { version } : {}) } as const;

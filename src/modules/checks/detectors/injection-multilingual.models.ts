@@ -1,0 +1,258 @@
+// Override and extraction phrasing in the languages users write in most, so that "ignore all
+// previous instructions" weighs the same in French, Chinese or Arabic as in English. Each
+// language lists its words for the three parts of an override — a verb (ignore, forget), a
+// qualifier that makes the instructions the model's own (previous, all, your, system) and a
+// noun (instructions, rules, prompt) — and a rule is built per word order: verb first (most
+// languages) or verb last (Japanese, Korean, Turkish, Hindi, German infinitives). A verb with
+// a negation ("n'oubliez pas", "不要忘记", "не забудь") is advice to keep the rules, not an attack.
+
+import type { InjectionRule } from './injection-rules.models.ts';
+
+interface Language {
+  code: string;
+  /**
+   * Lower-case substrings one of which every override phrase contains (see InjectionRule.needs):
+   * its verbs where they are few (Latin scripts), else its nouns. Few and short: the prefilter
+   * tries every needle at every position of every text.
+   */
+  needs: readonly string[];
+  /** The same for the system-prompt request: the words for prompt, message, instructions. */
+  revealNeeds?: readonly string[];
+  /** How words are delimited: by spaces (`words`), by spaces before and suffixes after (`prefix`: Korean, Turkish), or not at all (Chinese, Japanese). */
+  bounds: 'words' | 'prefix' | 'none';
+  /** The verb may come last ("以前の指示を無視して", "पिछले निर्देशों को अनदेखा करें"). */
+  verbLast?: boolean;
+  verbs: string;
+  qualifiers: string;
+  nouns: string;
+  /** Words that show the model's own prompt: "system prompt", "initial instructions". */
+  reveal?: { verbs: string; objects: string };
+  /** Forms written before the verb that negate it or make it a statement ("我忘记" = I forgot). */
+  negation?: string;
+  /** Forms written after the verb that negate it ("vergiss nicht"). */
+  negationAfter?: string;
+}
+
+const LANGUAGES: readonly Language[] = [
+  {
+    code: 'fr',
+    needs: ['ignor', 'oubli', 'compte', 'abstraction'],
+    revealNeeds: ['prompt syst', 'prompt initial', 'message syst', 'message initial', 'instructions syst', 'instructions init', 'instructions cach', 'instructions secr'],
+    bounds: 'words',
+    verbs: String.raw`ignor(?:e[rsz]?|ons)|oubli(?:e[rsz]?|ons)|ne\s+(?:tiens|tenez)\s+(?:pas|plus)\s+compte\s+d|fais\s+abstraction\s+d|faites\s+abstraction\s+d`,
+    qualifiers: String.raw`pr[ée]c[ée]dent(?:e|es|s)?|ant[ée]rieur(?:e|es|s)?|ci-dessus|toutes|tous|tes|vos|votre|ton|initial(?:e|es)?|syst[èe]me|re[çc]ues|donn[ée]es`,
+    nouns: String.raw`instructions?|consignes?|directives?|r[èe]gles|ordres|indications|prompts?|restrictions`,
+    reveal: { verbs: String.raw`r[ée]v[èe]le[rsz]?|montre[rsz]?|affiche[rsz]?|donne[rsz]?|r[ée]p[èe]te[rsz]?|[ée]cri[st]|[ée]crivez|imprime[rsz]?`, objects: String.raw`(?:ton|votre|le)\s+(?:prompt|message)\s+(?:syst[èe]me|initial)|(?:tes|vos|les)\s+instructions\s+(?:syst[èe]me|initiales|cach[ée]es|secr[èe]tes)` },
+    negation: String.raw`n['’]\s*|pas\s+|jamais\s+`,
+    negationAfter: String.raw`pas|jamais`,
+  },
+  {
+    code: 'es',
+    needs: ['ignor', 'olvid', 'omit', 'descart', 'omiso', 'no sig', 'no obedezcas', 'no hag'],
+    revealNeeds: ['prompt', 'mensaje', 'instrucciones'],
+    bounds: 'words',
+    verbs: String.raw`ignor(?:a|e|en|ad|ar)|olvid(?:a|e|en|ad|ar)|omit(?:e|a|an|ir)|descart(?:a|e|en)|haz\s+caso\s+omiso\s+(?:a|de)|no\s+(?:sigas|obedezcas|hagas\s+caso\s+(?:a|de))`,
+    qualifiers: String.raw`anteriores|previas|previos|todas|todos|tus|sus|del\s+sistema|de\s+arriba|iniciales|originales|recibidas`,
+    nouns: String.raw`instrucci(?:ones|[óo]n)|indicaciones|reglas|directrices|[óo]rdenes|normas|prompts?|restricciones`,
+    reveal: { verbs: String.raw`revela|muestra|mu[ée]strame|dime|repite|imprime|escribe|comparte`, objects: String.raw`(?:tu|el)\s+(?:prompt|mensaje)\s+(?:del\s+sistema|de\s+sistema|inicial)|(?:tus|las)\s+instrucciones\s+(?:del\s+sistema|iniciales|ocultas|secretas)` },
+    negation: String.raw`no\s+|nunca\s+`,
+  },
+  {
+    code: 'pt',
+    needs: ['ignor', 'esqueç', 'esquec', 'desconsider', 'descart'],
+    revealNeeds: ['prompt', 'mensagem', 'instruç', 'instruc'],
+    bounds: 'words',
+    verbs: String.raw`ignor(?:e|a|em|ar)|esque[çc](?:a|am)|esquece(?:r)?|desconsider(?:e|a|ar)|descart(?:e|a)`,
+    qualifiers: String.raw`anteriores|pr[ée]vias|todas|todos|suas|tuas|do\s+sistema|acima|iniciais|originais|recebidas`,
+    nouns: String.raw`instru[çc](?:[õo]es|[ãa]o)|regras|diretrizes|ordens|orienta[çc][õo]es|prompts?|restri[çc][õo]es`,
+    reveal: { verbs: String.raw`revele|mostre|me\s+mostre|diga|repita|imprima|escreva`, objects: String.raw`(?:seu|o)\s+(?:prompt|mensagem)\s+(?:do\s+sistema|de\s+sistema|inicial)|(?:suas|as)\s+instru[çc][õo]es\s+(?:do\s+sistema|iniciais|ocultas|secretas)` },
+    negation: String.raw`n[ãa]o\s+|nunca\s+`,
+  },
+  {
+    code: 'it',
+    needs: ['ignor', 'dimentic', 'trascura', 'non seguire', 'non rispettare'],
+    revealNeeds: ['prompt', 'messaggio', 'istruzioni'],
+    bounds: 'words',
+    verbs: String.raw`ignora(?:re)?|ignori|dimentica(?:re)?|dimentichi|trascura|non\s+(?:seguire|rispettare)`,
+    qualifiers: String.raw`precedenti|tutte|tutti|tue|sue|del\s+sistema|(?:di\s+)?sopra|iniziali|originali|ricevute`,
+    nouns: String.raw`istruzion[ei]|regole|direttive|indicazioni|ordini|prompts?|restrizioni`,
+    reveal: { verbs: String.raw`rivela|mostra(?:mi)?|dimmi|ripeti|stampa|scrivi`, objects: String.raw`(?:il\s+tuo|il)\s+(?:prompt|messaggio)\s+(?:di\s+sistema|del\s+sistema|iniziale)|(?:le\s+tue|le)\s+istruzioni\s+(?:di\s+sistema|iniziali|nascoste|segrete)` },
+    negation: String.raw`non\s+|mai\s+`,
+  },
+  {
+    code: 'de',
+    needs: ['ignorier', 'vergiss', 'vergesst', 'vergessen', 'missacht', 'befolge', 'übergeh'],
+    revealNeeds: ['prompt', 'anweisungen'],
+    bounds: 'words',
+    verbs: String.raw`ignorier(?:e|en|t)?|vergiss|vergesst|vergessen(?:\s+sie)?|missachte(?:n)?|befolge\s+nicht|übergeh(?:e|en)`,
+    qualifiers: String.raw`vorherige[nmrs]?|bisherige[nmrs]?|obige[nmrs]?|vorangegangene[nmrs]?|vorigen?|alle[nmrs]?|deine[nmrs]?|ihre[nmrs]?|ursprüngliche[nmrs]?|system|erhaltenen`,
+    nouns: String.raw`anweisung(?:en)?|instruktion(?:en)?|regeln|richtlinien|befehle|vorgaben|anleitung(?:en)?|prompts?|einschränkungen`,
+    reveal: { verbs: String.raw`zeig(?:e|en)?|verrat(?:e|en)?|gib|wiederhol(?:e|en)?|nenne|schreib(?:e)?`, objects: String.raw`(?:deinen|ihren|den)\s+(?:system-?prompt|systemprompt|anfangsprompt)|(?:deine|ihre|die)\s+(?:system-?anweisungen|systemanweisungen|ursprünglichen\s+anweisungen|geheimen\s+anweisungen)` },
+    negation: String.raw`nicht\s+|nie\s+|niemals\s+`,
+    negationAfter: String.raw`nicht|nie`,
+  },
+  {
+    code: 'nl',
+    needs: ['negeer', 'vergeet', 'negeren', 'vergeten'],
+    bounds: 'words',
+    verbs: String.raw`negeer|vergeet|negeren|vergeten`,
+    qualifiers: String.raw`vorige|eerdere|voorgaande|alle|je|jouw|bovenstaande|systeem|oorspronkelijke`,
+    nouns: String.raw`instructies|regels|richtlijnen|opdrachten|prompts?|beperkingen`,
+    negation: String.raw`niet\s+|nooit\s+`,
+  },
+  {
+    code: 'ru',
+    needs: ['инструкци', 'указани', 'правил', 'команд', 'директив', 'промпт', 'ограничени'],
+    revealNeeds: ['промпт', 'подсказк', 'инструкци', 'сообщени'],
+    bounds: 'words',
+    verbs: String.raw`(?:про)?игнорируй(?:те)?|игнорировать|забудь(?:те)?|забыть|отбрось(?:те)?|не\s+(?:обращай(?:те)?\s+внимания\s+на|следуй(?:те)?|слушай(?:те)?)`,
+    qualifiers: String.raw`предыдущ\p{L}*|прежн\p{L}*|вс[еёх]|все\p{L}*|сво\p{L}*|тво\p{L}*|ваш\p{L}*|системн\p{L}*|выше|изначальн\p{L}*|исходн\p{L}*|полученн\p{L}*`,
+    nouns: String.raw`инструкци\p{L}*|указани\p{L}*|правил\p{L}*|команд\p{L}*|директив\p{L}*|промпт\p{L}*|ограничени\p{L}*`,
+    reveal: { verbs: String.raw`покажи(?:те)?|раскрой(?:те)?|выведи(?:те)?|повтори(?:те)?|напиши(?:те)?|расскажи(?:те)?`, objects: String.raw`(?:сво\p{L}*|тво\p{L}*|ваш\p{L}*)?\s*(?:системн\p{L}*\s+(?:промпт|подсказк|инструкци|сообщени)\p{L}*|(?:исходн|изначальн|скрыт|секретн)\p{L}*\s+инструкци\p{L}*)` },
+    negation: String.raw`не\s+|никогда\s+|нельзя\s+`,
+  },
+  {
+    code: 'pl',
+    needs: ['ignoruj', 'zapomnij'],
+    bounds: 'words',
+    verbs: String.raw`zignoruj(?:cie)?|ignoruj(?:cie)?|zapomnij(?:cie)?`,
+    qualifiers: String.raw`poprzednie|wcześniejsze|wszystkie|swoje|twoje|systemowe|powyższe`,
+    nouns: String.raw`instrukcje|polecenia|zasady|reguły|wytyczne|prompty?|ograniczenia`,
+    negation: String.raw`nie\s+`,
+  },
+  {
+    code: 'tr',
+    needs: ['talimat', 'kural', 'yönerge', 'komut', 'istem'],
+    bounds: 'prefix',
+    verbLast: true,
+    verbs: String.raw`yok\s+say|görmezden\s+gel|unut|dikkate\s+alma`,
+    qualifiers: String.raw`önceki|tüm|bütün|sistem|yukarıdaki|senin`,
+    nouns: String.raw`talimat\p{L}*|kural\p{L}*|yönerge\p{L}*|komut\p{L}*|istem\p{L}*`,
+  },
+  {
+    code: 'zh',
+    needs: ['指令', '指示', '说明', '說明', '规则', '規則', '提示', '命令', '设定', '設定', '限制', '要求', '约束', '約束'],
+    revealNeeds: ['提示', '指令', '消息', '訊息'],
+    bounds: 'none',
+    verbLast: true,
+    verbs: String.raw`忽略|忽视|忽視|无视|無視|忘记|忘記|忘掉|不要理会|不要理會|别管|抛开|拋開|抛弃|拋棄|放弃|不再遵守|不用遵守|不要遵守|不要遵循|跳过|跳過`,
+    qualifiers: String.raw`之前|以前|先前|此前|上面|上述|以上|所有|一切|全部|你的|系统|系統|原来|原來|原有|原始|初始`,
+    nouns: String.raw`指令|指示|说明|說明|规则|規則|提示词|提示詞|提示|命令|设定|設定|限制|要求|约束|約束`,
+    reveal: { verbs: String.raw`告诉我|告訴我|显示|顯示|输出|輸出|打印|重复|重複|透露|泄露|洩露|说出|說出|给我看|給我看`, objects: String.raw`(?:你的)?(?:系统|系統)(?:提示词|提示詞|提示|指令|消息|訊息)|(?:你的)?(?:初始|原始|隐藏|隱藏|秘密)(?:提示词|提示詞|提示|指令)` },
+    negation: String.raw`不要|不能|别|別|不|勿|千万别|千萬別|我|我们|我們|他|她|他们|他們|已经|已經`,
+  },
+  {
+    code: 'ja',
+    needs: ['指示', '命令', 'ルール', '規則', 'プロンプト', '制限', '設定', '指令'],
+    revealNeeds: ['プロンプト', '指示', 'メッセージ'],
+    bounds: 'none',
+    verbLast: true,
+    verbs: String.raw`無視(?!しない|せず|しました|した|され)|忘れ(?!ない|ず|ました|た|られ)|従わないで|従うな`,
+    qualifiers: String.raw`以前|前の|これまで|今まで|上記|上の|すべて|全て|全部|あなたの|システム|元の|最初の|与えられた`,
+    nouns: String.raw`指示|命令|ルール|規則|プロンプト|制限|設定|指令`,
+    reveal: { verbs: String.raw`教えて|表示して|見せて|出力して|繰り返して|書いて`, objects: String.raw`(?:あなたの)?(?:システムプロンプト|システム指示|システムメッセージ|最初の指示|初期プロンプト|隠された指示)` },
+  },
+  {
+    code: 'ko',
+    needs: ['지시', '지침', '규칙', '명령', '프롬프트', '제한', '설정'],
+    revealNeeds: ['프롬프트', '메시지', '지시'],
+    bounds: 'prefix',
+    verbLast: true,
+    verbs: String.raw`무시(?!하지|했|한|당)|잊어(?!버렸|버린|서)|잊으(?!셨|면)|잊고|따르지\s*마`,
+    qualifiers: String.raw`이전|앞의|앞서|위의|위에|모든|전부|당신의|너의|시스템|기존|원래|처음`,
+    nouns: String.raw`지시\p{L}*|지침\p{L}*|규칙\p{L}*|명령\p{L}*|프롬프트\p{L}*|제한\p{L}*|설정\p{L}*`,
+    reveal: { verbs: String.raw`알려\s*줘|알려\s*주세요|보여\s*줘|보여\s*주세요|출력해|반복해|말해`, objects: String.raw`(?:당신의|너의|네)?\s*(?:시스템\s*프롬프트|시스템\s*메시지|시스템\s*지시|초기\s*지시|숨겨진\s*지시)\p{L}*` },
+  },
+  {
+    code: 'ar',
+    needs: ['تعليمات', 'أوامر', 'قواعد', 'إرشادات', 'توجيهات', 'قيود'],
+    revealNeeds: ['موجه', 'تعليمات', 'رسالة'],
+    bounds: 'words',
+    verbs: String.raw`[وف]?تجاهل(?:ي|وا)?|انس(?:ى|ي|وا)?|إنس(?:ى|ي)?|تناس(?:ى|ي)?|لا\s+تلتزم|لا\s+تتبع|اترك`,
+    qualifiers: String.raw`السابقة|جميع|كل|الخاصة\s+بك|النظام|أعلاه|الأصلية|الأولية`,
+    nouns: String.raw`\p{L}{0,2}تعليمات\p{L}*|\p{L}{0,2}أوامر\p{L}*|\p{L}{0,2}قواعد\p{L}*|\p{L}{0,2}إرشادات\p{L}*|\p{L}{0,2}توجيهات\p{L}*|\p{L}{0,2}قيود\p{L}*`,
+    reveal: { verbs: String.raw`[وف]?(?:اكشف|أظهر|اعرض|اطبع|كرر|أخبرني\s+ب)`, objects: String.raw`(?:موجه|تعليمات|رسالة)\s+النظام|التعليمات\s+(?:الأولية|السرية|المخفية)` },
+    negation: String.raw`لا\s+`,
+  },
+  {
+    code: 'hi',
+    needs: ['निर्देश', 'नियम', 'आदेश', 'प्रॉम्प्ट'],
+    bounds: 'words',
+    verbLast: true,
+    verbs: String.raw`अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल\s+जा[\p{L}\p{M}]*`,
+    qualifiers: String.raw`पिछले|पिछली|सभी|सारे|सारी|पहले|अपने|सिस्टम`,
+    nouns: String.raw`निर्देश[\p{L}\p{M}]*|नियम[\p{L}\p{M}]*|आदेश[\p{L}\p{M}]*|प्रॉम्प्ट`,
+  },
+];
+
+/** At most this many characters of one clause between the parts of a phrase. */
+const GAP = String.raw`[^.!?;\n。！？；]{0,30}?`;
+
+const LETTER = String.raw`[\p{L}\p{M}\p{N}]`;
+
+const STARTS_LATIN = /^[a-z]/;
+
+/** The alternatives of a regex source at depth 0 (`a|b(c|d)|e` → `a`, `b(c|d)`, `e`). */
+function splitAlternatives(source: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i];
+    if (char === '\\') i++;
+    else if (char === '(' || char === '[') depth++;
+    else if (char === ')' || char === ']') depth--;
+    else if (char === '|' && depth === 0) {
+      parts.push(source.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(source.slice(start));
+  return parts;
+}
+
+/**
+ * `alternatives` as one group, with the word boundaries its language uses. \b knows only ASCII
+ * letters, so other scripts need a lookbehind; words in Latin script keep \b, because a
+ * pattern that opens with a lookbehind is tried at every position of the text and costs
+ * several times more.
+ */
+function word(alternatives: string, bounds: Language['bounds']): string {
+  if (bounds === 'none') return `(?:${alternatives})`;
+  const isLatin = splitAlternatives(alternatives).every((alternative) => STARTS_LATIN.test(alternative));
+  const before = isLatin ? String.raw`\b` : String.raw`(?<!${LETTER})`;
+  return String.raw`${before}(?:${alternatives})${bounds === 'words' ? String.raw`(?!${LETTER})` : ''}`;
+}
+
+function overrideRule(language: Language): InjectionRule {
+  const { bounds, negation, negationAfter } = language;
+  const [verbs, qualifiers, nouns] = [language.verbs, language.qualifiers, language.nouns].map((part) => word(part, bounds));
+  const before = negation === undefined ? '' : String.raw`(?<!(?:${negation}))`;
+  const after = negationAfter === undefined ? '' : String.raw`(?!\s+(?:${negationAfter})(?!${LETTER}))`;
+  const verb = `${before}${verbs}${after}`;
+  const object = String.raw`(?:${qualifiers}${GAP}${nouns}|${nouns}${GAP}${qualifiers})`;
+  const verbFirst = `${verb}${GAP}${object}`;
+  return {
+    id: `override_${language.code}`,
+    needs: language.needs,
+    feature: 'instruction_override',
+    pattern: new RegExp(language.verbLast ? `${verbFirst}|${object}${GAP}${verb}` : verbFirst, 'iu'),
+    weight: 0.8,
+  };
+}
+
+function revealRule(language: Language, reveal: NonNullable<Language['reveal']>): InjectionRule {
+  const [verbs, objects] = [reveal.verbs, reveal.objects].map((part) => word(part, language.bounds === 'words' ? 'prefix' : language.bounds));
+  return {
+    id: `reveal_prompt_${language.code}`,
+    needs: language.revealNeeds ?? language.needs,
+    feature: 'system_prompt_extraction',
+    pattern: new RegExp(`${verbs}${GAP}${objects}${language.verbLast ? `|${objects}${GAP}${verbs}` : ''}`, 'iu'),
+    weight: 0.75,
+  };
+}
+
+export const MULTILINGUAL_RULES: readonly InjectionRule[] = LANGUAGES.flatMap((language) => [
+  overrideRule(language),
+  ...(language.reveal === undefined ? [] : [revealRule(language, language.reveal)]),
+]);
