@@ -58,10 +58,12 @@ describe('phone', () => {
     ]);
   });
 
-  it('reads national numbers in the configured region', () => {
+  it('reads national numbers in the configured regions, US, GB and DE by default', () => {
     const text = 'Ring us on 020 7946 0958.';
     expect(slicesOf(text, 'phone', { defaultRegion: 'GB' })).toEqual(['020 7946 0958']);
-    expect(slicesOf(text, 'phone')).toEqual([]);
+    expect(slicesOf(text, 'phone')).toEqual(['020 7946 0958']);
+    expect(slicesOf(text, 'phone', { phoneRegions: ['US'] })).toEqual([]);
+    expect(slicesOf('Ruf uns an: 030 12345678', 'phone', { phoneRegions: ['FR', 'DE'] })).toEqual(['030 12345678']);
   });
 
   it('does not flag order numbers, dates, version strings, ISBNs or timestamps', () => {
