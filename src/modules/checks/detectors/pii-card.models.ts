@@ -1,4 +1,5 @@
 import { type PiiMatch, hasIdentifierLabelBefore, hasNamedIdentifierLabelBefore, isInsideToken, scanCandidates, textBefore } from './pii-text.models.ts';
+import { isTestCardNumber } from './pii-test-card.models.ts';
 
 // A card number (PAN) is 12–19 digits, written in one run or in groups separated by one
 // space or one dash used consistently (4-4-4-4, 4-6-5 for Amex, 4-4-4-4-3 for 19 digits).
@@ -59,7 +60,8 @@ export function findCreditCards(text: string): PiiMatch[] {
     const end = start + found[0].length;
     const score = scoreCard(text, start, end, found[1]);
     if (score === 0) return undefined;
-    matches.push({ kind: 'credit_card', start, end, score });
+    const testCard = isTestCardNumber(text.slice(start, end).replace(NON_DIGIT, ''));
+    matches.push({ kind: testCard ? 'test_card' : 'credit_card', start, end, score });
     return end;
   });
   return matches;

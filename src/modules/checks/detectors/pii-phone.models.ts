@@ -1,4 +1,4 @@
-import { type CountryCode, getExampleNumber, Metadata, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { type CountryCode, getExampleNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/mobile/examples';
 import { type PiiMatch, hasIdentifierLabelBefore, isInsideToken, isWordChar, textAfter, textBefore } from './pii-text.models.ts';
 
@@ -11,7 +11,7 @@ const CANDIDATE = /\+?\(?\d(?:[ \t\u00A0()./-]{0,3}\d){6,17}/g;
 
 /** Context that makes a number a phone number rather than an id (English and the common European words). */
 const PHONE_KEYWORD =
-  /\b(?:phone|tel|telephone|mobile|mob|cell|call|calling|text|sms|whats ?app|signal|telegram|fax|contact|reach|ring|dial|hotline|helpline|landline|number|voicemail|telefon\w*|rufnummer|handy|festnetz|anrufen|t[ée]l[ée]phone|portable|num[ée]ro|tel[ée]fono|m[óo]vil|cellulare|telem[óo]vel)\b/i;
+  /\b(?:phone|tel|telephone|mobile|mob|cell|call|calling|text|sms|whats ?app|signal|telegram|fax|contact|reach|ring|dial|hotline|helpline|landline|number|voicemail|telefon\w*|rufnummer|nummer|handy|festnetz|anrufen|t[ée]l[ée]phone|portable|num[ée]ro|tel[ée]fono|m[óo]vil|cellulare|telem[óo]vel)\b/i;
 
 /**
  * Records whose numbers look like phone numbers: parcels and waybills (DHL and FedEx numbers are
@@ -43,6 +43,7 @@ const MIN_PHONE_DIGITS = 7;
 const MAX_PHONE_DIGITS = 15;
 const MEMO_SIZE = 1000;
 const DIGIT_GROUP = /\+?\d+/g;
+const DIGIT_GROUPS = /\d+/g;
 const MAX_TRIMMED_GROUPS = 2;
 const MAX_TRIMMED_GROUP_DIGITS = 2;
 
@@ -59,15 +60,14 @@ export const DEFAULT_PHONE_REGIONS: readonly CountryCode[] = ['US', 'GB', 'DE'];
 
 /**
  * The trunk prefix a region's national format starts with (`0` in GB and DE: `020 7946 0018`),
- * or '' where national numbers are written without one (US `(201) 555-0123`, BR `(11) 96123-4567`).
- * Read from libphonenumber's own metadata and example numbers, so every region is covered.
+ * or '' where national numbers are written without one (US `(201) 555-0123`, BR `(11) 96123-4567`):
+ * the digits libphonenumber's own example number gains when it is formatted nationally.
  */
 function readTrunkPrefix(region: CountryCode): string {
-  const metadata = new Metadata();
-  metadata.selectNumberingPlan(region);
-  const prefix = metadata.numberingPlan?.nationalPrefix() ?? '';
-  const example = getExampleNumber(region, examples)?.formatNational() ?? '';
-  return prefix !== '' && example.startsWith(prefix) ? prefix : '';
+  const example = getExampleNumber(region, examples);
+  if (example === undefined) return '';
+  const national = example.formatNational().replace(NON_DIGIT, '');
+  return national.endsWith(example.nationalNumber) ? national.slice(0, national.length - example.nationalNumber.length) : '';
 }
 
 /**
@@ -89,21 +89,30 @@ function isWrittenLikeRegion(candidate: string, trunkPrefix: string): boolean {
  */
 export function createPhoneFinder(regions: CountryCode | readonly CountryCode[]): (text: string) => PiiMatch[] {
   const plans = (typeof regions === 'string' ? [regions] : regions).map((region) => ({ region, trunkPrefix: readTrunkPrefix(region) }));
-  const verdicts = new Map<string, boolean>();
-  const parsesIn = (candidate: string, region: CountryCode): boolean => {
+  const verdicts = new Map<string, Verdict>();
+  const parse = (candidate: string, region: CountryCode) => {
     const parsed = parsePhoneNumberFromString(candidate, { defaultCountry: region, extract: false });
-    return parsed !== undefined && parsed.isPossible() && parsed.isValid();
+    return parsed !== undefined && parsed.isPossible() && parsed.isValid() ? parsed : undefined;
   };
-  const isValidNumber = (candidate: string): boolean => {
+  const judge = (candidate: string): Verdict => {
+    if (candidate.startsWith('+')) return parse(candidate, plans[0]?.region ?? 'US') ? VERDICT.valid : VERDICT.invalid;
+    let verdict: Verdict = VERDICT.invalid;
+    for (const [index, plan] of plans.entries()) {
+      if (!isWrittenLikeRegion(candidate, plan.trunkPrefix)) continue;
+      const parsed = parse(candidate, plan.region);
+      if (parsed === undefined) continue;
+      if (index === 0 || hasSameGroups(candidate, parsed.formatNational())) return VERDICT.valid;
+      verdict = VERDICT.otherwiseGrouped;
+    }
+    return verdict;
+  };
+  const judgeOnce = (candidate: string): Verdict => {
     const known = verdicts.get(candidate);
     if (known !== undefined) return known;
-    const international = candidate.startsWith('+');
-    const valid = international
-      ? parsesIn(candidate, plans[0]?.region ?? 'US')
-      : plans.some((plan) => isWrittenLikeRegion(candidate, plan.trunkPrefix) && parsesIn(candidate, plan.region));
+    const verdict = judge(candidate);
     if (verdicts.size >= MEMO_SIZE) verdicts.clear();
-    verdicts.set(candidate, valid);
-    return valid;
+    verdicts.set(candidate, verdict);
+    return verdict;
   };
   return (text) => {
     const matches: PiiMatch[] = [];
@@ -113,13 +122,42 @@ export function createPhoneFinder(regions: CountryCode | readonly CountryCode[])
       const start = startOfPossiblePhone(text, candidate.index, candidate[0]);
       if (start === undefined) continue;
       const end = candidate.index + candidate[0].length;
-      const span = listSpans(text, start, end).find((s) => isValidNumber(text.slice(s.start, s.end)));
-      if (span === undefined) continue;
-      const score = scorePhone(text, span.start, span.end);
+      const judged = findValidSpan(text, listSpans(text, start, end), judgeOnce);
+      if (judged === undefined) continue;
+      const { span, verdict } = judged;
+      const score = scorePhone(text, span.start, span.end, verdict === VERDICT.otherwiseGrouped);
       if (score > 0) matches.push({ kind: 'phone', start: span.start, end: span.end, score });
     }
     return matches;
   };
+}
+
+/**
+ * What a candidate is: invalid everywhere; valid (an international number, or a national one in
+ * the first region, or in another region written in that region's grouping); or valid only in
+ * another region and grouped otherwise (`046 454 286` is a Canadian SIN's grouping, which
+ * validates as a German number `04645 4286`): such a number needs a phone word.
+ */
+const VERDICT = { invalid: 0, valid: 1, otherwiseGrouped: 2 } as const;
+type Verdict = (typeof VERDICT)[keyof typeof VERDICT];
+
+/** The first span whose text is a valid number (spans are judged lazily: each costs a parse). */
+function findValidSpan(
+  text: string,
+  spans: Array<{ start: number; end: number }>,
+  judge: (candidate: string) => Verdict,
+): { span: { start: number; end: number }; verdict: Verdict } | undefined {
+  for (const span of spans) {
+    const verdict = judge(text.slice(span.start, span.end));
+    if (verdict !== VERDICT.invalid) return { span, verdict };
+  }
+  return undefined;
+}
+
+/** True when both strings split their digits into groups of the same lengths. */
+function hasSameGroups(written: string, formatted: string): boolean {
+  const lengths = (value: string) => (value.match(DIGIT_GROUPS) ?? []).map((group) => group.length).join(',');
+  return lengths(written) === lengths(formatted);
 }
 
 /**
@@ -168,12 +206,12 @@ function startOfPossiblePhone(text: string, index: number, candidate: string): n
   return date === null ? index : index + date[0].length + (LEADING_SEPARATORS.exec(rest)?.[0].length ?? 0);
 }
 
-function scorePhone(text: string, start: number, end: number): number {
+function scorePhone(text: string, start: number, end: number, needsKeyword: boolean): number {
   const number = text.slice(start, end);
   // `2015550123.5`, `2015550123-x`: the number goes on past the candidate.
   if (isInsideToken(text, start, end, '-./')) return 0;
   if (RECORD_AFTER.test(textAfter(text, end, 40))) return 0;
   const hasKeyword = PHONE_KEYWORD.test(textBefore(text, start, 40));
-  if (BARE_DIGITS.test(number)) return hasKeyword ? SCORE.bareWithKeyword : 0;
+  if (BARE_DIGITS.test(number) || needsKeyword) return hasKeyword ? SCORE.bareWithKeyword : 0;
   return hasKeyword || number.startsWith('+') ? SCORE.certain : SCORE.formatted;
 }

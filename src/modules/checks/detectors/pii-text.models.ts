@@ -5,9 +5,12 @@
 export const PII_KINDS = ['email', 'phone', 'credit_card', 'iban', 'us_ssn', 'ip_address'] as const;
 export type PiiKind = (typeof PII_KINDS)[number];
 
+/** Kinds a finder reports: the configurable kinds, and published test cards (found with `credit_card`). */
+export type PiiFoundKind = PiiKind | 'test_card';
+
 /** A validated hit in one view's text (offsets in that view, end exclusive). */
 export interface PiiMatch {
-  kind: PiiKind;
+  kind: PiiFoundKind;
   start: number;
   end: number;
   /** Confidence in [0, 1]: 1 when a validator confirms it, lower on weaker context. */

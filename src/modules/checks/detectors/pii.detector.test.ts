@@ -103,14 +103,31 @@ describe('credit card', () => {
     expect(hasKnownIssuer('9111111111111111')).toBe(false);
   });
 
-  it('finds published test numbers grouped by spaces, dashes or in one run', () => {
-    const text = 'Visa 4111 1111 1111 1111, MC 5555-5555-5555-4444, Amex 3782 822463 10005, Discover 6011111111111117.';
+  it('finds card numbers grouped by spaces, dashes or in one run', () => {
+    const text = 'Visa 4539 1488 0343 6467, MC 5425-2381-9770-1644, Amex 3714 512345 67895, Discover 6011456023119025.';
     expect(slicesOf(text, 'credit_card')).toEqual([
-      '4111 1111 1111 1111',
-      '5555-5555-5555-4444',
-      '3782 822463 10005',
-      '6011111111111117',
+      '4539 1488 0343 6467',
+      '5425-2381-9770-1644',
+      '3714 512345 67895',
+      '6011456023119025',
     ]);
+  });
+
+  it('finds a card after a bare # or No. but not after an order or invoice label', () => {
+    expect(slicesOf('Card No. 3714 512345 67895 expires 08/27', 'credit_card')).toEqual(['3714 512345 67895']);
+    expect(slicesOf('charge it to #4539148803436467 please', 'credit_card')).toEqual(['4539148803436467']);
+    expect(slicesOf('Order #4539148803436467 shipped, invoice no. 4539 1488 0343 6467', 'credit_card')).toEqual([]);
+  });
+
+  it('reports published and patterned test numbers as test_card at info, never as credit_card', () => {
+    const text = 'Use 4242 4242 4242 4242 or 4111-1111-1111-1111, Amex 378282246310005, or 4000 0566 5566 5556.';
+    expect(found(text)).toEqual([
+      ['test_card', '4242 4242 4242 4242', 1],
+      ['test_card', '4111-1111-1111-1111', 1],
+      ['test_card', '378282246310005', 1],
+      ['test_card', '4000 0566 5566 5556', 1],
+    ]);
+    expect(detect(text).every((d) => d.severity === 'info')).toBe(true);
   });
 
   it('rejects Luhn-invalid numbers, mixed separators and digits inside longer tokens', () => {
@@ -121,8 +138,8 @@ describe('credit card', () => {
   });
 
   it('needs a card word for a Luhn-valid number outside known issuer ranges', () => {
-    expect(slicesOf('value 9000 0000 0000 0001', 'credit_card')).toEqual([]);
-    expect(found('card number 9000 0000 0000 0001')).toEqual([['credit_card', '9000 0000 0000 0001', 0.6]]);
+    expect(slicesOf('value 9123 4567 8901 2348', 'credit_card')).toEqual([]);
+    expect(found('card number 9123 4567 8901 2348')).toEqual([['credit_card', '9123 4567 8901 2348', 0.6]]);
   });
 });
 
@@ -199,7 +216,7 @@ describe('ip address', () => {
 });
 
 describe('createPiiDetector', () => {
-  const mixed = 'jane@acme.io, 4111 1111 1111 1111, 203.0.113.7, SSN 536-22-1478';
+  const mixed = 'jane@acme.io, 4539 1488 0343 6467, 203.0.113.7, SSN 536-22-1478';
 
   it('looks only for the kinds it is given', () => {
     expect(found(mixed, { kinds: ['credit_card', 'ip_address'] }).map(([kind]) => kind)).toEqual([
@@ -210,7 +227,7 @@ describe('createPiiDetector', () => {
   });
 
   it('fills every detection field, with evidence that hides the value', () => {
-    const [detection] = detect('card 4111 1111 1111 1111');
+    const [detection] = detect('card 4539 1488 0343 6467');
     expect(detection).toEqual({
       detector: 'pii',
       kind: 'credit_card',
@@ -219,7 +236,7 @@ describe('createPiiDetector', () => {
       severity: 'critical',
       start: 5,
       end: 24,
-      evidence: '41••••••••••••11',
+      evidence: '45••••••••••••67',
     });
   });
 
@@ -233,9 +250,9 @@ describe('createPiiDetector', () => {
   });
 
   it('finds numbers hidden by zero-width characters and full-width digits, spanning the original', () => {
-    const text = 'card 4111\u200b1111\u200b1111\u200b1111 and ssn ５３６-２２-１４７８';
+    const text = 'card 4539\u200b1488\u200b0343\u200b6467 and ssn ５３６-２２-１４７８';
     expect(found(text)).toEqual([
-      ['credit_card', '4111\u200b1111\u200b1111\u200b1111', 1],
+      ['credit_card', '4539\u200b1488\u200b0343\u200b6467', 1],
       ['us_ssn', '５３６-２２-１４７８', 1],
     ]);
   });

@@ -7,7 +7,7 @@ import { findIbans } from './pii-iban.models.ts';
 import { findIpAddresses } from './pii-ip.models.ts';
 import { createPhoneFinder, DEFAULT_PHONE_REGIONS } from './pii-phone.models.ts';
 import { findUsSsns } from './pii-ssn.models.ts';
-import { hasDigitRun, PII_KINDS, type PiiKind, type PiiMatch } from './pii-text.models.ts';
+import { hasDigitRun, PII_KINDS, type PiiFoundKind, type PiiKind, type PiiMatch } from './pii-text.models.ts';
 
 export { PII_KINDS, type PiiKind } from './pii-text.models.ts';
 
@@ -19,7 +19,10 @@ export { PII_KINDS, type PiiKind } from './pii-text.models.ts';
 //   purpose and a support bot quoting a customer's own address back is often expected.
 // - ip_address → info: personal data only in combination (GDPR recital 30), and most IPs
 //   in support traffic are servers, so it is recorded for context, not for alarm.
-export const PII_SEVERITY: Record<PiiKind, Severity> = {
+// - test_card → info: a payment provider's published test number (pii-test-card.models.ts)
+//   charges nothing and belongs to no one; it is recorded so a reviewer can see it was seen.
+export const PII_SEVERITY: Record<PiiFoundKind, Severity> = {
+  test_card: 'info',
   credit_card: 'critical',
   us_ssn: 'critical',
   iban: 'critical',
