@@ -106,13 +106,25 @@ function isKeyLike(text: string, start: number, end: number, minLength: number):
   return run.digits > 0 && run.upper + run.lower > 0;
 }
 
-/** The start of a key-like head: not a capitalised or lower-case word, which a key's tail seldom is. */
-function isKeyHead(text: string, start: number, end: number): boolean {
-  if (end - start < MIN_KEY_HEAD) return false;
+/**
+ * The rest of a key on the next line: the whole chunk (closing quotes and punctuation aside) is
+ * key characters with a digit or an inner capital. Words, `snake_case` names and `key:` labels,
+ * which start the next line of prose or YAML, are none of these.
+ */
+function isKeyHead(text: string, chunk: Chunk): boolean {
+  const { start, headEnd: end } = chunk;
+  if (end - start < MIN_KEY_HEAD || !isClosingOnly(text, end, chunk.end)) return false;
   const run = describeRun(text, start, end);
-  if (run.digits > 0 || run.symbols > 0) return true;
+  if (run.digits > 0) return true;
   const firstUpper = isUpper(text.charCodeAt(start)) ? 1 : 0;
   return run.upper - firstUpper > 0 && run.lower > 0;
+}
+
+const CLOSING = new Set(['"', "'", '`', ')', ']', '}', ',', ';', '.']);
+
+function isClosingOnly(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!CLOSING.has(text[i] as string)) return false;
+  return end - start <= 3;
 }
 
 /** One non-whitespace chunk and the gap before it. */
@@ -231,8 +243,8 @@ function findKeyJoins(text: string, chunks: Chunk[], edits: Edit[]): void {
     if (right.headEnd === right.start) continue;
     const wrap = right.gap === GAP.wrap;
     const joinsKey = wrap
-      ? isKeyLike(text, left.tailStart, left.end, MIN_KEY_TAIL) && isKeyHead(text, right.start, right.headEnd)
-      : isKeyLike(text, left.tailStart, left.end, MIN_KEY_HALF) && isKeyLike(text, right.start, right.headEnd, MIN_KEY_HALF) && isKeyHead(text, right.start, right.headEnd);
+      ? isKeyLike(text, left.tailStart, left.end, MIN_KEY_TAIL) && isKeyHead(text, right)
+      : isKeyLike(text, left.tailStart, left.end, MIN_KEY_HALF) && isKeyLike(text, right.start, right.headEnd, MIN_KEY_HALF) && isKeyHead(text, right);
     const hyphenated = wrap && text.charCodeAt(left.end - 1) === 45 && isDigit(text.charCodeAt(left.end - 2)) && isDigit(text.charCodeAt(right.start));
     if (joinsKey || hyphenated) edits.push({ start: right.gapStart, end: right.start, replacement: '' });
   }

@@ -46,6 +46,10 @@ const CONTEXT_MARKERS: readonly RegExp[] = [
   /secret_?access_?key/i, // aws secret access key
   /account_?(?:id)?["']?\s*(?::|=>|=)\s*["']?\d{4}-?\d{4}-?\d{4}/i, // aws account id
   /bearer\s/i,
+  /tskey-/, // tailscale
+  /priv(?:ate)?[ _-]?key/i, // service-account JSON, hex private keys
+  /authorization["']?\s{0,3}[:=]\s{0,3}["']?basic\s/i,
+  /mysql[^\n|;&]{0,120}?\s(?:-p|--password=)[^\s]/, // mysql -pSECRET
 ];
 
 /** api_key=, token:, password = … (also key=value connection strings), anywhere in a text. */
