@@ -41,7 +41,7 @@ const MIN_PHONE_DIGITS = 7;
 const MAX_PHONE_DIGITS = 15;
 const MIN_IBAN = 15;
 const MAX_IBAN = 34;
-const MAX_DIGIT_GROUP = 8;
+const MAX_DIGIT_GROUP = 15;
 
 /** Per ASCII code: 1 for characters of API keys and tokens (base64 alphabets and `_ - + / =`). */
 const KEY_CHARS = new Uint8Array(128);
@@ -137,6 +137,8 @@ interface Chunk {
   headEnd: number;
   /** Start of the trailing run of key characters. */
   tailStart: number;
+  /** End without trailing sentence punctuation, which the flags below ignore. */
+  coreEnd: number;
   allDigits: boolean;
   allUpperOrDigit: boolean;
 }
@@ -160,8 +162,23 @@ function readChunk(text: string, start: number, gapStart: number): Chunk {
     }
     i++;
   }
-  return { start, end: i, gapStart, gap: classifyGap(text, gapStart, start), headEnd: headEnd === -1 ? i : headEnd, tailStart, allDigits, allUpperOrDigit };
+  const chunk = { start, end: i, coreEnd: i, gapStart, gap: classifyGap(text, gapStart, start), headEnd: headEnd === -1 ? i : headEnd, tailStart, allDigits, allUpperOrDigit };
+  // `… 0130 00.`: sentence punctuation after the last group is not part of it.
+  let coreEnd = i;
+  while (coreEnd > start + 1 && i - coreEnd < 3 && TRAILING_PUNCTUATION.has(text[coreEnd - 1] as string)) coreEnd--;
+  if (coreEnd < i) {
+    chunk.coreEnd = coreEnd;
+    chunk.allDigits = chunk.allUpperOrDigit = true;
+    for (let k = start; k < coreEnd; k++) {
+      const code = text.charCodeAt(k);
+      if (!isDigit(code)) chunk.allDigits = false;
+      if (!isDigit(code) && !isUpper(code)) chunk.allUpperOrDigit = false;
+    }
+  }
+  return chunk;
 }
+
+const TRAILING_PUNCTUATION = new Set(['.', ',', ';', ':', ')', '!', '?', '"', "'"]);
 
 /** The edits of a run of chunks [first, last]: every gap between them removed or folded. */
 function editGaps(chunks: Chunk[], first: number, last: number, replacement: '' | ' ', edits: Edit[], onlyUnusual = false): void {
@@ -207,16 +224,16 @@ function findGroupRuns(text: string, chunks: Chunk[], edits: Edit[]): void {
   while (k < chunks.length) {
     const first = chunks[k] as Chunk;
     const iban = first.end - first.start === 4 && first.allUpperOrDigit && isUpper(text.charCodeAt(first.start)) && isUpper(text.charCodeAt(first.start + 1)) && isDigit(text.charCodeAt(first.start + 2)) && isDigit(text.charCodeAt(first.start + 3));
-    if (!iban && !(first.allDigits && first.end - first.start <= MAX_DIGIT_GROUP)) {
+    if (!iban && !(first.allDigits && first.coreEnd - first.start <= MAX_DIGIT_GROUP)) {
       k++;
       continue;
     }
     let last = k;
-    let length = first.end - first.start;
+    let length = first.coreEnd - first.start;
     let unusual = false;
-    while (last + 1 < chunks.length) {
+    while (last + 1 < chunks.length && (chunks[last] as Chunk).coreEnd === (chunks[last] as Chunk).end) {
       const next = chunks[last + 1] as Chunk;
-      const size = next.end - next.start;
+      const size = next.coreEnd - next.start;
       const fits = iban ? next.allUpperOrDigit && size <= 4 : next.allDigits && size <= MAX_DIGIT_GROUP;
       if (!fits || next.gap === GAP.other || next.gap === GAP.none) break;
       if (next.gap !== GAP.single) unusual = true;
@@ -225,7 +242,7 @@ function findGroupRuns(text: string, chunks: Chunk[], edits: Edit[]): void {
     }
     if (last > k) {
       const start = first.start;
-      const end = (chunks[last] as Chunk).end;
+      const end = (chunks[last] as Chunk).coreEnd;
       if (iban && length >= MIN_IBAN && length <= MAX_IBAN) editGaps(chunks, k, last, '', edits);
       else if (!iban && length >= MIN_CARD_DIGITS && length <= MAX_CARD_DIGITS && isLuhnValid(text, start, end)) editGaps(chunks, k, last, '', edits);
       else if (!iban && unusual && length >= MIN_PHONE_DIGITS && length <= MAX_PHONE_DIGITS) editGaps(chunks, k, last, ' ', edits, true);
