@@ -100,10 +100,25 @@ function describeRun(text: string, start: number, end: number): { digits: number
   return { digits, upper, lower, symbols: end - start - digits - upper - lower };
 }
 
+/** Long enough, and random-looking: digits and letters, or three capitals inside lower case (`hXQCXbinKD`). */
 function isKeyLike(text: string, start: number, end: number, minLength: number): boolean {
   if (end - start < minLength) return false;
   const run = describeRun(text, start, end);
-  return run.digits > 0 && run.upper + run.lower > 0;
+  if (run.digits > 0) return run.upper + run.lower > 0;
+  const firstUpper = isUpper(text.charCodeAt(start)) ? 1 : 0;
+  return run.lower > 0 && run.upper - firstUpper >= 3;
+}
+
+/**
+ * Both sides of a line break are runs of capitals and digits (base32-like ids and keys such as
+ * AWS access key ids, wrapped by a narrow column): joined when long enough and holding a digit.
+ */
+function isUpperKeyWrap(text: string, left: Chunk, right: Chunk): boolean {
+  if (left.end - left.tailStart < MIN_KEY_HALF || right.headEnd - right.start < MIN_KEY_HALF) return false;
+  if (!isClosingOnly(text, right.headEnd, right.end)) return false;
+  const a = describeRun(text, left.tailStart, left.end);
+  const b = describeRun(text, right.start, right.headEnd);
+  return a.lower + b.lower + a.symbols + b.symbols === 0 && a.digits + b.digits > 0;
 }
 
 /**
@@ -260,7 +275,7 @@ function findKeyJoins(text: string, chunks: Chunk[], edits: Edit[]): void {
     if (right.headEnd === right.start) continue;
     const wrap = right.gap === GAP.wrap;
     const joinsKey = wrap
-      ? isKeyLike(text, left.tailStart, left.end, MIN_KEY_TAIL) && isKeyHead(text, right)
+      ? (isKeyLike(text, left.tailStart, left.end, MIN_KEY_TAIL) && isKeyHead(text, right)) || isUpperKeyWrap(text, left, right)
       : isKeyLike(text, left.tailStart, left.end, MIN_KEY_HALF) && isKeyLike(text, right.start, right.headEnd, MIN_KEY_HALF) && isKeyHead(text, right);
     const hyphenated = wrap && text.charCodeAt(left.end - 1) === 45 && isDigit(text.charCodeAt(left.end - 2)) && isDigit(text.charCodeAt(right.start));
     if (joinsKey || hyphenated) edits.push({ start: right.gapStart, end: right.start, replacement: '' });

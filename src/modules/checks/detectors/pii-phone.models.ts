@@ -11,7 +11,7 @@ const CANDIDATE = /\+?\(?\d(?:[ \t\u00A0()./-]{0,3}\d){6,17}/g;
 
 /** Context that makes a number a phone number rather than an id (English and the common European words). */
 const PHONE_KEYWORD =
-  /\b(?:phone|tel|telephone|mobile|mob|cell|call|calling|text|sms|whats ?app|signal|telegram|fax|contact|reach|ring|dial|hotline|helpline|landline|number|voicemail|telefon\w*|rufnummer|nummer|handy|festnetz|anrufen|t[ée]l[ée]phone|portable|num[ée]ro|tel[ée]fono|m[óo]vil|cellulare|telem[óo]vel)\b/i;
+  /\b(?:phone|tel|telephone|mobile|mob|cell|call|calling|callback|call back|text|sms|whats ?app|signal|telegram|fax|contact|reach|ring|dial|hotline|helpline|landline|number|voicemail|telefon\w*|rufnummer|nummer|handy|festnetz|anrufen|t[ée]l[ée]phone|portable|num[ée]ro|tel[ée]fono|m[óo]vil|cellulare|telem[óo]vel)\b/i;
 
 /**
  * Records whose numbers look like phone numbers: parcels and waybills (DHL and FedEx numbers are
@@ -19,7 +19,7 @@ const PHONE_KEYWORD =
  * word after it, makes the number that record's id (`Tracking (DHL): 0034 0434 1234`).
  */
 const RECORD_WORD =
-  /\b(?:tracking|track|waybill|air ?waybill|awb|consignment|parcel|package|shipment|delivery|order|invoice|inv|account|acct|customer|member(?:ship)?|policy|claim|reservation|booking|confirmation|reference|ticket|case|serial|imei|iccid|sku|transaction|receipt|batch|lot|sendung(?:snummer)?|bestell(?:ung|nummer)|rechnung(?:snummer)?|kundennummer|auftrag(?:snummer)?|commande|facture|colis|pedido|factura)\b/gi;
+  /\b(?:tracking|track|waybill|air ?waybill|awb|consignment|parcel|package|shipment|delivery|order|invoice|inv|account|acct|policy|claim|reservation|booking|confirmation|reference|ticket|case|serial|imei|iccid|sku|transaction|receipt|batch|lot|sendung(?:snummer)?|bestell(?:ung|nummer)|rechnung(?:snummer)?|kundennummer|auftrag(?:snummer)?|commande|facture|colis|pedido|factura)\b/gi;
 /** A number followed by such a word names the record (`0034 0434 1234 is your tracking number`). */
 const RECORD_AFTER = /^\W{0,3}(?:is|was|=)?\s*(?:your|the|our)?\s*(?:tracking|waybill|awb|consignment|parcel|order|invoice|account|reference|ticket|case|policy|claim|booking|confirmation|shipment)\b/i;
 const RECORD_WINDOW = 40;
@@ -29,8 +29,12 @@ function isNamedRecordBefore(text: string, index: number): boolean {
   let lastRecord = -1;
   RECORD_WORD.lastIndex = 0;
   for (let m = RECORD_WORD.exec(before); m !== null; m = RECORD_WORD.exec(before)) lastRecord = m.index + m[0].length;
-  return lastRecord !== -1 && !PHONE_KEYWORD.test(before.slice(lastRecord));
+  return lastRecord !== -1 && !PHONE_WORD.test(before.slice(lastRecord).replace(NUMBER_WORD, ''));
 }
+
+/** `number` names the record it follows (`account number`), so only another phone word re-opens the phone reading. */
+const NUMBER_WORD = /\b(?:number|no|nummer|num[ée]ro)\b/gi;
+const PHONE_WORD = PHONE_KEYWORD;
 
 /** Dotted quads inside a candidate are IPv4 addresses (`5737 192.0.2.1` parses as a US number). */
 const DOTTED_QUAD = /\d{1,3}(?:\.\d{1,3}){3}/;

@@ -12,9 +12,8 @@ import { hasDigitRun } from './pii-text.models.ts';
 
 const findPhones = createPhoneFinder('US');
 const findGbPhones = createPhoneFinder('GB');
-const findDePhones = createPhoneFinder('DE');
-const findPhonesAnywhere = createPhoneFinder(['US', 'GB', 'DE', 'FR', 'BR']);
-const GATED_FINDERS = [findPhones, findGbPhones, findDePhones, findPhonesAnywhere, findCreditCards, findUsSsns];
+const findPhonesInThreeRegions = createPhoneFinder(['US', 'GB', 'DE']);
+const GATED_FINDERS = [findPhones, findGbPhones, findPhonesInThreeRegions, findCreditCards, findUsSsns];
 
 const FIXTURE_TEXTS = readFileSync(new URL('../../../../test/fixtures/checks/pii/cases.jsonl', import.meta.url), 'utf8')
   .split('\n')

@@ -32,8 +32,12 @@ export function classifyPlaceholder(value: string): boolean {
   return isPlaceholderValue(value);
 }
 
+/** A value spelled in words that ends by naming what it stands for (`my-bot-token`, `super_secret_key`). */
+const WORDY_STAND_IN = /(?:^|[-_])[a-z]{2,12}(?:[-_][a-z]{2,12}){0,3}[-_](?:key|token|secret|password|pass|pwd)$/;
+
 function isPlaceholderValue(value: string): boolean {
   const trimmed = value.trim();
+  if (WORDY_STAND_IN.test(trimmed)) return true;
   if (trimmed.length === 0) return true;
   if (PLACEHOLDER_PASSWORDS.has(trimmed.toLowerCase())) return true;
   if (/^(.)\1+$/.test(trimmed)) return true;
