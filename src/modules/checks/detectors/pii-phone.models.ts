@@ -11,7 +11,7 @@ const CANDIDATE = /\+?\(?\d(?:[ \t\u00A0()./-]{0,3}\d){6,17}/g;
 
 /** Context that makes a number a phone number rather than an id (English and the common European words). */
 const PHONE_KEYWORD =
-  /\b(?:phone|tel|telephone|mobile|mob|cell|call|calling|callback|call back|text|sms|whats ?app|signal|telegram|fax|contact|reach|ring|dial|hotline|helpline|landline|number|voicemail|telefon\w*|rufnummer|nummer|handy|festnetz|anrufen|t[ée]l[ée]phone|portable|num[ée]ro|tel[ée]fono|m[óo]vil|cellulare|telem[óo]vel)\b/i;
+  /\b(?:phone|tel|telephone|mobile|mob|cell|call|calling|callback|call back|text|sms|whats ?app|signal|telegram|fax|contact|reach|ring|dial|hotline|helpline|landline|number|voicemail|telefon\w*|rufnummer|nummer|handy|mobil|festnetz|anrufen|erreichbar|erreichen|t[ée]l[ée]phone|portable|num[ée]ro|tel[ée]fono|m[óo]vil|cellulare|telem[óo]vel)\b/i;
 
 /**
  * Records whose numbers look like phone numbers: parcels and waybills (DHL and FedEx numbers are
@@ -215,7 +215,8 @@ function scorePhone(text: string, start: number, end: number, needsKeyword: bool
   // `2015550123.5`, `2015550123-x`: the number goes on past the candidate.
   if (isInsideToken(text, start, end, '-./')) return 0;
   if (RECORD_AFTER.test(textAfter(text, end, 40))) return 0;
-  const hasKeyword = PHONE_KEYWORD.test(textBefore(text, start, 40));
+  // `… (mobile)`, `… is her mobile`: the phone word may follow the number.
+  const hasKeyword = PHONE_KEYWORD.test(textBefore(text, start, 40)) || PHONE_KEYWORD.test(textAfter(text, end, 24));
   if (BARE_DIGITS.test(number) || needsKeyword) return hasKeyword ? SCORE.bareWithKeyword : 0;
   return hasKeyword || number.startsWith('+') ? SCORE.certain : SCORE.formatted;
 }

@@ -66,6 +66,30 @@ describe('phone', () => {
     expect(slicesOf('Ruf uns an: 030 12345678', 'phone', { phoneRegions: ['FR', 'DE'] })).toEqual(['030 12345678']);
   });
 
+  it('reads GB and DE national formats, with the phone word before or after the number', () => {
+    expect(slicesOf('Mobil erreichen Sie ihn unter 0151 23456789.', 'phone')).toEqual(['0151 23456789']);
+    expect(slicesOf('(0151) 234 56789 is her mobile', 'phone')).toEqual(['(0151) 234 56789']);
+    expect(slicesOf('Office: 0161 496 0000, Mon–Fri.', 'phone')).toEqual(['0161 496 0000']);
+  });
+
+  it('needs a phone word for a number valid only in a later region and grouped otherwise', () => {
+    expect(slicesOf('Canadian SIN 046 454 286 format differs.', 'phone')).toEqual([]);
+    expect(slicesOf('The sample card shows 078-05-1120.', 'phone')).toEqual([]);
+    expect(slicesOf('Call 046 454 286 now.', 'phone')).toEqual(['046 454 286']);
+  });
+
+  it('treats numbers named as tracking, waybill, order, invoice or account numbers as ids', () => {
+    const texts = [
+      'Tracking (DHL Express): 0034 0434 1234',
+      'Waybill no. 0201234567 was scanned in Leipzig.',
+      '0201 234 5678 is your tracking number',
+      'Your account number is 80 5791 5798.',
+      'Sendungsnummer: 0151 2345 6789',
+    ];
+    for (const text of texts) expect(slicesOf(text, 'phone'), text).toEqual([]);
+    expect(slicesOf('Order questions? Call 020 7946 0018.', 'phone')).toEqual(['020 7946 0018']);
+  });
+
   it('does not flag order numbers, dates, version strings, ISBNs or timestamps', () => {
     const text =
       'Order #2015550123 shipped 2024-01-15 10:30:00, build 10.0.19045.3803, ISBN 978-0-306-40615-7, ts 1700000000.';
