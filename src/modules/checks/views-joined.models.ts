@@ -296,8 +296,53 @@ function listChunks(text: string): Chunk[] {
   return chunks;
 }
 
+function isDigitOrUpper(code: number): boolean {
+  return isDigit(code) || isUpper(code);
+}
+
+/**
+ * One allocation-free pass that says whether any rule could apply: a gap between digits or
+ * capitals (groups), a run of one-character chunks (spaced out), or a gap after a long run of
+ * key characters (wrapped or split keys). Ordinary prose has none, and costs only this pass.
+ */
+function mayNeedJoining(text: string): boolean {
+  let chunkLength = 0;
+  let keyRun = 0;
+  let runDigits = 0;
+  let runUpper = 0;
+  let singles = 0;
+  let previousCode = 32;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (!isSpace(code)) {
+      chunkLength++;
+      if (isKeyChar(code)) {
+        keyRun++;
+        if (isDigit(code)) runDigits++;
+        else if (isUpper(code)) runUpper++;
+      } else {
+        keyRun = runDigits = runUpper = 0;
+      }
+      previousCode = code;
+      continue;
+    }
+    if (chunkLength === 0) continue;
+    singles = chunkLength === 1 && keyRun === 1 ? singles + 1 : 0;
+    if (singles >= MIN_SPACED_CHARS - 1) return true;
+    if (keyRun >= MIN_KEY_HALF && ((runDigits > 0 && runDigits < keyRun) || runUpper >= 3)) return true;
+    let next = i + 1;
+    while (next < text.length && isSpace(text.charCodeAt(next))) next++;
+    const nextCode = next < text.length ? text.charCodeAt(next) : 32;
+    if (isDigitOrUpper(previousCode) && isDigitOrUpper(nextCode) && (isDigit(previousCode) || isDigit(nextCode))) return true;
+    chunkLength = keyRun = runDigits = runUpper = 0;
+    i = next - 1;
+  }
+  return false;
+}
+
 /** The gaps to change in `text`, sorted and disjoint (a gap two rules change is removed). */
 export function findJoinEdits(text: string): Edit[] {
+  if (!mayNeedJoining(text)) return [];
   const chunks = listChunks(text);
   const edits: Edit[] = [];
   findSpacedRuns(chunks, edits);
