@@ -301,43 +301,80 @@ function isDigitOrUpper(code: number): boolean {
 }
 
 /**
- * One allocation-free pass that says whether any rule could apply: a gap between digits or
- * capitals (groups), a run of one-character chunks (spaced out), or a gap after a long run of
- * key characters (wrapped or split keys). Ordinary prose has none, and costs only this pass.
+ * Whether any rule could apply, looked for from the digits only (V8 finds them natively): every
+ * rule's trigger holds one in practice — a digit group next to another group across a gap, a
+ * spaced-out digit, or a key-like run with a digit that ends at whitespace (a wrapped key has
+ * digits on one of its lines). Prose has few digits, so most texts cost one native scan.
  */
 function mayNeedJoining(text: string): boolean {
-  let chunkLength = 0;
-  let keyRun = 0;
-  let runDigits = 0;
-  let runUpper = 0;
-  let singles = 0;
-  let previousCode = 32;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (!isSpace(code)) {
-      chunkLength++;
-      if (isKeyChar(code)) {
-        keyRun++;
-        if (isDigit(code)) runDigits++;
-        else if (isUpper(code)) runUpper++;
-      } else {
-        keyRun = runDigits = runUpper = 0;
-      }
-      previousCode = code;
-      continue;
-    }
-    if (chunkLength === 0) continue;
-    singles = chunkLength === 1 && keyRun === 1 ? singles + 1 : 0;
-    if (singles >= MIN_SPACED_CHARS - 1) return true;
-    if (keyRun >= MIN_KEY_HALF && ((runDigits > 0 && runDigits < keyRun) || runUpper >= 3)) return true;
-    let next = i + 1;
-    while (next < text.length && isSpace(text.charCodeAt(next))) next++;
-    const nextCode = next < text.length ? text.charCodeAt(next) : 32;
-    if (isDigitOrUpper(previousCode) && isDigitOrUpper(nextCode) && (isDigit(previousCode) || isDigit(nextCode))) return true;
-    chunkLength = keyRun = runDigits = runUpper = 0;
-    i = next - 1;
+  DIGIT_SEARCH.lastIndex = 0;
+  for (let found = DIGIT_SEARCH.exec(text); found !== null; found = DIGIT_SEARCH.exec(text)) {
+    const at = found.index;
+    let chunkStart = at;
+    while (chunkStart > 0 && !isSpace(text.charCodeAt(chunkStart - 1))) chunkStart--;
+    let chunkEnd = at + 1;
+    while (chunkEnd < text.length && !isSpace(text.charCodeAt(chunkEnd))) chunkEnd++;
+    if (chunkEnd - chunkStart === 1 && countSpacedAround(text, at) >= MIN_SPACED_CHARS) return true;
+    if (isGroupNeighbour(text.charCodeAt(chunkEnd - 1)) && isGroupNeighbour(nextNonSpace(text, chunkEnd))) return true;
+    if (isGroupNeighbour(text.charCodeAt(chunkStart)) && isGroupNeighbour(previousNonSpace(text, chunkStart))) return true;
+    if (text.charCodeAt(chunkEnd - 1) === 45 && isDigit(nextNonSpace(text, chunkEnd))) return true;
+    let runStart = at;
+    while (runStart > chunkStart && isKeyChar(text.charCodeAt(runStart - 1))) runStart--;
+    let runEnd = at + 1;
+    while (runEnd < chunkEnd && isKeyChar(text.charCodeAt(runEnd))) runEnd++;
+    if (runEnd - runStart >= MIN_KEY_HALF && hasLetter(text, runStart, runEnd)) return true;
+    DIGIT_SEARCH.lastIndex = chunkEnd;
   }
   return false;
+}
+
+const DIGIT_SEARCH = /\d/g;
+
+function isGroupNeighbour(code: number): boolean {
+  return isDigit(code) || isUpper(code);
+}
+
+function nextNonSpace(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  return i > from && i < text.length ? text.charCodeAt(i) : 0;
+}
+
+function previousNonSpace(text: string, from: number): number {
+  let i = from;
+  while (i > 0 && isSpace(text.charCodeAt(i - 1))) i--;
+  return i < from && i > 0 ? text.charCodeAt(i - 1) : 0;
+}
+
+function hasLetter(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i) | 0x20;
+    if (code >= 97 && code <= 122) return true;
+  }
+  return false;
+}
+
+/** One-character chunks separated by 1–3 spaces around `at` (itself one), counting it. */
+function countSpacedAround(text: string, at: number): number {
+  let count = 1;
+  for (const step of [-1, 1]) {
+    let i = at;
+    for (;;) {
+      let gap = 0;
+      let j = i + step;
+      while (gap < MAX_SPACED_GAP && j >= 0 && j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) {
+        gap++;
+        j += step;
+      }
+      if (gap === 0 || j < 0 || j >= text.length || isSpace(text.charCodeAt(j))) break;
+      const beyond = text.charCodeAt(j + step);
+      if (j + step >= 0 && j + step < text.length && !isSpace(beyond)) break;
+      count++;
+      i = j;
+      if (count >= MIN_SPACED_CHARS) return count;
+    }
+  }
+  return count;
 }
 
 /** The gaps to change in `text`, sorted and disjoint (a gap two rules change is removed). */
