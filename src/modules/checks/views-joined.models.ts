@@ -296,10 +296,6 @@ function listChunks(text: string): Chunk[] {
   return chunks;
 }
 
-function isDigitOrUpper(code: number): boolean {
-  return isDigit(code) || isUpper(code);
-}
-
 /**
  * Whether any rule could apply, looked for from the digits only (V8 finds them natively): every
  * rule's trigger holds one in practice — a digit group next to another group across a gap, a
