@@ -311,8 +311,7 @@ function mayNeedJoining(text: string): boolean {
     let chunkEnd = at + 1;
     while (chunkEnd < text.length && !isSpace(text.charCodeAt(chunkEnd))) chunkEnd++;
     if (chunkEnd - chunkStart === 1 && countSpacedAround(text, at) >= MIN_SPACED_CHARS) return true;
-    if (isGroupNeighbour(text.charCodeAt(chunkEnd - 1)) && isGroupNeighbour(nextNonSpace(text, chunkEnd))) return true;
-    if (isGroupNeighbour(text.charCodeAt(chunkStart)) && isGroupNeighbour(previousNonSpace(text, chunkStart))) return true;
+    if (isGroupChunk(text, chunkStart, chunkEnd) && hasGroupNeighbour(text, chunkStart, chunkEnd)) return true;
     if (text.charCodeAt(chunkEnd - 1) === 45 && isDigit(nextNonSpace(text, chunkEnd))) return true;
     let runStart = at;
     while (runStart > chunkStart && isKeyChar(text.charCodeAt(runStart - 1))) runStart--;
@@ -330,16 +329,35 @@ function isGroupNeighbour(code: number): boolean {
   return isDigit(code) || isUpper(code);
 }
 
+/** A chunk of capitals and digits only (a card, IBAN or phone group), holding a digit. */
+function isGroupChunk(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!isGroupNeighbour(text.charCodeAt(i))) return false;
+  return end > start;
+}
+
+/**
+ * A neighbouring group chunk across a gap, the two together at least MIN_GROUP_PAIR long:
+ * `4539 1488`, `DE89 3704`, `020 7946`, but not `50 GB`.
+ */
+function hasGroupNeighbour(text: string, start: number, end: number): boolean {
+  let nextStart = end;
+  while (nextStart < text.length && isSpace(text.charCodeAt(nextStart))) nextStart++;
+  let nextEnd = nextStart;
+  while (nextEnd < text.length && !isSpace(text.charCodeAt(nextEnd))) nextEnd++;
+  if (nextStart > end && isGroupChunk(text, nextStart, nextEnd) && end - start + nextEnd - nextStart >= MIN_GROUP_PAIR) return true;
+  let previousEnd = start;
+  while (previousEnd > 0 && isSpace(text.charCodeAt(previousEnd - 1))) previousEnd--;
+  let previousStart = previousEnd;
+  while (previousStart > 0 && !isSpace(text.charCodeAt(previousStart - 1))) previousStart--;
+  return previousEnd < start && isGroupChunk(text, previousStart, previousEnd) && end - start + previousEnd - previousStart >= MIN_GROUP_PAIR;
+}
+
+const MIN_GROUP_PAIR = 6;
+
 function nextNonSpace(text: string, from: number): number {
   let i = from;
   while (i < text.length && isSpace(text.charCodeAt(i))) i++;
   return i > from && i < text.length ? text.charCodeAt(i) : 0;
-}
-
-function previousNonSpace(text: string, from: number): number {
-  let i = from;
-  while (i > 0 && isSpace(text.charCodeAt(i - 1))) i--;
-  return i < from && i > 0 ? text.charCodeAt(i - 1) : 0;
 }
 
 function hasLetter(text: string, start: number, end: number): boolean {

@@ -23,9 +23,14 @@ const RECORD_WORD =
 /** A number followed by such a word names the record (`0034 0434 1234 is your tracking number`). */
 const RECORD_AFTER = /^\W{0,3}(?:is|was|=)?\s*(?:your|the|our)?\s*(?:tracking|waybill|awb|consignment|parcel|order|invoice|account|reference|ticket|case|policy|claim|booking|confirmation|shipment)\b/i;
 const RECORD_WINDOW = 40;
+const SENTENCE_ENDS = ['\n', '. ', '? ', '! '];
 
 function isNamedRecordBefore(text: string, index: number): boolean {
-  const before = textBefore(text, index, RECORD_WINDOW);
+  // An international number is a phone number whatever is said before it; a record word counts
+  // only in the number's own sentence.
+  if (text[index] === '+') return false;
+  const window = textBefore(text, index, RECORD_WINDOW);
+  const before = window.slice(Math.max(0, ...SENTENCE_ENDS.map((end) => window.lastIndexOf(end) + 1)));
   let lastRecord = -1;
   RECORD_WORD.lastIndex = 0;
   for (let m = RECORD_WORD.exec(before); m !== null; m = RECORD_WORD.exec(before)) lastRecord = m.index + m[0].length;

@@ -88,6 +88,8 @@ describe('phone', () => {
     ];
     for (const text of texts) expect(slicesOf(text, 'phone'), text).toEqual([]);
     expect(slicesOf('Order questions? Call 020 7946 0018.', 'phone')).toEqual(['020 7946 0018']);
+    expect(slicesOf('Shall I send the booking link?\n\nThe number on file is +44 20 7946 0958.', 'phone')).toEqual(['+44 20 7946 0958']);
+    expect(slicesOf('See your order page. Our number: 020 7946 0018', 'phone')).toEqual(['020 7946 0018']);
   });
 
   it('does not flag order numbers, dates, version strings, ISBNs or timestamps', () => {
