@@ -317,7 +317,7 @@ function mayNeedJoining(text: string): boolean {
     while (runStart > chunkStart && isKeyChar(text.charCodeAt(runStart - 1))) runStart--;
     let runEnd = at + 1;
     while (runEnd < chunkEnd && isKeyChar(text.charCodeAt(runEnd))) runEnd++;
-    if (runEnd - runStart >= MIN_KEY_HALF && hasLetter(text, runStart, runEnd)) return true;
+    if (runEnd === chunkEnd && runEnd - runStart >= MIN_KEY_HALF && hasLetter(text, runStart, runEnd) && continuesAsKey(text, chunkEnd)) return true;
     DIGIT_SEARCH.lastIndex = chunkEnd;
   }
   return false;
@@ -353,6 +353,27 @@ function hasGroupNeighbour(text: string, start: number, end: number): boolean {
 }
 
 const MIN_GROUP_PAIR = 6;
+
+/**
+ * After a key-like run: one space, or one line break and indentation, then a chunk starting with
+ * MIN_KEY_HEAD key characters among which a digit or a capital (a paragraph break or a word ends it).
+ */
+function continuesAsKey(text: string, from: number): boolean {
+  let i = from;
+  let newlines = 0;
+  while (i < text.length && isSpace(text.charCodeAt(i))) {
+    if (text.charCodeAt(i) === 10) newlines++;
+    i++;
+  }
+  if (i === from || newlines > 1 || i - from > MAX_INDENT + 2 || (newlines === 0 && i - from > 1)) return false;
+  let marked = false;
+  let k = i;
+  while (k < text.length && isKeyChar(text.charCodeAt(k))) {
+    if (isDigit(text.charCodeAt(k)) || (k > i && isUpper(text.charCodeAt(k)))) marked = true;
+    k++;
+  }
+  return k - i >= MIN_KEY_HEAD && marked;
+}
 
 function nextNonSpace(text: string, from: number): number {
   let i = from;
