@@ -50,7 +50,8 @@ describe('hasDigitRun', () => {
   it('holds for every generated digit text in which the phone, card or SSN finder reports something', () => {
     const texts = listDigitTexts(30_000);
     const found = texts.filter((text) => GATED_FINDERS.some((find) => find(text).length > 0));
-    expect(found.length).toBeGreaterThan(1000);
+    // Enough texts that some finder reports for the check to mean something (fewer since GB and DE need their trunk prefix).
+    expect(found.length).toBeGreaterThan(800);
     expect(texts.filter((text) => !hasDigitRun(text)).length).toBeGreaterThan(1000);
     expect(found.filter((text) => !hasDigitRun(text))).toEqual([]);
   });
