@@ -6,7 +6,7 @@
 // MySQL client as `-pSECRET` or `--password=SECRET`, and database password variables
 // (`PGPASSWORD=…`, `MYSQL_PWD=…`). Bounded repetitions only, like the other patterns.
 
-import type { SecretHit } from './secrets-patterns.models.ts';
+import { collect, type SecretHit } from './secrets-patterns.models.ts';
 import { classifyPlaceholder } from './secrets-placeholder.models.ts';
 
 export const CREDENTIAL_KINDS = [
@@ -26,21 +26,13 @@ const PRINTABLE_USER_PASSWORD = /^([\x21-\x39\x3b-\x7e][\x20-\x39\x3b-\x7e]{0,12
 /** Finds the credentials listed above in one view's text. */
 export function findCredentials(text: string): SecretHit[] {
   const hits: SecretHit[] = [];
-  scan(text, TAILSCALE_KEY, hits, (m) => secret('tailscale_key', m.index, m[0], m[0], 1, 3));
-  scan(text, SERVICE_ACCOUNT_KEY, hits, (m) => valueHit('gcp_service_account_key', m, m[1] ?? '', 1, 3));
-  scan(text, HEX_PRIVATE_KEY, hits, (m) => (isHexKey(m[1] ?? '') ? valueHit('hex_private_key', m, m[1] ?? '', 0.9, 2) : undefined));
-  scan(text, BASIC_AUTH, hits, (m) => findBasicAuth(m));
-  scan(text, MYSQL_PASSWORD, hits, (m) => valueHit('cli_password', m, unquote(m[1] ?? ''), 0.9, 2, m[1] ?? ''));
-  scan(text, DATABASE_PASSWORD, hits, (m) => valueHit('database_password', m, unquote(m[1] ?? ''), 0.9, 2, m[1] ?? ''));
+  collect(text, TAILSCALE_KEY, hits, (m) => secret('tailscale_key', m.index, m[0], m[0], 1, 3));
+  collect(text, SERVICE_ACCOUNT_KEY, hits, (m) => valueHit('gcp_service_account_key', m, m[1] ?? '', 1, 3));
+  collect(text, HEX_PRIVATE_KEY, hits, (m) => (isHexKey(m[1] ?? '') ? valueHit('hex_private_key', m, m[1] ?? '', 0.9, 2) : undefined));
+  collect(text, BASIC_AUTH, hits, (m) => findBasicAuth(m));
+  collect(text, MYSQL_PASSWORD, hits, (m) => valueHit('cli_password', m, unquote(m[1] ?? ''), 0.9, 2, m[1] ?? ''));
+  collect(text, DATABASE_PASSWORD, hits, (m) => valueHit('database_password', m, unquote(m[1] ?? ''), 0.9, 2, m[1] ?? ''));
   return hits;
-}
-
-function scan(text: string, pattern: RegExp, hits: SecretHit[], toHit: (m: RegExpExecArray) => SecretHit | undefined): void {
-  pattern.lastIndex = 0;
-  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
-    const found = toHit(m);
-    if (found !== undefined) hits.push(found);
-  }
 }
 
 function unquote(raw: string): string {
