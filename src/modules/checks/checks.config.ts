@@ -1,11 +1,20 @@
 import { z } from 'zod';
 import { SEVERITIES } from './checks.models.ts';
+import { type CountryCode, isSupportedCountry } from 'libphonenumber-js/max';
 import { PII_KINDS } from './detectors/pii.detector.ts';
+import { DEFAULT_PHONE_REGIONS } from './detectors/pii-phone.models.ts';
 import { validateBlocklistPattern } from './detectors/blocklist.detector.ts';
 
 // Per-source settings of the automated checks (the `checks:` and `graders:` blocks
 // of a source in vigil.config.yaml). Every field has a default, so a source with no
 // settings gets every detector with sensible options.
+
+const phoneRegion = z
+  .string()
+  .transform((value) => value.toUpperCase())
+  .refine((value): value is CountryCode => /^[A-Z]{2}$/.test(value) && isSupportedCountry(value as CountryCode), {
+    message: 'must be a two-letter country code that has phone numbers, such as US, GB or DE',
+  });
 
 const blocklistPattern = z.string().superRefine((pattern, context) => {
   const verdict = validateBlocklistPattern(pattern);
@@ -23,10 +32,17 @@ export const checksConfigSchema = z
       .object({
         enabled: z.boolean().default(true),
         kinds: z.array(z.enum(PII_KINDS)).default([...PII_KINDS]),
-        region: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as US or GB').default('US'),
+        /** One region, the setting before `phone_regions`: alone, it is the only region. */
+        region: phoneRegion.optional(),
+        /** Regions national phone numbers are read in, in order; `+` numbers are found whatever the list. */
+        phone_regions: z.array(phoneRegion).min(1, 'must list at least one region, e.g. [US, GB, DE]').max(20).optional(),
       })
       .strict()
-      .default({ enabled: true, kinds: [...PII_KINDS], region: 'US' }),
+      .default({ enabled: true, kinds: [...PII_KINDS] })
+      .transform(({ region, phone_regions, ...pii }) => ({
+        ...pii,
+        phone_regions: phone_regions ?? (region === undefined ? [...DEFAULT_PHONE_REGIONS] : [region]),
+      })),
     injection: z.object({ enabled: z.boolean().default(true) }).strict().default({ enabled: true }),
     prompt_leak: z
       .object({

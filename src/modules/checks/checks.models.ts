@@ -19,7 +19,7 @@ export type TextField = 'input' | 'output' | 'context';
  * from the original, so every view maps its offsets back to the original text.
  */
 export interface TextView {
-  name: 'original' | 'normalized' | 'decoded' | ReadingName;
+  name: 'original' | 'normalized' | 'decoded' | 'joined' | ReadingName;
   text: string;
   /** Maps a [start, end) range of this view to the [start, end) range of the original text it came from. */
   toOriginal(start: number, end: number): { start: number; end: number };

@@ -1,3 +1,4 @@
+import type { CountryCode } from 'libphonenumber-js/max';
 import type { ChecksConfig } from './checks.config.ts';
 import type { Detection, FieldViews, TextField } from './checks.models.ts';
 import { compileBlocklist } from './detectors/blocklist.detector.ts';
@@ -57,7 +58,7 @@ function pushAll(target: Detection[], found: readonly Detection[]): void {
 /** Detectors are built once per source configuration: regexes, n-gram sets and word lists compile here, not per event. */
 export function compileChecks(config: ChecksConfig): CompiledChecks {
   const secrets = config.secrets.enabled ? createSecretsDetector() : null;
-  const pii = config.pii.enabled && config.pii.kinds.length > 0 ? createPiiDetector({ kinds: config.pii.kinds, defaultRegion: config.pii.region as never }) : null;
+  const pii = config.pii.enabled && config.pii.kinds.length > 0 ? createPiiDetector({ kinds: config.pii.kinds, phoneRegions: config.pii.phone_regions as CountryCode[] }) : null;
   const injection = config.injection.enabled ? createInjectionDetector(loadInjectionModel()) : null;
   const hasLeakSettings = config.prompt_leak.canaries.length > 0 || config.prompt_leak.system_prompt !== undefined;
   const promptLeak = hasLeakSettings

@@ -7,6 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { FieldViews, TextField, TextView } from './checks.models.ts';
 import { buildReadings } from './views-readings.models.ts';
+import { buildJoinedView } from './views-joined.models.ts';
 
 const DEFAULT_MAX_DECODED_CHARS = 64 * 1024;
 const MIN_ENCODED_RUN = 16;
@@ -72,6 +73,8 @@ export function buildFieldViews(field: TextField, text: string, options?: { maxD
   if (normalized !== undefined) views.push(createMappedView('normalized', normalized));
 
   const base = normalized?.text ?? text;
+  const joined = buildJoinedView(base, normalized);
+  if (joined !== undefined) views.push(joined);
   if (hasEncodedHint(base)) {
     const budget = { left: options?.maxDecodedChars ?? DEFAULT_MAX_DECODED_CHARS };
     const once = decodeWithMap(base, normalized, budget);

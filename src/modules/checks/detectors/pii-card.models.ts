@@ -1,4 +1,5 @@
-import { type PiiMatch, hasIdentifierLabelBefore, isInsideToken, scanCandidates, textBefore } from './pii-text.models.ts';
+import { type PiiMatch, hasIdentifierLabelBefore, hasNamedIdentifierLabelBefore, isInsideToken, scanCandidates, textBefore } from './pii-text.models.ts';
+import { isTestCardNumber } from './pii-test-card.models.ts';
 
 // A card number (PAN) is 12–19 digits, written in one run or in groups separated by one
 // space or one dash used consistently (4-4-4-4, 4-6-5 for Amex, 4-4-4-4-3 for 19 digits).
@@ -59,7 +60,8 @@ export function findCreditCards(text: string): PiiMatch[] {
     const end = start + found[0].length;
     const score = scoreCard(text, start, end, found[1]);
     if (score === 0) return undefined;
-    matches.push({ kind: 'credit_card', start, end, score });
+    const testCard = isTestCardNumber(text.slice(start, end).replace(NON_DIGIT, ''));
+    matches.push({ kind: testCard ? 'test_card' : 'credit_card', start, end, score });
     return end;
   });
   return matches;
@@ -71,8 +73,10 @@ function scoreCard(text: string, start: number, end: number, separator: string |
   const digits = text.slice(start, end).replace(NON_DIGIT, '');
   if (digits.length < 12 || digits.length > 19 || !isLuhnValid(digits)) return 0;
   if (ONE_DIGIT_REPEATED.test(digits)) return 0;
+  // `card #4532…`, `Card No. 3782 …`: a bare `#` or `No.` before a number in a card network's
+  // range at its length is how forms label the card itself; `order #…` names another record.
+  if (hasKnownIssuer(digits)) return hasNamedIdentifierLabelBefore(text, start) ? 0 : SCORE.knownIssuer;
   if (hasIdentifierLabelBefore(text, start)) return 0;
-  if (hasKnownIssuer(digits)) return SCORE.knownIssuer;
   return CARD_KEYWORD.test(textBefore(text, start, 40)) ? SCORE.unknownIssuerWithKeyword : 0;
 }
 

@@ -1,5 +1,6 @@
-import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { type PiiMatch, hasIdentifierLabelBefore, isInsideToken, isWordChar, textBefore } from './pii-text.models.ts';
+import { type CountryCode, getExampleNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import examples from 'libphonenumber-js/mobile/examples';
+import { type PiiMatch, hasIdentifierLabelBefore, isInsideToken, isWordChar, textAfter, textBefore } from './pii-text.models.ts';
 
 // Phone numbers are validated by libphonenumber with its full ("max") metadata, which
 // checks each country's real number patterns, not only lengths. Its text matcher
@@ -8,9 +9,37 @@ import { type PiiMatch, hasIdentifierLabelBefore, isInsideToken, isWordChar, tex
 // those our rules would reject anyway, and have it parse and validate only the rest.
 const CANDIDATE = /\+?\(?\d(?:[ \t\u00A0()./-]{0,3}\d){6,17}/g;
 
-/** Context that makes a number a phone number rather than an id. */
+/** Context that makes a number a phone number rather than an id (English and the common European words). */
 const PHONE_KEYWORD =
-  /\b(?:phone|tel|telephone|mobile|cell|call|calling|text|sms|whats ?app|fax|contact|reach|ring|dial|hotline|number)\b/i;
+  /\b(?:phone|tel|telephone|mobile|mob|cell|call|calling|callback|call back|text|sms|whats ?app|signal|telegram|fax|contact|reach|ring|dial|hotline|helpline|landline|number|voicemail|telefon\w*|rufnummer|nummer|handy|mobil|festnetz|anrufen|erreichbar|erreichen|t[ée]l[ée]phone|portable|num[ée]ro|tel[ée]fono|m[óo]vil|cellulare|telem[óo]vel)\b/i;
+
+/**
+ * Records whose numbers look like phone numbers: parcels and waybills (DHL and FedEx numbers are
+ * 10–12 digits), orders, invoices, accounts. Such a word shortly before a number, with no phone
+ * word after it, makes the number that record's id (`Tracking (DHL): 0034 0434 1234`).
+ */
+const RECORD_WORD =
+  /\b(?:tracking|track|waybill|air ?waybill|awb|consignment|parcel|package|shipment|delivery|order|invoice|inv|account|acct|policy|claim|reservation|booking|confirmation|reference|ticket|case|serial|imei|iccid|sku|transaction|receipt|batch|lot|sendung(?:snummer)?|bestell(?:ung|nummer)|rechnung(?:snummer)?|kundennummer|auftrag(?:snummer)?|commande|facture|colis|pedido|factura)\b/gi;
+/** A number followed by such a word names the record (`0034 0434 1234 is your tracking number`). */
+const RECORD_AFTER = /^\W{0,3}(?:is|was|=)?\s*(?:your|the|our)?\s*(?:tracking|waybill|awb|consignment|parcel|order|invoice|account|reference|ticket|case|policy|claim|booking|confirmation|shipment)\b/i;
+const RECORD_WINDOW = 40;
+const SENTENCE_ENDS = ['\n', '. ', '? ', '! '];
+
+function isNamedRecordBefore(text: string, index: number): boolean {
+  // An international number is a phone number whatever is said before it; a record word counts
+  // only in the number's own sentence.
+  if (text[index] === '+') return false;
+  const window = textBefore(text, index, RECORD_WINDOW);
+  const before = window.slice(Math.max(0, ...SENTENCE_ENDS.map((end) => window.lastIndexOf(end) + 1)));
+  let lastRecord = -1;
+  RECORD_WORD.lastIndex = 0;
+  for (let m = RECORD_WORD.exec(before); m !== null; m = RECORD_WORD.exec(before)) lastRecord = m.index + m[0].length;
+  return lastRecord !== -1 && !PHONE_WORD.test(before.slice(lastRecord).replace(NUMBER_WORD, ''));
+}
+
+/** `number` names the record it follows (`account number`), so only another phone word re-opens the phone reading. */
+const NUMBER_WORD = /\b(?:number|no|nummer|num[ée]ro)\b/gi;
+const PHONE_WORD = PHONE_KEYWORD;
 
 /** Dotted quads inside a candidate are IPv4 addresses (`5737 192.0.2.1` parses as a US number). */
 const DOTTED_QUAD = /\d{1,3}(?:\.\d{1,3}){3}/;
@@ -23,6 +52,7 @@ const MIN_PHONE_DIGITS = 7;
 const MAX_PHONE_DIGITS = 15;
 const MEMO_SIZE = 1000;
 const DIGIT_GROUP = /\+?\d+/g;
+const DIGIT_GROUPS = /\d+/g;
 const MAX_TRIMMED_GROUPS = 2;
 const MAX_TRIMMED_GROUP_DIGITS = 2;
 
@@ -34,22 +64,64 @@ const MAX_TRIMMED_GROUP_DIGITS = 2;
  */
 const SCORE = { certain: 1, formatted: 0.8, bareWithKeyword: 0.7 } as const;
 
+/** The regions national numbers are read in when a source says nothing: the issue's most common callers. */
+export const DEFAULT_PHONE_REGIONS: readonly CountryCode[] = ['US', 'GB', 'DE'];
+
 /**
- * Builds a finder of phone numbers valid in their country, national numbers being read in
- * `defaultRegion`. Validation dominates the cost of the whole PII detector, and a bot
- * repeats the same few numbers (its own hotline) in event after event, so each finder
- * remembers its last verdicts; the memo is bounded and never changes a result.
+ * The trunk prefix a region's national format starts with (`0` in GB and DE: `020 7946 0018`),
+ * or '' where national numbers are written without one (US `(201) 555-0123`, BR `(11) 96123-4567`):
+ * the digits libphonenumber's own example number gains when it is formatted nationally.
  */
-export function createPhoneFinder(defaultRegion: CountryCode): (text: string) => PiiMatch[] {
-  const verdicts = new Map<string, boolean>();
-  const isValidNumber = (candidate: string): boolean => {
+function readTrunkPrefix(region: CountryCode): string {
+  const example = getExampleNumber(region, examples);
+  if (example === undefined) return '';
+  const national = example.formatNational().replace(NON_DIGIT, '');
+  return national.endsWith(example.nationalNumber) ? national.slice(0, national.length - example.nationalNumber.length) : '';
+}
+
+/**
+ * True when a national candidate (no `+`) can be a number of `region` as people write it: a
+ * region whose national format starts with a trunk prefix needs it (`20 2412 3456` is not how
+ * anyone in the UK writes a number, but `2024 1234` would validate as German without it).
+ */
+function isWrittenLikeRegion(candidate: string, trunkPrefix: string): boolean {
+  if (trunkPrefix === '') return true;
+  const firstDigit = /\d/.exec(candidate);
+  return firstDigit !== null && candidate.startsWith(trunkPrefix, firstDigit.index);
+}
+
+/**
+ * Builds a finder of phone numbers valid in their country, national numbers being read in each
+ * of `regions` in turn (the first that validates wins). Validation dominates the cost of the
+ * whole PII detector, and a bot repeats the same few numbers (its own hotline) in event after
+ * event, so each finder remembers its last verdicts; the memo is bounded and never changes a result.
+ */
+export function createPhoneFinder(regions: CountryCode | readonly CountryCode[]): (text: string) => PiiMatch[] {
+  const plans = (typeof regions === 'string' ? [regions] : regions).map((region) => ({ region, trunkPrefix: readTrunkPrefix(region) }));
+  const verdicts = new Map<string, Verdict>();
+  const parse = (candidate: string, region: CountryCode) => {
+    const parsed = parsePhoneNumberFromString(candidate, { defaultCountry: region, extract: false });
+    return parsed !== undefined && parsed.isPossible() && parsed.isValid() ? parsed : undefined;
+  };
+  const judge = (candidate: string): Verdict => {
+    if (candidate.startsWith('+')) return parse(candidate, plans[0]?.region ?? 'US') ? VERDICT.valid : VERDICT.invalid;
+    let verdict: Verdict = VERDICT.invalid;
+    for (const [index, plan] of plans.entries()) {
+      if (!isWrittenLikeRegion(candidate, plan.trunkPrefix)) continue;
+      const parsed = parse(candidate, plan.region);
+      if (parsed === undefined) continue;
+      if (index === 0 || hasSameGroups(candidate, parsed.formatNational())) return VERDICT.valid;
+      verdict = VERDICT.otherwiseGrouped;
+    }
+    return verdict;
+  };
+  const judgeOnce = (candidate: string): Verdict => {
     const known = verdicts.get(candidate);
     if (known !== undefined) return known;
-    const parsed = parsePhoneNumberFromString(candidate, { defaultCountry: defaultRegion, extract: false });
-    const valid = parsed !== undefined && parsed.isPossible() && parsed.isValid();
+    const verdict = judge(candidate);
     if (verdicts.size >= MEMO_SIZE) verdicts.clear();
-    verdicts.set(candidate, valid);
-    return valid;
+    verdicts.set(candidate, verdict);
+    return verdict;
   };
   return (text) => {
     const matches: PiiMatch[] = [];
@@ -59,13 +131,42 @@ export function createPhoneFinder(defaultRegion: CountryCode): (text: string) =>
       const start = startOfPossiblePhone(text, candidate.index, candidate[0]);
       if (start === undefined) continue;
       const end = candidate.index + candidate[0].length;
-      const span = listSpans(text, start, end).find((s) => isValidNumber(text.slice(s.start, s.end)));
-      if (span === undefined) continue;
-      const score = scorePhone(text, span.start, span.end);
+      const judged = findValidSpan(text, listSpans(text, start, end), judgeOnce);
+      if (judged === undefined) continue;
+      const { span, verdict } = judged;
+      const score = scorePhone(text, span.start, span.end, verdict === VERDICT.otherwiseGrouped);
       if (score > 0) matches.push({ kind: 'phone', start: span.start, end: span.end, score });
     }
     return matches;
   };
+}
+
+/**
+ * What a candidate is: invalid everywhere; valid (an international number, or a national one in
+ * the first region, or in another region written in that region's grouping); or valid only in
+ * another region and grouped otherwise (`046 454 286` is a Canadian SIN's grouping, which
+ * validates as a German number `04645 4286`): such a number needs a phone word.
+ */
+const VERDICT = { invalid: 0, valid: 1, otherwiseGrouped: 2 } as const;
+type Verdict = (typeof VERDICT)[keyof typeof VERDICT];
+
+/** The first span whose text is a valid number (spans are judged lazily: each costs a parse). */
+function findValidSpan(
+  text: string,
+  spans: Array<{ start: number; end: number }>,
+  judge: (candidate: string) => Verdict,
+): { span: { start: number; end: number }; verdict: Verdict } | undefined {
+  for (const span of spans) {
+    const verdict = judge(text.slice(span.start, span.end));
+    if (verdict !== VERDICT.invalid) return { span, verdict };
+  }
+  return undefined;
+}
+
+/** True when both strings split their digits into groups of the same lengths. */
+function hasSameGroups(written: string, formatted: string): boolean {
+  const lengths = (value: string) => (value.match(DIGIT_GROUPS) ?? []).map((group) => group.length).join(',');
+  return lengths(written) === lengths(formatted);
 }
 
 /**
@@ -106,7 +207,7 @@ function countDigits(value: string): number {
 function startOfPossiblePhone(text: string, index: number, candidate: string): number | undefined {
   if (isWordChar(text[index - 1]) || DOTTED_QUAD.test(candidate)) return undefined;
   if (BARE_DIGITS.test(candidate) && !PHONE_KEYWORD.test(textBefore(text, index, 40))) return undefined;
-  if (hasIdentifierLabelBefore(text, index)) return undefined;
+  if (hasIdentifierLabelBefore(text, index) || isNamedRecordBefore(text, index)) return undefined;
   const date = DATE_PREFIX.exec(candidate);
   const rest = date === null ? candidate : candidate.slice(date[0].length);
   const digits = countDigits(rest);
@@ -114,11 +215,13 @@ function startOfPossiblePhone(text: string, index: number, candidate: string): n
   return date === null ? index : index + date[0].length + (LEADING_SEPARATORS.exec(rest)?.[0].length ?? 0);
 }
 
-function scorePhone(text: string, start: number, end: number): number {
+function scorePhone(text: string, start: number, end: number, needsKeyword: boolean): number {
   const number = text.slice(start, end);
   // `2015550123.5`, `2015550123-x`: the number goes on past the candidate.
   if (isInsideToken(text, start, end, '-./')) return 0;
-  const hasKeyword = PHONE_KEYWORD.test(textBefore(text, start, 40));
-  if (BARE_DIGITS.test(number)) return hasKeyword ? SCORE.bareWithKeyword : 0;
+  if (RECORD_AFTER.test(textAfter(text, end, 40))) return 0;
+  // `… (mobile)`, `… is her mobile`: the phone word may follow the number.
+  const hasKeyword = PHONE_KEYWORD.test(textBefore(text, start, 40)) || PHONE_KEYWORD.test(textAfter(text, end, 24));
+  if (BARE_DIGITS.test(number) || needsKeyword) return hasKeyword ? SCORE.bareWithKeyword : 0;
   return hasKeyword || number.startsWith('+') ? SCORE.certain : SCORE.formatted;
 }

@@ -12,7 +12,8 @@ import { hasDigitRun } from './pii-text.models.ts';
 
 const findPhones = createPhoneFinder('US');
 const findGbPhones = createPhoneFinder('GB');
-const GATED_FINDERS = [findPhones, findGbPhones, findCreditCards, findUsSsns];
+const findPhonesInThreeRegions = createPhoneFinder(['US', 'GB', 'DE']);
+const GATED_FINDERS = [findPhones, findGbPhones, findPhonesInThreeRegions, findCreditCards, findUsSsns];
 
 const FIXTURE_TEXTS = readFileSync(new URL('../../../../test/fixtures/checks/pii/cases.jsonl', import.meta.url), 'utf8')
   .split('\n')
@@ -49,7 +50,8 @@ describe('hasDigitRun', () => {
   it('holds for every generated digit text in which the phone, card or SSN finder reports something', () => {
     const texts = listDigitTexts(30_000);
     const found = texts.filter((text) => GATED_FINDERS.some((find) => find(text).length > 0));
-    expect(found.length).toBeGreaterThan(1000);
+    // Enough texts that some finder reports for the check to mean something (fewer since GB and DE need their trunk prefix).
+    expect(found.length).toBeGreaterThan(800);
     expect(texts.filter((text) => !hasDigitRun(text)).length).toBeGreaterThan(1000);
     expect(found.filter((text) => !hasDigitRun(text))).toEqual([]);
   });

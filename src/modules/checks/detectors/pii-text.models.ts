@@ -5,9 +5,12 @@
 export const PII_KINDS = ['email', 'phone', 'credit_card', 'iban', 'us_ssn', 'ip_address'] as const;
 export type PiiKind = (typeof PII_KINDS)[number];
 
+/** Kinds a finder reports: the configurable kinds, and published test cards (found with `credit_card`). */
+export type PiiFoundKind = PiiKind | 'test_card';
+
 /** A validated hit in one view's text (offsets in that view, end exclusive). */
 export interface PiiMatch {
-  kind: PiiKind;
+  kind: PiiFoundKind;
   start: number;
   end: number;
   /** Confidence in [0, 1]: 1 when a validator confirms it, lower on weaker context. */
@@ -50,12 +53,18 @@ export function textAfter(text: string, end: number, width: number): string {
  * "invoice no.", "tracking:" or "order number is" is a record id even when its digits
  * happen to validate as a phone or card number.
  */
-const IDENTIFIER_LABEL =
-  /(?:\b(?:order|invoice|ticket|case|ref|reference|tracking|shipment|sku|isbn|serial|confirmation|booking|transaction|txn|receipt|po|id|build|job|run|pr|issue)\b\s*(?:#|no\.?|num(?:ber)?\.?|id)?\s*(?:(?:is|was)\b)?\s*[:#=]?\s*|#\s*)$/i;
+const ID_WORDS = String.raw`order|invoice|ticket|case|ref|reference|tracking|shipment|waybill|awb|consignment|parcel|sku|isbn|serial|confirmation|booking|transaction|txn|receipt|po|id|build|job|run|pr|issue`;
+const IDENTIFIER_LABEL = new RegExp(String.raw`(?:\b(?:${ID_WORDS})\b\s*(?:#|no\.?|num(?:ber)?\.?|id)?\s*(?:(?:is|was)\b)?\s*[:#=]?\s*|#\s*)$`, 'i');
+const NAMED_IDENTIFIER_LABEL = new RegExp(String.raw`\b(?:${ID_WORDS})\b\s*(?:#|no\.?|num(?:ber)?\.?|id)?\s*(?:(?:is|was)\b)?\s*[:#=]?\s*$`, 'i');
 
-/** True when the text just before `start` labels what follows as a record id. */
+/** True when the text just before `start` labels what follows as a record id (a bare `#` counts). */
 export function hasIdentifierLabelBefore(text: string, start: number): boolean {
   return IDENTIFIER_LABEL.test(textBefore(text, start, 32));
+}
+
+/** Like hasIdentifierLabelBefore, but a bare `#` or `No.` is not enough: an id word must name the record. */
+export function hasNamedIdentifierLabelBefore(text: string, start: number): boolean {
+  return NAMED_IDENTIFIER_LABEL.test(textBefore(text, start, 32));
 }
 
 /**

@@ -58,10 +58,38 @@ describe('phone', () => {
     ]);
   });
 
-  it('reads national numbers in the configured region', () => {
+  it('reads national numbers in the configured regions, US, GB and DE by default', () => {
     const text = 'Ring us on 020 7946 0958.';
     expect(slicesOf(text, 'phone', { defaultRegion: 'GB' })).toEqual(['020 7946 0958']);
-    expect(slicesOf(text, 'phone')).toEqual([]);
+    expect(slicesOf(text, 'phone')).toEqual(['020 7946 0958']);
+    expect(slicesOf(text, 'phone', { phoneRegions: ['US'] })).toEqual([]);
+    expect(slicesOf('Ruf uns an: 030 12345678', 'phone', { phoneRegions: ['FR', 'DE'] })).toEqual(['030 12345678']);
+  });
+
+  it('reads GB and DE national formats, with the phone word before or after the number', () => {
+    expect(slicesOf('Mobil erreichen Sie ihn unter 0151 23456789.', 'phone')).toEqual(['0151 23456789']);
+    expect(slicesOf('(0151) 234 56789 is her mobile', 'phone')).toEqual(['(0151) 234 56789']);
+    expect(slicesOf('Office: 0161 496 0000, Mon–Fri.', 'phone')).toEqual(['0161 496 0000']);
+  });
+
+  it('needs a phone word for a number valid only in a later region and grouped otherwise', () => {
+    expect(slicesOf('Canadian SIN 046 454 286 format differs.', 'phone')).toEqual([]);
+    expect(slicesOf('The sample card shows 078-05-1120.', 'phone')).toEqual([]);
+    expect(slicesOf('Call 046 454 286 now.', 'phone')).toEqual(['046 454 286']);
+  });
+
+  it('treats numbers named as tracking, waybill, order, invoice or account numbers as ids', () => {
+    const texts = [
+      'Tracking (DHL Express): 0034 0434 1234',
+      'Waybill no. 0201234567 was scanned in Leipzig.',
+      '0201 234 5678 is your tracking number',
+      'Your account number is 80 5791 5798.',
+      'Sendungsnummer: 0151 2345 6789',
+    ];
+    for (const text of texts) expect(slicesOf(text, 'phone'), text).toEqual([]);
+    expect(slicesOf('Order questions? Call 020 7946 0018.', 'phone')).toEqual(['020 7946 0018']);
+    expect(slicesOf('Shall I send the booking link?\n\nThe number on file is +44 20 7946 0958.', 'phone')).toEqual(['+44 20 7946 0958']);
+    expect(slicesOf('See your order page. Our number: 020 7946 0018', 'phone')).toEqual(['020 7946 0018']);
   });
 
   it('does not flag order numbers, dates, version strings, ISBNs or timestamps', () => {
@@ -101,14 +129,31 @@ describe('credit card', () => {
     expect(hasKnownIssuer('9111111111111111')).toBe(false);
   });
 
-  it('finds published test numbers grouped by spaces, dashes or in one run', () => {
-    const text = 'Visa 4111 1111 1111 1111, MC 5555-5555-5555-4444, Amex 3782 822463 10005, Discover 6011111111111117.';
+  it('finds card numbers grouped by spaces, dashes or in one run', () => {
+    const text = 'Visa 4539 1488 0343 6467, MC 5425-2381-9770-1644, Amex 3714 512345 67895, Discover 6011456023119025.';
     expect(slicesOf(text, 'credit_card')).toEqual([
-      '4111 1111 1111 1111',
-      '5555-5555-5555-4444',
-      '3782 822463 10005',
-      '6011111111111117',
+      '4539 1488 0343 6467',
+      '5425-2381-9770-1644',
+      '3714 512345 67895',
+      '6011456023119025',
     ]);
+  });
+
+  it('finds a card after a bare # or No. but not after an order or invoice label', () => {
+    expect(slicesOf('Card No. 3714 512345 67895 expires 08/27', 'credit_card')).toEqual(['3714 512345 67895']);
+    expect(slicesOf('charge it to #4539148803436467 please', 'credit_card')).toEqual(['4539148803436467']);
+    expect(slicesOf('Order #4539148803436467 shipped, invoice no. 4539 1488 0343 6467', 'credit_card')).toEqual([]);
+  });
+
+  it('reports published and patterned test numbers as test_card at info, never as credit_card', () => {
+    const text = 'Use 4242 4242 4242 4242 or 4111-1111-1111-1111, Amex 378282246310005, or 4000 0566 5566 5556.';
+    expect(found(text)).toEqual([
+      ['test_card', '4242 4242 4242 4242', 1],
+      ['test_card', '4111-1111-1111-1111', 1],
+      ['test_card', '378282246310005', 1],
+      ['test_card', '4000 0566 5566 5556', 1],
+    ]);
+    expect(detect(text).every((d) => d.severity === 'info')).toBe(true);
   });
 
   it('rejects Luhn-invalid numbers, mixed separators and digits inside longer tokens', () => {
@@ -119,8 +164,8 @@ describe('credit card', () => {
   });
 
   it('needs a card word for a Luhn-valid number outside known issuer ranges', () => {
-    expect(slicesOf('value 9000 0000 0000 0001', 'credit_card')).toEqual([]);
-    expect(found('card number 9000 0000 0000 0001')).toEqual([['credit_card', '9000 0000 0000 0001', 0.6]]);
+    expect(slicesOf('value 9123 4567 8901 2348', 'credit_card')).toEqual([]);
+    expect(found('card number 9123 4567 8901 2348')).toEqual([['credit_card', '9123 4567 8901 2348', 0.6]]);
   });
 });
 
@@ -197,7 +242,7 @@ describe('ip address', () => {
 });
 
 describe('createPiiDetector', () => {
-  const mixed = 'jane@acme.io, 4111 1111 1111 1111, 203.0.113.7, SSN 536-22-1478';
+  const mixed = 'jane@acme.io, 4539 1488 0343 6467, 203.0.113.7, SSN 536-22-1478';
 
   it('looks only for the kinds it is given', () => {
     expect(found(mixed, { kinds: ['credit_card', 'ip_address'] }).map(([kind]) => kind)).toEqual([
@@ -208,7 +253,7 @@ describe('createPiiDetector', () => {
   });
 
   it('fills every detection field, with evidence that hides the value', () => {
-    const [detection] = detect('card 4111 1111 1111 1111');
+    const [detection] = detect('card 4539 1488 0343 6467');
     expect(detection).toEqual({
       detector: 'pii',
       kind: 'credit_card',
@@ -217,7 +262,7 @@ describe('createPiiDetector', () => {
       severity: 'critical',
       start: 5,
       end: 24,
-      evidence: '41••••••••••••11',
+      evidence: '45••••••••••••67',
     });
   });
 
@@ -231,9 +276,9 @@ describe('createPiiDetector', () => {
   });
 
   it('finds numbers hidden by zero-width characters and full-width digits, spanning the original', () => {
-    const text = 'card 4111\u200b1111\u200b1111\u200b1111 and ssn ５３６-２２-１４７８';
+    const text = 'card 4539\u200b1488\u200b0343\u200b6467 and ssn ５３６-２２-１４７８';
     expect(found(text)).toEqual([
-      ['credit_card', '4111\u200b1111\u200b1111\u200b1111', 1],
+      ['credit_card', '4539\u200b1488\u200b0343\u200b6467', 1],
       ['us_ssn', '５３６-２２-１４７８', 1],
     ]);
   });

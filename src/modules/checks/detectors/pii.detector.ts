@@ -5,9 +5,9 @@ import { findCreditCards } from './pii-card.models.ts';
 import { findEmails } from './pii-email.models.ts';
 import { findIbans } from './pii-iban.models.ts';
 import { findIpAddresses } from './pii-ip.models.ts';
-import { createPhoneFinder } from './pii-phone.models.ts';
+import { createPhoneFinder, DEFAULT_PHONE_REGIONS } from './pii-phone.models.ts';
 import { findUsSsns } from './pii-ssn.models.ts';
-import { hasDigitRun, PII_KINDS, type PiiKind, type PiiMatch } from './pii-text.models.ts';
+import { hasDigitRun, PII_KINDS, type PiiFoundKind, type PiiKind, type PiiMatch } from './pii-text.models.ts';
 
 export { PII_KINDS, type PiiKind } from './pii-text.models.ts';
 
@@ -19,7 +19,10 @@ export { PII_KINDS, type PiiKind } from './pii-text.models.ts';
 //   purpose and a support bot quoting a customer's own address back is often expected.
 // - ip_address → info: personal data only in combination (GDPR recital 30), and most IPs
 //   in support traffic are servers, so it is recorded for context, not for alarm.
-export const PII_SEVERITY: Record<PiiKind, Severity> = {
+// - test_card → info: a payment provider's published test number (pii-test-card.models.ts)
+//   charges nothing and belongs to no one; it is recorded so a reviewer can see it was seen.
+export const PII_SEVERITY: Record<PiiFoundKind, Severity> = {
+  test_card: 'info',
   credit_card: 'critical',
   us_ssn: 'critical',
   iban: 'critical',
@@ -31,7 +34,9 @@ export const PII_SEVERITY: Record<PiiKind, Severity> = {
 export interface PiiDetectorOptions {
   /** Kinds to look for; all of them when omitted. */
   kinds?: readonly PiiKind[];
-  /** Region national phone numbers are read in (`+` numbers are found in any region). Default `US`. */
+  /** Regions national phone numbers are read in, in order (`+` numbers are found in any region). Default US, GB, DE. */
+  phoneRegions?: readonly CountryCode[];
+  /** One region, as before `phoneRegions`; ignored when `phoneRegions` is given. */
   defaultRegion?: CountryCode;
 }
 
@@ -47,12 +52,12 @@ interface Hit {
  */
 export function createPiiDetector(options: PiiDetectorOptions = {}): { detect(fields: FieldViews[]): Detection[] } {
   const kinds = new Set(options.kinds ?? PII_KINDS);
-  const defaultRegion = options.defaultRegion ?? 'US';
+  const phoneRegions = options.phoneRegions ?? (options.defaultRegion ? [options.defaultRegion] : DEFAULT_PHONE_REGIONS);
   // `needsDigitRun`: the finder's candidates all hold one (see hasDigitRun), so a text without
   // one is not scanned by it. The order is the order hits are collected in.
   const finders: Array<{ find: (text: string) => PiiMatch[]; needsDigitRun: boolean }> = [];
   if (kinds.has('email')) finders.push({ find: findEmails, needsDigitRun: false });
-  if (kinds.has('phone')) finders.push({ find: createPhoneFinder(defaultRegion), needsDigitRun: true });
+  if (kinds.has('phone')) finders.push({ find: createPhoneFinder(phoneRegions), needsDigitRun: true });
   if (kinds.has('credit_card')) finders.push({ find: findCreditCards, needsDigitRun: true });
   if (kinds.has('iban')) finders.push({ find: findIbans, needsDigitRun: false });
   if (kinds.has('us_ssn')) finders.push({ find: findUsSsns, needsDigitRun: true });

@@ -56,7 +56,8 @@ function scoreByKind(): Map<string, KindScore> {
         unmatched.splice(at, 1);
       }
     }
-    for (const extra of unmatched) of(extra.kind).fp++;
+    // Info detections (placeholder credentials) are recorded, not flagged: only a flag can be a false positive.
+    for (const extra of unmatched) if (extra.severity !== 'info') of(extra.kind).fp++;
   }
   return scores;
 }

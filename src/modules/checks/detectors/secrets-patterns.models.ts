@@ -70,7 +70,8 @@ function hit(kind: string, start: number, end: number, score: number, priority: 
   return { kind, start, end, score, severity: 'critical', priority };
 }
 
-function collect(text: string, pattern: RegExp, hits: SecretHit[], toHit: (m: RegExpExecArray) => SecretHit | undefined): void {
+/** Runs a global pattern over `text`, keeping the hits `toHit` makes of its matches. */
+export function collect(text: string, pattern: RegExp, hits: SecretHit[], toHit: (m: RegExpExecArray) => SecretHit | undefined): void {
   pattern.lastIndex = 0;
   for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
     const found = toHit(m);

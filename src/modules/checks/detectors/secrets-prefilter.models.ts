@@ -23,6 +23,8 @@ const PROVIDER_MARKERS: ReadonlyArray<{ needs?: string; pattern: RegExp }> = [
   { needs: 'A', pattern: /(?:A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}/ }, // aws access key id
   { needs: 'xox', pattern: /xox[bpaor]-/ }, // slack
   { needs: 'hv', pattern: /hv[sbr]\./ }, // vault
+  // tailscale, hex private keys (`PRIVATE KEY` and `private_key=` are found by other markers), Basic authorization, mysql -pSECRET
+  { pattern: /tskey-|[Pp]riv(?:ate)?[ _-]?[Kk]ey|[Aa]uthorization["']?\s{0,3}[:=]\s{0,3}["']?[Bb]asic\s|mysql[^\n|;&]{0,120}?\s(?:-p|--password=)\S/ },
   {
     needs: '_',
     pattern: new RegExp(

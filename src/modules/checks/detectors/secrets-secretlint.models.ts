@@ -102,8 +102,9 @@ export async function findWithSecretlint(text: string): Promise<SecretHit[]> {
     const window = text.slice(start, end);
     for (const message of await runSecretlint(window)) {
       const found = toHit(window, message);
-      if (isProviderPlaceholder(window.slice(found.start, found.end))) continue;
-      hits.push({ ...found, start: found.start + start, end: found.end + start });
+      // `xoxb-your-token-here`: a template, reported as a placeholder at info.
+      const placeholder = isProviderPlaceholder(window.slice(found.start, found.end));
+      hits.push({ ...found, ...(placeholder ? { kind: 'placeholder_credential', score: 0.3, severity: 'info' as const, priority: 0 } : {}), start: found.start + start, end: found.end + start });
     }
   }
   return hits;

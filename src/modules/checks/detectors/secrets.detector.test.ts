@@ -96,7 +96,7 @@ describe('createSecretsDetector', () => {
     expect(await found('stripe.api_key = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"')).toEqual(['stripe_secret_key:sk_test_4eC39HqLyjWDarjtT1zdp7dc']);
   });
 
-  it('does not report placeholders, environment lookups, low-entropy values or fake JWTs', async () => {
+  it('reports placeholders only at info, and environment lookups, low-entropy values or fake JWTs not at all', async () => {
     const texts = [
       'SLACK_BOT_TOKEN=xoxb-your-token and OPENAI_API_KEY=<your-api-key>',
       'password = os.environ["DB_PASSWORD"]\napi_key = os.getenv("OPENAI_API_KEY")\ntoken = config.github.token',
@@ -104,7 +104,11 @@ describe('createSecretsDetector', () => {
       'postgres://user:password@localhost:5432/mydb and https://user:{password}@example.com',
       'eyJzb21ldGhpbmc.c29tZXRoaW5nZWxzZQ.c2lnbmF0dXJlc2lnbmF0dXJl',
     ];
-    for (const text of texts) expect(await found(text)).toEqual([]);
+    for (const text of texts) {
+      for (const detection of await detect(text)) expect([detection.kind, detection.severity]).toEqual(['placeholder_credential', 'info']);
+    }
+    expect(await found(texts[0] ?? '')).toEqual(['placeholder_credential:xoxb-your-token', 'placeholder_credential:<your-api-key>']);
+    expect(await found(texts[1] ?? '')).toEqual([]);
   });
 
   it('reports detections per field, in span order', async () => {

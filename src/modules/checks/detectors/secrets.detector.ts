@@ -7,6 +7,8 @@ import { maskSecret } from '../evidence.models.ts';
 import { findExtraSecrets, type SecretHit } from './secrets-patterns.models.ts';
 import { isSecretCandidate } from './secrets-prefilter.models.ts';
 import { findWithSecretlint } from './secrets-secretlint.models.ts';
+import { findCredentials } from './secrets-credentials.models.ts';
+import { classifyPlaceholder, findPlaceholderAssignments } from './secrets-placeholder.models.ts';
 
 export { isSecretCandidate } from './secrets-prefilter.models.ts';
 
@@ -18,6 +20,9 @@ export interface SecretsDetector {
 interface MappedHit extends SecretHit {
   match: string;
 }
+
+/** What a placeholder credential is reported as: lowest priority, so any real secret over it wins. */
+const PLACEHOLDER = { kind: 'placeholder_credential', score: 0.3, severity: 'info', priority: 0 } as const;
 
 export function createSecretsDetector(): SecretsDetector {
   return {
@@ -49,10 +54,14 @@ export function createSecretsDetector(): SecretsDetector {
 async function findInViews(views: readonly TextView[]): Promise<MappedHit[]> {
   const mapped: MappedHit[] = [];
   for (const view of views) {
-    const hits = [...(await findWithSecretlint(view.text)), ...findExtraSecrets(view.text)];
+    const hits = [...(await findWithSecretlint(view.text)), ...findExtraSecrets(view.text), ...findCredentials(view.text)];
+    for (const span of findPlaceholderAssignments(view.text)) hits.push({ ...span, ...PLACEHOLDER });
     for (const found of hits) {
       const { start, end } = view.toOriginal(found.start, found.end);
-      mapped.push({ ...found, start, end, match: view.text.slice(found.start, found.end) });
+      const match = view.text.slice(found.start, found.end);
+      // A template or a demo database URL grants nothing: recorded at info, never critical.
+      const placeholder = found.severity === 'critical' && classifyPlaceholder(match);
+      mapped.push({ ...found, ...(placeholder ? PLACEHOLDER : {}), start, end, match });
     }
   }
   return mapped;
