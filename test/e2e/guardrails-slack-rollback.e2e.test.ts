@@ -54,7 +54,7 @@ describe('guardrails in Slack: roll back and kill switch from the card', () => {
   it('rolls back to the last known-good release after a confirmation; the signed webhook is retried after a 500 and the card shows it delivered', async () => {
     await registerRelease(vigil, 'r-41');
     await registerRelease(vigil, 'r-42');
-    const { card, itemId } = await postCard(vigil, 'rollback-1', 'Release r-42 says something it should not.');
+    const { card, itemId } = await postCard(vigil, 'rollback-1', 'Release r-42 says something it should not.', { release: 'r-42' });
     const modal = await openTighten(vigil, card, itemId, USERS.approver);
     expect(JSON.stringify(modal.body.view)).toContain('"text":"Roll back to r-41"');
 

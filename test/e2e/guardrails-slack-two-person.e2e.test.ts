@@ -21,7 +21,7 @@ describe('guardrails in Slack: two-person rollback', () => {
 
   /** Asks for a rollback from a fresh card as the first approver; returns the confirmation request message. */
   async function requestRollback(id: string): Promise<{ request: FakeSlackCall; card: FakeSlackCall }> {
-    const { card, itemId } = await postCard(vigil, id, `Card ${id} wants a rollback.`);
+    const { card, itemId } = await postCard(vigil, id, `Card ${id} wants a rollback.`, { release: 'r-42' });
     const modal = await openTighten(vigil, card, itemId, USERS.approver);
     const chosen = await submitView(vigil, modal.body.view, USERS.approver, tightenValues({ choice: 'rollback' }));
     expect(chosen.body.view.submit.text).toBe('Request rollback');

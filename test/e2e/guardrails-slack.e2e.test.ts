@@ -123,7 +123,7 @@ describe('guardrails in Slack: tighten from the card', () => {
   });
 
   it('proposes switching the leaking detector to block first, without a phrase, and switches it', async () => {
-    const { card, itemId } = await postCard(vigil, 'detector-1', 'Write to jane.doe@example.com for your refund.', 'for your refund');
+    const { card, itemId } = await postCard(vigil, 'detector-1', 'Write to jane.doe@example.com for your refund.', { marker: 'for your refund' });
     const modal = await openTighten(vigil, card, itemId, USERS.approver);
     const blocks = modal.body.view.blocks as any[];
     expect(blocks.find((b) => b.block_id === 'guardrails_choice').element.initial_option).toMatchObject({

@@ -33,8 +33,15 @@ sources:
 }
 
 /** Posts a flagged event and waits for its card, the one showing `marker` (by default the start of the output). */
-export async function postCard(vigil: SlackTestVigil, id: string, output: string, marker = output.slice(0, 30)): Promise<{ card: FakeSlackCall; itemId: string }> {
-  const accepted = await vigil.post([{ id, output, flags: [{ name: 'tone', severity: 'warn' }] }]);
+/** An event's `release` registers that release, so a card about a release carries its own (the live one). */
+export async function postCard(
+  vigil: SlackTestVigil,
+  id: string,
+  output: string,
+  options: { marker?: string; release?: string } = {},
+): Promise<{ card: FakeSlackCall; itemId: string }> {
+  const marker = options.marker ?? output.slice(0, 30);
+  const accepted = await vigil.post([{ id, output, flags: [{ name: 'tone', severity: 'warn' }], ...(options.release ? { release: options.release } : {}) }]);
   if (accepted.status !== 202) throw new Error(`event ${id} was refused: ${accepted.status}`);
   const card = await vigil.waitForCard((call) => JSON.stringify(call.body.blocks).includes(marker));
   return { card, itemId: readItemId(card) };

@@ -4,6 +4,7 @@ import { checkBodySchema, guardrailQuerySchema, historyQuerySchema, killSwitchBo
 import { eventBatchSchema } from '../ingestion/ingestion.schemas.ts';
 import { getEventQuerySchema } from '../ingestion/ingestion.routes.ts';
 import { OTLP_TRACES_ROUTE } from '../otlp/otlp.routes.ts';
+import { erasureQuerySchema } from '../retention/retention.schemas.ts';
 import { markBodySchema, releaseBodySchema, rollbackBodySchema } from '../releases/releases.routes.ts';
 import { itemsQuerySchema, verdictsQuerySchema } from '../review/review.routes.ts';
 
@@ -11,7 +12,7 @@ import { itemsQuerySchema, verdictsQuerySchema } from '../review/review.routes.t
 // drift from validation. The route test fails when a registered /v1 route has no entry here.
 
 export interface RouteDoc {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   /** Fastify's path under /v1 (`:param` style). */
   path: string;
   summary: string;
@@ -39,6 +40,7 @@ export const V1_ROUTES: RouteDoc[] = [
     protobuf: 'An opentelemetry-proto ExportTraceServiceRequest',
     ok: { 200: 'Stored, or partly: `partialSuccess` counts the rejected spans and says why' },
   },
+  { method: 'delete', path: '/events', summary: 'Erase the text of a source’s events of one user, session or event id everywhere Vigil stores it; counts, flags and verdict labels stay', scope: 'admin', query: erasureQuerySchema, ok: { 200: 'Erased: the counts of what was removed' } },
   { method: 'get', path: '/events/:id', summary: 'One event with its detector flags and grader results', scope: 'read', query: getEventQuerySchema, ok: { 200: 'The event' } },
   { method: 'post', path: '/check', summary: 'Check an output against the live guardrail before showing it: `{action, flags, redacted_output?, message?, guardrail_version}`', scope: 'ingest or read', body: checkBodySchema, ok: { 200: 'The action to take: allow, redact or block' } },
   { method: 'get', path: '/guardrails/:source', summary: 'The live guardrail; `If-None-Match` answers 304, `?wait=N` long-polls for a newer version', scope: 'read', query: guardrailQuerySchema, ok: { 200: 'The guardrail, with its ETag', 304: 'Not modified' } },
