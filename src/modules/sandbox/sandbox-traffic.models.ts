@@ -1,7 +1,7 @@
 import { DEMO_SOURCE } from './sandbox-demo.config.ts';
 
 // What the demo's support bot says: mostly ordinary answers, and now and then the things
-// Vigil exists to catch. The secrets are the documented fake ones (AWS's EXAMPLE keys,
+// Vigil exists to catch. The secrets are fake (an AWS example key id, a made-up secret key,
 // Stripe's sample test key); the people are made up.
 
 export type TrafficKind = 'benign' | 'secret' | 'pii' | 'injection' | 'off_brand';
@@ -34,7 +34,7 @@ const RISKY: Record<Exclude<TrafficKind, 'benign'>, { input: string; output: str
   secret: [
     {
       input: 'The order export keeps failing, can you check the integration?',
-      output: 'I looked at the integration settings. It signs requests with the access key AKIAI44QH8DHBEXAMPLE and the secret je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY — try rotating them if the export still fails.',
+      output: 'I looked at the integration settings. It signs requests with the access key AKIAI44QH8DHBEXAMPLE and the secret je7MtGbClwBF/2Zp9Utk/h3yCo8nvbQ4rT9sKe2M — try rotating them if the export still fails.',
     },
     {
       input: 'How do I test payments on the staging shop?',

@@ -31,6 +31,11 @@ const BEARER = /\bbearer\s{1,3}([A-Za-z0-9._~+/-]{20,2048}=*)/gi;
 const STRIPE_KEY = /(?<![A-Za-z0-9])[rs]k_(?:live|test)_[A-Za-z0-9]{16,247}(?![A-Za-z0-9])/g;
 const GOOGLE_API_KEY = /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g;
 const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,2000}\.[A-Za-z0-9_-]{8,8000}\.[A-Za-z0-9_-]{16,2000}(?![A-Za-z0-9_-])/g;
+// An AWS secret access key in prose: 40 base64 characters soon after the word "secret" ("the
+// secret is …", "secret key: …"), not only in the `aws_secret_access_key=` form secretlint knows.
+const SECRET_IN_PROSE = /\bsecret(?:\s{1,3}(?:access\s{1,3})?key)?\b[^A-Za-z0-9/+\n]{1,12}(?:is\s{1,3})?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi;
+const AWS_CONTEXT = /\b(?:aws|amazon|s3|iam)\b|(?:AKIA|ASIA)[A-Z0-9]{16}/i;
+const MIN_AWS_SECRET_ENTROPY = 4;
 const CONNECTION_PASSWORD = /(?<![A-Za-z0-9])(?:password|pwd)\s{0,3}=\s{0,3}("[^"\n]{1,128}"|'[^'\n]{1,128}'|[^;'"\s]{1,128})/gi;
 const CONNECTION_CONTEXT = /(?:server|data source|host|hostname|address|addr|user id|uid|username|database|initial catalog)\s{0,3}=[^;\n]{1,200};/i;
 
@@ -62,6 +67,7 @@ export function findExtraSecrets(text: string): SecretHit[] {
   collect(text, CONNECTION_PASSWORD, hits, (m) => findConnectionPassword(text, m));
   collect(text, ASSIGNMENT, hits, (m) => findAssignedSecret(text, m));
   collect(text, BEARER, hits, (m) => findBearerToken(m));
+  collect(text, SECRET_IN_PROSE, hits, (m) => findSecretInProse(text, m));
   findUrlCredentials(text, hits);
   return hits;
 }
@@ -113,6 +119,16 @@ function isLikelySecretValue(value: string, minEntropy: number): boolean {
 /** Template markers that make a provider-shaped match a placeholder (`xoxb-your-token`). */
 export function isProviderPlaceholder(match: string): boolean {
   return PROVIDER_PLACEHOLDER.test(match);
+}
+
+/** 40 high-entropy base64 characters called a secret: an AWS secret key when AWS is near, else a generic secret. */
+function findSecretInProse(text: string, m: RegExpExecArray): SecretHit | undefined {
+  const value = m[1]!;
+  if (isPlaceholder(value) || !/[a-z]/.test(value) || !/[A-Z]/.test(value) || !HAS_DIGIT.test(value)) return undefined;
+  if (measureEntropy(value) < MIN_AWS_SECRET_ENTROPY) return undefined;
+  const start = m.index + m[0].length - value.length;
+  const nearby = text.slice(Math.max(0, m.index - 200), Math.min(text.length, start + 240));
+  return hit(AWS_CONTEXT.test(nearby) ? 'aws_secret_access_key' : 'generic_secret', start, start + value.length, 0.9, 1);
 }
 
 function findAssignedSecret(text: string, m: RegExpExecArray): SecretHit | undefined {

@@ -190,3 +190,20 @@ describe('measureEntropy', () => {
     expect(measureEntropy('')).toBe(0);
   });
 });
+
+describe('an AWS secret key in prose', () => {
+  const SECRET_KEY = 'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbQ4rT9sKe2M';
+
+  it('is found after the word "secret" with its span, as an AWS secret key when AWS is near', async () => {
+    const output = `Use the access key AKIAJ7Q2LXW4ZR5TBN3M and the secret ${SECRET_KEY} for the export.`;
+    const found = (await detect(output)).find((detection) => detection.kind === 'aws_secret_access_key');
+    expect(found).toMatchObject({ severity: 'critical', start: output.indexOf(SECRET_KEY), end: output.indexOf(SECRET_KEY) + 40 });
+  });
+
+  it('is a generic secret without AWS nearby, and nothing when it is a placeholder, not mixed, or not called a secret', async () => {
+    expect((await detect(`The secret key: ${SECRET_KEY}`)).map((detection) => detection.kind)).toEqual(['generic_secret']);
+    expect(await detect('and the secret je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY here')).toEqual([]);
+    expect(await detect('the secret is abcdefghijabcdefghijabcdefghijabcdefghij')).toEqual([]);
+    expect(await detect(`the commit ${SECRET_KEY} changed it`)).toEqual([]);
+  });
+});
