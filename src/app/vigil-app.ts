@@ -13,6 +13,7 @@ import { type ReleasesDeps } from '../modules/releases/releases.usecases.ts';
 import { createGuardrailsSlackModule, type GuardrailsSlackModule } from '../modules/guardrails/guardrails-slack.module.ts';
 import { createIncidentsModule } from '../modules/incidents/incidents.module.ts';
 import { rollbackRelease } from '../modules/releases/releases.usecases.ts';
+import { findRollbackTarget } from '../modules/releases/rollback-approval.usecases.ts';
 import { createCronScheduler, runCronTask, type CronTask } from '../platform/cron.ts';
 import { registerVigilCommands } from './vigil-commands.ts';
 import { createDigestModule } from '../modules/digest/digest.module.ts';
@@ -143,6 +144,8 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
     },
     isApprover,
     isReviewer: async (source, userId) => (await roleOf(source, userId)) !== null,
+    // releasesDeps is built below; this runs only once an incident channel exists.
+    findRollbackTarget: async (source) => (await findRollbackTarget(releasesDeps, source)).target,
   });
   const outboxRepository = createOutboxRepository({ db: database.db, clock });
   const outbox = createOutboxWorker({

@@ -63,5 +63,8 @@ describe('vigil probe from the command line', { timeout: 120_000 }, () => {
     expect(incidents[0]!.summary).toMatch(/^Vigil sent injection and leak probes to support-bot \(an unknown release, model bot\); this one got through/);
     expect(vigil.query<{ title: string }>('select title from incidents')[0]!.title).toBe('A synthetic attack from Vigil got through on support-bot (an unknown release, model bot)');
     await vigil.fake.waitFor('conversations.create', undefined, 15_000);
+    // The source has no known-good release: the incident message offers no Roll back.
+    const message = await vigil.fake.waitFor('chat.postMessage', (call) => JSON.stringify(call.body.blocks ?? []).includes('incident.acknowledge'), 15_000);
+    expect(JSON.stringify(message.body.blocks)).not.toContain('incident.rollback');
   });
 });

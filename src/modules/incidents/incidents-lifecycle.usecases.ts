@@ -52,7 +52,7 @@ export function acknowledgeIncident(deps: IncidentsDeps, request: { incidentId: 
     checkTransition(current.id, current.status, 'acknowledged');
     const updated = tx.updateIncident(current.id, { status: 'acknowledged', acknowledgedAt: now, acknowledgedBy: request.actor, updatedAt: now });
     recordStep(tx, updated, { actor: request.actor, kind: 'acknowledged', text: 'Acknowledged', details: { msSinceOpened: now - updated.openedAt } }, now);
-    enqueueMessageUpdate(tx, updated, deps.sources[updated.source], now);
+    enqueueMessageUpdate(tx, updated, deps, now);
     mirrorToPagerDuty(deps, tx, updated, 'acknowledge', now);
     return updated;
   });
@@ -69,7 +69,7 @@ export function postIncidentUpdate(deps: IncidentsDeps, request: { incidentId: s
     const updated = tx.updateIncident(current.id, { updatedAt: now });
     recordStep(tx, updated, { actor: request.actor, kind: 'update', text, details: { length: text.length } }, now);
     enqueueChannelPost(tx, updated, buildUpdatePost(updated, { actor: request.actor, text }), now);
-    enqueueMessageUpdate(tx, updated, deps.sources[updated.source], now);
+    enqueueMessageUpdate(tx, updated, deps, now);
     return updated;
   });
   deps.notifyOutbox();
@@ -85,8 +85,8 @@ export function resolveIncident(deps: IncidentsDeps, request: { incidentId: stri
     const updated = tx.updateIncident(current.id, { status: 'resolved', resolvedAt: now, resolvedBy: request.actor, resolution: summary, updatedAt: now });
     const clocks = { msToAcknowledge: (updated.acknowledgedAt ?? now) - updated.openedAt, msToResolve: now - updated.openedAt };
     recordStep(tx, updated, { actor: request.actor, kind: 'resolved', text: summary, details: clocks }, now);
-    const model = toMessageModel(tx, updated, deps.sources[updated.source]);
-    enqueueMessageUpdate(tx, updated, deps.sources[updated.source], now);
+    const model = toMessageModel(tx, updated, deps);
+    enqueueMessageUpdate(tx, updated, deps, now);
     enqueueChannelPost(tx, updated, buildResolutionPost(model), now, `incident:${updated.id}:resolved`);
     enqueueCardThreadReply(tx, updated, buildResolvedLinkBack(model), now, `incident:${updated.id}:linkback:resolved`);
     mirrorToPagerDuty(deps, tx, updated, 'resolve', now);
@@ -124,7 +124,7 @@ export async function rollbackFromIncident(deps: IncidentsDeps, request: { incid
     const text = describeRollback(outcome);
     recordStep(tx, current, { actor: request.actor, kind: 'rollback', text, details: { ...outcome } }, now);
     enqueueChannelPost(tx, current, buildRollbackPost(current, { actor: request.actor, text, requested: 'requested' in outcome }), now);
-    enqueueMessageUpdate(tx, current, deps.sources[current.source], now);
+    enqueueMessageUpdate(tx, current, deps, now);
   });
   deps.notifyOutbox();
   return outcome;

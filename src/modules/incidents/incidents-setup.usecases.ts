@@ -10,7 +10,7 @@ import type { IncidentsTx } from './incidents.repository.ts';
 import type { IncidentRow } from './incidents.table.ts';
 import { enqueueChannelCreate } from './incidents.usecases.ts';
 import {
-  INCIDENT_PURPOSES, enqueueCardThreadReply, enqueueChannelPost, hasTimelineEntry, recordStep, toMessageModel, type IncidentEvidence, type IncidentsDeps,
+  INCIDENT_PURPOSES, enqueueCardThreadReply, refreshRollbackTarget, enqueueChannelPost, hasTimelineEntry, recordStep, toMessageModel, type IncidentEvidence, type IncidentsDeps,
 } from './incidents-steps.usecases.ts';
 import { PAGERDUTY_PURPOSE } from './pagerduty.client.ts';
 
@@ -46,13 +46,13 @@ export async function handleChannelCreated(deps: IncidentsDeps, incidentId: stri
   if (!channel) throw new Error(`incident ${incidentId}: conversations.create answered without a channel id`);
   const pending = deps.repository.findIncident(incidentId);
   if (!pending || pending.channelId) return;
+  await refreshRollbackTarget(deps, pending.source);
   const now = deps.clock.now();
   deps.repository.transaction((tx) => {
     const current = tx.findIncident(incidentId);
     if (!current || current.channelId) return;
     const incident = tx.updateIncident(incidentId, { channelId: channel.id, channelName: channel.name ?? current.channelName, channelError: null, updatedAt: now });
     recordStep(tx, incident, { actor: 'system', kind: 'channel_created', text: `#${incident.channelName}`, details: { channel: channel.id } }, now);
-    const config = deps.sources[incident.source];
     if (incident.invitees.length > 0) {
       enqueueOutboxMessage(
         tx.executor,
@@ -69,7 +69,7 @@ export async function handleChannelCreated(deps: IncidentsDeps, incidentId: stri
         now,
       );
     }
-    const message = buildIncidentMessage(toMessageModel(tx, incident, config));
+    const message = buildIncidentMessage(toMessageModel(tx, incident, deps));
     const messageOutboxId = enqueueOutboxMessage(
       tx.executor,
       {

@@ -62,6 +62,24 @@ export interface IncidentsDeps {
   /** Who may escalate: any reviewer (or approver) of the source. */
   isReviewer(source: string, userId: string): Promise<boolean>;
   slackReads: IncidentSlackReads;
+  /** The release a rollback would pin now, or null when the source has no known-good one. */
+  findRollbackTarget?(source: string): Promise<string | null>;
+  /**
+   * Whether each source had a rollback target when its incident channel was set up: the
+   * message offers Roll back only then (building it happens inside a transaction, which
+   * cannot wait for the releases module). The click is checked again when it comes.
+   */
+  rollbackTargets?: Map<string, boolean>;
+}
+
+/** Refreshes whether `source` has a rollback target; a failed lookup keeps the button (the click re-checks). */
+export async function refreshRollbackTarget(deps: IncidentsDeps, source: string): Promise<void> {
+  if (!deps.findRollbackTarget || !deps.rollbackTargets) return;
+  try {
+    deps.rollbackTargets.set(source, (await deps.findRollbackTarget(source)) !== null);
+  } catch (error) {
+    deps.logger.warn({ err: error, source }, 'could not look up the rollback target; the incident message offers Roll back');
+  }
 }
 
 export const INCIDENT_PURPOSES = {
@@ -92,7 +110,8 @@ export function recordStep(
   );
 }
 
-export function toMessageModel(tx: IncidentsTx, incident: IncidentRow, config: IncidentsConfig | undefined): IncidentMessageModel {
+export function toMessageModel(tx: IncidentsTx, incident: IncidentRow, deps: Pick<IncidentsDeps, 'sources' | 'rollbackTargets'>): IncidentMessageModel {
+  const config = deps.sources[incident.source];
   const pick = (kind: IncidentTimelineKind) => {
     const entry = tx.findLatestTimeline(incident.id, kind);
     return entry ? { at: entry.at, actor: entry.actor, text: entry.text } : null;
@@ -117,6 +136,7 @@ export function toMessageModel(tx: IncidentsTx, incident: IncidentRow, config: I
     resolution: incident.resolution,
     lastUpdate: pick('update'),
     lastRollback: pick('rollback'),
+    canRollBack: deps.rollbackTargets?.get(incident.source) ?? true,
   };
 }
 
@@ -163,7 +183,7 @@ export function enqueueCardThreadReply(tx: IncidentsTx, incident: IncidentRow, m
  * Updates the incident message in place. Before the message exists there is nothing to
  * update: it is posted from the current state once the channel is created.
  */
-export function enqueueMessageUpdate(tx: IncidentsTx, incident: IncidentRow, config: IncidentsConfig | undefined, now: number): void {
+export function enqueueMessageUpdate(tx: IncidentsTx, incident: IncidentRow, deps: Pick<IncidentsDeps, 'sources' | 'rollbackTargets'>, now: number): void {
   if (!incident.channelId || !incident.messageOutboxId) return;
   const ts = incident.messageTs ?? outboxRef(incident.messageOutboxId, 'ts');
   enqueueOutboxMessage(
@@ -171,7 +191,7 @@ export function enqueueMessageUpdate(tx: IncidentsTx, incident: IncidentRow, con
     {
       kind: 'slack',
       method: 'chat.update',
-      payload: { channel: incident.channelId, ts, ...buildIncidentMessage(toMessageModel(tx, incident, config)), link_names: false },
+      payload: { channel: incident.channelId, ts, ...buildIncidentMessage(toMessageModel(tx, incident, deps)), link_names: false },
       orderKey: slackOrderKey(incident.channelId),
       purpose: INCIDENT_PURPOSES.slackWrite,
       purposeRef: incident.id,

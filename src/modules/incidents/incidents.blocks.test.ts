@@ -52,6 +52,10 @@ describe('buildIncidentMessage', () => {
     expect(message.text).toBe('SEV2 incident (open) on support-bot: Support bot leaks an AWS key');
   });
 
+  it('offers no Roll back when the source has no known-good release to go back to', () => {
+    expect(actionIds(buildIncidentMessage(model({ canRollBack: false })).blocks)).toEqual([INCIDENT_ACTIONS.acknowledge, INCIDENT_ACTIONS.postUpdate, INCIDENT_ACTIONS.resolve]);
+  });
+
   it('drops Acknowledge once acknowledged and shows who and how fast', () => {
     const message = buildIncidentMessage(model({ status: 'acknowledged', acknowledgedAt: OPENED + 4 * 60_000, acknowledgedBy: 'U07ONCALL02' }));
     expect(actionIds(message.blocks)).toEqual([INCIDENT_ACTIONS.postUpdate, INCIDENT_ACTIONS.rollback, INCIDENT_ACTIONS.resolve]);

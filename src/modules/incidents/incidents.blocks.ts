@@ -92,7 +92,7 @@ function buildControls(model: IncidentMessageModel): Button[] {
   return [
     ...(model.status === 'open' ? [button(INCIDENT_ACTIONS.acknowledge, 'Acknowledge', id, 'primary')] : []),
     button(INCIDENT_ACTIONS.postUpdate, 'Post update', id),
-    rollback,
+    ...(model.canRollBack === false ? [] : [rollback]),
     button(INCIDENT_ACTIONS.resolve, 'Resolve', id, model.status === 'acknowledged' ? 'primary' : undefined),
   ];
 }

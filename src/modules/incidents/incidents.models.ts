@@ -158,6 +158,8 @@ export interface IncidentMessageModel {
   resolvedBy: string | null;
   /** Untrusted. */
   resolution: string | null;
+  /** False when the source has no known-good release to roll back to: no Roll back button then. */
+  canRollBack?: boolean;
   /** The latest update and rollback, untrusted text. */
   lastUpdate: { at: number; actor: string; text: string } | null;
   lastRollback: { at: number; actor: string; text: string } | null;

@@ -34,6 +34,7 @@ export interface IncidentsModuleOptions {
   rollbackRelease: IncidentsDeps['rollbackRelease'];
   isApprover: IncidentsDeps['isApprover'];
   isReviewer: IncidentsDeps['isReviewer'];
+  findRollbackTarget?: IncidentsDeps['findRollbackTarget'];
 }
 
 export function createIncidentsModule(options: IncidentsModuleOptions) {
@@ -53,6 +54,7 @@ export function createIncidentsModule(options: IncidentsModuleOptions) {
     isApprover: options.isApprover,
     isReviewer: options.isReviewer,
     slackReads: createIncidentSlackReads(options.slackClient, logger),
+    ...(options.findRollbackTarget ? { findRollbackTarget: options.findRollbackTarget, rollbackTargets: new Map<string, boolean>() } : {}),
   };
   // Auto-incident rules see each flagged event once, right after it is stored; a failure is
   // logged and never fails the ingest (the event and its card are already safe).
