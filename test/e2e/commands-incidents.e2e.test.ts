@@ -73,7 +73,7 @@ describe('/vigil and escalation in the running app', () => {
     const text = (await replyTo(status.responseUrl)).text as string;
     expect(text).toContain('graders off: OPENAI_API_KEY is not set');
     expect(text).toContain('*support-bot* · guardrail v1');
-    expect(text).toMatch(/queue: \d+ waiting, [12] in review, 0 to adjudicate · :rotating_light: 1 open incident: SEV2 secrets github_token on support-bot \(not acknowledged\)/);
+    expect(text).toMatch(/queue: \d+ waiting, [12] in review, 0 to adjudicate · :rotating_light: 1 open incident: SEV2 Possible secret leak: GitHub token in a support-bot answer \(not acknowledged\)/);
 
     const outsiderStatus = await vigil.command('status', { user: USERS.outsider });
     const refusal = (await replyTo(outsiderStatus.responseUrl)).text as string;

@@ -19,9 +19,9 @@ export function formatDecimal(value: number | null, digits = 2): string {
   return value === null ? 'n/a' : value.toFixed(digits);
 }
 
-/** `▲ 12%` / `▼ 3%` against last week; `▲ new` when last week had none; `= 0%` when unchanged. */
+/** `▲ 12%` / `▼ 3%` against last week; `▲ new` when last week had none; `same as last week` when unchanged. */
 export function formatChange(change: WeekChange): string {
-  if (change.delta === 0) return '= 0%';
+  if (change.delta === 0) return '· same as last week';
   const arrow = change.delta > 0 ? '▲' : '▼';
   if (change.ratio === null) return `${arrow} new`;
   return `${arrow} ${formatPercent(Math.abs(change.ratio))}`;
@@ -29,7 +29,7 @@ export function formatChange(change: WeekChange): string {
 
 /** `▲ 4` / `▼ 2` / `= 0`: for small counts such as the backlog, where a percentage exaggerates. */
 export function formatDelta(change: WeekChange): string {
-  if (change.delta === 0) return '= 0';
+  if (change.delta === 0) return '· same as last week';
   return `${change.delta > 0 ? '▲' : '▼'} ${formatCount(Math.abs(change.delta))}`;
 }
 

@@ -168,7 +168,7 @@ describe('renderDigestText', () => {
 describe('digest formats', () => {
   it('formats changes, percentages, durations and date ranges', () => {
     expect(formatChange({ value: 3, previous: 0, delta: 3, ratio: null })).toBe('▲ new');
-    expect(formatChange({ value: 0, previous: 0, delta: 0, ratio: null })).toBe('= 0%');
+    expect(formatChange({ value: 0, previous: 0, delta: 0, ratio: null })).toBe('· same as last week');
     expect(formatChange({ value: 9, previous: 12, delta: -3, ratio: -0.25 })).toBe('▼ 25%');
     expect(formatPercent(1 / 3)).toBe('33.3%');
     expect(formatPercent(null)).toBe('n/a');

@@ -1,4 +1,5 @@
 import type { Flag } from '../checks/checks.models.ts';
+import { describeFlag } from '../checks/flag-wording.models.ts';
 import { matchesAutoRule, shouldOpenAutoIncident, type IncidentSeverity } from './incidents.models.ts';
 import type { IncidentRow } from './incidents.table.ts';
 import { loadSourceEvidence, openIncident, readIncidentsConfig } from './incidents.usecases.ts';
@@ -14,9 +15,6 @@ export interface AutoIncidentContext {
   eventId?: string;
 }
 
-function describeFlag(flag: Pick<Flag, 'check' | 'kind'>): string {
-  return flag.kind ? `${flag.check} ${flag.kind}` : flag.check;
-}
 
 export async function openAutoIncidents(
   deps: IncidentsDeps,
@@ -36,9 +34,10 @@ export async function openAutoIncidents(
   const opened = deps.repository.transaction((tx) =>
     candidates.flatMap(({ rule, flag }) => {
       if (!shouldOpenAutoIncident(rule, flag, tx.findLastAutoOpenedAt(source, rule.name), now)) return [];
-      const what = describeFlag(flag);
+      // The same words as the review card: "Possible secret leak: AWS access key in a support-bot answer".
+      const wording = describeFlag({ ...flag, ...(flag.origin === 'detector' ? { field: 'output' as const } : {}) }, { source });
       const summary = [
-        `Opened by rule "${rule.name}": ${what} flagged with severity ${flag.severity}${flag.score === undefined ? '' : ` (score ${flag.score.toFixed(2)})`}.`,
+        `Opened by rule "${rule.name}": ${wording.short} (${wording.severityWords.toLowerCase()}${flag.score === undefined ? '' : `, score ${flag.score.toFixed(2)}`}), found by ${wording.foundBy}.`,
         ...(flag.reason ? [`Reason: ${flag.reason}`] : []),
         ...(context.eventId ? [`Event ${context.eventId}.`] : []),
         `At most one incident per ${rule.window_minutes} minutes for this rule.`,
@@ -46,7 +45,7 @@ export async function openAutoIncidents(
       const incident = openIncident(
         deps,
         tx,
-        { source, severity: rule.severity, title: `${what} on ${source}`, summary, reporter: 'system', itemId: evidence ? (context.itemId ?? null) : null, autoRule: rule.name, evidence, invitees, itemLink },
+        { source, severity: rule.severity, title: wording.headline, summary, reporter: 'system', itemId: evidence ? (context.itemId ?? null) : null, autoRule: rule.name, evidence, invitees, itemLink },
         now,
       );
       return [incident];

@@ -135,7 +135,7 @@ describe('openAutoIncidents', () => {
     ctx = createIncidentsTestContext({ config });
     const first = await openAutoIncidents(ctx.deps, 'support-bot', [leak], START, { itemId: ITEM_ID });
     expect(first).toHaveLength(1);
-    expect(first[0]).toMatchObject({ severity: 'SEV1', autoRule: 'aws-key-leak', reporter: 'system', itemId: ITEM_ID, title: 'secrets aws_access_key on support-bot' });
+    expect(first[0]).toMatchObject({ severity: 'SEV1', autoRule: 'aws-key-leak', reporter: 'system', itemId: ITEM_ID, title: 'Possible secret leak: aws access key in a support-bot answer' });
     expect(await openAutoIncidents(ctx.deps, 'support-bot', [leak], START + 29 * MINUTE)).toEqual([]);
     const later = await openAutoIncidents(ctx.deps, 'support-bot', [leak], START + 30 * MINUTE);
     expect(later.map((incident) => incident.autoRule)).toEqual(['aws-key-leak']);
