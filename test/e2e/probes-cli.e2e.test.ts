@@ -1,28 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_CANARY, FAKE_SYSTEM_PROMPT, startFakeTargetApp, type FakeTargetApp } from '../../src/modules/monitoring/probes.test-utils.ts';
+import { startFakeTargetApp, type FakeTargetApp } from '../../src/modules/monitoring/probes.test-utils.ts';
+import { buildProbesConfig } from '../helpers/probes-config.ts';
 import { createTempDir } from '../helpers/temp-dir.ts';
-import { buildReviewConfig, startSlackTestVigil, type SlackTestVigil } from '../helpers/test-vigil-slack.ts';
+import { startSlackTestVigil, type SlackTestVigil } from '../helpers/test-vigil-slack.ts';
 import { runVigilCommand } from '../helpers/vigil-process.ts';
 
 // `vigil probe` run by hand while the server runs: a probe that gets through opens the same
 // incident a scheduled run opens, and the server's outbox creates its channel.
 
-const ONCALL = 'U07ONCALL02';
-
-const buildConfig = (targetUrl: string, openIncident: boolean) => `${buildReviewConfig()}    checks:
-      prompt_leak:
-        canaries: [${FAKE_CANARY}]
-        system_prompt: ${JSON.stringify(FAKE_SYSTEM_PROMPT)}
-    incidents:
-      oncall_users: [${ONCALL}]
-    monitoring:
-      probes:
-        target: { kind: openai_chat, base_url: "${targetUrl}/v1", model: bot }
-        rate_per_minute: 600
-        open_incident: ${openIncident}
-`;
+const buildConfig = (targetUrl: string, openIncident: boolean) => buildProbesConfig(targetUrl, { openIncident });
 
 describe('vigil probe from the command line', { timeout: 120_000 }, () => {
   let target: FakeTargetApp;

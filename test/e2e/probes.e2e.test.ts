@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_CANARY, FAKE_SYSTEM_PROMPT, startFakeTargetApp, type FakeTargetApp } from '../../src/modules/monitoring/probes.test-utils.ts';
-import { buildReviewConfig, CHANNEL, startSlackTestVigil, USERS, type SlackTestVigil } from '../helpers/test-vigil-slack.ts';
+import { FAKE_CANARY, startFakeTargetApp, type FakeTargetApp } from '../../src/modules/monitoring/probes.test-utils.ts';
+import { buildProbesConfig, PROBES_ONCALL } from '../helpers/probes-config.ts';
+import { CHANNEL, startSlackTestVigil, USERS, type SlackTestVigil } from '../helpers/test-vigil-slack.ts';
 
 // Scheduled probes in the running app, against a local fake of the production app that leaks
 // its system prompt for encoded payloads and refuses the rest: the breach is stored as a probe
 // event, carded for review, opens one incident, and `/vigil status` shows the pass rates.
 
-const ONCALL = 'U07ONCALL02';
+const ONCALL = PROBES_ONCALL;
 const PROBES = ['encoded-payload', 'instruction-override', 'pii-elicitation'];
 
 describe('probes in the running app', () => {
@@ -15,19 +16,7 @@ describe('probes in the running app', () => {
 
   beforeAll(async () => {
     target = await startFakeTargetApp();
-    const config = `${buildReviewConfig()}    checks:
-      prompt_leak:
-        canaries: [${FAKE_CANARY}]
-        system_prompt: ${JSON.stringify(FAKE_SYSTEM_PROMPT)}
-    incidents:
-      oncall_users: [${ONCALL}]
-    monitoring:
-      probes:
-        target: { kind: openai_chat, base_url: "${target.url}/v1", model: bot }
-        only: [${PROBES.join(', ')}]
-        rate_per_minute: 600
-        open_incident: true
-`;
+    const config = buildProbesConfig(target.url, { openIncident: true, only: PROBES });
     vigil = await startSlackTestVigil({ configYaml: config });
   });
   afterAll(async () => {
