@@ -32,6 +32,8 @@ export interface CheckResult {
   guardrail_version: number | null;
   /** Set when the fail policy decided: why Vigil gave no answer. */
   failed?: 'timeout' | 'unavailable';
+  /** True when the client's cached guardrail decided (kill switch, or blocklist while Vigil was away). */
+  cached?: boolean;
 }
 
 export interface VigilStats {

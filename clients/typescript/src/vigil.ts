@@ -1,4 +1,5 @@
 import { Batcher } from './batcher.js';
+import { GuardrailCache, judgeFromCache, type CachedVerdict } from './guardrail-cache.js';
 import { VigilError, type CheckRequest, type CheckResult, type VigilEvent, type VigilStats } from './types.js';
 
 export interface VigilOptions {
@@ -20,6 +21,13 @@ export interface VigilOptions {
   requestTimeoutMs?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /**
+   * Keep the default source's live guardrail in memory (a long poll on /v1/guardrails): `check()`
+   * then blocks at once while the kill switch is on, and applies the kill switch and blocklist
+   * before `failMode` when Vigil cannot be asked. Off by default: the poll keeps the process alive
+   * until `shutdown()`, which a short script may not call.
+   */
+  cacheGuardrail?: boolean;
   /** Told about failed sends (first failure of a batch) and refused batches; defaults to silence. */
   onError?: (error: Error) => void;
   fetch?: typeof fetch;
@@ -29,6 +37,7 @@ export class Vigil {
   private readonly batcher: Batcher;
   private readonly fetch: typeof fetch;
   private readonly base: string;
+  private readonly guardrail: GuardrailCache | null;
 
   constructor(private readonly options: VigilOptions) {
     if (options.failMode !== 'open' && options.failMode !== 'closed') throw new TypeError("Vigil: failMode must be 'open' or 'closed'");
@@ -47,6 +56,13 @@ export class Vigil {
       retryMaxMs: options.retryMaxMs ?? 30_000,
       onError: options.onError ?? (() => {}),
     });
+    this.guardrail =
+      options.source && options.cacheGuardrail === true
+        ? new GuardrailCache({
+            url: this.base, apiKey: options.apiKey, source: options.source, fetch: this.fetch, waitSeconds: 30,
+            retryBaseMs: options.retryBaseMs ?? 200, retryMaxMs: options.retryMaxMs ?? 30_000, onError: options.onError ?? (() => {}),
+          })
+        : null;
   }
 
   /** Queues the event and returns its id at once; it is sent in the background. */
@@ -70,7 +86,7 @@ export class Vigil {
 
   /** Sends what is queued (for at most `timeoutMs`), then stops; call it before the process exits. */
   async shutdown(options: { timeoutMs?: number } = {}): Promise<VigilStats> {
-    await this.batcher.shutdown(options.timeoutMs ?? 5000);
+    await Promise.all([this.batcher.shutdown(options.timeoutMs ?? 5000), this.guardrail?.stop()]);
     return this.stats();
   }
 
@@ -85,20 +101,35 @@ export class Vigil {
   async check(request: CheckRequest): Promise<CheckResult> {
     const source = request.source ?? this.options.source;
     if (!source) throw new TypeError('Vigil.check: the request needs a source (or pass `source` to new Vigil)');
+    const cached = source === this.options.source ? (this.guardrail?.current ?? null) : null;
+    // The kill switch blocks everything: no need to ask.
+    if (cached?.killSwitch.on) return this.fromCache(judgeFromCache(cached, request.output)!);
     let response: Response;
     try {
       response = await this.post('/v1/check', { ...request, source }, AbortSignal.timeout(this.options.checkTimeoutMs ?? 1000));
     } catch (error) {
-      return this.failed(error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'unavailable');
+      return this.failed(error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'unavailable', cached === null ? null : judgeFromCache(cached, request.output));
     }
-    if (response.status >= 500) return this.failed('unavailable');
+    if (response.status >= 500) return this.failed('unavailable', cached === null ? null : judgeFromCache(cached, request.output));
     const body = (await response.json().catch(() => null)) as (CheckResult & { error?: { code: string; message: string } }) | null;
     if (!response.ok || !body) throw new VigilError(`Vigil check failed (HTTP ${response.status}): ${body?.error?.message ?? 'no body'}`, response.status, body?.error?.code);
     return body;
   }
 
-  private failed(reason: 'timeout' | 'unavailable'): CheckResult {
+  /** Vigil gave no answer: what the cached guardrail blocks stays blocked, the rest follows `failMode`. */
+  private failed(reason: 'timeout' | 'unavailable', cachedVerdict: CachedVerdict | null): CheckResult {
+    if (cachedVerdict) return { ...this.fromCache(cachedVerdict), failed: reason };
     return { action: this.options.failMode === 'open' ? 'allow' : 'block', flags: [], guardrail_version: null, failed: reason };
+  }
+
+  private fromCache(verdict: CachedVerdict): CheckResult {
+    return {
+      action: 'block',
+      flags: [{ check: verdict.reason, severity: 'critical', origin: 'cached_guardrail' }],
+      ...(verdict.message ? { message: verdict.message } : {}),
+      guardrail_version: verdict.version,
+      cached: true,
+    };
   }
 
   private post(path: string, body: unknown, signal: AbortSignal): Promise<Response> {
