@@ -8,7 +8,8 @@ import type { EscalationPrefill } from './incidents-modals.blocks.ts';
 import type { SlackMessage } from './incidents.blocks.ts';
 import type { IncidentSeverity } from './incidents.models.ts';
 import type { Severity } from '../checks/checks.models.ts';
-import { describeFlag, strongestFlag, summarizeFlags, toFlagLike, type FlagLike } from '../checks/flag-wording.models.ts';
+import { describeFlag, strongestFlag, summarizeFlags, toFlagLike } from '../checks/flag-wording.models.ts';
+import { listCardFlags } from '../review/review-copy.models.ts';
 
 // The evidence posted in an incident channel: a compact, read-only copy of the review card.
 // The channel reaches more people than the review queue (on-call, whoever joins), so secrets
@@ -30,7 +31,7 @@ function formatExcerpt(label: string, text: string | null, max: number): string 
 function describeFlags(card: ReviewCardModel): string | null {
   const lines = [
     ...card.detections.map((d) => {
-      const wording = describeFlag(toFlagLike({ ...d, score: 1 }));
+      const wording = describeFlag(toFlagLike(d));
       return `• ${SEVERITY_ICONS[d.severity]} ${wording.severityWords}: ${escapeMrkdwn(wording.headline)} ${formatInlineCode(d.evidence)}`;
     }),
     ...card.appFlags.map((flag) => {
@@ -72,14 +73,6 @@ export function buildEvidenceMessage(original: ReviewCardModel, incidentId: stri
 }
 
 const SEVERITY_FROM_FLAG: Record<Severity, IncidentSeverity> = { critical: 'SEV1', warn: 'SEV3', info: 'SEV4' };
-
-/** The card's flags in the shared vocabulary: detections know where they were found, app flags do not. */
-function listCardFlags(card: ReviewCardModel): FlagLike[] {
-  return [
-    ...card.detections.map((detection) => toFlagLike({ ...detection, score: 1 })),
-    ...card.appFlags.map((flag): FlagLike => ({ check: flag.name, origin: 'app', ...(flag.severity ? { severity: flag.severity } : {}), ...(flag.score === undefined ? {} : { score: flag.score }) })),
-  ];
-}
 
 /**
  * Prefills the escalate modal from a card: a title saying in words what the strongest flag
