@@ -42,6 +42,7 @@ export interface WordingOptions {
   source?: string;
 }
 
+/** App flags are named by the app: counted as `app:<name>`, apart from Vigil's checks of the same name. */
 export const APP_FLAG_PREFIX = 'app:';
 /** The check name of a probe that got through (monitoring's PROBE_FLAG_CHECK). */
 const PROBE_CHECK = 'probe';

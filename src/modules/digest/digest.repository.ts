@@ -1,6 +1,7 @@
 import { and, asc, count, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
 import { auditLogTable } from '../audit/audit.table.ts';
+import { APP_FLAG_PREFIX } from '../checks/flag-wording.models.ts';
 import { gradingJobsTable, graderResultsTable } from '../checks/grading.table.ts';
 import { eventsTable } from '../ingestion/events.table.ts';
 import { GUARDRAIL_CHANGE_ACTIONS, readChangesFromAudit } from './digest-changes.models.ts';
@@ -12,8 +13,6 @@ import type { WeekPeriod } from './digest-weeks.models.ts';
 // changes). Aggregates only; no customer text is read. The review, calibration and
 // incident figures come from loaders those modules provide (see DigestLoaders).
 
-/** App flags are named by the app, so they are kept apart from Vigil's checks of the same name. */
-export const APP_FLAG_PREFIX = 'app:';
 
 export function createDigestRepository({ db }: { db: Db }) {
   const inWeek = (source: string, period: WeekPeriod) =>
