@@ -48,7 +48,7 @@ describe('the Slack sandbox in a browser', { timeout: 90_000 }, () => {
         const left = await approve.count();
         if (left > 0) await approve.click({ timeout: 2_000 }).catch(() => undefined);
         return left;
-      }, { timeout: 30_000, intervals: [3_000] })
+      }, { timeout: 30_000, interval: 3_000 })
       .toBe(0);
     await expect.poll(() => updated.textContent()).toMatch(/approved/i);
   });
