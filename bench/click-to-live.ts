@@ -8,7 +8,8 @@ import { writeFileSync } from 'node:fs';
 import type { KnownBlock, Overflow } from '@slack/types';
 import os from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, runMigrations } from '../src/platform/db.ts';
+import { runMigrations } from '../src/platform/db.ts';
+import { openSqlite as openDatabase } from '../src/platform/db-sqlite.ts';
 import { startFakeSlackApi } from '../test/e2e/fake-slack-api.ts';
 import { sendSlackRequest } from '../test/e2e/slack-signing.ts';
 import { createTempDir } from '../test/helpers/temp-dir.ts';
@@ -55,7 +56,7 @@ async function main() {
     const configPath = join(dir.path, 'vigil.config.yaml');
     writeFileSync(configPath, CONFIG);
     const migrated = openDatabase({ url: databaseUrl });
-    runMigrations(migrated.sqlite);
+    await runMigrations(migrated);
     migrated.close();
     const child = await startVigilProcess({
       DATABASE_URL: databaseUrl, VIGIL_CONFIG: configPath, LOG_LEVEL: 'info', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url,

@@ -4,7 +4,8 @@
 // with better-sqlite3 (500-row transactions): the ceiling Vigil is compared with.
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { openDatabase, runMigrations } from '../src/platform/db.ts';
+import { runMigrations } from '../src/platform/db.ts';
+import { openSqlite as openDatabase } from '../src/platform/db-sqlite.ts';
 import { createTempDir } from '../test/helpers/temp-dir.ts';
 import { createTestApiKey } from '../test/helpers/test-vigil.ts';
 import { generateEvents, type BenchEvent } from './events.fixtures.ts';
@@ -21,7 +22,7 @@ async function measureVigil(dir: string, bodies: string[]) {
   writeFileSync(configPath, `sources:\n  ${SOURCE}: {}\n`);
   const env = { DATABASE_URL: databaseUrl, VIGIL_CONFIG: configPath, LOG_LEVEL: 'info' };
   // Migrate and create the key before the server starts, as an operator would.
-  runMigrations(openDatabase({ url: databaseUrl }).sqlite);
+  await runMigrations(openDatabase({ url: databaseUrl }));
   const child = await startVigilProcess(env);
   const key = await createTestApiKey(databaseUrl, { sources: [SOURCE] });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
@@ -53,9 +54,9 @@ async function measureVigil(dir: string, bodies: string[]) {
   return { seconds, accepted, latencies, peakRssMb };
 }
 
-function measureRawSqlite(dir: string, events: BenchEvent[]) {
+async function measureRawSqlite(dir: string, events: BenchEvent[]) {
   const database = openDatabase({ url: join(dir, 'raw.db') });
-  runMigrations(database.sqlite);
+  await runMigrations(database);
   database.sqlite.prepare("INSERT INTO sources (name, created_at, updated_at) VALUES (?, 0, 0)").run(SOURCE);
   const insert = database.sqlite.prepare(
     `INSERT INTO events (id, source, input, output, model, model_version, prompt_version, release, session_id, user_id, occurred_at, received_at, metadata, app_flags)
@@ -82,7 +83,7 @@ try {
   for (let i = 0; i < events.length; i += BATCH) bodies.push(JSON.stringify({ events: events.slice(i, i + BATCH) }));
 
   const vigil = await measureVigil(dir.path, bodies);
-  const raw = measureRawSqlite(dir.path, events);
+  const raw = await measureRawSqlite(dir.path, events);
   const vigilRate = TOTAL / vigil.seconds;
   const rawRate = TOTAL / raw.seconds;
   const figures = {

@@ -8,7 +8,8 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, runMigrations } from '../src/platform/db.ts';
+import { runMigrations } from '../src/platform/db.ts';
+import { openSqlite as openDatabase } from '../src/platform/db-sqlite.ts';
 import { startFakeSlackApi, type FakeSlackApi, type FakeSlackCall } from '../test/e2e/fake-slack-api.ts';
 import { createTempDir } from '../test/helpers/temp-dir.ts';
 import { createTestApiKey } from '../test/helpers/test-vigil.ts';
@@ -56,7 +57,7 @@ async function runPhase(options: { events: number; channels: number; rate: numbe
     const configPath = join(dir.path, 'vigil.config.yaml');
     writeFileSync(configPath, buildConfig(options.channels));
     const database = openDatabase({ url: databaseUrl });
-    runMigrations(database.sqlite);
+    await runMigrations(database);
     database.close();
     const key = await createTestApiKey(databaseUrl, { sources: [SOURCE] });
     child = await startVigilProcess({

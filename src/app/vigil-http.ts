@@ -57,11 +57,10 @@ function readPackageVersion(): string {
 
 export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstance> {
   const { database, registry, clock, checks } = deps;
-  const storage = createStorageHealth({ databasePath: database.path, now: () => clock.now() });
+  const storage = createStorageHealth({ databasePath: database.dialect === 'sqlite' ? database.path : null, now: () => clock.now() });
   const http = buildServer({ logger: deps.logger, registry, storage, requestTimeoutMs: deps.env.REQUEST_TIMEOUT_MS });
   registerHealthRoutes(http, {
-    sqlite: database.sqlite,
-    databasePath: database.path,
+    database,
     registry,
     components: { storage: storage.check, graders: checks.health, slack: createSlackHealthCheck(deps.slack, deps.env) },
     ...(deps.env.METRICS_TOKEN ? { metricsToken: deps.env.METRICS_TOKEN } : {}),

@@ -24,6 +24,10 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z.string().min(1).default('./data/vigil.db'),
   DATABASE_SYNCHRONOUS: z.enum(['full', 'normal'], { error: 'must be "full" or "normal"' }).default('full'),
+  /** PostgreSQL only: connections per Vigil process (each open transaction holds one). */
+  DATABASE_POOL_SIZE: wholeNumber(1, 1_000).default(10),
+  /** PostgreSQL only: the server cancels a statement that runs longer (a stuck query cannot hold locks for ever). */
+  DATABASE_STATEMENT_TIMEOUT_MS: wholeNumber(100, 3_600_000).default(30_000),
   VIGIL_CONFIG: z.string().min(1).optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {

@@ -68,7 +68,7 @@ export function openSqlite(options: { url: string; synchronous?: 'full' | 'norma
     throw databaseUrlError(`cannot open ${path} as a SQLite database: ${isDirectory ? 'it is a directory' : (error as Error).message}`);
   }
   const connection = sqlite;
-  return { dialect: 'sqlite', db: createSqliteDb(drizzle({ client: connection }), connection), sqlite: connection, path, close: async () => connection.close() };
+  return { dialect: 'sqlite', db: createSqliteDb(drizzle({ client: connection }), connection), sqlite: connection, path, close: async () => void connection.close() };
 }
 
 const WRITE_BUILDERS = new Set<PropertyKey>(['insert', 'update', 'delete']);

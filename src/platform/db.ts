@@ -5,6 +5,7 @@ import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { openSqlite, sqlitePathOf, type SqliteDatabase } from './db-sqlite.ts';
 import { openPostgres, type PostgresDatabase } from './db-postgres.ts';
 import type { Db } from './db.types.ts';
+import type { Env } from './config.ts';
 
 // The store: SQLite (one file, the zero-set-up default) or PostgreSQL (several instances), chosen
 // by DATABASE_URL. Everything above this file sees one `Db` (db.types.ts).
@@ -31,6 +32,10 @@ export interface OpenDatabaseOptions {
 
 export const DEFAULT_POOL_SIZE = 10;
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+
+export function databaseOptionsFrom(env: Pick<Env, 'DATABASE_URL' | 'DATABASE_SYNCHRONOUS' | 'DATABASE_POOL_SIZE' | 'DATABASE_STATEMENT_TIMEOUT_MS'>): OpenDatabaseOptions {
+  return { url: env.DATABASE_URL, synchronous: env.DATABASE_SYNCHRONOUS, poolSize: env.DATABASE_POOL_SIZE, statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS };
+}
 
 export function openDatabase(options: OpenDatabaseOptions): VigilDatabase {
   if (!isPostgresUrl(options.url)) return openSqlite(options);

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, runMigrations } from '../../src/platform/db.ts';
+import { runMigrations } from '../../src/platform/db.ts';
+import { openSqlite as openDatabase } from '../../src/platform/db-sqlite.ts';
 import { parseConfig } from '../../src/app/config.ts';
 import { seedCalibrationSource, seedLabelledItem, seedTraffic } from '../../src/modules/calibration/calibration.test-utils.ts';
 import { createCalibrationRepository } from '../../src/modules/calibration/calibration.repository.ts';
@@ -35,7 +36,7 @@ describe('calibration CLI', { timeout: 60_000 }, () => {
     tone = (await loadGraderPrompts(PROMPTS_DIR)).find((prompt) => prompt.name === 'tone')!;
     const database = openDatabase({ url: env.DATABASE_URL });
     try {
-      runMigrations(database.sqlite);
+      await runMigrations(database);
       seedCalibrationSource(database.db);
       const rng = createSeededRandom(5);
       for (let i = 0; i < 60; i++) {

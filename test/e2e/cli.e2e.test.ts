@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS_FOLDER, openDatabase } from '../../src/platform/db.ts';
+import { MIGRATIONS_FOLDERS, openDatabase } from '../../src/platform/db.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { createTempDir } from '../helpers/temp-dir.ts';
@@ -49,7 +49,7 @@ describe('vigil CLI', { timeout: 150_000 }, () => {
 
   it('migrate applies every migration, then reports 0 the second time', async () => {
     const fresh = envFor('nested/dir/migrate.db');
-    const count = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).length;
+    const count = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDERS.sqlite }).length;
     const first = await runVigilCli(['migrate'], fresh);
     expect(first).toMatchObject({ code: 0, stdout: `${count} migration(s) applied to ${fresh.DATABASE_URL}\n` });
     const second = await runVigilCli(['migrate'], fresh);

@@ -101,7 +101,7 @@ describe('incidents through Slack, the outbox and PagerDuty', () => {
     nock.enableNetConnect('127.0.0.1');
     pagerDuty = mockPagerDuty();
     fake = await startFakeSlackApi();
-    runMigrations(database.sqlite);
+    await runMigrations(database);
     const logger = createLogger({ level: 'info', destination: { write: (line: string) => void logLines.push(line) } });
     const env = parseEnv({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, PAGERDUTY_EVENTS_URL: PD_URL, VIGIL_TIMEZONE: 'UTC' });
     const handle = createSlackApp({ env, logger, botIdentity: BOT, processBeforeResponse: true, clientOptions: { retryConfig: { retries: 0 } } });
@@ -159,7 +159,7 @@ describe('incidents through Slack, the outbox and PagerDuty', () => {
     await slack.stop();
     await http.close();
     await fake.close();
-    database.close();
+    await database.close();
     nock.cleanAll();
     nock.enableNetConnect();
   });
