@@ -35,12 +35,19 @@ const withDatabase = (url: string, name: string) => {
   return parsed.toString();
 };
 
-/** The template's name carries a hash of the migrations, so a changed schema gets a new template. */
-function templateName(): string {
+/**
+ * Every database of one test run carries the run's id (set by vitest.config.ts), so the run's
+ * teardown drops exactly its own (test/setup/postgres-databases.ts), even beside another run.
+ * Without one (a test file run by hand), the id is a hash of the migrations.
+ */
+export function testRunId(): string {
+  if (process.env.VIGIL_TEST_RUN_ID) return process.env.VIGIL_TEST_RUN_ID;
   const hash = createHash('sha256');
   for (const file of readdirSync(MIGRATIONS_FOLDERS.postgres).filter((f) => f.endsWith('.sql')).sort()) hash.update(readFileSync(join(MIGRATIONS_FOLDERS.postgres, file)));
-  return `vigil_template_${hash.digest('hex').slice(0, 12)}`;
+  return hash.digest('hex').slice(0, 12);
 }
+
+const templateName = () => `vigil_template_${testRunId()}`;
 
 let templateReady: Promise<string> | undefined;
 let cloned = 0;
@@ -84,7 +91,7 @@ function ensureTemplate(admin: string): Promise<string> {
 
 async function cloneTemplate(admin: string): Promise<string> {
   const template = await ensureTemplate(admin);
-  const name = `vigil_test_${process.pid}_${++cloned}_${Date.now().toString(36)}`;
+  const name = `vigil_test_${testRunId()}_${process.pid}_${++cloned}`;
   await withAdmin(admin, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
   return name;
 }

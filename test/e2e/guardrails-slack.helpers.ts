@@ -125,6 +125,6 @@ export function storeGraderScore(vigil: SlackTestVigil, eventId: string, grader:
   }
 }
 
-export function latestVersion(vigil: SlackTestVigil): number {
-  return vigil.query<{ v: number }>('SELECT max(version) AS v FROM guardrail_versions WHERE source = ?', SOURCE)[0]!.v;
+export async function latestVersion(vigil: SlackTestVigil): Promise<number> {
+  return (await vigil.query<{ v: number }>('SELECT max(version) AS v FROM guardrail_versions WHERE source = ?', SOURCE))[0]!.v;
 }
