@@ -1,6 +1,6 @@
 import { globSync } from 'tinyglobby';
-import { defineConfig } from 'vitest/config';
-import { findTestPostgres, selectPostgresTests } from './test/setup/stores.ts';
+import { configDefaults, defineConfig } from 'vitest/config';
+import { findTestPostgres, selectPostgresOnlyTests, selectPostgresTests } from './test/setup/stores.ts';
 
 const include = ['src/**/*.test.ts', 'test/**/*.test.ts', 'clients/**/*.test.ts'];
 
@@ -14,7 +14,8 @@ export default defineConfig(async () => {
         'the tests run on SQLite only. Start it (.ci/run does) to run them on both stores.\n\n',
     );
   }
-  const postgresFiles = postgresUrl === null ? [] : selectPostgresTests(globSync(include));
+  const files = globSync(include);
+  const postgresFiles = postgresUrl === null ? [] : selectPostgresTests(files);
   // Names this run's PostgreSQL databases, so its teardown drops exactly those.
   process.env.VIGIL_TEST_RUN_ID ??= `${Date.now().toString(36)}${process.pid.toString(36)}`;
   process.env.VIGIL_TEST_POSTGRES_URL = postgresUrl ?? '';
@@ -26,7 +27,7 @@ export default defineConfig(async () => {
       // End-to-end tests start real servers and child processes; two cores are all CI has.
       maxWorkers: 2,
       projects: [
-        { extends: true, test: { name: 'sqlite', include, env: { VIGIL_TEST_POSTGRES_URL: '' } } },
+        { extends: true, test: { name: 'sqlite', include, exclude: [...configDefaults.exclude, ...selectPostgresOnlyTests(files)], env: { VIGIL_TEST_POSTGRES_URL: '' } } },
         ...(postgresUrl === null
           ? []
           : [

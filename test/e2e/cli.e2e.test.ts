@@ -12,6 +12,8 @@ import { createTempDir } from '../helpers/temp-dir.ts';
 import { makeEvent, postEvents } from '../helpers/test-vigil.ts';
 import { killVigilProcesses, runVigilCli, startVigilProcess } from '../helpers/vigil-process.ts';
 
+// @store sqlite-only: reads the SQLite file the CLI wrote; the CLI on PostgreSQL is calibration-cli, guardrails-cli and postgres-instances
+
 // The operator's side of API keys: `vigil migrate` and `vigil keys …` run as real
 // processes against the same SQLite file as a running Vigil.
 

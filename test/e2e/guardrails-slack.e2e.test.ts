@@ -105,8 +105,8 @@ describe('guardrails in Slack: tighten from the card', () => {
 
   it('lowers a grader threshold to the item score: the same score is flagged now, on the card and by /v1/check', async () => {
     const { card, itemId } = await postCard(vigil, 'threshold-1', 'Fine, whatever, read the manual yourself.');
-    storeGraderScore(vigil, 'threshold-1', 'tone', 0.55);
-    storeGraderScore(vigil, 'traffic-0', 'tone', 0.62);
+    await storeGraderScore(vigil, 'threshold-1', 'tone', 0.55);
+    await storeGraderScore(vigil, 'traffic-0', 'tone', 0.62);
     const before = await check(vigil, { output: 'Fine, whatever.', scores: { tone: 0.55 } });
     expect(before.flags).toEqual([]);
 

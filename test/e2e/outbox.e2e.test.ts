@@ -21,6 +21,8 @@ import { createSeededRandom } from '../../src/shared/random.ts';
 import { createTempDir } from '../helpers/temp-dir.ts';
 import { startFakeSlackApi, type FakeSlackApi } from './fake-slack-api.ts';
 
+// @store sqlite-only: child processes share one SQLite file; the PostgreSQL outbox claims are src/modules/outbox tests and postgres-instances
+
 // The outbox against the fake Slack Web API and a real webhook receiver on loopback,
 // with a real WebClient and a real SQLite file: rate limits, outages, permanent
 // errors, placeholders, restarts and two processes on one database.

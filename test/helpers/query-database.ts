@@ -7,11 +7,24 @@ import '../../src/platform/db-postgres.ts';
 // Tests write SQLite's dialect: `?` placeholders and camelCase aliases, which are rewritten for
 // PostgreSQL (`$1`, and quoted aliases, since PostgreSQL folds unquoted names to lower case).
 
-export async function queryDatabase<T = Record<string, unknown>>(url: string, sql: string, ...params: unknown[]): Promise<T[]> {
+export function queryDatabase<T = Record<string, unknown>>(url: string, sql: string, ...params: unknown[]): Promise<T[]> {
+  return runOnDatabase<T>(url, 'read', sql, params);
+}
+
+/** A write beside the running Vigil (SQLite waits for its write lock). */
+export async function writeDatabase(url: string, sql: string, ...params: unknown[]): Promise<void> {
+  await runOnDatabase(url, 'write', sql, params);
+}
+
+async function runOnDatabase<T>(url: string, mode: 'read' | 'write', sql: string, params: unknown[]): Promise<T[]> {
   if (!isPostgresUrl(url)) {
-    const sqlite = new Database(sqlitePathOf(url), { readonly: true });
+    const sqlite = new Database(sqlitePathOf(url), { readonly: mode === 'read' });
     try {
-      return sqlite.prepare(sql).all(...params) as T[];
+      sqlite.pragma('busy_timeout = 5000');
+      const statement = sqlite.prepare(sql);
+      if (mode === 'read') return statement.all(...params) as T[];
+      statement.run(...params);
+      return [];
     } finally {
       sqlite.close();
     }

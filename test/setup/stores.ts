@@ -24,11 +24,19 @@ export async function findTestPostgres(url = process.env.VIGIL_TEST_POSTGRES_URL
 // Tests that never touch the store (pure models, blocks, parsers) run once; the PostgreSQL project
 // takes every test that opens a database or starts Vigil, except those that are about SQLite itself.
 const TOUCHES_THE_STORE = /createTestDb|startTestVigil|startSlackTestVigil|createTestDatabaseUrl|openDatabase\(/;
-const SQLITE_ONLY = /@store sqlite-only/;
+// A file says `@store sqlite-only` (and why) when it tests SQLite itself, `@store independent` when
+// nothing it checks depends on the store (HTTP edges), `@store postgres-only` for several instances.
+const NOT_ON_POSTGRES = /@store (sqlite-only|independent)/;
+const POSTGRES_ONLY = /@store postgres-only/;
+
+/** Files that need PostgreSQL, left out of the SQLite project. */
+export function selectPostgresOnlyTests(files: string[]): string[] {
+  return files.filter((file) => POSTGRES_ONLY.test(readFileSync(file, 'utf8')));
+}
 
 export function selectPostgresTests(files: string[]): string[] {
   return files.filter((file) => {
     const text = readFileSync(file, 'utf8');
-    return TOUCHES_THE_STORE.test(text) && !SQLITE_ONLY.test(text);
+    return (TOUCHES_THE_STORE.test(text) || POSTGRES_ONLY.test(text)) && !NOT_ON_POSTGRES.test(text);
   });
 }
