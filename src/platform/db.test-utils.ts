@@ -29,6 +29,14 @@ export async function createTestDatabaseUrl(): Promise<{ url: string; drop(): Pr
   return { url: withDatabase(admin, name), drop: () => dropDatabase(admin, name) };
 }
 
+/** A URL for a fresh database with no schema at all (for the migration race); `drop` removes it. */
+export async function createEmptyTestDatabaseUrl(): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = process.env.VIGIL_TEST_POSTGRES_URL!;
+  const name = `vigil_test_${testRunId()}_${process.pid}_${++cloned}_empty`;
+  await withAdmin(admin, (client) => client.query(`CREATE DATABASE ${name}`));
+  return { url: withDatabase(admin, name), drop: () => dropDatabase(admin, name) };
+}
+
 const withDatabase = (url: string, name: string) => {
   const parsed = new URL(url);
   parsed.pathname = `/${name}`;

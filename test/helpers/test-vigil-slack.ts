@@ -65,7 +65,7 @@ export interface SlackTestVigil {
   query<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]>;
   restart(options?: { clock?: Clock }): Promise<void>;
   /** A second Vigil on the same database file and fake Slack, as another process would be (stopped with this one). */
-  startAnother(options?: { clock?: Clock }): Promise<VigilApp>;
+  startAnother(options?: { clock?: Clock }): Promise<VigilApp & { url: string }>;
   stop(): Promise<void>;
 }
 
@@ -219,7 +219,7 @@ export async function startSlackTestVigil(options: { configYaml?: string; clock?
     async startAnother(anotherOptions = {}) {
       const another = await boot(anotherOptions.clock ?? options.clock ?? systemClock);
       others.push(another.app);
-      return another.app;
+      return Object.assign(another.app, { url: another.url });
     },
     async restart(restartOptions = {}) {
       await running.app.stop();
