@@ -5,9 +5,11 @@ import { eventsTable } from './events.table.ts';
 import type { NewEvent } from './ingestion.models.ts';
 
 // The ingest hot path on SQLite: one INSERT prepared once and run per event, synchronously, on
-// the one connection, which the batch's transaction holds (db-sqlite.ts). Building the statement
-// per batch costs more than writing the rows (see the figures in events.repository.ts), and
-// PostgreSQL has no synchronous prepared statement, so this file is SQLite's alone.
+// the one connection, which the batch's transaction holds (db-sqlite.ts). Building a multi-row
+// statement per batch instead (the portable path in events.repository.ts) measured 1,800-2,700
+// events/s against 2,800-3,500 for this one (60,000 events in batches of 500, a WAL file with
+// synchronous=FULL, load average 21-25 on 2 cores). PostgreSQL has no synchronous prepared
+// statement, so this file is SQLite's alone.
 
 /** Inserts the events in order inside the caller's transaction; a row's seq, or null for a duplicate. */
 export type SqliteEventInsert = (events: readonly NewEvent[]) => (number | null)[];
