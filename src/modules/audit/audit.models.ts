@@ -49,8 +49,10 @@ export type ChainVerification =
   | { ok: true; checked: number }
   | { ok: false; checked: number; brokenAt: { seq: number; id: string }; reason: string };
 
-/** Walks the chain in order and reports the first entry whose link or content does not match. */
-/** Walks the entries in order (a page reader may feed them asynchronously, so a long chain is never held whole). */
+/**
+ * Walks the chain in order and reports the first entry whose link or content does not match. A page
+ * reader may feed the entries asynchronously, so a long chain is never held whole.
+ */
 export async function verifyAuditChain(entries: Iterable<AuditEntry> | AsyncIterable<AuditEntry>): Promise<ChainVerification> {
   let expectedPrev = GENESIS_HASH;
   let checked = 0;
