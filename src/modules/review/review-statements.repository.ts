@@ -5,9 +5,11 @@ import { eventsTable } from '../ingestion/events.table.ts';
 import { outboxTable } from '../outbox/outbox.table.ts';
 import { reviewItemsTable, reviewVersionsSeenTable } from './review.table.ts';
 import { reviewVerdictsTable } from './verdicts.table.ts';
+import { readSqliteReviewQueries } from './review-statements.sqlite.ts';
 
 // The review queries that run for every event or card (the sampler and dispatcher run these
-// for every item). Each takes the executor, so inside a transaction it joins it.
+// for every item). Each takes the executor, so inside a transaction it joins it. The sampler's
+// per-event ones take a prepared fast path on SQLite (review-statements.sqlite.ts).
 
 export const cardEventColumns = {
   input: eventsTable.input,
@@ -25,6 +27,8 @@ export const cardEventColumns = {
 export const OPEN_STATES: ('in_review' | 'needs_adjudication')[] = ['in_review', 'needs_adjudication'];
 
 export async function findLastItemByOutput(db: DbExecutor, source: string, outputHash: string) {
+  const fast = readSqliteReviewQueries(db);
+  if (fast) return fast.findLastItemByOutput(source, outputHash);
   const [last] = await db
     .select({ id: reviewItemsTable.id, eventId: reviewItemsTable.eventId, eventSeq: reviewItemsTable.eventSeq, createdAt: reviewItemsTable.createdAt })
     .from(reviewItemsTable)
@@ -36,6 +40,8 @@ export async function findLastItemByOutput(db: DbExecutor, source: string, outpu
 
 /** When a release or model version was first seen; records `at` as the first sighting if earlier. */
 export async function readAndRecordFirstSeen(db: DbExecutor, version: { source: string; kind: 'release' | 'model_version'; value: string }, at: number): Promise<number | undefined> {
+  const fast = readSqliteReviewQueries(db);
+  if (fast) return fast.readAndRecordFirstSeen(version, at);
   const { firstSeenAt } = reviewVersionsSeenTable;
   const [seen] = await db
     .select({ at: firstSeenAt })

@@ -19,6 +19,7 @@ import {
   readOutboxRow,
   readOutboxRows,
 } from './review-statements.repository.ts';
+import { readSqliteReviewQueries } from './review-statements.sqlite.ts';
 
 // All SQL of review items. Writes that must commit together (an item, its outbox message and
 // its audit row) run in one `transaction`, whose callback gets the same helpers bound to it.
@@ -81,6 +82,8 @@ function bindReviewHelpers(tx: DbExecutor) {
 
     /** Inserts an item unless the event already has one in that channel; returns it only when new. */
     async insertItem(item: NewReviewItem): Promise<ReviewItemRow | undefined> {
+      const fast = readSqliteReviewQueries(tx);
+      if (fast) return fast.insertItem({ ...item, id: generateReviewItemId(item.createdAt) });
       const [inserted] = await tx
         .insert(reviewItemsTable)
         .values({ ...item, id: generateReviewItemId(item.createdAt) })
