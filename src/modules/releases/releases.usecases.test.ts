@@ -19,7 +19,7 @@ describe('releases', () => {
   const clock = createFakeClock(Date.parse('2026-11-20T09:00:00Z'));
 
   beforeEach(async () => {
-    database = createTestDb();
+    database = await createTestDb();
     rejected = {};
     const guardrails = { repository: createGuardrailsRepository({ db: database.db }), clock, webhookUrlOf: () => 'http://127.0.0.1:9/hook' };
     const spec = buildSeedSpec({ thresholds: {}, graderActions: {}, detectorActions: { ...DEFAULT_DETECTOR_ACTIONS }, blocklist: { words: [], patterns: [] }, killSwitchMessage: 'Off.' });
