@@ -44,7 +44,7 @@ export async function performRollback(ctx: GuardrailSlackContext, actor: SlackAc
   if (result.created && request.itemId) {
     const note = { itemId: request.itemId, source: request.source, version: version.version, actor: version.actor, text: describeVersionNote(version, result.from), webhookOutboxId: version.webhookOutboxId, rollbackRequestId: null, createdAt: ctx.clock.now() };
     await ctx.cards.record({ notes: [note] }, ctx.clock.now());
-    ctx.refreshCard(request.itemId);
+    await ctx.refreshCard(request.itemId);
   }
   if (!result.created) await tellActor(ctx, actor, `:information_source: ${request.source} is already pinned to ${result.target.release} (guardrail v${version.version}); nothing changed.`);
   if (version.webhookOutboxId) ctx.watchDelivery(version.webhookOutboxId);
@@ -83,7 +83,7 @@ export async function requestRollback(ctx: GuardrailSlackContext, actor: SlackAc
     if (messageId) await ctx.requests.setMessage(tx, row.id, messageId);
   });
   ctx.notifyOutbox();
-  if (request.itemId) ctx.refreshCard(request.itemId);
+  if (request.itemId) await ctx.refreshCard(request.itemId);
   return { status: 'requested', requestId: row.id, targetRelease: target };
 }
 
@@ -102,7 +102,7 @@ async function decideRequest(ctx: GuardrailSlackContext, row: RollbackRequestRow
   });
   if (!decided) return undefined;
   ctx.notifyOutbox();
-  if (row.itemId) ctx.refreshCard(row.itemId);
+  if (row.itemId) await ctx.refreshCard(row.itemId);
   return decided;
 }
 
@@ -134,7 +134,7 @@ export async function confirmRollbackRequest(ctx: GuardrailSlackContext, actor: 
   const outcome = await performRollback(ctx, actor, { source: row.source, itemId: row.itemId, reason });
   if (outcome.status === 'rolled_back') {
     await ctx.requests.transaction((tx) => ctx.requests.setVersion(tx, row.id, outcome.version));
-    if (row.itemId) ctx.refreshCard(row.itemId);
+    if (row.itemId) await ctx.refreshCard(row.itemId);
   }
   return outcome;
 }
