@@ -1,12 +1,12 @@
 import { globSync } from 'tinyglobby';
-import { configDefaults, defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig, type ViteUserConfig } from 'vitest/config';
 import { findTestPostgres, selectPostgresOnlyTests, selectPostgresTests } from './test/setup/stores.ts';
 
 const include = ['src/**/*.test.ts', 'test/**/*.test.ts', 'clients/**/*.test.ts'];
 
 // Two projects: every test on SQLite, and every test that touches the store again on PostgreSQL
 // when one answers (test/setup/stores.ts). Without PostgreSQL the run says so and covers SQLite only.
-export default defineConfig(async () => {
+export default defineConfig(async (): Promise<ViteUserConfig> => {
   const postgresUrl = await findTestPostgres();
   if (postgresUrl === null) {
     process.stderr.write(
@@ -27,12 +27,12 @@ export default defineConfig(async () => {
       // End-to-end tests start real servers and child processes; two cores are all CI has.
       maxWorkers: 2,
       projects: [
-        { extends: true, test: { name: 'sqlite', include, exclude: [...configDefaults.exclude, ...selectPostgresOnlyTests(files)], env: { VIGIL_TEST_POSTGRES_URL: '' } } },
+        { extends: true as const, test: { name: 'sqlite', include, exclude: [...configDefaults.exclude, ...selectPostgresOnlyTests(files)], env: { VIGIL_TEST_POSTGRES_URL: '' } } },
         ...(postgresUrl === null
           ? []
           : [
               {
-                extends: true,
+                extends: true as const,
                 test: { name: 'postgres', include: postgresFiles, env: { VIGIL_TEST_POSTGRES_URL: postgresUrl }, globalSetup: ['test/setup/postgres-databases.ts'] },
               },
             ]),

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/app/config.ts';
 import { openDatabase } from '../../src/platform/db.ts';
+import { createTestDatabaseUrl, testStore } from '../../src/platform/db.test-utils.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createVigilApp, type VigilApp } from '../../src/app/vigil-app.ts';
 import { seedCalibrationSource, seedLabelledItem } from '../../src/modules/calibration/calibration.test-utils.ts';
@@ -62,7 +63,8 @@ async function startFakeJudge(): Promise<{ url: string; server: Server }> {
 
 describe('threshold proposals in Slack', { timeout: 30_000 }, () => {
   const dir = createTempDir('vigil-calibration-');
-  const databasePath = join(dir.path, 'vigil.db');
+  let databasePath = join(dir.path, 'vigil.db');
+  let dropDatabase = async () => {};
   let fake: FakeSlackApi;
   let judge: { url: string; server: Server };
   let app: VigilApp;
@@ -71,6 +73,9 @@ describe('threshold proposals in Slack', { timeout: 30_000 }, () => {
   let trigger = 0;
   const tsByBody = new WeakMap<object, string>();
 
+  beforeAll(async () => {
+    if (testStore() === 'postgres') ({ url: databasePath, drop: dropDatabase } = await createTestDatabaseUrl());
+  });
   beforeAll(async () => {
     fake = await startFakeSlackApi();
     let counter = 0;
@@ -96,16 +101,19 @@ describe('threshold proposals in Slack', { timeout: 30_000 }, () => {
     const graderVersion = (await loadGraderPrompts(PROMPTS_DIR)).find((prompt) => prompt.name === 'tone')!.version;
     const seeded = openDatabase({ url: databasePath });
     try {
-      seedCalibrationSource(seeded.db);
+      await seedCalibrationSource(seeded.db);
       const label = (score: number, violation: boolean) => seedLabelledItem(seeded.db, { score, violation, inclusionProbability: 1, graderVersion });
-      for (let i = 0; i < 10; i++) label(0.9, true);
-      for (let i = 0; i < 2; i++) label(0.3, true);
-      for (let i = 0; i < 10; i++) label(0.1, false);
+      for (let i = 0; i < 10; i++) await label(0.9, true);
+      for (let i = 0; i < 2; i++) await label(0.3, true);
+      for (let i = 0; i < 10; i++) await label(0.1, false);
     } finally {
-      seeded.close();
+      await seeded.close();
     }
   });
 
+  afterAll(async () => {
+    await dropDatabase();
+  });
   afterAll(async () => {
     await app.stop();
     await fake.close();
