@@ -27,14 +27,12 @@ export interface PostgresDatabase {
 
 // Epoch milliseconds are bigint columns and counts are bigint results; both fit a JS number
 // (2^53 ms is 285,000 years), and the repositories expect numbers as SQLite gives them.
+// Set on pg's global registry: drizzle's node-postgres session passes its own `types` with
+// every query and falls back to the global parsers, so a pool-level `types` never applies.
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
-const typeParsers: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
-  }) as pg.CustomTypesConfig['getTypeParser'],
-};
+pg.types.setTypeParser(INT8_OID, Number);
+pg.types.setTypeParser(NUMERIC_OID, Number);
 
 /** Errors PostgreSQL asks the client to retry: the transaction lost a deadlock or a serialization race. */
 const RETRYABLE_CODES = new Set(['40P01', '40001']);
@@ -55,7 +53,6 @@ export function openPostgres(options: PostgresOptions, onPoolError: (error: Erro
     connectionString: options.url,
     max: options.poolSize,
     statement_timeout: options.statementTimeoutMs,
-    types: typeParsers,
     application_name: 'vigil',
   });
   // An idle client whose server went away emits here; without a listener it would crash the process.
