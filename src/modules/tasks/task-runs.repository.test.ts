@@ -42,6 +42,15 @@ describe('task run claims', () => {
     expect(await runs.find(TASK, WEEK)).toMatchObject({ status: 'running', claimedAt: T0 + 2, error: null, finishedAt: null });
   });
 
+  it('gives a new or failed run to exactly one of several claims made at once (on PostgreSQL, on separate connections)', async () => {
+    const runs = await open();
+    const first = await Promise.all([0, 1, 2, 3].map(() => runs.claim(TASK, WEEK, T0)));
+    expect(first.filter(Boolean)).toHaveLength(1);
+    await runs.finish(TASK, WEEK, T0 + 1, 'channel_not_found');
+    const retried = await Promise.all([0, 1, 2, 3].map(() => runs.claim(TASK, WEEK, T0 + 2)));
+    expect(retried.filter(Boolean)).toHaveLength(1);
+  });
+
   it('keeps claims of other periods and tasks apart', async () => {
     const runs = await open();
     expect(await runs.claim(TASK, WEEK, T0)).toBe(true);
@@ -81,7 +90,12 @@ describe('runOncePerPeriod with leases', () => {
     const runs = createTaskRunsRepository({ db: database.db, leaseMs: LEASE });
     let now = T0;
     let releaseSlow!: () => void;
-    const slow = runOncePerPeriod(runs, TASK, WEEK, () => now, () => new Promise<void>((resolve) => (releaseSlow = resolve)));
+    let slowStarted!: () => void;
+    const started = new Promise<void>((resolve) => (slowStarted = resolve));
+    const slowWork = () => new Promise<void>((resolve) => ((releaseSlow = resolve), slowStarted()));
+    const slow = runOncePerPeriod(runs, TASK, WEEK, () => now, slowWork);
+    // The slow run holds its claim before the lease ends (on PostgreSQL the two claims would otherwise race).
+    await started;
     now = T0 + LEASE;
     await expect(runOncePerPeriod(runs, TASK, WEEK, () => now, async () => Promise.reject(new Error('upload failed')))).rejects.toThrow('upload failed');
     releaseSlow();
