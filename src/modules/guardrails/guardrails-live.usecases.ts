@@ -85,7 +85,7 @@ export function createLiveGuardrails(options: {
 
   async function refresh(source: string): Promise<void> {
     const known = current.get(source)?.version.version ?? 0;
-    if (repository.readMaxVersion(source) <= known) return;
+    if ((await repository.readMaxVersion(source)) <= known) return;
     const latest = await repository.findLatest(source);
     if (latest) install(latest);
   }

@@ -35,13 +35,13 @@ describe('guardrail versions', () => {
   const clock = createFakeClock(START);
 
   beforeEach(async () => {
-    database = createTestDb();
+    database = await createTestDb();
     created = [];
     deps = {
       repository: createGuardrailsRepository({ db: database.db }),
       clock,
       webhookUrlOf: (source) => (source === SOURCE ? 'http://127.0.0.1:9/hook' : undefined),
-      onVersionCreated: (version) => created.push(version),
+      onVersionCreated: (version) => void created.push(version),
     };
     await seedGuardrails(deps, [{ source: SOURCE, spec: seedSpec, origin: 'vigil.config.yaml' }]);
   });
