@@ -90,13 +90,21 @@ export function createLiveGuardrails(options: {
     if (latest) install(latest);
   }
 
+  let polling = false;
   async function poll() {
-    for (const source of options.sources) {
-      try {
-        await refresh(source);
-      } catch (error) {
-        logger.error({ err: error, source }, 'guardrail refresh failed; the previous version stays live');
+    // A slow store must not stack polls up: the next tick is skipped while one is running.
+    if (polling) return;
+    polling = true;
+    try {
+      for (const source of options.sources) {
+        try {
+          await refresh(source);
+        } catch (error) {
+          logger.error({ err: error, source }, 'guardrail refresh failed; the previous version stays live');
+        }
       }
+    } finally {
+      polling = false;
     }
   }
 
