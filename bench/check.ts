@@ -94,7 +94,7 @@ async function main() {
     writeFileSync(configPath, `sources:\n  ${SOURCE}:\n    graders:\n      thresholds: { brand: 0.6, tone: 0.7 }\n`);
     const migrated = openDatabase({ url: databaseUrl });
     await runMigrations(migrated);
-    migrated.close();
+    await migrated.close();
     const profileEnv: Record<string, string> = PROFILE_DIR
       ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${join(REPO_ROOT, 'bench/check-cpu-profile.mjs')}`.trim(), VIGIL_BENCH_PROFILE_DIR: PROFILE_DIR }
       : {};

@@ -57,7 +57,7 @@ async function main() {
     writeFileSync(configPath, CONFIG);
     const migrated = openDatabase({ url: databaseUrl });
     await runMigrations(migrated);
-    migrated.close();
+    await migrated.close();
     const child = await startVigilProcess({
       DATABASE_URL: databaseUrl, VIGIL_CONFIG: configPath, LOG_LEVEL: 'info', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url,
     });

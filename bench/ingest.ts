@@ -71,7 +71,7 @@ async function measureRawSqlite(dir: string, events: BenchEvent[]) {
   const started = performance.now();
   for (let i = 0; i < events.length; i += BATCH) insertBatch.immediate(events.slice(i, i + BATCH));
   const seconds = (performance.now() - started) / 1000;
-  database.close();
+  await database.close();
   return { seconds };
 }
 

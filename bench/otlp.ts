@@ -147,7 +147,7 @@ try {
 
   const stored = openDatabase({ url: databaseUrl });
   const spanRows = (stored.sqlite.prepare("SELECT count(*) AS n FROM events WHERE id NOT LIKE 'bench-%'").get() as { n: number }).n;
-  stored.close();
+  await stored.close();
   if (spanRows !== perRound * ROUNDS + warmEvents.length) throw new Error(`stored ${spanRows} span events, expected ${perRound * ROUNDS + warmEvents.length}`);
 
   for (const phase of Object.values(totals)) phase.latencies.sort((a, b) => a - b);

@@ -58,7 +58,7 @@ async function runPhase(options: { events: number; channels: number; rate: numbe
     writeFileSync(configPath, buildConfig(options.channels));
     const database = openDatabase({ url: databaseUrl });
     await runMigrations(database);
-    database.close();
+    await database.close();
     const key = await createTestApiKey(databaseUrl, { sources: [SOURCE] });
     child = await startVigilProcess({
       DATABASE_URL: databaseUrl,
@@ -112,7 +112,7 @@ async function runPhase(options: { events: number; channels: number; rate: numbe
     // need not be the order they were sent in): each channel's cards must arrive in it.
     const recorded = openDatabase({ url: databaseUrl });
     const dispatched = recorded.sqlite.prepare('SELECT channel, event_id AS eventId FROM review_items ORDER BY dispatched_at, seq').all() as { channel: string; eventId: string }[];
-    recorded.close();
+    await recorded.close();
     const orderKept = [...new Set(dispatched.map((row) => row.channel))].every((channel) => {
       const expected = dispatched.filter((row) => row.channel === channel).map((row) => row.eventId.replace('bench-', ''));
       const actual = posted.filter((call) => call.body.channel === channel).map((call) => markerOf(call));

@@ -299,7 +299,7 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
       checks.start();
       outbox.start();
       reviewModule.start();
-      guardrailsSlackModule.start();
+      await guardrailsSlackModule.start();
       if (options.schedules ?? true) {
         scheduler.start(tasks);
         // A digest owed while Vigil was down goes out now (claimed once per week, across processes).

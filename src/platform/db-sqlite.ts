@@ -68,7 +68,7 @@ export function openSqlite(options: { url: string; synchronous?: 'full' | 'norma
     throw databaseUrlError(`cannot open ${path} as a SQLite database: ${isDirectory ? 'it is a directory' : (error as Error).message}`);
   }
   const connection = sqlite;
-  return { dialect: 'sqlite', db: createSqliteDb(drizzle({ client: connection }), connection), sqlite: connection, path, close: async () => void connection.close() };
+  return { dialect: 'sqlite', db: createSqliteDb(drizzle({ client: connection }), connection, path), sqlite: connection, path, close: async () => void connection.close() };
 }
 
 const WRITE_BUILDERS = new Set<PropertyKey>(['insert', 'update', 'delete']);
@@ -91,8 +91,22 @@ function gateBuilder<T extends object>(builder: T, lock: Mutex): T {
   });
 }
 
-function createSqliteDb(raw: BetterSQLite3Database, connection: Database.Database): Db {
-  const lock = new Mutex();
+/**
+ * One lock per database file in this process: two connections to one file in one process (a
+ * second app in a test, a CLI helper) would otherwise block the thread in BEGIN IMMEDIATE
+ * while the other's transaction waits for its turn on that same thread.
+ */
+const locksByFile = new Map<string, Mutex>();
+const lockFor = (path: string) => {
+  if (path === ':memory:') return new Mutex();
+  const file = resolve(path);
+  let lock = locksByFile.get(file);
+  if (!lock) locksByFile.set(file, (lock = new Mutex()));
+  return lock;
+};
+
+function createSqliteDb(raw: BetterSQLite3Database, connection: Database.Database, path: string): Db {
+  const lock = lockFor(path);
   const context = createTransactionContext<BetterSQLite3Database>();
   let savepoints = 0;
 

@@ -111,7 +111,7 @@ describe('vigil CLI', { timeout: 150_000 }, () => {
     try {
       expect(await createAuditRepository({ db: database.db, clock: systemClock }).verify()).toMatchObject({ ok: true });
     } finally {
-      database.close();
+      await database.close();
     }
   });
 
