@@ -1,14 +1,16 @@
 // Features of the learned injection model: hashed character 3–5-grams and word 1–2-grams of a
 // case-folded view of the text (letters and digits kept, every other run of characters one
-// space). Hashing (FNV-1a into 2^18 buckets) keeps the weights a fixed, small array and lets
+// space). Hashing (FNV-1a into 2^16 buckets) keeps the weights a fixed, small array and lets
 // unseen wording share evidence with seen wording through its n-grams, which is what makes a
 // lexical model generalise beyond the strings it was trained on. Word pairs of retrieved
 // context get a salt of their own: "write a poem" is an ordinary request from the user, and an
 // instruction planted in a document the assistant reads.
+// 2^16 buckets of 8 bits (64 KB) stay in the CPU's cache between events; 2^18 (tried) gave no
+// better held-out figures and cost a cache miss per n-gram.
 //
 // Training and scoring share this one function, so they cannot disagree on a feature.
 
-export const HASH_BITS = 18;
+export const HASH_BITS = 16;
 const BUCKET_MASK = (1 << HASH_BITS) - 1;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;

@@ -1,10 +1,9 @@
 // The weights file of the learned injection model, versioned in the repository:
 //   "VIGILINJ" · u32 LE header length · header JSON · i8 weights · SHA-256 of all before it.
-// Weights are quantised to 8 bits (one scale for all): the file is 256 KB, `npm run
-// train:injection` reproduces it byte for byte, and scoring reads the same 256 KB table, whose
-// cache misses are most of the model's cost on every event (16 bits gave the same held-out
-// figures at twice the memory). The trailing digest catches a truncated
-// or corrupted file at start, before it could score anything.
+// Weights are quantised to 8 bits (one scale for all): the file is 64 KB, `npm run
+// train:injection` reproduces it byte for byte, and scoring reads the same small table (its cache
+// misses were most of the model's cost per event; 16-bit weights gave the same held-out figures).
+// The trailing digest catches a truncated or corrupted file at start, before it could score anything.
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
