@@ -23,12 +23,10 @@ const PROVIDER_MARKERS: ReadonlyArray<{ needs?: string; pattern: RegExp }> = [
   { needs: 'A', pattern: /(?:A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}/ }, // aws access key id
   { needs: 'xox', pattern: /xox[bpaor]-/ }, // slack
   { needs: 'hv', pattern: /hv[sbr]\./ }, // vault
-  // tailscale, hex private keys (`PRIVATE KEY` and `private_key=` are found by other markers), Basic authorization, mysql -pSECRET:
-  // one regex each behind a literal, since an alternation that starts with [Pp] or [Aa] is tried at every letter
-  { needs: 'tskey-', pattern: /tskey-/ },
-  { needs: 'riv', pattern: /[Pp]riv(?:ate)?[ _-]?[Kk]ey/ },
-  { needs: 'uthorization', pattern: /[Aa]uthorization["']?\s{0,3}[:=]\s{0,3}["']?[Bb]asic\s/ },
-  { needs: 'mysql', pattern: /mysql[^\n|;&]{0,120}?\s(?:-p|--password=)\S/ },
+  // tailscale, hex private keys (`PRIVATE KEY` and `private_key=` are found by other markers), Basic authorization, mysql -pSECRET.
+  // Without the leading [Pp] / [Aa] of the rules' regexes: a gate may let more through, and an
+  // alternation that starts with a literal is not tried at every letter.
+  { pattern: /tskey-|riv(?:ate)?[ _-]?[Kk]ey|uthorization["']?\s{0,3}[:=]\s{0,3}["']?[Bb]asic\s|mysql[^\n|;&]{0,120}?\s(?:-p|--password=)\S/ },
   {
     needs: '_',
     pattern: new RegExp(
