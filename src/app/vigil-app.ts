@@ -106,7 +106,7 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
     detectorWorkers: options.detectorWorkers ?? config.env.DETECTOR_WORKERS ?? defaultDetectorWorkers(),
     detectorPool: {
       queueBytes: config.env.DETECTOR_QUEUE_MB * 1024 * 1024,
-      ...(config.env.DETECTOR_WORKER_HEAP_MB ? { heapMb: config.env.DETECTOR_WORKER_HEAP_MB } : {}),
+      heapMb: config.env.DETECTOR_WORKER_HEAP_MB,
       ...(options.detectorWorkerEntry ? { entry: options.detectorWorkerEntry } : {}),
     },
     rng: options.rng,
