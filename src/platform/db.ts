@@ -11,7 +11,8 @@ import { ConfigError } from './config.ts';
 // timeout so a second process waits for the write lock instead of failing, and
 // foreign keys on (SQLite leaves them off unless asked).
 
-export type Db = BetterSQLite3Database;
+/** With the driver's connection, for the few hot-path statements that bind arrays of values as they are. */
+export type Db = BetterSQLite3Database & { $client: Database.Database };
 /** The database or an open transaction: what repository helpers that join a caller's transaction accept. */
 export type DbExecutor = BaseSQLiteDatabase<'sync', Database.RunResult>;
 
