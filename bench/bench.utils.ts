@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,6 +51,28 @@ export function readCpuMs(pid: number): { user: number; system: number; total: n
   return { user, system, total: user + system };
 }
 
+/**
+ * CPU time, in ms, of a process's main thread (its thread id is the process id) and of all its
+ * other threads together (worker threads, V8's GC helpers, libuv's pool), from /proc (Linux).
+ */
+export function readThreadCpuMs(pid: number): { main: number; others: number } {
+  let main = 0;
+  let others = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended between the listing and the read
+    }
+    const fields = stat.split(') ')[1]!.split(' ');
+    const ms = (Number(fields[11]) + Number(fields[12])) * 10;
+    if (Number(tid) === pid) main += ms;
+    else others += ms;
+  }
+  return { main, others };
+}
+
 /** Peak resident set size of a process, from /proc (Linux). */
 export function readPeakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -64,9 +86,9 @@ export interface VigilChild {
   stop(): Promise<number | null>;
 }
 
-/** Starts `src/main.ts` in its own process, like `npm start`, and waits for it to listen. */
-export async function startVigilProcess(env: Record<string, string>): Promise<VigilChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/** Starts `src/main.ts` in its own process, like `npm start`, and waits for it to listen; `nodeArgs` go before the entry (e.g. --cpu-prof). */
+export async function startVigilProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<VigilChild> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

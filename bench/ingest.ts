@@ -2,19 +2,25 @@
 // Vigil in its own process on a temp database; two clients send pre-serialised
 // batches over loopback. Then the same rows go straight into a fresh SQLite file
 // with better-sqlite3 (500-row transactions): the ceiling Vigil is compared with.
+// The server's CPU per event is read per thread from /proc; BENCH_PROFILE=1 also records
+// V8 CPU profiles of every server thread and prints, per thread, where the measured phase went.
+import os from 'node:os';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { runMigrations } from '../src/platform/db.ts';
 import { openSqlite as openDatabase } from '../src/platform/db-sqlite.ts';
 import { createTempDir } from '../test/helpers/temp-dir.ts';
 import { createTestApiKey } from '../test/helpers/test-vigil.ts';
 import { generateEvents, type BenchEvent } from './events.fixtures.ts';
-import { percentile, readNumberFlag, readPeakRssMb, report, round, startVigilProcess } from './bench.utils.ts';
+import { percentile, readNumberFlag, readPeakRssMb, readThreadCpuMs, report, round, startVigilProcess } from './bench.utils.ts';
+import { printProfileTable, readCpuProfile, summariseProfile } from './cpu-profile.utils.ts';
 
 const TOTAL = readNumberFlag('events', 200_000);
 const BATCH = readNumberFlag('batch', 500);
 const CLIENTS = readNumberFlag('clients', 2);
 const SOURCE = 'support-bot';
+const PROFILE_DIR = process.env.BENCH_PROFILE === '1' ? mkdtempSync(join(os.tmpdir(), 'vigil-ingest-profile-')) : undefined;
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 async function measureVigil(dir: string, bodies: string[]) {
   const databaseUrl = join(dir, 'vigil.db');
@@ -23,7 +29,7 @@ async function measureVigil(dir: string, bodies: string[]) {
   const env = { DATABASE_URL: databaseUrl, VIGIL_CONFIG: configPath, LOG_LEVEL: 'info' };
   // Migrate and create the key before the server starts, as an operator would.
   await runMigrations(openDatabase({ url: databaseUrl }));
-  const child = await startVigilProcess(env);
+  const child = await startVigilProcess(env, PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : []);
   const key = await createTestApiKey(databaseUrl, { sources: [SOURCE] });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
 
@@ -33,6 +39,8 @@ async function measureVigil(dir: string, bodies: string[]) {
   const latencies: number[] = [];
   let next = 0;
   let accepted = 0;
+  const cpuBefore = readThreadCpuMs(child.process.pid!);
+  const fromUs = monotonicUs();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
@@ -48,10 +56,13 @@ async function measureVigil(dir: string, bodies: string[]) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const window = { fromUs, toUs: monotonicUs() };
+  const cpuAfter = readThreadCpuMs(child.process.pid!);
   const peakRssMb = readPeakRssMb(child.process.pid!);
   await child.stop();
   latencies.sort((a, b) => a - b);
-  return { seconds, accepted, latencies, peakRssMb };
+  const cpuMs = { main: cpuAfter.main - cpuBefore.main, others: cpuAfter.others - cpuBefore.others };
+  return { seconds, accepted, latencies, peakRssMb, cpuMs, window };
 }
 
 async function measureRawSqlite(dir: string, events: BenchEvent[]) {
@@ -73,6 +84,24 @@ async function measureRawSqlite(dir: string, events: BenchEvent[]) {
   const seconds = (performance.now() - started) / 1000;
   await database.close();
   return { seconds };
+}
+
+/** Each server thread's profile (main first, then the workers), cropped to the measured phase, in µs per event. */
+function printProfiles(profileDir: string, window: { fromUs: number; toUs: number }) {
+  // --cpu-prof names files CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; thread 0 is the main thread.
+  const files = readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile'));
+  const threadOf = (name: string) => Number(name.split('.')[4]);
+  for (const name of files.sort((a, b) => threadOf(a) - threadOf(b))) {
+    const summary = summariseProfile(readCpuProfile(join(profileDir, name)), window);
+    if (summary.busyUs === 0) continue;
+    const thread = threadOf(name) === 0 ? 'main thread' : `worker thread ${threadOf(name)}`;
+    const per = { count: TOTAL, unit: 'event' };
+    console.log(`\n== ${thread} (${name}): busy ${round(summary.busyUs / TOTAL, 1)} µs/event, idle ${round((100 * summary.idleUs) / summary.spanUs, 0)}%`);
+    printProfileTable('self time by package / folder', summary.groups, { busyUs: summary.busyUs, limit: 15, per });
+    printProfileTable('self time by function', summary.selfByName, { busyUs: summary.busyUs, limit: 25, per });
+    printProfileTable('total time by function (callees included)', summary.inclusiveByName, { busyUs: summary.busyUs, limit: 25, per });
+  }
+  console.log(`\nprofiles kept in ${profileDir}`);
 }
 
 const dir = createTempDir('vigil-bench-');
@@ -97,7 +126,11 @@ try {
     peak_rss_mb: round(vigil.peakRssMb, 1),
     raw_sqlite_events_per_s: round(rawRate, 0),
     ratio_to_raw: round(vigilRate / rawRate, 3),
+    main_thread_cpu_us_per_event: round((vigil.cpuMs.main * 1000) / TOTAL, 1),
+    other_threads_cpu_us_per_event: round((vigil.cpuMs.others * 1000) / TOTAL, 1),
+    load_avg_1m: round(os.loadavg()[0]!, 2),
   };
+  if (PROFILE_DIR) printProfiles(PROFILE_DIR, vigil.window);
   if (vigil.accepted !== TOTAL - 4 * BATCH && vigil.accepted !== TOTAL) throw new Error(`accepted ${vigil.accepted} of ${TOTAL}`);
   report(
     [
@@ -105,6 +138,7 @@ try {
       `  Vigil:       ${figures.events_per_s} events/s, batch p50 ${figures.batch_p50_ms} ms, p99 ${figures.batch_p99_ms} ms, peak RSS ${figures.peak_rss_mb} MB`,
       `  raw SQLite:  ${figures.raw_sqlite_events_per_s} events/s (better-sqlite3, ${BATCH}-row transactions)`,
       `  ratio:       ${figures.ratio_to_raw}`,
+      `  server CPU:  ${figures.main_thread_cpu_us_per_event} µs/event on the main thread, ${figures.other_threads_cpu_us_per_event} µs/event on the others (detector workers, GC helpers)`,
     ],
     figures,
   );

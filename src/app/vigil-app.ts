@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import { createSourcesRepository } from '../modules/sources/sources.repository.ts';
@@ -54,8 +55,10 @@ export interface VigilAppOptions {
   clock?: Clock;
   rng?: () => number;
   collectDefaultMetrics?: boolean;
-  /** Detector worker threads (default 1: the second core); 0 runs them on the main thread. */
+  /** Detector worker threads (default: DETECTOR_WORKERS, else one per core but the main thread's); 0 runs them on the main thread. */
   detectorWorkers?: number;
+  /** Test hook: the detector workers' module (one that crashes on cue). */
+  detectorWorkerEntry?: URL;
   /** Test hooks for the Slack app: bot ids (no auth.test), processBeforeResponse, retries. */
   slack?: Partial<Pick<SlackAppOptions, 'botIdentity' | 'processBeforeResponse' | 'clientOptions' | 'unhandledRequestTimeoutMillis' | 'startTimeoutMs'>>;
   /** Where the webhook secrets named by `guardrails.webhook.secret_env` are read (default: process.env). */
@@ -64,6 +67,11 @@ export interface VigilAppOptions {
   guardrailPollMs?: number;
   /** Starts the cron schedules on listen (default true); tests with a fake clock run tasks with `app.runTask`. */
   schedules?: boolean;
+}
+
+/** One detector worker per core beyond the main thread's, at least one: the main thread keeps HTTP and the inserts. */
+export function defaultDetectorWorkers(): number {
+  return Math.max(1, availableParallelism() - 1);
 }
 
 export async function createVigilApp(config: VigilConfig, options: VigilAppOptions): Promise<VigilApp> {
@@ -98,7 +106,12 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
     logger,
     openaiApiKey: config.env.OPENAI_API_KEY,
     openaiBaseUrl: config.env.OPENAI_BASE_URL,
-    detectorWorkers: options.detectorWorkers ?? 1,
+    detectorWorkers: options.detectorWorkers ?? config.env.DETECTOR_WORKERS ?? defaultDetectorWorkers(),
+    detectorPool: {
+      queueBytes: config.env.DETECTOR_QUEUE_MB * 1024 * 1024,
+      heapMb: config.env.DETECTOR_WORKER_HEAP_MB,
+      ...(options.detectorWorkerEntry ? { entry: options.detectorWorkerEntry } : {}),
+    },
     rng: options.rng,
     onEventsChecked: () => review?.notify(),
     // Grading runs once the app listens, after incidents exists: rules see grader flags too.

@@ -88,7 +88,7 @@ export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstan
         onReleases: createReleaseSightings(deps.releases),
         ...(deps.onEventsFlagged ? { onFlagged: deps.onEventsFlagged } : {}),
       };
-      registerIngestionRoutes(v1, ingestion);
+      registerIngestionRoutes(v1, { ...ingestion, batches: checks.batchPreparer });
       // OTLP traces become events through the same usecase: same checks, limits and metrics.
       await registerOtlpRoutes(v1, { ingestion, metrics: createOtlpMetrics(registry) });
       deps.review.registerRoutes(v1);

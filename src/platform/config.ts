@@ -37,6 +37,12 @@ export const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: wholeNumber(0, 600_000).default(25_000),
   /** Time a client has to send a whole request (headers within a third of it); slower ones get 408. */
   REQUEST_TIMEOUT_MS: wholeNumber(100, 3_600_000).default(30_000),
+  /** Detector worker threads (they also read /v1/events bodies); 0 runs the detectors on the main thread. Default: see defaultDetectorWorkers. */
+  DETECTOR_WORKERS: wholeNumber(0, 64).optional(),
+  /** MiB of batches that may wait for a free detector worker; past it a batch is answered 503 with Retry-After. */
+  DETECTOR_QUEUE_MB: wholeNumber(1, 4096).default(32),
+  /** Cap of each detector worker's heap (V8 old generation), in MiB: room for a 10 MiB body parsed, with its rows. */
+  DETECTOR_WORKER_HEAP_MB: wholeNumber(32, 16_384).default(128),
   SLACK_BOT_TOKEN: optionalSecret.refine((v) => v === undefined || v.startsWith('xoxb-'), 'must start with "xoxb-"'),
   SLACK_SIGNING_SECRET: optionalSecret,
   SLACK_APP_TOKEN: optionalSecret.refine((v) => v === undefined || v.startsWith('xapp-'), 'must start with "xapp-"'),

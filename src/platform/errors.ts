@@ -11,13 +11,16 @@ export class VigilError extends Error {
   readonly code: string;
   readonly statusCode: number;
   readonly details: ErrorDetail[] | undefined;
+  /** Sent as Retry-After: the caller may try again after this many seconds (overload, not a bad request). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(options: { code: string; message: string; statusCode: number; details?: ErrorDetail[]; cause?: unknown }) {
+  constructor(options: { code: string; message: string; statusCode: number; details?: ErrorDetail[]; retryAfterSeconds?: number; cause?: unknown }) {
     super(options.message, { cause: options.cause });
     this.name = 'VigilError';
     this.code = options.code;
     this.statusCode = options.statusCode;
     this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
@@ -30,6 +33,7 @@ export function createErrorFactory<A extends unknown[] = []>(options: {
   statusCode: number;
   message: string | ((...args: A) => string);
   details?: (...args: A) => ErrorDetail[];
+  retryAfterSeconds?: number;
 }) {
   return (...args: A): VigilError =>
     new VigilError({
@@ -37,6 +41,7 @@ export function createErrorFactory<A extends unknown[] = []>(options: {
       statusCode: options.statusCode,
       message: typeof options.message === 'function' ? options.message(...args) : options.message,
       details: options.details?.(...args),
+      retryAfterSeconds: options.retryAfterSeconds,
     });
 }
 

@@ -1,8 +1,8 @@
-import { isUtf8 } from 'node:buffer';
 import { createGunzip, createInflate } from 'node:zlib';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
 import type { Logger } from './logger.ts';
-import { isVigilError, VigilError } from './errors.ts';
+import { isVigilError, type VigilError } from './errors.ts';
+import { parseJsonBody } from './json-body.ts';
 import { errorBody, handleClientError, handleFrameworkError, type ErrorBody } from './http-errors.ts';
 import { readStorageErrorCode, STORAGE_RETRY_AFTER_SECONDS, type StorageHealth } from './storage-health.ts';
 import { createHttpMetrics, type Registry } from './metrics.ts';
@@ -98,16 +98,16 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   const observeRequest = createRequestObserver(createHttpMetrics(options.registry).requestDuration);
   // The API speaks JSON only (Slack's form bodies are read by Bolt in its own scope).
   app.removeContentTypeParser('text/plain');
-  // Bytes that are not UTF-8 were silently replaced by U+FFFD, so two distinct event ids could
-  // collapse into one and the second event be dropped as its duplicate: they are refused instead.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
+  // One reading of JSON bodies, shared with the ingest workers (see json-body.ts).
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    const bytes = body as Buffer;
-    if (!isUtf8(bytes)) {
-      return done(new VigilError({ code: 'invalid_utf8', statusCode: 400, message: 'Request body is not valid UTF-8.' }), undefined);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    let parsed: unknown;
+    try {
+      parsed = parseJsonBody(body as Buffer);
+    } catch (error) {
+      return done(error as VigilError, undefined);
     }
-    return parseJson(request, bytes.toString('utf8'), done);
+    return done(null, parsed);
   });
 
   // The hooks that run on every request take a callback instead of returning a promise: an
@@ -135,7 +135,10 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   });
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    if (isVigilError(error)) return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.details));
+    if (isVigilError(error)) {
+      if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+      return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.details));
+    }
     const known = describeFastifyError(error);
     if (known) return reply.code(known.status).send(known.body);
     const storageCode = readStorageErrorCode(error);

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/app/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { createVigilApp, type VigilApp } from '../../src/app/vigil-app.ts';
+import { createVigilApp, type VigilApp, type VigilAppOptions } from '../../src/app/vigil-app.ts';
 import { openDatabase } from '../../src/platform/db.ts';
 import { createTestDatabaseUrl, testStore } from '../../src/platform/db.test-utils.ts';
 import { createApiKeysRepository } from '../../src/modules/api-keys/api-keys.repository.ts';
@@ -32,7 +32,9 @@ export interface TestVigil {
  * Starts a real Vigil in-process on port 0 with a real SQLite file in a temp dir, or, in the
  * PostgreSQL test project, on a fresh PostgreSQL database dropped at stop.
  */
-export async function startTestVigil(options: { configYaml?: string; env?: Record<string, string>; clock?: Clock } = {}): Promise<TestVigil> {
+export async function startTestVigil(
+  options: { configYaml?: string; env?: Record<string, string>; clock?: Clock; app?: Pick<VigilAppOptions, 'detectorWorkers' | 'detectorWorkerEntry'> } = {},
+): Promise<TestVigil> {
   const dir = createTempDir();
   const configPath = join(dir.path, 'vigil.config.yaml');
   writeFileSync(configPath, options.configYaml ?? DEFAULT_TEST_CONFIG);
@@ -51,6 +53,7 @@ export async function startTestVigil(options: { configYaml?: string; env?: Recor
     clock: options.clock ?? systemClock,
     collectDefaultMetrics: false,
     schedules: false,
+    ...options.app,
   });
   const url = await app.listen();
   return {

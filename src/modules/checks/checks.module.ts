@@ -4,14 +4,14 @@ import type { Db } from '../../platform/db.ts';
 import type { Registry } from '../../platform/metrics.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { SourcesFile } from '../sources/sources.config.ts';
-import type { IngestionChecks } from '../ingestion/ingestion.usecases.ts';
+import type { BatchPreparer, IngestionChecks } from '../ingestion/ingestion.usecases.ts';
 import type { PlannedGrading } from '../ingestion/events.repository.ts';
 import type { ChecksConfig } from './checks.config.ts';
 import type { CompiledBlocklist } from './detectors/blocklist.detector.ts';
 import { buildFieldViews } from './views.models.ts';
 import type { Flag } from './checks.models.ts';
 import { loadInjectionModel } from './detectors/injection-model-file.models.ts';
-import { createInlineDetectorRunner, createWorkerDetectorRunner, type DetectorRunner } from './detectors.pool.ts';
+import { createInlineDetectorRunner, createWorkerDetectorRunner, type DetectorPoolOptions, type DetectorRunner } from './detectors.pool.ts';
 import { createGraderOpenAI } from './graders/grader.client.ts';
 import { loadGraderPrompts } from './graders/grader-prompts.config.ts';
 import type { GraderPrompt } from './graders/grader-prompts.models.ts';
@@ -52,6 +52,8 @@ export interface ChecksModuleOptions {
   openaiBaseUrl?: string;
   /** Detector worker threads; 0 runs detectors on the main thread. */
   detectorWorkers: number;
+  /** The workers' queue and heap caps (defaults: 32 MiB of waiting batches, V8's heap limit). */
+  detectorPool?: Partial<Omit<DetectorPoolOptions, 'size'>>;
   rng?: () => number;
   promptsDir?: string;
   onEventsChecked?(seqs: number[]): void;
@@ -82,7 +84,9 @@ export async function createChecksModule(options: ChecksModuleOptions) {
   const injectionModel = loadInjectionModel();
   logger.info({ injectionModel: injectionModel.version }, 'injection model loaded');
   const detectors: DetectorRunner =
-    options.detectorWorkers > 0 ? createWorkerDetectorRunner(checksConfigs, options.detectorWorkers) : createInlineDetectorRunner(checksConfigs);
+    options.detectorWorkers > 0
+      ? createWorkerDetectorRunner(checksConfigs, { queueBytes: 32 * 1024 * 1024, ...options.detectorPool, size: options.detectorWorkers })
+      : createInlineDetectorRunner(checksConfigs);
 
   const flagPolicy: GraderFlagPolicy = (source, grader) => ({
     threshold: options.thresholdOf?.(source, grader) ?? sources.sources[source]?.graders.thresholds[grader] ?? prompts.get(grader)?.threshold ?? 0.5,
@@ -134,9 +138,17 @@ export async function createChecksModule(options: ChecksModuleOptions) {
     flagMinSeverity: (source) => sources.sources[source]?.checks.flag_min_severity ?? 'warn',
     planGrading,
   };
+  const batchPreparer: BatchPreparer = {
+    prepareBatch: (body, context) => detectors.prepareBatch(body, context),
+    liveDetectorOf(source) {
+      const blocklist = liveBlocklistOf?.(source);
+      return blocklist ? (output) => blocklist.detect([buildFieldViews('output', output)]) : null;
+    },
+  };
 
   return {
     ingestionChecks,
+    batchPreparer,
     prompts,
     flagPolicy,
     gradingRepository: repository,

@@ -38,13 +38,14 @@ interface EventViews {
   context: FieldViews | null | undefined;
 }
 
-function listViews(texts: EventTexts, built: EventViews, fields: readonly TextField[]): FieldViews[] {
+/** `leakFields`: the fields the leak detectors scan, which alone need the joined view. */
+function listViews(texts: EventTexts, built: EventViews, fields: readonly TextField[], leakFields: readonly TextField[]): FieldViews[] {
   const list: FieldViews[] = [];
   for (const field of fields) {
     let views = built[field];
     if (views === undefined) {
       const text = field === 'output' ? texts.output : field === 'input' ? texts.input : texts.context;
-      views = built[field] = text ? buildFieldViews(field, text) : null;
+      views = built[field] = text ? buildFieldViews(field, text, { leaks: leakFields.includes(field) }) : null;
     }
     if (views) list.push(views);
   }
@@ -78,11 +79,11 @@ export function compileChecks(config: ChecksConfig): CompiledChecks {
     async detect(texts, also) {
       const built: EventViews = { output: undefined, input: undefined, context: undefined };
       const found: Detection[] = [];
-      if (pii) pushAll(found, pii.detect(listViews(texts, built, leakScanned)));
-      if (injection) pushAll(found, injection.detect(listViews(texts, built, INJECTION_FIELDS)));
-      if (promptLeak) pushAll(found, promptLeak.detect(listViews(texts, built, OUTPUT_FIELD)));
-      if (blocklist) pushAll(found, blocklist.detect(listViews(texts, built, OUTPUT_FIELD)));
-      if (secrets) pushAll(found, await secrets.detect(listViews(texts, built, leakScanned)));
+      if (pii) pushAll(found, pii.detect(listViews(texts, built, leakScanned, leakScanned)));
+      if (injection) pushAll(found, injection.detect(listViews(texts, built, INJECTION_FIELDS, leakScanned)));
+      if (promptLeak) pushAll(found, promptLeak.detect(listViews(texts, built, OUTPUT_FIELD, leakScanned)));
+      if (blocklist) pushAll(found, blocklist.detect(listViews(texts, built, OUTPUT_FIELD, leakScanned)));
+      if (secrets) pushAll(found, await secrets.detect(listViews(texts, built, leakScanned, leakScanned)));
       // The caller's detector sees the output even when it is empty, as it would on its own.
       if (also) pushAll(found, also.detect([built.output ?? buildFieldViews('output', texts.output)]));
       return found;

@@ -1,22 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { checksConfigSchema, type ChecksConfig } from './checks.config.ts';
-import { compileChecks, type EventTexts } from './checks.usecases.ts';
+import { answerDetectorRequest, compileWorkerChecks, type DetectorRequest } from './detectors-sources.usecases.ts';
 
-// Runs the detectors on the second core, so parsing and storing batches on the
-// main thread overlaps with checking them. One message = one batch.
+// Runs the detectors off the main thread, and for /v1/events the whole per-event path: the
+// raw body arrives (moved, not copied), is parsed, validated and checked here, and goes back
+// as rows ready to insert. One message = one batch; the pool sends the next when this answers.
 
-const configs = workerData as Record<string, ChecksConfig>;
-const compiled = new Map(Object.entries(configs).map(([source, config]) => [source, compileChecks(checksConfigSchema.parse(config))]));
+const checks = compileWorkerChecks(workerData);
 
-parentPort!.on('message', async (message: { id: number; batch: EventTexts[] }) => {
-  try {
-    const results = [];
-    for (const texts of message.batch) {
-      const checks = compiled.get(texts.source);
-      results.push(checks ? await checks.detect(texts) : []);
-    }
-    parentPort!.postMessage({ id: message.id, results });
-  } catch (error) {
-    parentPort!.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) });
-  }
+parentPort!.on('message', async (request: DetectorRequest) => {
+  parentPort!.postMessage(await answerDetectorRequest(checks, request));
 });

@@ -304,8 +304,9 @@ function listChunks(text: string): Chunk[] {
  */
 function mayNeedJoining(text: string): boolean {
   DIGIT_SEARCH.lastIndex = 0;
-  for (let found = DIGIT_SEARCH.exec(text); found !== null; found = DIGIT_SEARCH.exec(text)) {
-    const at = found.index;
+  // test() and lastIndex, not exec(): no match array per digit run.
+  while (DIGIT_SEARCH.test(text)) {
+    const at = DIGIT_SEARCH.lastIndex - 1;
     let chunkStart = at;
     while (chunkStart > 0 && !isSpace(text.charCodeAt(chunkStart - 1))) chunkStart--;
     let chunkEnd = at + 1;

@@ -66,14 +66,19 @@ function finishMap(out: MapBuilder): MappedText {
   return { text: out.parts.join(''), from: out.from.subarray(0, out.length), to: out.to.subarray(0, out.length) };
 }
 
-export function buildFieldViews(field: TextField, text: string, options?: { maxDecodedChars?: number }): FieldViews {
+/**
+ * `leaks`: whether leak detectors (secrets, PII) will scan this field, which only they need the
+ * joined view for; by default only the output. Readings serve the injection rules, which scan
+ * inputs and retrieved context, not answers.
+ */
+export function buildFieldViews(field: TextField, text: string, options?: { maxDecodedChars?: number; leaks?: boolean }): FieldViews {
   // A method, not a named arrow: under tsx's keepNames each named arrow costs a defineProperty.
   const views: TextView[] = [{ name: 'original', text, toOriginal(start, end) { return clampRange(start, end, text.length); } }];
   const normalized = NON_ASCII.test(text) && needsNormalization(text) ? normalizeWithMap(text) : undefined;
   if (normalized !== undefined) views.push(createMappedView('normalized', normalized));
 
   const base = normalized?.text ?? text;
-  const joined = buildJoinedView(base, normalized);
+  const joined = (options?.leaks ?? field === 'output') ? buildJoinedView(base, normalized) : undefined;
   if (joined !== undefined) views.push(joined);
   if (hasEncodedHint(base)) {
     const budget = { left: options?.maxDecodedChars ?? DEFAULT_MAX_DECODED_CHARS };
@@ -83,7 +88,6 @@ export function buildFieldViews(field: TextField, text: string, options?: { maxD
     const decoded = (once && decodeWithMap(once.text, once, budget)) ?? once;
     if (decoded !== undefined) views.push(createMappedView('decoded', decoded));
   }
-  // Readings serve the injection rules, which scan inputs and retrieved context, not answers.
   const readings = field === 'output' ? [] : buildReadings(normalized === undefined ? (views[0] as TextView) : (views[1] as TextView));
   return { field, original: text, views, ...(readings.length > 0 && { readings }) };
 }

@@ -1,39 +1,87 @@
-import { asc } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { asc } from 'drizzle-orm';
 import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { gradingJobsTable } from '../checks/grading.table.ts';
+import { createSourcesRepository } from '../sources/sources.repository.ts';
 import { createEventsRepository, type EventsRepository } from './events.repository.ts';
-import { makeNewEvent, seedSources, TEST_EVENT_TIME } from './events.test-utils.ts';
+import type { NewEvent } from './ingestion.models.ts';
+import { makeNewEvent, TEST_EVENT_TIME } from './events.test-utils.ts';
 
-// The batch insert on either store: SQLite's prepared statement and PostgreSQL's multi-row
-// insert must agree on duplicates, on the seq of each event and on the grading jobs.
+// The batch insert on either store (SQLite's prepared multi-row statement, PostgreSQL's bound
+// one) must agree on duplicates, on each event's seq, on the stored columns and on grading jobs.
 
-describe('createEventsRepository', () => {
+const T0 = Date.UTC(2026, 10, 24, 10, 0, 0);
+
+function makeEvent(id: string, overrides: Partial<NewEvent> = {}): NewEvent {
+  return {
+    id,
+    source: 'support-bot',
+    input: 'Where is my order?',
+    output: `Answer for ${id}`,
+    model: 'gpt-4o-mini',
+    modelVersion: null,
+    promptVersion: 'v12',
+    release: 'r1',
+    sessionId: null,
+    userId: null,
+    occurredAt: T0,
+    receivedAt: T0,
+    metadata: { locale: 'en-GB' },
+    appFlags: null,
+    detections: [],
+    flags: [],
+    checksStatus: 'complete',
+    origin: 'live',
+    ...overrides,
+  };
+}
+
+describe('events repository: multi-row insert', () => {
   let database: TestDb;
   let events: EventsRepository;
 
   beforeEach(async () => {
-    database = await createTestDb((d) => seedSources(d, 'support-bot', 'billing-bot'));
+    database = await createTestDb();
+    await createSourcesRepository({ db: database.db, clock: { now: () => T0 } }).upsertMany([{ name: 'support-bot' }, { name: 'billing-bot' }]);
     events = createEventsRepository({ db: database.db });
   });
   afterEach(() => database.close());
 
-  it('returns a seq per new event and null for an id already stored or repeated in the batch', async () => {
-    const [first] = await events.insertBatch([makeNewEvent('e1')]);
-    const seqs = await events.insertBatch([
-      makeNewEvent('e2'),
-      makeNewEvent('e1'),
-      makeNewEvent('e1', { source: 'billing-bot' }),
-      makeNewEvent('e2', { output: 'the repeat is not stored' }),
-      makeNewEvent('e3'),
-    ]);
-    expect(seqs.map((seq) => seq === null)).toEqual([false, true, false, true, false]);
-    const stored = seqs.filter((seq): seq is number => seq !== null);
-    expect(new Set([first!, ...stored]).size).toBe(4);
-    expect(await events.count()).toBe(4);
-    expect(await events.count('billing-bot')).toBe(1);
-    const [e2] = await events.findById('e2', 'all');
-    expect(e2).toMatchObject({ seq: seqs[0], output: 'Read the FAQ like everyone else.', metadata: { context: 'Billing FAQ' } });
+  it('returns a row number per new event and null for each duplicate, across statement chunks and within the batch', async () => {
+    await events.insertBatch([makeEvent('e-7')], [], T0);
+    const batch = Array.from({ length: 250 }, (_, i) => makeEvent(`e-${i}`));
+    batch[150] = makeEvent('e-10'); // the same id as index 10, in another 100-row chunk
+    batch[200] = makeEvent('e-10', { source: 'billing-bot' }); // the same id in another source is another event
+    const seqs = await events.insertBatch(batch, [], T0);
+
+    expect(seqs).toHaveLength(250);
+    expect(seqs[7]).toBeNull();
+    expect(seqs[150]).toBeNull();
+    expect(seqs[10]).toEqual(expect.any(Number));
+    expect(seqs[200]).toEqual(expect.any(Number));
+    expect(seqs.filter((seq) => seq === null)).toHaveLength(2);
+    expect(new Set(seqs.filter((seq) => seq !== null)).size).toBe(248);
+    expect(await events.count()).toBe(249);
+  });
+
+  it('stores every column as the event had it, JSON columns included', async () => {
+    const event = makeEvent('full-1', {
+      sessionId: 's1',
+      userId: 'u1',
+      appFlags: [{ name: 'toxicity', score: 0.2 }],
+      detections: [{ detector: 'pii', kind: 'email', severity: 'warn', score: 1, field: 'output', start: 0, end: 3, evidence: 'a***' }],
+      flags: [{ check: 'pii', origin: 'detector', kind: 'email', severity: 'warn', score: 1 }],
+      checksStatus: 'grading',
+    });
+    const [seq] = await events.insertBatch([event], [], T0);
+    const [stored] = await events.findById('full-1', 'all');
+    expect(stored).toEqual({ ...event, seq, erasedAt: null });
+  });
+
+  it('writes nothing of a batch whose insert fails (one transaction)', async () => {
+    const batch = [makeEvent('ok-1'), makeEvent('ok-2', { source: 'no-such-source' })];
+    await expect(events.insertBatch(batch, [], T0)).rejects.toThrow(/FOREIGN KEY|foreign key/);
+    expect(await events.count()).toBe(0);
   });
 
   it('creates the grading jobs of the new events only, in the same transaction', async () => {

@@ -1,12 +1,24 @@
+import { VigilError } from '../../platform/errors.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { generateId } from '../../shared/ids.ts';
 import { toErrorDetails } from '../../shared/validation.ts';
 import type { ApiKey } from '../api-keys/api-keys.models.ts';
 import { checkSourceAllowed } from '../api-keys/api-keys.hooks.ts';
 import { deriveDetectorFlags, type Detection, type Flag, type Severity } from '../checks/checks.models.ts';
 import { readContext, type EventTexts } from '../checks/checks.usecases.ts';
+import {
+  EVENT_ROW_WIDTH,
+  readRowEvent,
+  readRowNullable,
+  readRowString,
+  ROW,
+  toEventRowBatch,
+  writeRowEvent,
+  writeRowValue,
+  type EventRowBatch,
+} from './event-rows.models.ts';
 import type { EventsRepository, PlannedGrading } from './events.repository.ts';
-import { createInvalidBatchError, createUnknownSourceError, createAmbiguousEventError, createEventNotFoundError } from './ingestion.errors.ts';
+import { checkEventSources, countBySource, toEventDraft, type PreparedBatch, type RefusedBatch } from './ingestion-batch.usecases.ts';
+import { createInvalidBatchError, createAmbiguousEventError, createEventNotFoundError } from './ingestion.errors.ts';
 import type { IngestionMetrics } from './ingestion.metrics.ts';
 import { toAppFlags, type NewEvent, type StoredEventWithSeq } from './ingestion.models.ts';
 import { eventBatchSchema, type EventInput } from './ingestion.schemas.ts';
@@ -28,6 +40,17 @@ export interface IngestionChecks {
   planGrading(source: string, flags: readonly Flag[]): PlannedGrading[];
 }
 
+/** What the raw-body path needs on top: the detector workers' reading of a whole body. */
+export interface BatchPreparer {
+  /** A raw /v1/events body read, validated and checked off the main thread (see prepareEventBatch). */
+  prepareBatch(body: Uint8Array, context: { keySources: string[]; now: number }): Promise<PreparedBatch>;
+  /**
+   * Detectors that change between batches and so run on the main thread after prepareBatch (the
+   * live guardrail's blocklist, over the output); null when the source has none.
+   */
+  liveDetectorOf(source: string): ((output: string) => Detection[]) | null;
+}
+
 export interface IngestionDeps {
   eventsRepository: EventsRepository;
   metrics: IngestionMetrics;
@@ -36,7 +59,10 @@ export interface IngestionDeps {
   isKnownSource(name: string): boolean;
   /** The LLM grader results of an event, shown with its checks. */
   listGraderResults?(seq: number): Promise<GraderResultView[]>;
-  /** What is written at rest, once the detectors ran (e.g. only the redacted text for `store: redacted`). */
+  /**
+   * What is written at rest, once the detectors ran (e.g. only the redacted text for `store: redacted`).
+   * Called only for events with detections: the others are written as sent.
+   */
   prepareForStorage?(event: NewEvent): NewEvent;
   /** Called after the commit with the new rows: wakes the grading queue and the review sampler. */
   onStored?(seqs: number[]): void;
@@ -52,49 +78,30 @@ export interface IngestResult {
   ids: string[];
 }
 
-function toNewEvent(input: EventInput, now: number): Omit<NewEvent, 'detections' | 'flags' | 'checksStatus'> {
-  return {
-    id: input.id ?? generateId('event', now),
-    source: input.source,
-    input: input.input ?? null,
-    output: input.output,
-    model: input.model ?? null,
-    modelVersion: input.model_version ?? null,
-    promptVersion: input.prompt_version ?? null,
-    release: input.release ?? null,
-    sessionId: input.session_id ?? null,
-    userId: input.user_id ?? null,
-    occurredAt: input.occurred_at ? Date.parse(input.occurred_at) : now,
-    receivedAt: now,
-    metadata: input.metadata ?? null,
-    appFlags: input.flags ?? null,
-    origin: 'live',
-  };
-}
-
-function countBySource(events: { source: string }[], include: (index: number) => boolean = () => true) {
-  const counts = new Map<string, number>();
-  events.forEach((event, index) => {
-    if (include(index)) counts.set(event.source, (counts.get(event.source) ?? 0) + 1);
-  });
-  return counts;
-}
-
 /** The distinct (source, release) pairs of the stored events, with the model and prompt of the first event naming each. */
-function releasesOf(events: NewEvent[], seqs: (number | null)[]) {
+function releasesOf(rows: EventRowBatch, seqs: (number | null)[]) {
   const seen = new Map<string, { source: string; release: string; model: string | null; promptVersion: string | null }>();
-  events.forEach((event, index) => {
-    if (seqs[index] === null || event.release === null) return;
-    const key = `${event.source}\u0000${event.release}`;
-    if (!seen.has(key)) seen.set(key, { source: event.source, release: event.release, model: event.model, promptVersion: event.promptVersion });
-  });
+  for (let index = 0; index < rows.count; index++) {
+    const release = readRowNullable(rows, index, ROW.release);
+    if (seqs[index] === null || release === null) continue;
+    const source = readRowString(rows, index, ROW.source);
+    const key = `${source}\u0000${release}`;
+    if (!seen.has(key)) {
+      seen.set(key, { source, release, model: readRowNullable(rows, index, ROW.model), promptVersion: readRowNullable(rows, index, ROW.promptVersion) });
+    }
+  }
   return [...seen.values()];
+}
+
+function countRejected(deps: Pick<IngestionDeps, 'metrics'>, rejected: RefusedBatch['rejected']) {
+  for (const [source, n] of rejected) deps.metrics.rejected.inc({ source }, n);
 }
 
 /**
  * Validates the whole batch before storing any of it (all or nothing), then stores
  * it in one transaction. The 202 is sent only after the commit, so an accepted
- * event is durable.
+ * event is durable. This reads an already parsed body on the main thread; the API's
+ * /v1/events hands the raw bytes to ingestEventBody instead.
  */
 export async function ingestEvents(deps: IngestionDeps, request: { key: ApiKey; body: unknown }): Promise<IngestResult> {
   const parsed = eventBatchSchema.safeParse(request.body);
@@ -107,6 +114,41 @@ export async function ingestEvents(deps: IngestionDeps, request: { key: ApiKey; 
 }
 
 /**
+ * The same guarantees as ingestEvents (all or nothing, 202 after the commit, the same 4xx
+ * answers) for a raw JSON body: a detector worker reads, validates and checks it and hands
+ * back rows ready to insert, so the main thread does no per-event parsing.
+ */
+export async function ingestEventBody(deps: IngestionDeps & { batches: BatchPreparer }, request: { key: ApiKey; body: Uint8Array }): Promise<IngestResult> {
+  const now = deps.clock.now();
+  const prepared = await deps.batches.prepareBatch(request.body, { keySources: request.key.sources, now });
+  if (!prepared.ok) {
+    countRejected(deps, prepared.rejected);
+    throw new VigilError(prepared.error);
+  }
+  const rows = prepared.rows;
+  addLiveDetections(deps, deps.batches, rows);
+  return storeRows(deps, { key: request.key, rows, now });
+}
+
+/** Adds the live detectors' findings (and the flags they raise) to the rows of the sources that have them. */
+function addLiveDetections(deps: IngestionDeps, batches: BatchPreparer, rows: EventRowBatch) {
+  const notableAt = new Map(rows.notable.map((notable) => [notable.index, notable]));
+  let added = false;
+  for (let index = 0; index < rows.count; index++) {
+    const detect = batches.liveDetectorOf(readRowString(rows, index, ROW.source));
+    const found = detect ? detect(readRowString(rows, index, ROW.output)) : [];
+    if (found.length === 0) continue;
+    const event = readRowEvent(rows, index, notableAt.get(index));
+    const detections = [...event.detections, ...found];
+    const flags = deriveDetectorFlags(detections, deps.checks.flagMinSeverity(event.source));
+    writeRowEvent(rows, index, { ...event, detections, flags });
+    notableAt.set(index, { index, detections, flags, appFlags: event.appFlags });
+    added = true;
+  }
+  if (added) rows.notable = [...notableAt.values()].sort((a, b) => a.index - b.index);
+}
+
+/**
  * The part of ingestEvents after validation, for callers that validated each event themselves
  * (OTLP traces, whose bad spans are rejected one by one): the same source checks, detectors and
  * single transaction.
@@ -114,51 +156,65 @@ export async function ingestEvents(deps: IngestionDeps, request: { key: ApiKey; 
 export async function storeEvents(deps: IngestionDeps, request: { key: ApiKey; events: EventInput[] }): Promise<IngestResult> {
   const inputs = request.events;
   try {
-    inputs.forEach((event, index) => {
-      const path = `events[${index}].source`;
-      checkSourceAllowed(request.key, event.source, path);
-      if (!deps.isKnownSource(event.source)) throw createUnknownSourceError(event.source, path);
-    });
+    checkEventSources(inputs, request.key, deps.isKnownSource);
   } catch (error) {
-    for (const [source, n] of countBySource(inputs)) deps.metrics.rejected.inc({ source }, n);
+    countRejected(deps, [...countBySource(inputs)]);
     throw error;
   }
 
   const now = deps.clock.now();
-  const drafts = inputs.map((input) => toNewEvent(input, now));
+  const drafts = inputs.map((input) => toEventDraft(input, now));
   const detections = await deps.checks.detectBatch(
     drafts.map((event) => ({ source: event.source, input: event.input, output: event.output, context: readContext(event.metadata) })),
   );
-  const gradings: PlannedGrading[][] = [];
   const events: NewEvent[] = drafts.map((draft, index) => {
     const found = detections[index] ?? [];
-    const flags = deriveDetectorFlags(found, deps.checks.flagMinSeverity(draft.source));
-    const planned = deps.checks.planGrading(draft.source, [...flags, ...toAppFlags(draft.appFlags)]);
-    gradings.push(planned);
-    const event: NewEvent = { ...draft, detections: found, flags, checksStatus: planned.length > 0 ? 'grading' : 'complete' };
-    return deps.prepareForStorage ? deps.prepareForStorage(event) : event;
+    return { ...draft, detections: found, flags: deriveDetectorFlags(found, deps.checks.flagMinSeverity(draft.source)), checksStatus: 'complete' };
   });
-  const seqs = await deps.eventsRepository.insertBatch(events, gradings, now);
+  return storeRows(deps, { key: request.key, rows: toEventRowBatch(events), now });
+}
 
-  for (const [source, n] of countBySource(events, (i) => seqs[i] !== null)) deps.metrics.accepted.inc({ source }, n);
-  for (const [source, n] of countBySource(events, (i) => seqs[i] === null)) deps.metrics.duplicate.inc({ source }, n);
-  events.forEach((event, index) => {
-    if (seqs[index] === null) return;
-    for (const flag of [...event.flags, ...toAppFlags(event.appFlags)]) {
-      deps.metrics.flags.inc({ source: event.source, check: flag.check, severity: flag.severity });
+/**
+ * Plans grading, applies prepareForStorage, inserts the rows in one transaction and, after the
+ * commit, counts them and tells the hooks. Per event it only reads a few columns: the objects
+ * are those of the notable events.
+ */
+async function storeRows(deps: IngestionDeps, request: { key: ApiKey; rows: EventRowBatch; now: number }): Promise<IngestResult> {
+  const { rows, now } = request;
+  const gradings: PlannedGrading[][] = [];
+  let next = 0;
+  for (let index = 0; index < rows.count; index++) {
+    const notable = rows.notable[next]?.index === index ? rows.notable[next++] : undefined;
+    const source = readRowString(rows, index, ROW.source);
+    const planned = deps.checks.planGrading(source, notable ? [...notable.flags, ...toAppFlags(notable.appFlags)] : []);
+    gradings.push(planned);
+    if (planned.length > 0) writeRowValue(rows, index, ROW.checksStatus, 'grading');
+    if (notable && notable.detections.length > 0 && deps.prepareForStorage) {
+      const stored = deps.prepareForStorage(readRowEvent(rows, index, notable));
+      notable.detections = stored.detections;
+      writeRowEvent(rows, index, stored);
     }
-  });
+  }
+  const seqs = await deps.eventsRepository.insertRows(rows, gradings, now);
+
+  const sources = Array.from({ length: rows.count }, (_, index) => ({ source: readRowString(rows, index, ROW.source) }));
+  for (const [source, n] of countBySource(sources, (i) => seqs[i] !== null)) deps.metrics.accepted.inc({ source }, n);
+  for (const [source, n] of countBySource(sources, (i) => seqs[i] === null)) deps.metrics.duplicate.inc({ source }, n);
+  const flagged: { source: string; id: string; flags: Flag[] }[] = [];
+  for (const notable of rows.notable) {
+    if (seqs[notable.index] === null) continue;
+    const source = readRowString(rows, notable.index, ROW.source);
+    const flags = [...notable.flags, ...toAppFlags(notable.appFlags)];
+    for (const flag of flags) deps.metrics.flags.inc({ source, check: flag.check, severity: flag.severity });
+    if (flags.length > 0) flagged.push({ source, id: readRowString(rows, notable.index, ROW.id), flags });
+  }
   const stored = seqs.filter((seq): seq is number => seq !== null);
   if (stored.length > 0) deps.onStored?.(stored);
-  if (deps.onReleases) await deps.onReleases(releasesOf(events, seqs), `api:${request.key.id}`);
-  if (deps.onFlagged) {
-    const flagged = events.flatMap((event, index) => {
-      const flags = [...event.flags, ...toAppFlags(event.appFlags)];
-      return seqs[index] !== null && flags.length > 0 ? [{ source: event.source, id: event.id, flags }] : [];
-    });
-    if (flagged.length > 0) deps.onFlagged(flagged);
-  }
-  return { accepted: stored.length, duplicates: events.length - stored.length, ids: events.map((event) => event.id) };
+  if (deps.onReleases) await deps.onReleases(releasesOf(rows, seqs), `api:${request.key.id}`);
+  if (deps.onFlagged && flagged.length > 0) deps.onFlagged(flagged);
+  const ids: string[] = [];
+  for (let at = ROW.id; at < rows.values.length; at += EVENT_ROW_WIDTH) ids.push(rows.values[at] as string);
+  return { accepted: stored.length, duplicates: rows.count - stored.length, ids };
 }
 
 export async function getEvent(

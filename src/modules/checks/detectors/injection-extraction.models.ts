@@ -47,7 +47,8 @@ export const EXTRACTION_RULES: readonly InjectionRule[] = [
   },
   {
     id: 'repeat_text_above',
-    needs: ['repeat', 'print', 'output', 'return', 'beginning', 'starting'],
+    // Each branch names where the text is (above, before this, system prompt…): rarer than its verbs.
+    needs: ['above', 'before', 'system', 'instruction', 'entire', 'beginning', 'starting'],
     feature: 'system_prompt_extraction',
     pattern: /\b(?:repeat|print|output|return)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?(?:(?:text|words|everything|instructions?|content)\s+(?:above|before\s+this|in\s+the\s+system\s+prompt)|above\s+(?:text|words|instructions|content))\b|\brepeat\s+the\s+(?:last|first)\s+instruction\b|\brepeat\s+(?:this|the)\s+entire\s+conversation\b|\bbeginning\s+with\s+["“]you\s+are["”]|\bstarting\s+with\s+(?:the\s+phrase\s+)?["“]you\s+are\b/iu,
     weight: 0.6,

@@ -78,7 +78,7 @@ export const JAILBREAK_RULES: readonly InjectionRule[] = [
   },
   {
     id: 'opposite_persona',
-    needs: ['switch', 'basedgpt', 'anti-dan', 'evil', 'simulator', 'chatgpt', 'opposite'],
+    needs: ['flipper', 'basedgpt', 'anti-dan', 'evil', 'simulator', 'chatgpt', 'opposite'],
     feature: 'jailbreak',
     pattern: /\b(?:you\s+are|act\s+as|(?:take\s+on|play)\s+the\s+role\s+of)\s+(?:a\s+)?(?:switch\s+flipper|BasedGPT|ANTI-DAN|evil\s+(?:confidant|AI)|simulator\s+of\s+\p{L}+)\b|\byou\s+are\s+not\s+ChatGPT\b|\bexact\s+opposite\s+personality\b/iu,
     weight: 0.65,

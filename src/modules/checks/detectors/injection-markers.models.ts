@@ -23,7 +23,7 @@ export const MARKER_RULES: readonly InjectionRule[] = [
   { id: 'inst_marker', needs: ['[INST]', '<<SYS', '<</SYS'], feature: 'role_marker', pattern: /(?:^|\n)[ \t]*\[INST\]|<<\/?SYS>>/u, weight: 0.55 },
   { id: 'inst_mention', needs: ['INST]'], feature: 'role_marker', pattern: /\[\/?INST\]/u, weight: 0.25 },
   { id: 'end_of_sequence', needs: ['</s>'], feature: 'role_marker', pattern: /<\/s>/u, weight: 0.25 },
-  { id: 'alpaca_header', needs: ['#'], feature: 'role_marker', pattern: /^[ \t]*#{2,4}[ \t]*(?:instruction|system|response|input)[ \t]*:/imu, weight: 0.45 },
+  { id: 'alpaca_header', needs: ['##'], feature: 'role_marker', pattern: /^[ \t]*#{2,4}[ \t]*(?:instruction|system|response|input)[ \t]*:/imu, weight: 0.45 },
   {
     id: 'system_line',
     needs: ['system'],

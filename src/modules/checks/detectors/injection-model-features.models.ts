@@ -1,14 +1,16 @@
 // Features of the learned injection model: hashed character 3–5-grams and word 1–2-grams of a
 // case-folded view of the text (letters and digits kept, every other run of characters one
-// space). Hashing (FNV-1a into 2^18 buckets) keeps the weights a fixed, small array and lets
+// space). Hashing (FNV-1a into 2^16 buckets) keeps the weights a fixed, small array and lets
 // unseen wording share evidence with seen wording through its n-grams, which is what makes a
 // lexical model generalise beyond the strings it was trained on. Word pairs of retrieved
 // context get a salt of their own: "write a poem" is an ordinary request from the user, and an
 // instruction planted in a document the assistant reads.
+// 2^16 buckets of 8 bits (64 KB) stay in the CPU's cache between events; 2^18 (tried) gave no
+// better held-out figures and cost a cache miss per n-gram.
 //
 // Training and scoring share this one function, so they cannot disagree on a feature.
 
-export const HASH_BITS = 18;
+export const HASH_BITS = 16;
 const BUCKET_MASK = (1 << HASH_BITS) - 1;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -105,54 +107,71 @@ export function forEachFeature(folded: Uint16Array, field: ModelField, sink: Fea
   }
 }
 
+/** Per ASCII code: its folded unit (letters lower-cased, digits kept) or 0; the common case of foldUnit without its branches. */
+const ASCII_FOLDED = new Uint16Array(128);
+for (let code = 0; code < 128; code++) ASCII_FOLDED[code] = foldUnit(code);
+
 /** Scratch buffers of sumFeatureWeights, grown as needed and reused: scoring runs on every event. */
 let scratch = { squeezed: new Uint16Array(4096), origin: new Int32Array(4096) };
 
 /**
- * The same features as forEachFeature, written straight into per-offset totals: `sums[p + 1]`
- * gets the weights and `counts[p + 1]` the number of features starting at offset p. One loop
- * without a callback per feature: this is the part of the model that runs on every event.
+ * The same features as forEachFeature(foldText(text)), written straight into per-offset totals:
+ * `sums[p + 1]` gets the (quantised) weights and `counts[p + 1]` the number of features starting
+ * at offset p. This is the part of the model that runs on every event, so it folds and squeezes
+ * in one pass, reads words off the squeezed sequence (a word is a run without its space), sums
+ * each offset's features in a local before one write, and reads the 8-bit weights as stored:
+ * a quarter of the memory of floats, and the table's cache misses are most of its cost.
  */
-export function sumFeatureWeights(folded: Uint16Array, field: ModelField, weights: Float32Array, sums: Float64Array, counts: Int32Array): void {
-  const length = folded.length;
+export function sumFeatureWeights(text: string, field: ModelField, weights: Int8Array, sums: Float64Array, counts: Int32Array): void {
+  const length = text.length;
   if (scratch.squeezed.length < length) scratch = { squeezed: new Uint16Array(length * 2), origin: new Int32Array(length * 2) };
   const { squeezed, origin } = scratch;
   let size = 0;
+  let last = 32;
   for (let i = 0; i < length; i++) {
-    const code = folded[i]!;
-    if (code === 0 && (size === 0 || squeezed[size - 1] === 32)) continue;
-    squeezed[size] = code === 0 ? 32 : code;
+    const unit = text.charCodeAt(i);
+    const code = unit < 128 ? ASCII_FOLDED[unit]! : foldUnit(unit);
+    if (code === 0) {
+      if (last === 32) continue;
+      last = 32;
+    } else {
+      last = code;
+    }
+    squeezed[size] = last;
     origin[size++] = i;
   }
-  for (let start = 0; start < size; start++) {
-    let hash = (FNV_OFFSET ^ CHAR_SALT) >>> 0;
+  const charSeed = (FNV_OFFSET ^ CHAR_SALT) >>> 0;
+  for (let start = 0; start + MIN_CHAR_GRAM <= size; start++) {
+    let hash = charSeed;
+    let sum = 0;
+    let count = 0;
     const end = Math.min(size, start + MAX_CHAR_GRAM);
-    const at = origin[start]! + 1;
     for (let k = start; k < end; k++) {
       hash = Math.imul(hash ^ squeezed[k]!, FNV_PRIME);
       if (k - start + 1 >= MIN_CHAR_GRAM) {
-        sums[at]! += weights[(hash ^ (hash >>> 15)) & BUCKET_MASK]!;
-        counts[at]!++;
+        sum += weights[(hash ^ (hash >>> 15)) & BUCKET_MASK]!;
+        count++;
       }
     }
+    const at = origin[start]! + 1;
+    sums[at]! += sum;
+    counts[at]! += count;
   }
   let previous = 0;
   let hasPrevious = false;
-  for (let i = 0; i < length; ) {
-    if (folded[i] === 0) {
-      i++;
+  for (let k = 0; k < size; ) {
+    if (squeezed[k] === 32) {
+      k++;
       continue;
     }
-    const at = i + 1;
+    const at = origin[k]! + 1;
     let hash = (FNV_OFFSET ^ WORD_SALT) >>> 0;
-    while (i < length && folded[i] !== 0) hash = Math.imul(hash ^ folded[i++]!, FNV_PRIME);
+    while (k < size && squeezed[k] !== 32) hash = Math.imul(hash ^ squeezed[k++]!, FNV_PRIME);
     const word = hash >>> 0;
-    sums[at]! += weights[wordBucket(word)]!;
-    counts[at]!++;
-    if (hasPrevious) {
-      sums[at]! += weights[pairBucket(previous, word, field)]!;
-      counts[at]!++;
-    }
+    let sum = weights[wordBucket(word)]!;
+    if (hasPrevious) sum += weights[pairBucket(previous, word, field)]!;
+    sums[at]! += sum;
+    counts[at]! += hasPrevious ? 2 : 1;
     previous = word;
     hasPrevious = true;
   }

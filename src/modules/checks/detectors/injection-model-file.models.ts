@@ -1,8 +1,9 @@
 // The weights file of the learned injection model, versioned in the repository:
-//   "VIGILINJ" · u32 LE header length · header JSON · i16 LE weights · SHA-256 of all before it.
-// Weights are quantised to 16 bits (one scale for all), which keeps the file at 512 KB and makes
-// `npm run train:injection` reproduce it byte for byte. The trailing digest catches a truncated
-// or corrupted file at start, before it could score anything.
+//   "VIGILINJ" · u32 LE header length · header JSON · i8 weights · SHA-256 of all before it.
+// Weights are quantised to 8 bits (one scale for all): the file is 64 KB, `npm run
+// train:injection` reproduces it byte for byte, and scoring reads the same small table (its cache
+// misses were most of the model's cost per event; 16-bit weights gave the same held-out figures).
+// The trailing digest catches a truncated or corrupted file at start, before it could score anything.
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -14,10 +15,10 @@ import type { InjectionModel } from './injection-model.models.ts';
 export const DEFAULT_INJECTION_MODEL_PATH = fileURLToPath(new URL('./injection-model.bin', import.meta.url));
 const MAGIC = Buffer.from('VIGILINJ', 'ascii');
 const DIGEST_BYTES = 32;
-const QUANT_MAX = 32767;
+const QUANT_MAX = 127;
 
 const headerSchema = z.strictObject({
-  format: z.literal(1),
+  format: z.literal(2),
   hashBits: z.literal(HASH_BITS),
   scale: z.number().positive(),
   bias: z.number().finite(),
@@ -33,13 +34,13 @@ export class InjectionModelFileError extends Error {}
 export function encodeInjectionModel(weights: Float64Array, header: Omit<InjectionModelHeader, 'format' | 'hashBits' | 'scale'>): Buffer {
   const maxAbs = weights.reduce((max, w) => Math.max(max, Math.abs(w)), 0) || 1;
   const scale = maxAbs / QUANT_MAX;
-  const json = Buffer.from(JSON.stringify({ format: 1, hashBits: HASH_BITS, scale, ...header }), 'utf8');
-  const body = Buffer.alloc(MAGIC.length + 4 + json.length + weights.length * 2);
+  const json = Buffer.from(JSON.stringify({ format: 2, hashBits: HASH_BITS, scale, ...header }), 'utf8');
+  const body = Buffer.alloc(MAGIC.length + 4 + json.length + weights.length);
   MAGIC.copy(body, 0);
   body.writeUInt32LE(json.length, MAGIC.length);
   json.copy(body, MAGIC.length + 4);
   const offset = MAGIC.length + 4 + json.length;
-  for (let i = 0; i < weights.length; i++) body.writeInt16LE(Math.round(weights[i]! / scale), offset + i * 2);
+  for (let i = 0; i < weights.length; i++) body.writeInt8(Math.round(weights[i]! / scale), offset + i);
   return Buffer.concat([body, createHash('sha256').update(body).digest()]);
 }
 
@@ -57,11 +58,11 @@ export function decodeInjectionModel(file: Buffer): InjectionModel & { header: I
   }
   const offset = MAGIC.length + 4 + headerLength;
   const buckets = 1 << header.hashBits;
-  if (body.length - offset !== buckets * 2) throw new InjectionModelFileError(`expected ${buckets} weights, found ${(body.length - offset) / 2}`);
-  const weights = new Float32Array(buckets);
-  for (let i = 0; i < buckets; i++) weights[i] = body.readInt16LE(offset + i * 2) * header.scale;
+  if (body.length - offset !== buckets) throw new InjectionModelFileError(`expected ${buckets} weights, found ${body.length - offset}`);
+  const weights = new Int8Array(buckets);
+  for (let i = 0; i < buckets; i++) weights[i] = body.readInt8(offset + i);
   const version = createHash('sha256').update(file).digest('hex').slice(0, 12);
-  return { version, weights, bias: header.bias, calibration: header.calibration, window: header.window, stride: header.stride, header };
+  return { version, weights, scale: header.scale, bias: header.bias, calibration: header.calibration, window: header.window, stride: header.stride, header };
 }
 
 const loaded = new Map<string, InjectionModel>();

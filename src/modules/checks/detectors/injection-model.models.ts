@@ -11,7 +11,9 @@ import { foldText, forEachFeature, listWordGrams, sumFeatureWeights, type ModelF
 export interface InjectionModel {
   /** First 12 hex digits of the SHA-256 of the weights file: recorded on every detection. */
   version: string;
-  weights: Float32Array;
+  /** The weights as stored: 8-bit integers, each times `scale`. Scoring sums the integers and scales once per window. */
+  weights: Int8Array;
+  scale: number;
   bias: number;
   /** Platt scaling of the worst window's logit, fitted on out-of-source predictions at training time. */
   calibration: { slope: number; intercept: number };
@@ -69,16 +71,16 @@ export function windowLogit(bias: number, sum: number, count: number): number {
 }
 
 /** Per-offset totals of scoreWithModel, grown as needed and reused: it runs on every event. */
-let totals = { sums: new Float64Array(4097), counts: new Int32Array(4097), folded: new Uint16Array(4096) };
+let totals = { sums: new Float64Array(4097), counts: new Int32Array(4097) };
 
 /** Scores one text: the worst window's logit, calibrated. Deterministic. */
 export function scoreWithModel(model: InjectionModel, text: string, field: ModelField): ModelScore {
   const length = text.length;
-  if (totals.sums.length < length + 1) totals = { sums: new Float64Array(length * 2 + 1), counts: new Int32Array(length * 2 + 1), folded: new Uint16Array(length * 2) };
-  const { sums, counts, folded } = totals;
+  if (totals.sums.length < length + 1) totals = { sums: new Float64Array(length * 2 + 1), counts: new Int32Array(length * 2 + 1) };
+  const { sums, counts } = totals;
   sums.fill(0, 0, length + 1);
   counts.fill(0, 0, length + 1);
-  sumFeatureWeights(foldText(text, folded), field, model.weights, sums, counts);
+  sumFeatureWeights(text, field, model.weights, sums, counts);
   for (let i = 1; i <= length; i++) {
     sums[i]! += sums[i - 1]!;
     counts[i]! += counts[i - 1]!;
@@ -91,7 +93,8 @@ export function scoreWithModel(model: InjectionModel, text: string, field: Model
     const last = start + window >= length;
     const from = last ? Math.max(0, length - window) : start;
     const end = Math.min(length, from + window);
-    const logit = windowLogit(model.bias, sums[end]! - sums[from]!, counts[end]! - counts[from]!);
+    // Sums of integers, exact in float64: scaled once per window.
+    const logit = windowLogit(model.bias, (sums[end]! - sums[from]!) * model.scale, counts[end]! - counts[from]!);
     if (logit > bestLogit) {
       bestLogit = logit;
       bestStart = from;
@@ -106,7 +109,7 @@ export function scoreWithModel(model: InjectionModel, text: string, field: Model
 export function listTopGrams(model: InjectionModel, span: string, field: ModelField, count = 3): { gram: string; weight: number }[] {
   const seen = new Set<string>();
   return listWordGrams(span, field)
-    .map(({ gram, bucket }) => ({ gram, weight: model.weights[bucket]! }))
+    .map(({ gram, bucket }) => ({ gram, weight: model.weights[bucket]! * model.scale }))
     .filter(({ gram, weight }) => weight > 0 && !seen.has(gram) && seen.add(gram) !== undefined)
     .sort((a, b) => b.weight - a.weight || (a.gram < b.gram ? -1 : 1))
     .slice(0, count);

@@ -90,7 +90,7 @@ export const OVERRIDE_RULES: readonly InjectionRule[] = [
   },
   {
     id: 'override_rest_of_data',
-    needs: ['rest'],
+    needs: ['ignore'],
     feature: 'instruction_override',
     pattern: /\bignore\s+the\s+rest\s+of\s+(?:this|the)\s+(?:data|text|document|page|prompt|input|article)\b/iu,
     weight: 0.65,
@@ -114,7 +114,8 @@ export const OVERRIDE_RULES: readonly InjectionRule[] = [
   },
   {
     id: 'new_instructions',
-    needs: ['new'],
+    // The nouns after "new", which every branch has: "new" alone is in most texts.
+    needs: ['instruction', 'task', 'rules', 'directive', 'orders'],
     feature: 'instruction_override',
     pattern: /(?:\b(?:important|urgent|updated|your|following\s+are\s+your|here\s+are\s+your)\s+new\s+(?:instructions?|tasks?|rules|directives?|orders)\b|(?:^|[\n.!*]\s*)new\s+(?:instructions?|task|rules)\s*:|\bnew\s+instructions\s+that\s+override)/iu,
     weight: 0.6,

@@ -67,19 +67,21 @@ const COMPILED_RULES = INJECTION_RULES.map((rule) => {
 /**
  * Finds which of the rules' needles occur in a text with one scan instead of one `includes`
  * per needle per rule (50 rules × several needles over 4 KB cost more than the rules). The
- * lookahead reports, at every position, the longest needle starting there; the needles it
- * contains are present too.
+ * alternation, longest needle first, reports at a position the longest needle starting there
+ * (the needles it contains are present too), and the next search starts one unit later, so
+ * overlapping needles are all seen. A plain alternation, not a lookahead around it: V8 runs it
+ * about a third faster.
  */
 export function createNeedleFinder(needles: readonly string[]): (text: string) => Set<string> {
   const unique = [...new Set(needles)].filter((needle) => needle !== '').sort((a, b) => b.length - a.length);
   if (unique.length === 0) return () => new Set();
   const contained = new Map(unique.map((needle) => [needle, unique.filter((other) => needle.includes(other))]));
-  const finder = new RegExp(`(?=(${unique.map((needle) => needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}))`, 'g');
+  const finder = new RegExp(unique.map((needle) => needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
   return (text) => {
     const present = new Set<string>();
     finder.lastIndex = 0;
     for (let m = finder.exec(text); m !== null; m = finder.exec(text)) {
-      const needle = m[1] ?? '';
+      const needle = m[0];
       if (!present.has(needle)) for (const inner of contained.get(needle) ?? []) present.add(inner);
       finder.lastIndex = m.index + 1;
     }

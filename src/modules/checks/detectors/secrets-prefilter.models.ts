@@ -23,8 +23,10 @@ const PROVIDER_MARKERS: ReadonlyArray<{ needs?: string; pattern: RegExp }> = [
   { needs: 'A', pattern: /(?:A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}/ }, // aws access key id
   { needs: 'xox', pattern: /xox[bpaor]-/ }, // slack
   { needs: 'hv', pattern: /hv[sbr]\./ }, // vault
-  // tailscale, hex private keys (`PRIVATE KEY` and `private_key=` are found by other markers), Basic authorization, mysql -pSECRET
-  { pattern: /tskey-|[Pp]riv(?:ate)?[ _-]?[Kk]ey|[Aa]uthorization["']?\s{0,3}[:=]\s{0,3}["']?[Bb]asic\s|mysql[^\n|;&]{0,120}?\s(?:-p|--password=)\S/ },
+  // tailscale, hex private keys (`PRIVATE KEY` and `private_key=` are found by other markers), Basic authorization, mysql -pSECRET.
+  // Without the leading [Pp] / [Aa] of the rules' regexes: a gate may let more through, and an
+  // alternation that starts with a literal is not tried at every letter.
+  { pattern: /tskey-|riv(?:ate)?[ _-]?[Kk]ey|uthorization["']?\s{0,3}[:=]\s{0,3}["']?[Bb]asic\s|mysql[^\n|;&]{0,120}?\s(?:-p|--password=)\S/ },
   {
     needs: '_',
     pattern: new RegExp(
