@@ -21,8 +21,9 @@ describe('review in Slack: consensus, adjudication and idempotent clicks', () =>
   const auditOf = async (itemId: string) => (await vigil.query<{ action: string; actor: string; details: string }>('SELECT action, actor, details FROM audit_log WHERE subject_id = ? ORDER BY seq', itemId));
 
   beforeAll(async () => {
-    vigil = await startSlackTestVigil();
-    vigil.fake.respondTo('usergroups.users.list', (body) => ({ ok: true, users: body.usergroup === REVIEWER_GROUP ? [USERS.groupMember] : [] }));
+    vigil = await startSlackTestVigil({
+      prepareSlack: (fake) => fake.respondTo('usergroups.users.list', (body) => ({ ok: true, users: body.usergroup === REVIEWER_GROUP ? [USERS.groupMember] : [] })),
+    });
   });
   afterAll(async () => vigil.stop());
 

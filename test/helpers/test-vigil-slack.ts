@@ -69,8 +69,12 @@ export interface SlackTestVigil {
   stop(): Promise<void>;
 }
 
-export async function startSlackTestVigil(options: { configYaml?: string; clock?: Clock; pacePerChannelMs?: number } = {}): Promise<SlackTestVigil> {
+/** `prepareSlack` sets the fake's answers before Vigil starts (Vigil reads user groups as it starts). */
+export async function startSlackTestVigil(
+  options: { configYaml?: string; clock?: Clock; pacePerChannelMs?: number; prepareSlack?: (fake: FakeSlackApi) => void } = {},
+): Promise<SlackTestVigil> {
   const fake = await startFakeSlackApi({ pacePerChannelMs: options.pacePerChannelMs });
+  options.prepareSlack?.(fake);
   const tsByBody = new WeakMap<object, string>();
   let counter = 0;
   const installResponders = () =>

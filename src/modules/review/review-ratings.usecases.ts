@@ -24,7 +24,7 @@ export async function recordRating(ctx: ReviewContext, actor: ReviewActor, input
   }
   const now = ctx.clock.now();
   const result = await ctx.repository.transaction(async (tx): Promise<RatingResult> => {
-    const item = (await tx.findItem(input.itemId))!;
+    const item = (await tx.findItemForUpdate(input.itemId))!;
     if (!isItemOpenForVerdicts(item.state)) {
       await sendNotice(ctx, tx, actor, item, await describeClosedItem(tx, item, actor.userId), now);
       return { status: 'closed', item };

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { monotonicFactory } from 'ulid';
-import { affectedRows, type Db, type DbExecutor } from '../../platform/db.ts';
+import { affectedRows, executeStatement, type Db, type DbExecutor } from '../../platform/db.ts';
 import { graderResultsTable } from '../checks/grading.table.ts';
 import { eventsTable } from '../ingestion/events.table.ts';
 import { reviewDuplicatesTable, reviewItemsTable } from './review.table.ts';
@@ -134,6 +134,16 @@ function bindReviewHelpers(tx: DbExecutor) {
     },
 
     findItem(id: string): Promise<ReviewItemRow | undefined> {
+      return findReviewItem(tx, id);
+    },
+
+    /**
+     * The item, locked until the transaction ends: two clicks on one card (a double click, a
+     * Slack retry, two instances) then decide one after the other, each seeing the other's
+     * verdict. SQLite's write lock already does this; PostgreSQL locks the row.
+     */
+    async findItemForUpdate(id: string): Promise<ReviewItemRow | undefined> {
+      if (tx.dialect === 'postgres') await executeStatement(tx, sql`SELECT 1 FROM ${reviewItemsTable} WHERE ${reviewItemsTable.id} = ${id} FOR UPDATE`);
       return findReviewItem(tx, id);
     },
 

@@ -42,7 +42,7 @@ export async function recordDecision(
   const reject = input.decision === 'reject' ? (input.reject ?? null) : null;
   const now = ctx.clock.now();
   const result = await ctx.repository.transaction(async (tx): Promise<VerdictResult> => {
-    const item = (await tx.findItem(input.itemId))!;
+    const item = (await tx.findItemForUpdate(input.itemId))!;
     if (!isItemOpenForVerdicts(item.state)) {
       await sendNotice(ctx, tx, actor, item, await describeClosedItem(tx, item, actor.userId), now);
       return { status: 'closed', item };
@@ -130,7 +130,7 @@ export async function adjudicateItem(ctx: ReviewContext, actor: ReviewActor, inp
   }
   const now = ctx.clock.now();
   const result = await ctx.repository.transaction(async (tx): Promise<VerdictResult> => {
-    const item = (await tx.findItem(input.itemId))!;
+    const item = (await tx.findItemForUpdate(input.itemId))!;
     if (item.state !== 'needs_adjudication') {
       const text = item.state === 'in_review' ? ':hourglass_flowing_sand: Reviewers have not disagreed on this item, so there is nothing to settle yet.' : await describeClosedItem(tx, item, actor.userId);
       await sendNotice(ctx, tx, actor, item, text, now);
