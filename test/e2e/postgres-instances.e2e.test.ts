@@ -89,12 +89,12 @@ describe('several Vigil instances on one PostgreSQL database', { timeout: 180_00
     const acknowledged = new Set<string>();
     let resent = 0;
 
-    // Two clients, 30 batches of 40 events each; every 20th event carries an app flag (a card).
+    // Two clients, 30 batches of 40 events each; every 80th event carries an app flag (Slack takes one message a second per channel) (a card).
     const client = async (name: string) => {
       for (let batch = 0; batch < 30; batch++) {
         const events = Array.from({ length: 40 }, (_, i) => {
           const n = batch * 40 + i;
-          return makeEvent({ id: `${name}-${n}`, output: `Answer ${n} for ${name}.`, ...(n % 20 === 0 ? { flags: [{ name: 'tone', severity: 'warn' }] } : {}) });
+          return makeEvent({ id: `${name}-${n}`, output: `Answer ${n} for ${name}.`, ...(n % 80 === 0 ? { flags: [{ name: 'tone', severity: 'warn' }] } : {}) });
         });
         if (name === 'a' && batch === 10) {
           victim.signal('SIGKILL');
@@ -123,9 +123,9 @@ describe('several Vigil instances on one PostgreSQL database', { timeout: 180_00
     expect({ acknowledged: acknowledged.size, lost: lost.length, duplicated }).toEqual({ acknowledged: 2400, lost: 0, duplicated: 0 });
 
     // Flagged events: one review item each, and each item's card posted exactly once, whichever instance sampled it.
-    const flagged = [...acknowledged].filter((id) => Number(id.split('-')[1]) % 20 === 0).length;
+    const flagged = [...acknowledged].filter((id) => Number(id.split("-")[1]) % 80 === 0).length;
     const cards = () => fake.calls('chat.postMessage').filter((call) => call.ok && !call.body.thread_ts && JSON.stringify(call.body.blocks ?? []).includes('review.approve'));
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 90_000;
     while (cards().length < flagged && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const itemIds = cards().map((call) => readItemId(call));
