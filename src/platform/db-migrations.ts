@@ -31,11 +31,19 @@ export async function runMigrations(database: Database, folder = MIGRATIONS_FOLD
   return database.dialect === 'sqlite' ? runSqliteMigrations(database, migrations) : runPostgresMigrations(database, migrations);
 }
 
+const readLastAppliedAt = (sqlite: SqliteDatabase['sqlite']): number | null => {
+  const last = sqlite.prepare(`SELECT max(created_at) AS at FROM "${MIGRATIONS_TABLE}"`).get() as { at: number | null };
+  return last.at === null ? null : Number(last.at);
+};
+
 function runSqliteMigrations({ sqlite }: SqliteDatabase, migrations: MigrationMeta[]): { applied: number } {
+  // Up to date (every start but the first after an upgrade): no write lock taken, so a CLI
+  // command never queues behind a busy server just to learn there is nothing to apply.
+  const hasTable = sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(MIGRATIONS_TABLE) !== undefined;
+  if (hasTable && pendingAfter(migrations, readLastAppliedAt(sqlite)).length === 0) return { applied: 0 };
   sqlite.exec(`CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" (id INTEGER PRIMARY KEY, hash text NOT NULL, created_at numeric)`);
   const apply = sqlite.transaction(() => {
-    const last = sqlite.prepare(`SELECT max(created_at) AS at FROM "${MIGRATIONS_TABLE}"`).get() as { at: number | null };
-    const pending = pendingAfter(migrations, last.at === null ? null : Number(last.at));
+    const pending = pendingAfter(migrations, readLastAppliedAt(sqlite));
     const record = sqlite.prepare(`INSERT INTO "${MIGRATIONS_TABLE}" (hash, created_at) VALUES (?, ?)`);
     for (const migration of pending) {
       for (const statement of migration.sql) if (statement.trim()) sqlite.exec(statement);
