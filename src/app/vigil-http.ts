@@ -23,6 +23,7 @@ import { registerRetentionRoutes } from '../modules/retention/retention.routes.t
 import type { RetentionDeps } from '../modules/retention/retention.usecases.ts';
 import type { Env } from '../platform/config.ts';
 import type { VigilDatabase } from '../platform/db.ts';
+import { listenForChanges } from '../platform/db-changes.ts';
 import { registerHealthRoutes } from '../platform/health.routes.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Registry } from '../platform/metrics.ts';
@@ -43,7 +44,7 @@ export interface VigilHttpDeps {
   knownSources: ReadonlySet<string>;
   checks: ChecksModule;
   review: Pick<ReviewModule, 'notify' | 'registerRoutes'>;
-  guardrails: Pick<GuardrailsModule, 'routes'>;
+  guardrails: Pick<GuardrailsModule, 'routes' | 'live'>;
   releases: ReleasesDeps;
   onEventsFlagged?: IngestionDeps['onFlagged'];
   prepareForStorage: NonNullable<IngestionDeps['prepareForStorage']>;
@@ -68,6 +69,12 @@ export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstan
   registerOpenApiRoutes(http, { version: readPackageVersion() });
   if (deps.slack?.mode === 'http') await mountSlackReceiver(http, deps.slack.receiver);
   const authenticator = createApiKeyAuthenticator({ apiKeysRepository: createApiKeysRepository({ db: database.db }), clock });
+  // Guardrail versions and revocations made through another instance (PostgreSQL NOTIFY).
+  const changes = listenForChanges(database, deps.logger, (topic) => {
+    if (topic !== 'guardrails') authenticator.forget();
+    if (topic !== 'api_keys') void deps.guardrails.live.refreshAll();
+  });
+  http.addHook('onClose', () => changes.stop());
   const ingestionMetrics = createIngestionMetrics(registry);
   const isKnownSource = (name: string) => deps.knownSources.has(name);
   await http.register(

@@ -2,7 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS_FOLDERS } from '../../src/platform/db.ts';
+import { MIGRATIONS_FOLDERS, openDatabase } from '../../src/platform/db.ts';
+import { createApiKeysRepository } from '../../src/modules/api-keys/api-keys.repository.ts';
+import { revokeApiKey } from '../../src/modules/api-keys/api-keys.usecases.ts';
+import { systemClock } from '../../src/shared/clock.ts';
 import { createEmptyTestDatabaseUrl, createTestDatabaseUrl } from '../../src/platform/db.test-utils.ts';
 import { queryDatabase } from '../helpers/query-database.ts';
 import { createTempDir } from '../helpers/temp-dir.ts';
@@ -135,7 +138,7 @@ describe('several Vigil instances on one PostgreSQL database', { timeout: 180_00
     await Promise.all(instances.filter((instance) => instance !== victim).map((instance) => instance.stop()));
   });
 
-  it('serves a Tighten submitted through instance A from /v1/check on B and C within a second', async () => {
+  it('serves a Tighten submitted through instance A, and refuses a key revoked elsewhere, on B and C within a second', async () => {
     const vigil = await startSlackTestVigil({ configYaml: buildGuardrailsSlackConfig() });
     try {
       const others = [await vigil.startAnother(), await vigil.startAnother()];
@@ -164,6 +167,24 @@ describe('several Vigil instances on one PostgreSQL database', { timeout: 180_00
       );
       process.stdout.write(`postgres-instances: tighten through A served by B after ${servedAfterMs[0]!.toFixed(0)} ms, by C after ${servedAfterMs[1]!.toFixed(0)} ms\n`);
       for (const ms of servedAfterMs) expect(ms).toBeLessThan(1_000);
+
+      // A key revoked elsewhere (here as `vigil keys revoke` does, on its own connection) stops working on B and C within a second, though they had it cached.
+      const [{ id }] = (await queryDatabase<{ id: string }>(vigil.databasePath, 'SELECT id FROM api_keys')) as [{ id: string }];
+      const cli = openDatabase({ url: vigil.databasePath, poolSize: 1 });
+      const revokedAt = performance.now();
+      await revokeApiKey({ apiKeysRepository: createApiKeysRepository({ db: cli.db }), clock: systemClock }, { id, actor: 'cli:test' });
+      await cli.close();
+      const refusedAfterMs = await Promise.all(
+        others.map(async (other) => {
+          while ((await fetch(`${other.url}/v1/check`, { method: 'POST', headers: { authorization: `Bearer ${vigil.key}`, 'content-type': 'application/json' }, body: '{}' })).status !== 401) {
+            if (performance.now() - revokedAt > 5_000) throw new Error('the other instance kept accepting the revoked key');
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+          return performance.now() - revokedAt;
+        }),
+      );
+      process.stdout.write(`postgres-instances: key revoked elsewhere refused by B after ${refusedAfterMs[0]!.toFixed(0)} ms, by C after ${refusedAfterMs[1]!.toFixed(0)} ms\n`);
+      for (const ms of refusedAfterMs) expect(ms).toBeLessThan(1_000);
     } finally {
       await vigil.stop();
     }

@@ -1,4 +1,5 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
+import { announceChange } from '../../platform/db-changes.ts';
 import { affectedRows, type Db } from '../../platform/db.ts';
 import { appendAuditEntry } from '../audit/audit.repository.ts';
 import type { AuditEntryInput } from '../audit/audit.models.ts';
@@ -50,6 +51,8 @@ export function createApiKeysRepository({ db }: { db: Db }) {
         const revoked = affectedRows(await tx.update(apiKeysTable).set({ revokedAt: now }).where(and(eq(apiKeysTable.id, id), isNull(apiKeysTable.revokedAt))));
         if (revoked === 0) return false;
         await appendAuditEntry(tx, audit, now);
+        // Other instances drop their cached answer for it when this commits (otherwise within the cache TTL).
+        await announceChange(tx, 'api_keys');
         return true;
       });
     },

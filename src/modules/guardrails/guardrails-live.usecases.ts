@@ -112,6 +112,8 @@ export function createLiveGuardrails(options: {
     get: (source: string): CompiledGuardrail | undefined => current.get(source),
     install,
     refresh,
+    /** Reloads every source now (a change announced by another instance), as the poll would. */
+    refreshAll: () => poll(),
     /** Loads every source's latest version, then polls for versions written elsewhere. */
     async start(pollMs = options.pollMs ?? 300) {
       stopped = false;

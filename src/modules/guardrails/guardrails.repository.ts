@@ -1,4 +1,5 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { announceChange } from '../../platform/db-changes.ts';
 import { executeStatement, type Db, type DbExecutor } from '../../platform/db.ts';
 import { appendAuditEntry } from '../audit/audit.repository.ts';
 import type { AuditEntryInput } from '../audit/audit.models.ts';
@@ -90,6 +91,8 @@ export function createGuardrailsRepository({ db }: { db: Db }) {
         const version = { ...draft, webhookOutboxId: webhook ? (await enqueueOutboxMessage(tx, webhook, now)).id : null };
         await tx.insert(guardrailVersionsTable).values(version);
         await appendAuditEntry(tx, plan.audit(version), now);
+        // Every other instance's /v1/check serves it as soon as this commits (the poll is the fallback).
+        await announceChange(tx, 'guardrails');
         return { version, created: true };
       });
     },
