@@ -23,8 +23,8 @@ export async function findTestPostgres(url = process.env.VIGIL_TEST_POSTGRES_URL
 
 // Tests that never touch the store (pure models, blocks, parsers) run once; the PostgreSQL project
 // takes every test that opens a database or starts Vigil, except those that are about SQLite itself.
-// (Shared `*.test-utils.ts` fixtures mostly open a database for the test, so importing one counts.)
-const TOUCHES_THE_STORE = /createTestDb|startTestVigil|startSlackTestVigil|createTestDatabaseUrl|openDatabase\(|test-utils\.ts'/;
+// (`create…TestContext(` are the shared fixtures that open a database themselves.)
+const TOUCHES_THE_STORE = /createTestDb|startTestVigil|startSlackTestVigil|createTestDatabaseUrl|openDatabase\(|create\w+TestContext\(/;
 // A file says `@store sqlite-only` (and why) when it tests SQLite itself, `@store independent` when
 // nothing it checks depends on the store (HTTP edges), `@store postgres-only` for several instances.
 const NOT_ON_POSTGRES = /@store (sqlite-only|independent)/;
