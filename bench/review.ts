@@ -28,7 +28,7 @@ const channelOf = (i: number) => `C0BENCH${String(i).padStart(3, '0')}`;
 
 /** One source; each event carries flag `f<k>`, routed to channel k, so cards spread over `channels` channels. */
 function buildConfig(channels: number): string {
-  const routes = Array.from({ length: channels }, (_, k) => `          - { channel: ${channelOf(k)}, detectors: [f${k}] }`).join('\n');
+  const routes = Array.from({ length: channels }, (_, k) => `          - { channel: ${channelOf(k)}, flags: [f${k}] }`).join('\n');
   return `sources:
   ${SOURCE}:
     review:
