@@ -5,7 +5,7 @@ import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { openSqlite, sqlitePathOf, type SqliteDatabase } from './db-sqlite.ts';
 import { openPostgres, type PostgresDatabase } from './db-postgres.ts';
 import type { Db } from './db.types.ts';
-import type { Env } from './config.ts';
+import { DEFAULT_POOL_SIZE, type Env } from './config.ts';
 
 // The store: SQLite (one file, the zero-set-up default) or PostgreSQL (several instances), chosen
 // by DATABASE_URL. Everything above this file sees one `Db` (db.types.ts).
@@ -30,7 +30,6 @@ export interface OpenDatabaseOptions {
   onPoolError?: (error: Error) => void;
 }
 
-export const DEFAULT_POOL_SIZE = 10;
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 
 export function databaseOptionsFrom(env: Pick<Env, 'DATABASE_URL' | 'DATABASE_SYNCHRONOUS' | 'DATABASE_POOL_SIZE' | 'DATABASE_STATEMENT_TIMEOUT_MS'>): OpenDatabaseOptions {
