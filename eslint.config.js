@@ -14,6 +14,22 @@ export default tseslint.config(
     },
   },
   {
+    // Repositories run on SQLite and PostgreSQL: await a query builder instead of better-sqlite3's
+    // synchronous .all()/.get()/.run(), which PostgreSQL does not have (src/platform/db.types.ts).
+    // (test/ and bench/ also read SQLite files with better-sqlite3 itself, which is fine there.)
+    files: ['src/**/*.ts'],
+    ignores: ['**/*.sqlite.ts', 'src/platform/db-*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[arguments.length=0][callee.type='MemberExpression'][callee.property.name=/^(all|get|run)$/]",
+          message: 'Await the query builder (both stores); .all()/.get()/.run() exist only on SQLite.',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'test/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },

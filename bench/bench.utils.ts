@@ -22,6 +22,15 @@ type Autocannon = (options: Record<string, unknown>) => EventEmitter & PromiseLi
 /** The HTTP load generator of bench:check; autocannon ships no types, so only the part used is declared. */
 export const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
+/** `--name value` among `choices`, or `fallback`. */
+export function readChoiceFlag<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index === -1) return fallback;
+  const value = process.argv[index + 1] as T;
+  if (!choices.includes(value)) throw new Error(`--${name} must be one of ${choices.join(', ')}`);
+  return value;
+}
+
 export function readNumberFlag(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
   if (index === -1) return fallback;

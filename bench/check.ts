@@ -9,7 +9,8 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, runMigrations } from '../src/platform/db.ts';
+import { runMigrations } from '../src/platform/db.ts';
+import { openSqlite as openDatabase } from '../src/platform/db-sqlite.ts';
 import { createTempDir } from '../test/helpers/temp-dir.ts';
 import { createTestApiKey } from '../test/helpers/test-vigil.ts';
 import { generateEvents } from './events.fixtures.ts';
@@ -92,8 +93,8 @@ async function main() {
     const configPath = join(dir.path, 'vigil.config.yaml');
     writeFileSync(configPath, `sources:\n  ${SOURCE}:\n    graders:\n      thresholds: { brand: 0.6, tone: 0.7 }\n`);
     const migrated = openDatabase({ url: databaseUrl });
-    runMigrations(migrated.sqlite);
-    migrated.close();
+    await runMigrations(migrated);
+    await migrated.close();
     const profileEnv: Record<string, string> = PROFILE_DIR
       ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${join(REPO_ROOT, 'bench/check-cpu-profile.mjs')}`.trim(), VIGIL_BENCH_PROFILE_DIR: PROFILE_DIR }
       : {};

@@ -1,21 +1,27 @@
-// npm run bench:click-to-live [-- --json] [--runs 20]
+// npm run bench:click-to-live [-- --json] [--runs 20] [--database sqlite|postgres] [--instances 1]
 // Click-to-live: from the signed Tighten submission (Slack's view_submission, "Block outputs
 // like this") to the first POST /v1/check that answers with the new guardrail version.
 // Vigil runs in its own process as `npm start` would, against a fake Slack Web API in this
 // one; the submission goes through the real Bolt receiver with signature verification.
 // Target: ≤ 1 s. The load average is reported because other work on the box skews it.
+// With --instances N, N Vigil processes share the database: the Tighten goes to the first and
+// /v1/check asks the last, as behind a load balancer (PostgreSQL: a fresh database, dropped after).
 import { writeFileSync } from 'node:fs';
 import type { KnownBlock, Overflow } from '@slack/types';
 import os from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, runMigrations } from '../src/platform/db.ts';
+import { runMigrations } from '../src/platform/db.ts';
+import { openSqlite as openDatabase } from '../src/platform/db-sqlite.ts';
 import { startFakeSlackApi } from '../test/e2e/fake-slack-api.ts';
 import { sendSlackRequest } from '../test/e2e/slack-signing.ts';
 import { createTempDir } from '../test/helpers/temp-dir.ts';
 import { createTestApiKey } from '../test/helpers/test-vigil.ts';
-import { percentile, readNumberFlag, report, round, startVigilProcess } from './bench.utils.ts';
+import { createBenchDatabase } from './ingest-postgres.ts';
+import { percentile, readChoiceFlag, readNumberFlag, report, round, startVigilProcess } from './bench.utils.ts';
 
 const RUNS = readNumberFlag('runs', 20);
+const STORE = readChoiceFlag('database', ['sqlite', 'postgres'] as const, 'sqlite');
+const INSTANCES = readNumberFlag('instances', 1);
 const SOURCE = 'support-bot';
 const SECRET = 'bench-click-to-live-signing-secret';
 const CHANNEL = 'C07BENCHREV';
@@ -51,15 +57,20 @@ async function main() {
     return { ok: true, channel: body.channel, ts, message: { type: 'message', ts, text: body.text ?? '' } };
   });
   try {
-    const databaseUrl = join(dir.path, 'vigil.db');
+    const postgres = STORE === 'postgres' ? await createBenchDatabase('click') : undefined;
+    const databaseUrl = postgres?.url ?? join(dir.path, 'vigil.db');
     const configPath = join(dir.path, 'vigil.config.yaml');
     writeFileSync(configPath, CONFIG);
-    const migrated = openDatabase({ url: databaseUrl });
-    runMigrations(migrated.sqlite);
-    migrated.close();
-    const child = await startVigilProcess({
-      DATABASE_URL: databaseUrl, VIGIL_CONFIG: configPath, LOG_LEVEL: 'info', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url,
-    });
+    if (!postgres) {
+      const migrated = openDatabase({ url: databaseUrl });
+      await runMigrations(migrated);
+      await migrated.close();
+    }
+    const env = { DATABASE_URL: databaseUrl, VIGIL_CONFIG: configPath, LOG_LEVEL: 'info', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url };
+    const instances = [];
+    for (let i = 0; i < INSTANCES; i++) instances.push(await startVigilProcess(env));
+    const child = instances[0]!;
+    const checker = instances[instances.length - 1]!;
     try {
       const key = await createTestApiKey(databaseUrl, { sources: [SOURCE], scopes: ['ingest', 'read'] });
       const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
@@ -83,7 +94,7 @@ async function main() {
 
       let version = 0;
       const check = async (output: string) => {
-        const response = await fetch(`${child.url}/v1/check`, { method: 'POST', headers, body: JSON.stringify({ source: SOURCE, output }) });
+        const response = await fetch(`${checker.url}/v1/check`, { method: 'POST', headers, body: JSON.stringify({ source: SOURCE, output }) });
         return (await response.json()) as { action: string; guardrail_version: number };
       };
       version = (await check('warm up')).guardrail_version;
@@ -116,18 +127,21 @@ async function main() {
         click_to_live_p95_ms: round(percentile(samples, 95), 1),
         click_to_live_max_ms: round(samples[samples.length - 1] ?? NaN, 1),
         runs: samples.length,
+        store: STORE,
+        instances: INSTANCES,
         cores: os.cpus().length,
         load_average_1m: round(load1 ?? NaN, 2),
       };
       report(
         [
-          `click to live (signed Tighten submission → first /v1/check with the new version), ${figures.runs} runs, Vigil in its own process (${figures.cores} cores, load average ${figures.load_average_1m})`,
+          `click to live (signed Tighten submission → first /v1/check with the new version), ${figures.runs} runs, ${INSTANCES} Vigil process(es) on ${STORE}${INSTANCES > 1 ? ', Tighten through the first, checks on the last' : ''} (${figures.cores} cores, load average ${figures.load_average_1m})`,
           `p50 ${figures.click_to_live_p50_ms} ms, p95 ${figures.click_to_live_p95_ms} ms, max ${figures.click_to_live_max_ms} ms (target ≤ 1000 ms)`,
         ],
         figures,
       );
     } finally {
-      await child.stop();
+      for (const instance of instances) await instance.stop();
+      await postgres?.drop();
     }
   } finally {
     await fake.close();

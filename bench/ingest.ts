@@ -1,33 +1,41 @@
-// npm run bench:ingest [-- --json] [--events 200000] [--batch 500] [--clients 2]
+// npm run bench:ingest [-- --json] [--events 200000] [--batch 500] [--clients 2] [--database sqlite|postgres]
 // Vigil in its own process on a temp database; two clients send pre-serialised
-// batches over loopback. Then the same rows go straight into a fresh SQLite file
-// with better-sqlite3 (500-row transactions): the ceiling Vigil is compared with.
+// batches over loopback. Then the same rows go straight into a fresh database of the same
+// store (better-sqlite3 in 500-row transactions, or `pg` with one multi-row INSERT per
+// batch): the ceiling Vigil is compared with. PostgreSQL: VIGIL_BENCH_POSTGRES_URL (default
+// postgres://postgres@127.0.0.1:5432/postgres) names the server; each run uses fresh databases.
 // The server's CPU per event is read per thread from /proc; BENCH_PROFILE=1 also records
 // V8 CPU profiles of every server thread and prints, per thread, where the measured phase went.
 import os from 'node:os';
 import { join } from 'node:path';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { openDatabase, runMigrations } from '../src/platform/db.ts';
+import { runMigrations } from '../src/platform/db.ts';
+import { openSqlite as openDatabase } from '../src/platform/db-sqlite.ts';
 import { createTempDir } from '../test/helpers/temp-dir.ts';
 import { createTestApiKey } from '../test/helpers/test-vigil.ts';
 import { generateEvents, type BenchEvent } from './events.fixtures.ts';
-import { percentile, readNumberFlag, readPeakRssMb, readThreadCpuMs, report, round, startVigilProcess } from './bench.utils.ts';
+import { createBenchDatabase, measureRawPostgres } from './ingest-postgres.ts';
+import { percentile, readChoiceFlag, readNumberFlag, readPeakRssMb, readThreadCpuMs, report, round, startVigilProcess } from './bench.utils.ts';
 import { printProfileTable, readCpuProfile, summariseProfile } from './cpu-profile.utils.ts';
 
 const TOTAL = readNumberFlag('events', 200_000);
 const BATCH = readNumberFlag('batch', 500);
 const CLIENTS = readNumberFlag('clients', 2);
+const STORE = readChoiceFlag('database', ['sqlite', 'postgres'] as const, 'sqlite');
 const SOURCE = 'support-bot';
 const PROFILE_DIR = process.env.BENCH_PROFILE === '1' ? mkdtempSync(join(os.tmpdir(), 'vigil-ingest-profile-')) : undefined;
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
-async function measureVigil(dir: string, bodies: string[]) {
-  const databaseUrl = join(dir, 'vigil.db');
+async function measureVigil(dir: string, bodies: string[], databaseUrl: string) {
   const configPath = join(dir, 'vigil.config.yaml');
   writeFileSync(configPath, `sources:\n  ${SOURCE}: {}\n`);
   const env = { DATABASE_URL: databaseUrl, VIGIL_CONFIG: configPath, LOG_LEVEL: 'info' };
-  // Migrate and create the key before the server starts, as an operator would.
-  runMigrations(openDatabase({ url: databaseUrl }).sqlite);
+  // Migrate and create the key before the server starts, as an operator would (a PostgreSQL bench database is migrated when created).
+  if (STORE === 'sqlite') {
+    const migrated = openDatabase({ url: databaseUrl });
+    await runMigrations(migrated);
+    await migrated.close();
+  }
   const child = await startVigilProcess(env, PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : []);
   const key = await createTestApiKey(databaseUrl, { sources: [SOURCE] });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
@@ -64,9 +72,9 @@ async function measureVigil(dir: string, bodies: string[]) {
   return { seconds, accepted, latencies, peakRssMb, cpuMs, window };
 }
 
-function measureRawSqlite(dir: string, events: BenchEvent[]) {
+async function measureRawSqlite(dir: string, events: BenchEvent[]) {
   const database = openDatabase({ url: join(dir, 'raw.db') });
-  runMigrations(database.sqlite);
+  await runMigrations(database);
   database.sqlite.prepare("INSERT INTO sources (name, created_at, updated_at) VALUES (?, 0, 0)").run(SOURCE);
   const insert = database.sqlite.prepare(
     `INSERT INTO events (id, source, input, output, model, model_version, prompt_version, release, session_id, user_id, occurred_at, received_at, metadata, app_flags)
@@ -81,7 +89,7 @@ function measureRawSqlite(dir: string, events: BenchEvent[]) {
   const started = performance.now();
   for (let i = 0; i < events.length; i += BATCH) insertBatch.immediate(events.slice(i, i + BATCH));
   const seconds = (performance.now() - started) / 1000;
-  database.close();
+  await database.close();
   return { seconds };
 }
 
@@ -110,8 +118,10 @@ try {
   const bodies: string[] = [];
   for (let i = 0; i < events.length; i += BATCH) bodies.push(JSON.stringify({ events: events.slice(i, i + BATCH) }));
 
-  const vigil = await measureVigil(dir.path, bodies);
-  const raw = measureRawSqlite(dir.path, events);
+  const postgres = STORE === 'postgres' ? await createBenchDatabase('vigil') : undefined;
+  const vigil = await measureVigil(dir.path, bodies, postgres?.url ?? join(dir.path, 'vigil.db'));
+  await postgres?.drop();
+  const raw = STORE === 'postgres' ? await measureRawPostgres(events, BATCH, SOURCE) : await measureRawSqlite(dir.path, events);
   const vigilRate = TOTAL / vigil.seconds;
   const rawRate = TOTAL / raw.seconds;
   const figures = {
@@ -123,7 +133,8 @@ try {
     batch_p50_ms: round(percentile(vigil.latencies, 50)),
     batch_p99_ms: round(percentile(vigil.latencies, 99)),
     peak_rss_mb: round(vigil.peakRssMb, 1),
-    raw_sqlite_events_per_s: round(rawRate, 0),
+    store: STORE,
+    [`raw_${STORE}_events_per_s`]: round(rawRate, 0),
     ratio_to_raw: round(vigilRate / rawRate, 3),
     main_thread_cpu_us_per_event: round((vigil.cpuMs.main * 1000) / TOTAL, 1),
     other_threads_cpu_us_per_event: round((vigil.cpuMs.others * 1000) / TOTAL, 1),
@@ -135,7 +146,7 @@ try {
     [
       `ingest: ${TOTAL} events (~${figures.avg_text_bytes} B of text each) in batches of ${BATCH} from ${CLIENTS} clients`,
       `  Vigil:       ${figures.events_per_s} events/s, batch p50 ${figures.batch_p50_ms} ms, p99 ${figures.batch_p99_ms} ms, peak RSS ${figures.peak_rss_mb} MB`,
-      `  raw SQLite:  ${figures.raw_sqlite_events_per_s} events/s (better-sqlite3, ${BATCH}-row transactions)`,
+      `  raw ${STORE}: ${round(rawRate, 0)} events/s (${STORE === 'sqlite' ? `better-sqlite3, ${BATCH}-row transactions` : `pg, one ${BATCH}-row INSERT per transaction`})`,
       `  ratio:       ${figures.ratio_to_raw}`,
       `  server CPU:  ${figures.main_thread_cpu_us_per_event} µs/event on the main thread, ${figures.other_threads_cpu_us_per_event} µs/event on the others (detector workers, GC helpers)`,
     ],

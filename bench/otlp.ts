@@ -7,7 +7,8 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { encodeTraceRequest } from '../src/modules/otlp/otlp.protobuf.ts';
-import { openDatabase, runMigrations } from '../src/platform/db.ts';
+import { runMigrations } from '../src/platform/db.ts';
+import { openSqlite as openDatabase } from '../src/platform/db-sqlite.ts';
 import { createTempDir } from '../test/helpers/temp-dir.ts';
 import { createTestApiKey } from '../test/helpers/test-vigil.ts';
 import { generateEvents, type BenchEvent } from './events.fixtures.ts';
@@ -90,7 +91,7 @@ try {
   const databaseUrl = join(dir.path, 'vigil.db');
   const configPath = join(dir.path, 'vigil.config.yaml');
   writeFileSync(configPath, `sources:\n  ${SOURCE}: {}\n`);
-  runMigrations(openDatabase({ url: databaseUrl }).sqlite);
+  await runMigrations(openDatabase({ url: databaseUrl }));
   const child = await startVigilProcess({ DATABASE_URL: databaseUrl, VIGIL_CONFIG: configPath });
   const key = await createTestApiKey(databaseUrl, { sources: [SOURCE] });
 
@@ -146,7 +147,7 @@ try {
 
   const stored = openDatabase({ url: databaseUrl });
   const spanRows = (stored.sqlite.prepare("SELECT count(*) AS n FROM events WHERE id NOT LIKE 'bench-%'").get() as { n: number }).n;
-  stored.close();
+  await stored.close();
   if (spanRows !== perRound * ROUNDS + warmEvents.length) throw new Error(`stored ${spanRows} span events, expected ${perRound * ROUNDS + warmEvents.length}`);
 
   for (const phase of Object.values(totals)) phase.latencies.sort((a, b) => a - b);

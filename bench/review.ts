@@ -8,7 +8,8 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, runMigrations } from '../src/platform/db.ts';
+import { runMigrations } from '../src/platform/db.ts';
+import { openSqlite as openDatabase } from '../src/platform/db-sqlite.ts';
 import { startFakeSlackApi, type FakeSlackApi, type FakeSlackCall } from '../test/e2e/fake-slack-api.ts';
 import { createTempDir } from '../test/helpers/temp-dir.ts';
 import { createTestApiKey } from '../test/helpers/test-vigil.ts';
@@ -27,7 +28,7 @@ const channelOf = (i: number) => `C0BENCH${String(i).padStart(3, '0')}`;
 
 /** One source; each event carries flag `f<k>`, routed to channel k, so cards spread over `channels` channels. */
 function buildConfig(channels: number): string {
-  const routes = Array.from({ length: channels }, (_, k) => `          - { channel: ${channelOf(k)}, detectors: [f${k}] }`).join('\n');
+  const routes = Array.from({ length: channels }, (_, k) => `          - { channel: ${channelOf(k)}, flags: [f${k}] }`).join('\n');
   return `sources:
   ${SOURCE}:
     review:
@@ -56,8 +57,8 @@ async function runPhase(options: { events: number; channels: number; rate: numbe
     const configPath = join(dir.path, 'vigil.config.yaml');
     writeFileSync(configPath, buildConfig(options.channels));
     const database = openDatabase({ url: databaseUrl });
-    runMigrations(database.sqlite);
-    database.close();
+    await runMigrations(database);
+    await database.close();
     const key = await createTestApiKey(databaseUrl, { sources: [SOURCE] });
     child = await startVigilProcess({
       DATABASE_URL: databaseUrl,
@@ -111,7 +112,7 @@ async function runPhase(options: { events: number; channels: number; rate: numbe
     // need not be the order they were sent in): each channel's cards must arrive in it.
     const recorded = openDatabase({ url: databaseUrl });
     const dispatched = recorded.sqlite.prepare('SELECT channel, event_id AS eventId FROM review_items ORDER BY dispatched_at, seq').all() as { channel: string; eventId: string }[];
-    recorded.close();
+    await recorded.close();
     const orderKept = [...new Set(dispatched.map((row) => row.channel))].every((channel) => {
       const expected = dispatched.filter((row) => row.channel === channel).map((row) => row.eventId.replace('bench-', ''));
       const actual = posted.filter((call) => call.body.channel === channel).map((call) => markerOf(call));

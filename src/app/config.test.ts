@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTempDir } from '../../test/helpers/temp-dir.ts';
 import { killVigilProcesses, runVigilCommand } from '../../test/helpers/vigil-process.ts';
-import { ConfigError, parseEnv } from '../platform/config.ts';
+import { ConfigError, DEFAULT_POOL_SIZE, parseEnv } from '../platform/config.ts';
 import { parseConfig, parseSourcesFile } from './config.ts';
 
 function configErrorOf(run: () => unknown): string {
@@ -23,6 +23,10 @@ describe('parseEnv', () => {
       HOST: '0.0.0.0',
       DATABASE_URL: './data/vigil.db',
       DATABASE_SYNCHRONOUS: 'full',
+      DATABASE_POOL_SIZE: DEFAULT_POOL_SIZE,
+      DATABASE_STATEMENT_TIMEOUT_MS: 30_000,
+      DETECTOR_QUEUE_MB: 32,
+      DETECTOR_WORKER_HEAP_MB: 128,
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_MS: 25_000,
       REQUEST_TIMEOUT_MS: 30_000,

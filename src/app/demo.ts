@@ -122,6 +122,6 @@ async function createDemoKey(databaseUrl: string): Promise<string> {
     const { secret } = await createApiKey({ apiKeysRepository: repository, clock: systemClock }, { name: 'demo traffic', sources: [DEMO_SOURCE], scopes: ['ingest'], actor: 'demo', knownSources: [DEMO_SOURCE] });
     return secret;
   } finally {
-    database.close();
+    await database.close();
   }
 }

@@ -16,7 +16,7 @@ import { deleteReviewRows, eraseVerdictNotes, listCardLocations, listItemIdsOfEv
 
 export function createRetentionStores(db: Db): RetentionStores {
   return {
-    transaction: (run) => db.transaction((tx) => run(tx), { behavior: 'immediate' }),
+    transaction: (run) => db.transaction(run),
     findUnerasedEventSeqs,
     eraseEventTexts,
     eraseGraderResultTexts,
@@ -28,7 +28,7 @@ export function createRetentionStores(db: Db): RetentionStores {
     deleteGradingRows,
     deleteReviewRows,
     deleteEventRows,
-    appendAudit: (tx, entry, now) => void appendAuditEntry(tx, entry, now),
+    appendAudit: async (tx, entry, now) => void (await appendAuditEntry(tx, entry, now)),
   };
 }
 
@@ -36,12 +36,12 @@ export function createRetentionStores(db: Db): RetentionStores {
  * For `vigil erase`, where no review module runs: each erased card is replaced, through the
  * outbox the running Vigil delivers, by a card that says its content was erased.
  */
-export function createOutboxErasedCardUpdater(db: Db, clock: Clock): (itemIds: string[]) => void {
-  return (itemIds) => {
+export function createOutboxErasedCardUpdater(db: Db, clock: Clock): (itemIds: string[]) => Promise<void> {
+  return async (itemIds) => {
     const now = clock.now();
-    db.transaction((tx) => {
-      for (const card of listCardLocations(tx, itemIds)) {
-        enqueueOutboxMessage(
+    await db.transaction(async (tx) => {
+      for (const card of await listCardLocations(tx, itemIds)) {
+        await enqueueOutboxMessage(
           tx,
           { kind: 'slack', method: 'chat.update', payload: { channel: card.channel, ts: card.ts, ...buildErasedCardMessage(now) }, orderKey: slackOrderKey(card.channel) },
           now,

@@ -28,7 +28,7 @@ import { buildRetentionTasks } from '../modules/retention/retention.tasks.ts';
 import type { RetentionDeps } from '../modules/retention/retention.usecases.ts';
 import { createProbeIncidentOpener } from './probe-incidents.ts';
 import type { VigilConfig } from './config.ts';
-import { openDatabase, runMigrations } from '../platform/db.ts';
+import { databaseOptionsFrom, describeDatabase, openDatabase, runMigrations } from '../platform/db.ts';
 import type { Logger } from '../platform/logger.ts';
 import { createMetricsRegistry } from '../platform/metrics.ts';
 
@@ -78,9 +78,12 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
   const { logger } = options;
   const clock = options.clock ?? systemClock;
   const secretEnv = options.secretEnv ?? process.env;
-  const database = openDatabase({ url: config.env.DATABASE_URL, synchronous: config.env.DATABASE_SYNCHRONOUS });
-  const { applied } = runMigrations(database.sqlite);
-  logger.info({ database: database.path, migrationsApplied: applied }, 'database ready');
+  const database = openDatabase({ ...databaseOptionsFrom(config.env), onPoolError: (error) => logger.warn({ err: error }, 'database connection lost (the pool replaces it)') });
+  const { applied } = await runMigrations(database).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
+  logger.info({ database: describeDatabase(database), dialect: database.dialect, migrationsApplied: applied }, 'database ready');
 
   const sourceNames = Object.keys(config.sources.sources);
   const sourcesRepository = createSourcesRepository({ db: database.db, clock });
@@ -309,7 +312,7 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
       checks.start();
       outbox.start();
       reviewModule.start();
-      guardrailsSlackModule.start();
+      await guardrailsSlackModule.start();
       if (options.schedules ?? true) {
         scheduler.start(tasks);
         // A digest owed while Vigil was down goes out now (claimed once per week, across processes).
@@ -329,7 +332,7 @@ export async function createVigilApp(config: VigilConfig, options: VigilAppOptio
       await reviewModule.stop();
       await outbox.stop();
       await checks.stop();
-      database.close();
+      await database.close();
       logger.info('stopped');
     },
   };

@@ -27,7 +27,7 @@ export interface VigilCommandPorts {
   sourceNames: readonly string[];
   liveGuardrail(source: string): GuardrailVersion | undefined;
   queueCounts(): Promise<{ source: string; state: string; n: number }[]>;
-  openIncidents(source: string): SourceStatus['openIncidents'];
+  openIncidents(source: string): Promise<SourceStatus['openIncidents']>;
   /** Open drift alerts and probe pass rates; null parts when monitoring is off for the source. */
   monitoringStatus?(source: string): Promise<Pick<SourceStatus, 'driftAlerts' | 'probes'>>;
   graderHealth(): GraderHealth;
@@ -60,7 +60,7 @@ async function readSourceStatus(ports: VigilCommandPorts, source: string, counts
     source,
     guardrail: live ? describeGuardrailHeadline(live) : null,
     queue: { queued: count('queued'), inReview: count('in_review'), needsAdjudication: count('needs_adjudication') },
-    openIncidents: ports.openIncidents(source),
+    openIncidents: await ports.openIncidents(source),
     ...monitoring,
   };
 }
@@ -143,8 +143,8 @@ export function registerVigilCommands(app: App, modules: VigilCommandModules): v
     sourceNames: modules.sourceNames,
     liveGuardrail: (source) => modules.guardrails.live.get(source)?.version,
     queueCounts: () => review.countByState(),
-    openIncidents: (source) =>
-      incidents.repository.listUnresolved(source).map((incident) => ({ id: incident.id, severity: incident.severity, title: incident.title, acknowledged: incident.acknowledgedAt !== null })),
+    openIncidents: async (source) =>
+      (await incidents.repository.listUnresolved(source)).map((incident) => ({ id: incident.id, severity: incident.severity, title: incident.title, acknowledged: incident.acknowledgedAt !== null })),
     graderHealth: () => describeGraderHealth(modules.checks.health()),
     canSeeSource: modules.canSeeSource,
     monitoringStatus: (source) => modules.monitoring.describeStatus(source),

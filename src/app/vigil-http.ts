@@ -23,6 +23,7 @@ import { registerRetentionRoutes } from '../modules/retention/retention.routes.t
 import type { RetentionDeps } from '../modules/retention/retention.usecases.ts';
 import type { Env } from '../platform/config.ts';
 import type { VigilDatabase } from '../platform/db.ts';
+import { listenForChanges } from '../platform/db-changes.ts';
 import { registerHealthRoutes } from '../platform/health.routes.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Registry } from '../platform/metrics.ts';
@@ -43,7 +44,7 @@ export interface VigilHttpDeps {
   knownSources: ReadonlySet<string>;
   checks: ChecksModule;
   review: Pick<ReviewModule, 'notify' | 'registerRoutes'>;
-  guardrails: Pick<GuardrailsModule, 'routes'>;
+  guardrails: Pick<GuardrailsModule, 'routes' | 'live'>;
   releases: ReleasesDeps;
   onEventsFlagged?: IngestionDeps['onFlagged'];
   prepareForStorage: NonNullable<IngestionDeps['prepareForStorage']>;
@@ -57,11 +58,10 @@ function readPackageVersion(): string {
 
 export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstance> {
   const { database, registry, clock, checks } = deps;
-  const storage = createStorageHealth({ databasePath: database.path, now: () => clock.now() });
+  const storage = createStorageHealth({ databasePath: database.dialect === 'sqlite' ? database.path : null, now: () => clock.now() });
   const http = buildServer({ logger: deps.logger, registry, storage, requestTimeoutMs: deps.env.REQUEST_TIMEOUT_MS });
   registerHealthRoutes(http, {
-    sqlite: database.sqlite,
-    databasePath: database.path,
+    database,
     registry,
     components: { storage: storage.check, graders: checks.health, slack: createSlackHealthCheck(deps.slack, deps.env) },
     ...(deps.env.METRICS_TOKEN ? { metricsToken: deps.env.METRICS_TOKEN } : {}),
@@ -69,6 +69,12 @@ export async function buildVigilHttp(deps: VigilHttpDeps): Promise<FastifyInstan
   registerOpenApiRoutes(http, { version: readPackageVersion() });
   if (deps.slack?.mode === 'http') await mountSlackReceiver(http, deps.slack.receiver);
   const authenticator = createApiKeyAuthenticator({ apiKeysRepository: createApiKeysRepository({ db: database.db }), clock });
+  // Guardrail versions and revocations made through another instance (PostgreSQL NOTIFY).
+  const changes = listenForChanges(database, deps.logger, (topic) => {
+    if (topic !== 'guardrails') authenticator.forget();
+    if (topic !== 'api_keys') void deps.guardrails.live.refreshAll();
+  });
+  http.addHook('onClose', () => changes.stop());
   const ingestionMetrics = createIngestionMetrics(registry);
   const isKnownSource = (name: string) => deps.knownSources.has(name);
   await http.register(

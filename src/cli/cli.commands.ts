@@ -28,7 +28,7 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   },
   {
     name: 'backup',
-    description: 'copy the database to FILE, consistently, while Vigil runs (SQLite online backup)',
+    description: 'copy the database to FILE, consistently, while Vigil runs (SQLite online backup, or pg_dump on PostgreSQL)',
     register: async (program) => (await import('./backup.cli.ts')).registerBackupCommands(program),
   },
   {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { VigilConfig } from '../app/config.ts';
 import { ConfigError, DEFAULT_CONFIG_PATH, parseEnv, type Env } from '../platform/config.ts';
-import { openDatabase, runMigrations } from '../platform/db.ts';
+import { databaseOptionsFrom, openDatabase, runMigrations } from '../platform/db.ts';
 import { systemClock } from '../shared/clock.ts';
 import { createApiKeysRepository } from '../modules/api-keys/api-keys.repository.ts';
 import { createAuditRepository } from '../modules/audit/audit.repository.ts';
@@ -27,10 +27,13 @@ function checkRunsWhereVigilRuns(env: Env): void {
   }
 }
 
-function openDatabaseContext(env: Env) {
+async function openDatabaseContext(env: Env) {
   checkRunsWhereVigilRuns(env);
-  const database = openDatabase({ url: env.DATABASE_URL, synchronous: env.DATABASE_SYNCHRONOUS });
-  const migrations = runMigrations(database.sqlite);
+  const database = openDatabase(databaseOptionsFrom(env));
+  const migrations = await runMigrations(database).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
   const clock = systemClock;
   return {
     env,
@@ -44,7 +47,7 @@ function openDatabaseContext(env: Env) {
 }
 
 /** For commands that need the database but not the sources (keys list, keys revoke). */
-export type CliDatabaseContext = ReturnType<typeof openDatabaseContext>;
+export type CliDatabaseContext = Awaited<ReturnType<typeof openDatabaseContext>>;
 
 export type CliContext = CliDatabaseContext & {
   config: VigilConfig & { configMissing: boolean };
@@ -55,7 +58,7 @@ async function openContext(): Promise<CliContext> {
   const env = parseEnv(process.env);
   const { loadSourcesFile } = await import('../app/config.ts');
   const { configPath, sources, missing } = loadSourcesFile(env);
-  const context = openDatabaseContext(env);
+  const context = await openDatabaseContext(env);
   return { ...context, config: { env, configPath, sources, configMissing: missing }, knownSources: Object.keys(sources.sources) };
 }
 
@@ -66,7 +69,7 @@ export function withContext<A extends unknown[]>(run: (context: CliContext, ...a
     try {
       await run(context, ...args);
     } finally {
-      context.database.close();
+      await context.database.close();
     }
   };
 }
@@ -74,11 +77,11 @@ export function withContext<A extends unknown[]>(run: (context: CliContext, ...a
 /** Like withContext, without reading the sources file. */
 export function withDatabaseContext<A extends unknown[]>(run: (context: CliDatabaseContext, ...args: A) => Promise<void>) {
   return async (...args: A) => {
-    const context = openDatabaseContext(parseEnv(process.env));
+    const context = await openDatabaseContext(parseEnv(process.env));
     try {
       await run(context, ...args);
     } finally {
-      context.database.close();
+      await context.database.close();
     }
   };
 }

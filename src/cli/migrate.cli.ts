@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describeDatabase } from '../platform/db.ts';
 import { withContext } from './cli.context.ts';
 
 export function registerMigrateCommand(program: Command): void {
@@ -7,7 +8,7 @@ export function registerMigrateCommand(program: Command): void {
     .description('apply pending database migrations')
     .action(
       withContext(async ({ migrations, database }) => {
-        console.log(`${migrations.applied} migration(s) applied to ${database.path}`);
+        console.log(`${migrations.applied} migration(s) applied to ${describeDatabase(database)}`);
       }),
     );
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { formatIssuePath } from '../shared/validation.ts';
 
@@ -16,6 +17,8 @@ const wholeNumber = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`));
 
+export const DEFAULT_POOL_SIZE = Math.max(10, 4 * availableParallelism());
+
 /** The sources file when VIGIL_CONFIG is not set (relative to the working directory). */
 export const DEFAULT_CONFIG_PATH = './vigil.config.yaml';
 
@@ -24,6 +27,13 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z.string().min(1).default('./data/vigil.db'),
   DATABASE_SYNCHRONOUS: z.enum(['full', 'normal'], { error: 'must be "full" or "normal"' }).default('full'),
+  /**
+   * PostgreSQL only: connections per Vigil process (each open transaction holds one). By default
+   * four per core (ingest, the outbox, graders and the sampler each hold one at times), at least 10.
+   */
+  DATABASE_POOL_SIZE: wholeNumber(1, 1_000).default(DEFAULT_POOL_SIZE),
+  /** PostgreSQL only: the server cancels a statement that runs longer (a stuck query cannot hold locks for ever). */
+  DATABASE_STATEMENT_TIMEOUT_MS: wholeNumber(100, 3_600_000).default(30_000),
   VIGIL_CONFIG: z.string().min(1).optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {

@@ -52,7 +52,7 @@ export function createCronScheduler(deps: { clock: Clock; logger: Logger; timezo
       logger.info({ tasks: tasks.map((task) => task.name) }, 'schedules started');
     },
     async stop() {
-      await Promise.all(scheduled.map((task) => task.destroy()));
+      await Promise.all(scheduled.map(async (task) => task.destroy()));
       scheduled.length = 0;
     },
   };

@@ -31,6 +31,9 @@ const createRestoreNeedsConfirmationError = createErrorFactory({
   message: (file: string) => `${file} exists and would be replaced; run again with --yes to replace it.`,
 });
 
+/** better-sqlite3 caps a step at 2^31 − 1 pages; 0 would copy nothing and loop for ever. */
+const ALL_REMAINING_PAGES = 0x7fffffff;
+
 export interface BackupResult {
   file: string;
   bytes: number;
@@ -41,7 +44,9 @@ export interface BackupResult {
 export async function backupDatabase(sqlite: Database.Database, file: string): Promise<BackupResult> {
   const target = resolve(file);
   if (existsSync(target)) throw createBackupExistsError(file);
-  const { totalPages } = await sqlite.backup(target);
+  // After the first step, everything left in one step: a step holds a read snapshot, so the copy
+  // finishes however busily Vigil writes (step by step, every write restarted it).
+  const { totalPages } = await sqlite.backup(target, { progress: () => ALL_REMAINING_PAGES });
   // The copy stands alone: its write-ahead log, if any, is folded in so one file is the backup.
   const copy = new Database(target);
   try {

@@ -1,107 +1,71 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
-import { readMigrationFiles } from 'drizzle-orm/migrator';
-import { ConfigError } from './config.ts';
+import { statSync } from 'node:fs';
+import type { SQL } from 'drizzle-orm';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { openSqlite, sqlitePathOf, type SqliteDatabase } from './db-sqlite.ts';
+import { openPostgres, type PostgresDatabase } from './db-postgres.ts';
+import type { Db } from './db.types.ts';
+import { DEFAULT_POOL_SIZE, type Env } from './config.ts';
 
-// SQLite is the embedded default: WAL so readers never block the writer, a busy
-// timeout so a second process waits for the write lock instead of failing, and
-// foreign keys on (SQLite leaves them off unless asked).
+// The store: SQLite (one file, the zero-set-up default) or PostgreSQL (several instances), chosen
+// by DATABASE_URL. Everything above this file sees one `Db` (db.types.ts).
 
-/** With the driver's connection, for the few hot-path statements that bind arrays of values as they are. */
-export type Db = BetterSQLite3Database & { $client: Database.Database };
-/** The database or an open transaction: what repository helpers that join a caller's transaction accept. */
-export type DbExecutor = BaseSQLiteDatabase<'sync', Database.RunResult>;
+export type { Db, DbExecutor, Dialect } from './db.types.ts';
+export type { SqliteDatabase } from './db-sqlite.ts';
+export type { PostgresDatabase } from './db-postgres.ts';
+export { MIGRATIONS_FOLDERS, runMigrations, readMigrationStatus, type MigrationStatus } from './db-migrations.ts';
 
-export interface VigilDatabase {
-  db: Db;
-  sqlite: Database.Database;
-  path: string;
-  close(): void;
+export type VigilDatabase = SqliteDatabase | PostgresDatabase;
+
+export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//i.test(url);
+
+export interface OpenDatabaseOptions {
+  url: string;
+  /** SQLite: FULL syncs the WAL on every commit (the default). */
+  synchronous?: 'full' | 'normal';
+  /** PostgreSQL: connections in the pool. */
+  poolSize?: number;
+  /** PostgreSQL: server-side limit per statement. */
+  statementTimeoutMs?: number;
+  onPoolError?: (error: Error) => void;
 }
 
-export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
-const MIGRATIONS_TABLE = '__drizzle_migrations';
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 
-/** A database that cannot be opened is a configuration problem: it names DATABASE_URL and stops the start (exit 78). */
-const databaseUrlError = (problem: string) => new ConfigError(`Invalid environment: DATABASE_URL: ${problem}`);
-
-/**
- * Creates the missing directories above the database file, one by one. `mkdirSync(…, { recursive })`
- * says "EEXIST" when a parent is a file, and loops forever under /proc (Node 20).
- */
-function createParentDirectories(file: string): void {
-  const missing: string[] = [];
-  let dir = dirname(file);
-  while (!existsSync(dir) && dirname(dir) !== dir) {
-    missing.unshift(dir);
-    dir = dirname(dir);
-  }
-  if (!statSync(dir).isDirectory()) throw databaseUrlError(`${dir} is a file, not a directory (database ${file})`);
-  for (const directory of missing) {
-    try {
-      mkdirSync(directory);
-    } catch (error) {
-      throw databaseUrlError(`cannot create the directory ${directory} (${(error as NodeJS.ErrnoException).code ?? String(error)}) for the database ${file}`);
-    }
-  }
+export function databaseOptionsFrom(env: Pick<Env, 'DATABASE_URL' | 'DATABASE_SYNCHRONOUS' | 'DATABASE_POOL_SIZE' | 'DATABASE_STATEMENT_TIMEOUT_MS'>): OpenDatabaseOptions {
+  return { url: env.DATABASE_URL, synchronous: env.DATABASE_SYNCHRONOUS, poolSize: env.DATABASE_POOL_SIZE, statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS };
 }
 
-export function openDatabase(options: { url: string; synchronous?: 'full' | 'normal' }): VigilDatabase {
-  const path = options.url.replace(/^(sqlite|file):(\/\/)?/, '');
-  if (path !== ':memory:') createParentDirectories(resolve(path));
-  let sqlite: Database.Database | undefined;
-  try {
-    sqlite = new Database(path);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('busy_timeout = 10000');
-    sqlite.pragma('foreign_keys = ON');
-    // FULL syncs the WAL on every commit, so an event acknowledged with 202 survives a power cut.
-    sqlite.pragma(`synchronous = ${(options.synchronous ?? 'full').toUpperCase()}`);
-  } catch (error) {
-    sqlite?.close();
-    const isDirectory = existsSync(path) && statSync(path).isDirectory();
-    throw databaseUrlError(`cannot open ${path} as a SQLite database: ${isDirectory ? 'it is a directory' : (error as Error).message}`);
-  }
-  return { db: drizzle({ client: sqlite }), sqlite, path, close: () => sqlite.close() };
+export function openDatabase(options: OpenDatabaseOptions): VigilDatabase {
+  if (!isPostgresUrl(options.url)) return openSqlite(options);
+  return openPostgres(
+    { url: options.url, poolSize: options.poolSize ?? DEFAULT_POOL_SIZE, statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS },
+    options.onPoolError,
+  );
 }
 
-/**
- * Applies drizzle-kit's migrations. drizzle's own migrator reads the last applied
- * migration before it takes the write lock, so two processes starting together can
- * both apply the same one; here the read happens inside BEGIN IMMEDIATE.
- */
-export function runMigrations(sqlite: Database.Database, folder = MIGRATIONS_FOLDER): { applied: number } {
-  const migrations = readMigrationFiles({ migrationsFolder: folder });
-  sqlite.exec(`CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" (id INTEGER PRIMARY KEY, hash text NOT NULL, created_at numeric)`);
-  const apply = sqlite.transaction(() => {
-    const last = sqlite.prepare(`SELECT max(created_at) AS at FROM "${MIGRATIONS_TABLE}"`).get() as { at: number | null };
-    const pending = migrations.filter((m) => last.at === null || Number(last.at) < m.folderMillis);
-    const record = sqlite.prepare(`INSERT INTO "${MIGRATIONS_TABLE}" (hash, created_at) VALUES (?, ?)`);
-    for (const migration of pending) {
-      for (const statement of migration.sql) if (statement.trim()) sqlite.exec(statement);
-      record.run(migration.hash, migration.folderMillis);
-    }
-    return pending.length;
-  });
-  return { applied: apply.immediate() };
+/** Where the data is, for logs: the SQLite file or the PostgreSQL URL without its password. */
+export function describeDatabase(database: VigilDatabase): string {
+  return database.dialect === 'sqlite' ? database.path : database.displayUrl;
 }
 
-export interface MigrationStatus {
-  applied: number;
-  pending: number;
+/** Rows of a raw SQL query (a view or a function drizzle has no builder for), on either store. */
+export async function selectRows<T>(db: Db, query: SQL): Promise<T[]> {
+  if (db.dialect === 'sqlite') return (db as unknown as BetterSQLite3Database).all<T>(query);
+  return (await (db as unknown as NodePgDatabase).execute(query)).rows as T[];
 }
 
-export function readMigrationStatus(sqlite: Database.Database, folder = MIGRATIONS_FOLDER): MigrationStatus {
-  const known = readMigrationFiles({ migrationsFolder: folder });
-  const row = sqlite
-    .prepare(`SELECT count(*) AS n, max(created_at) AS at FROM "${MIGRATIONS_TABLE}"`)
-    .get() as { n: number; at: number | null };
-  const pending = known.filter((m) => row.at === null || Number(row.at) < m.folderMillis).length;
-  return { applied: row.n, pending };
+/** Runs a raw SQL statement on either store and returns the rows it changed. */
+export async function executeStatement(db: Db, query: SQL): Promise<number> {
+  // Through a transaction on SQLite, so the write waits its turn like any other (db-sqlite.ts).
+  if (db.dialect === 'sqlite') return db.transaction(async (tx) => (tx as unknown as BetterSQLite3Database).run(query).changes);
+  return (await (db as unknown as NodePgDatabase).execute(query)).rowCount ?? 0;
+}
+
+/** Rows changed by an awaited insert, update or delete without `returning` (SQLite's `changes`, pg's `rowCount`). */
+export function affectedRows(result: unknown): number {
+  const { changes, rowCount } = result as { changes?: number; rowCount?: number | null };
+  return changes ?? rowCount ?? 0;
 }
 
 /** Size of the database file plus its write-ahead log, for /metrics. */
@@ -116,3 +80,5 @@ export function readDatabaseSizeBytes(path: string): number {
   };
   return sizeOf(path) + sizeOf(`${path}-wal`);
 }
+
+export { sqlitePathOf };

@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type Database from 'better-sqlite3';
-import { readMigrationStatus, readDatabaseSizeBytes } from './db.ts';
+import { readMigrationStatus, readDatabaseSizeBytes, type VigilDatabase } from './db.ts';
 import { createErrorFactory } from './errors.ts';
 import { Gauge, type Registry } from './metrics.ts';
 
@@ -22,11 +21,23 @@ function hasMetricsToken(request: FastifyRequest, token: string): boolean {
 /** A component that reports into /healthz (graders, Slack, outbox…); `down` makes the whole answer 503. */
 export type HealthCheck = () => { status: 'ok' | 'degraded' | 'down' | 'off'; [detail: string]: unknown };
 
+async function readStoreSizeBytes(database: VigilDatabase): Promise<number> {
+  if (database.dialect === 'sqlite') return readDatabaseSizeBytes(database.path);
+  const result = await database.pool.query<{ bytes: string }>('SELECT pg_database_size(current_database()) AS bytes');
+  return Number(result.rows[0]?.bytes ?? 0);
+}
+
+/** PostgreSQL's pool in /healthz: a pool with requests waiting and no idle client is saturated. */
+function describePool(database: VigilDatabase) {
+  if (database.dialect === 'sqlite') return {};
+  const { totalCount, idleCount, waitingCount, options } = database.pool;
+  return { pool: { max: options.max, open: totalCount, idle: idleCount, waiting: waitingCount } };
+}
+
 export function registerHealthRoutes(
   app: FastifyInstance,
   deps: {
-    sqlite: Database.Database;
-    databasePath: string;
+    database: VigilDatabase;
     registry: Registry;
     components: Record<string, HealthCheck>;
     /** When set, /metrics answers only `Authorization: Bearer <token>` (its figures name sources and reviewers' load); /healthz stays open for probes. */
@@ -35,19 +46,18 @@ export function registerHealthRoutes(
 ) {
   new Gauge({
     name: 'vigil_database_size_bytes',
-    help: 'Size of the SQLite database file and its write-ahead log',
+    help: 'Size of the database: the SQLite file and its write-ahead log, or pg_database_size on PostgreSQL',
     registers: [deps.registry],
-    collect() {
-      this.set(readDatabaseSizeBytes(deps.databasePath));
+    async collect() {
+      this.set(await readStoreSizeBytes(deps.database));
     },
   });
 
   app.get('/healthz', async (_request, reply) => {
     let database: Record<string, unknown>;
     try {
-      deps.sqlite.prepare('SELECT 1').get();
-      const migrations = readMigrationStatus(deps.sqlite);
-      database = { status: migrations.pending === 0 ? 'ok' : 'down', migrations };
+      const migrations = await readMigrationStatus(deps.database);
+      database = { status: migrations.pending === 0 ? 'ok' : 'down', dialect: deps.database.dialect, migrations, ...describePool(deps.database) };
     } catch (error) {
       database = { status: 'down', error: (error as Error).message };
     }

@@ -46,7 +46,8 @@ export interface StorageHealth {
   check(): { status: 'ok' | 'degraded'; free_bytes: number | null; last_write_failure: StorageFailure | null };
 }
 
-export function createStorageHealth(options: { databasePath: string; now?: () => number }): StorageHealth {
+/** `databasePath` is null on PostgreSQL: the disk is the database server's, not this machine's. */
+export function createStorageHealth(options: { databasePath: string | null; now?: () => number }): StorageHealth {
   const now = options.now ?? Date.now;
   let lastFailure: { at: number; code: string } | null = null;
   return {
@@ -57,7 +58,7 @@ export function createStorageHealth(options: { databasePath: string; now?: () =>
       const recent = lastFailure !== null && now() - lastFailure.at < RECENT_FAILURE_MS;
       return {
         status: recent ? 'degraded' : 'ok',
-        free_bytes: readFreeBytes(options.databasePath),
+        free_bytes: options.databasePath === null ? null : readFreeBytes(options.databasePath),
         last_write_failure: lastFailure && { at: new Date(lastFailure.at).toISOString(), code: lastFailure.code },
       };
     },

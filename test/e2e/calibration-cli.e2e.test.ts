@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabaseUrl, testStore } from '../../src/platform/db.test-utils.ts';
 import { openDatabase, runMigrations } from '../../src/platform/db.ts';
 import { parseConfig } from '../../src/app/config.ts';
 import { seedCalibrationSource, seedLabelledItem, seedTraffic } from '../../src/modules/calibration/calibration.test-utils.ts';
@@ -28,20 +29,22 @@ describe('calibration CLI', { timeout: 60_000 }, () => {
   const dir = createTempDir('vigil-calibration-cli-');
   const configPath = join(dir.path, 'vigil.config.yaml');
   const env = { DATABASE_URL: join(dir.path, 'vigil.db'), VIGIL_CONFIG: configPath };
+  let dropDatabase = async () => {};
   let tone: GraderPrompt;
 
   beforeAll(async () => {
+    if (testStore() === 'postgres') ({ url: env.DATABASE_URL, drop: dropDatabase } = await createTestDatabaseUrl());
     writeFileSync(configPath, CONFIG);
     tone = (await loadGraderPrompts(PROMPTS_DIR)).find((prompt) => prompt.name === 'tone')!;
     const database = openDatabase({ url: env.DATABASE_URL });
     try {
-      runMigrations(database.sqlite);
-      seedCalibrationSource(database.db);
+      await runMigrations(database);
+      await seedCalibrationSource(database.db);
       const rng = createSeededRandom(5);
       for (let i = 0; i < 60; i++) {
         const score = Math.round(rng() * 100) / 100;
         const violation = rng() < score;
-        seedLabelledItem(database.db, {
+        await seedLabelledItem(database.db, {
           score,
           inclusionProbability: score >= 0.6 ? 1 : 0.25,
           graderVersion: tone.version,
@@ -50,13 +53,16 @@ describe('calibration CLI', { timeout: 60_000 }, () => {
           verdicts: [{ reviewerId: 'U0REVIEW01', decision: violation ? 'reject' : 'approve', ...(violation ? { reasonCategory: 'tone', note: `rude reply ${i}` } : {}) }],
         });
       }
-      seedTraffic(database.db, Array.from({ length: 100 }, () => rng()), { graderVersion: tone.version });
+      await seedTraffic(database.db, Array.from({ length: 100 }, () => rng()), { graderVersion: tone.version });
     } finally {
-      database.close();
+      await database.close();
     }
   });
 
-  afterAll(() => dir.remove());
+  afterAll(async () => {
+    await dropDatabase();
+    dir.remove();
+  });
 
   it('calibrate --json prints the report the use case computes', async () => {
     const result = await runVigilCli(['calibrate', '--source', 'support-bot', '--grader', 'tone', '--json'], env);
@@ -66,7 +72,7 @@ describe('calibration CLI', { timeout: 60_000 }, () => {
     const config = parseConfig({ ...env });
     const database = openDatabase({ url: env.DATABASE_URL });
     try {
-      const { report } = calibrateGrader(
+      const { report } = await calibrateGrader(
         {
           repository: createCalibrationRepository({ db: database.db }),
           sources: { 'support-bot': { calibration: config.sources.sources['support-bot']!.calibration, review: config.sources.sources['support-bot']!.review } },
@@ -81,7 +87,7 @@ describe('calibration CLI', { timeout: 60_000 }, () => {
       expect(printed.recommendation).toMatchObject({ status: 'ok' });
       expect(printed.labels).toMatchObject({ items: 60 });
     } finally {
-      database.close();
+      await database.close();
     }
   });
 

@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/app/config.ts';
 import { openDatabase } from '../../src/platform/db.ts';
+import { createTestDatabaseUrl, testStore } from '../../src/platform/db.test-utils.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createVigilApp, type VigilApp } from '../../src/app/vigil-app.ts';
 import { seedCalibrationSource, seedLabelledItem } from '../../src/modules/calibration/calibration.test-utils.ts';
@@ -16,6 +16,7 @@ import { startFakeSlackApi, type FakeSlackApi, type FakeSlackCall } from './fake
 import { sendSlackRequest } from './slack-signing.ts';
 import { createTempDir } from '../helpers/temp-dir.ts';
 import { findElement } from '../helpers/test-vigil-slack.ts';
+import { queryDatabase } from '../helpers/query-database.ts';
 import { createTestApiKey, makeEvent, postEvents } from '../helpers/test-vigil.ts';
 
 // Threshold proposals end to end: a real Vigil (Fastify + Bolt + outbox + grading queue +
@@ -62,7 +63,8 @@ async function startFakeJudge(): Promise<{ url: string; server: Server }> {
 
 describe('threshold proposals in Slack', { timeout: 30_000 }, () => {
   const dir = createTempDir('vigil-calibration-');
-  const databasePath = join(dir.path, 'vigil.db');
+  let databasePath = join(dir.path, 'vigil.db');
+  let dropDatabase = async () => {};
   let fake: FakeSlackApi;
   let judge: { url: string; server: Server };
   let app: VigilApp;
@@ -71,6 +73,9 @@ describe('threshold proposals in Slack', { timeout: 30_000 }, () => {
   let trigger = 0;
   const tsByBody = new WeakMap<object, string>();
 
+  beforeAll(async () => {
+    if (testStore() === 'postgres') ({ url: databasePath, drop: dropDatabase } = await createTestDatabaseUrl());
+  });
   beforeAll(async () => {
     fake = await startFakeSlackApi();
     let counter = 0;
@@ -96,16 +101,19 @@ describe('threshold proposals in Slack', { timeout: 30_000 }, () => {
     const graderVersion = (await loadGraderPrompts(PROMPTS_DIR)).find((prompt) => prompt.name === 'tone')!.version;
     const seeded = openDatabase({ url: databasePath });
     try {
-      seedCalibrationSource(seeded.db);
+      await seedCalibrationSource(seeded.db);
       const label = (score: number, violation: boolean) => seedLabelledItem(seeded.db, { score, violation, inclusionProbability: 1, graderVersion });
-      for (let i = 0; i < 10; i++) label(0.9, true);
-      for (let i = 0; i < 2; i++) label(0.3, true);
-      for (let i = 0; i < 10; i++) label(0.1, false);
+      for (let i = 0; i < 10; i++) await label(0.9, true);
+      for (let i = 0; i < 2; i++) await label(0.3, true);
+      for (let i = 0; i < 10; i++) await label(0.1, false);
     } finally {
-      seeded.close();
+      await seeded.close();
     }
   });
 
+  afterAll(async () => {
+    await dropDatabase();
+  });
   afterAll(async () => {
     await app.stop();
     await fake.close();
@@ -113,14 +121,7 @@ describe('threshold proposals in Slack', { timeout: 30_000 }, () => {
     dir.remove();
   });
 
-  const query = <T>(sql: string, ...params: unknown[]): T[] => {
-    const sqlite = new Database(databasePath, { readonly: true });
-    try {
-      return sqlite.prepare(sql).all(...params) as T[];
-    } finally {
-      sqlite.close();
-    }
-  };
+  const query = <T>(sql: string, ...params: unknown[]): Promise<T[]> => queryDatabase<T>(databasePath, sql, ...params);
 
   const isProposalCard = (call: FakeSlackCall) => call.body.channel === PROPOSALS && JSON.stringify(call.body.blocks ?? []).includes('calibration.apply');
 
@@ -175,9 +176,9 @@ describe('threshold proposals in Slack', { timeout: 30_000 }, () => {
     return sendSlackRequest(url, 'interaction', payload, SECRET);
   }
 
-  const proposalStatus = (id: string) => query<{ status: string }>('select status from calibration_proposals where id = ?', id)[0]?.status;
+  const proposalStatus = async (id: string) => (await query<{ status: string }>('select status from calibration_proposals where id = ?', id))[0]?.status;
   const proposalIdOf = (card: FakeSlackCall) => String(findElement(card.body.blocks, 'calibration.apply').element.value).split('|')[1]!;
-  const audit = (action: string) => query<{ actor: string; details: string }>('select actor, details from audit_log where action = ? order by seq', action);
+  const audit = async (action: string) => (await query<{ actor: string; details: string }>('select actor, details from audit_log where action = ? order by seq', action));
 
   async function gradedFlags(id: string, output: string): Promise<string[]> {
     expect((await postEvents(url, key, { events: [makeEvent({ id, output })] })).status).toBe(202);
@@ -209,18 +210,18 @@ describe('threshold proposals in Slack', { timeout: 30_000 }, () => {
     expect((await click(card, 'calibration.dismiss', REVIEWER)).status).toBe(200);
     const refusal = await fake.waitFor('chat.postEphemeral', (call) => call.body.user === REVIEWER);
     expect(refusal.body.text).toMatch(/Only approvers of \*support-bot\* can dismiss threshold proposals/);
-    expect(audit('calibration.refused').map((row) => row.actor)).toEqual([`slack:${REVIEWER}`]);
+    expect((await audit('calibration.refused')).map((row) => row.actor)).toEqual([`slack:${REVIEWER}`]);
 
     expect((await click(card, 'calibration.dismiss', APPROVER)).status).toBe(200);
     const modal = await fake.waitFor('views.open');
     const empty = await submitDismiss(modal, APPROVER, '   ');
     expect(empty.body).toEqual({ response_action: 'errors', errors: { calibration_dismiss_reason: 'Give a reason.' } });
-    expect(proposalStatus(id)).toBe('open');
+    expect(await proposalStatus(id)).toBe('open');
     expect((await submitDismiss(modal, APPROVER, 'Wait for the new rubric')).status).toBe(200);
-    expect(proposalStatus(id)).toBe('dismissed');
+    expect(await proposalStatus(id)).toBe('dismissed');
     const update = await fake.waitFor('chat.update', (call) => call.body.text?.includes('(dismissed)'), 5000);
     expect(JSON.stringify(update.body.blocks)).toContain('Dismissed by <@U04QAPPR001>*: Wait for the new rubric');
-    expect(JSON.parse(audit('calibration.dismissed')[0]!.details)).toMatchObject({ reason: 'Wait for the new rubric', proposed: 0.3 });
+    expect(JSON.parse((await audit('calibration.dismissed'))[0]!.details)).toMatchObject({ reason: 'Wait for the new rubric', proposed: 0.3 });
   });
 
   it('applies a fresh proposal for an approver only: a new guardrail version that the very next grader flag uses', async () => {
@@ -230,22 +231,22 @@ describe('threshold proposals in Slack', { timeout: 30_000 }, () => {
     const id = proposalIdOf(card);
 
     expect((await click(card, 'calibration.apply', REVIEWER)).status).toBe(200);
-    expect(proposalStatus(id)).toBe('open');
-    expect(query('select version from guardrail_versions where source = ?', 'support-bot')).toHaveLength(1);
-    expect(audit('calibration.refused').map((row) => JSON.parse(row.details).attempted)).toEqual(['dismiss', 'apply']);
+    expect(await proposalStatus(id)).toBe('open');
+    expect((await query('select version from guardrail_versions where source = ?', 'support-bot'))).toHaveLength(1);
+    expect((await audit('calibration.refused')).map((row) => JSON.parse(row.details).attempted)).toEqual(['dismiss', 'apply']);
 
     expect((await click(card, 'calibration.apply', APPROVER)).status).toBe(200);
-    expect(proposalStatus(id)).toBe('applied');
-    const versions = query<{ version: number; actor: string; spec: string }>('select version, actor, spec from guardrail_versions where source = ? order by version', 'support-bot');
+    expect(await proposalStatus(id)).toBe('applied');
+    const versions = (await query<{ version: number; actor: string; spec: string }>('select version, actor, spec from guardrail_versions where source = ? order by version', 'support-bot'));
     expect(versions.map((v) => [v.version, v.actor])).toEqual([[1, 'system:config'], [2, `slack:${APPROVER}`]]);
     expect(JSON.parse(versions[1]!.spec).graders.tone).toEqual({ threshold: 0.3, action: 'flag' });
-    expect(JSON.parse(audit('calibration.applied')[0]!.details)).toMatchObject({ from: 0.6, to: 0.3, guardrail_version: 2 });
+    expect(JSON.parse((await audit('calibration.applied'))[0]!.details)).toMatchObject({ from: 0.6, to: 0.3, guardrail_version: 2 });
     const update = await fake.waitFor('chat.update', (call) => call.body.text?.includes('(applied)'), 5000);
     expect(JSON.stringify(update.body.blocks)).toContain('Applied by <@U04QAPPR001>');
 
     expect(await gradedFlags('after-apply', 'A curt reply, score=0.45')).toEqual(['tone']);
     expect((await click(card, 'calibration.apply', APPROVER)).status).toBe(200);
-    expect(query('select version from guardrail_versions where source = ?', 'support-bot')).toHaveLength(2);
+    expect((await query('select version from guardrail_versions where source = ?', 'support-bot'))).toHaveLength(2);
     expect((await fake.waitFor('chat.postEphemeral', (call) => call.body.user === APPROVER)).body.text).toMatch(/already applied/);
   });
 });

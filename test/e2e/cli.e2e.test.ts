@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS_FOLDER, openDatabase } from '../../src/platform/db.ts';
+import { MIGRATIONS_FOLDERS, openDatabase } from '../../src/platform/db.ts';
 import { createAuditRepository } from '../../src/modules/audit/audit.repository.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { createTempDir } from '../helpers/temp-dir.ts';
 import { makeEvent, postEvents } from '../helpers/test-vigil.ts';
 import { killVigilProcesses, runVigilCli, startVigilProcess } from '../helpers/vigil-process.ts';
+
+// @store sqlite-only: reads the SQLite file the CLI wrote; the CLI on PostgreSQL is calibration-cli, guardrails-cli and postgres-instances
 
 // The operator's side of API keys: `vigil migrate` and `vigil keys …` run as real
 // processes against the same SQLite file as a running Vigil.
@@ -49,7 +51,7 @@ describe('vigil CLI', { timeout: 150_000 }, () => {
 
   it('migrate applies every migration, then reports 0 the second time', async () => {
     const fresh = envFor('nested/dir/migrate.db');
-    const count = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).length;
+    const count = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDERS.sqlite }).length;
     const first = await runVigilCli(['migrate'], fresh);
     expect(first).toMatchObject({ code: 0, stdout: `${count} migration(s) applied to ${fresh.DATABASE_URL}\n` });
     const second = await runVigilCli(['migrate'], fresh);
@@ -109,7 +111,7 @@ describe('vigil CLI', { timeout: 150_000 }, () => {
     try {
       expect(await createAuditRepository({ db: database.db, clock: systemClock }).verify()).toMatchObject({ ok: true });
     } finally {
-      database.close();
+      await database.close();
     }
   });
 

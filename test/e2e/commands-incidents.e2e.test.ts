@@ -66,7 +66,7 @@ describe('/vigil and escalation in the running app', () => {
     expect(posted.status).toBe(202);
     const card = await vigil.waitForCard();
     await vigil.fake.waitFor('conversations.create');
-    const incidents = vigil.query<{ source: string; severity: string; auto_rule: string; reporter: string }>('select source, severity, auto_rule, reporter from incidents');
+    const incidents = (await vigil.query<{ source: string; severity: string; auto_rule: string; reporter: string }>('select source, severity, auto_rule, reporter from incidents'));
     expect(incidents).toEqual([{ source: 'support-bot', severity: 'SEV2', auto_rule: 'leaked-token', reporter: 'system' }]);
 
     const status = await vigil.command('status', { user: USERS.reviewer });
@@ -115,7 +115,7 @@ describe('/vigil and escalation in the running app', () => {
     expect(invite.body.users).toBe(`${USERS.reviewer},${ONCALL}`);
     const evidence = await vigil.fake.waitFor('chat.postMessage', (call) => String(call.body.text).startsWith('Evidence') && JSON.stringify(call.body).includes(itemId));
     expect(JSON.stringify(evidence.body)).not.toContain(LEAKED);
-    const rows = vigil.query<{ severity: string; reporter: string; item_id: string }>("select severity, reporter, item_id from incidents where reporter != 'system'");
+    const rows = (await vigil.query<{ severity: string; reporter: string; item_id: string }>("select severity, reporter, item_id from incidents where reporter != 'system'"));
     expect(rows).toEqual([{ severity: 'SEV1', reporter: USERS.reviewer, item_id: itemId }]);
   });
 });

@@ -54,9 +54,9 @@ describe('drift in the running app', () => {
 
     const refused = await vigil.click(alert, MONITORING_ACTIONS.stopBoost, { user: USERS.reviewer });
     expect(refused.status).toBe(200);
-    expect(vigil.query<{ stopped_by: string | null }>('select stopped_by from sampling_boosts')).toEqual([{ stopped_by: null }]);
+    expect((await vigil.query<{ stopped_by: string | null }>('select stopped_by from sampling_boosts'))).toEqual([{ stopped_by: null }]);
     await vigil.click(alert, MONITORING_ACTIONS.stopBoost, { user: USERS.approver });
     await vigil.fake.waitFor('chat.update', (call) => call.body.channel === CHANNEL && !JSON.stringify(call.body.blocks).includes(MONITORING_ACTIONS.stopBoost));
-    expect(vigil.query<{ stopped_by: string | null }>('select stopped_by from sampling_boosts')).toEqual([{ stopped_by: USERS.approver }]);
+    expect((await vigil.query<{ stopped_by: string | null }>('select stopped_by from sampling_boosts'))).toEqual([{ stopped_by: USERS.approver }]);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS_FOLDER } from '../../src/platform/db.ts';
+import { MIGRATIONS_FOLDERS } from '../../src/platform/db.ts';
 import { createTempDir } from '../helpers/temp-dir.ts';
 import { createTestApiKey, makeEvent, postEvents } from '../helpers/test-vigil.ts';
 import { killVigilProcesses, startVigilProcess } from '../helpers/vigil-process.ts';
@@ -180,7 +180,7 @@ describe('durability of accepted events across processes', { timeout: 30_000 }, 
     const [exitA, exitB] = await Promise.all([a.stop('SIGTERM'), b.stop('SIGTERM')]);
     expect([exitA.code, exitB.code]).toEqual([0, 0]);
 
-    const migrationFiles = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER });
+    const migrationFiles = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDERS.sqlite });
     const appliedByProcesses = [a, b]
       .map((p) => p.logs().find((entry) => entry.msg === 'database ready')?.migrationsApplied as number)
       .reduce((sum, n) => sum + n, 0);

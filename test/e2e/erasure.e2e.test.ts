@@ -59,7 +59,7 @@ describe('erasure of an end user’s events', () => {
 
     // Nothing at rest still holds the text: not the events, the verdict notes, the outbox.
     for (const table of ['events', 'review_verdicts', 'outbox', 'grader_results']) {
-      const rows = vigil.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
+      const rows = (await vigil.query<Record<string, unknown>>(`SELECT * FROM ${table}`));
       expect(JSON.stringify(rows), table).not.toContain('Elm Street');
     }
 
@@ -67,7 +67,7 @@ describe('erasure of an end user’s events', () => {
     expect(JSON.stringify(updated.body.blocks)).not.toContain('Elm Street');
     expect(JSON.stringify(updated.body.blocks)).toContain('Rejected');
 
-    const audit = vigil.query<{ action: string; actor: string; details: string }>("SELECT action, actor, details FROM audit_log WHERE action = 'events.erased'");
+    const audit = (await vigil.query<{ action: string; actor: string; details: string }>("SELECT action, actor, details FROM audit_log WHERE action = 'events.erased'"));
     expect(audit).toHaveLength(1);
     expect(JSON.parse(audit[0]!.details)).toEqual({ by: 'user_id', events: 2, review_items: 1, outbox_rows: erased.body.erased.outbox_rows });
     expect(audit[0]!.details).not.toContain('end-user-7');
@@ -89,7 +89,7 @@ describe('erasure of an end user’s events', () => {
     const card = await vigil.waitForCard((call) => JSON.stringify(call.body.blocks).includes('555-0199'));
     await vigil.fake.waitFor('chat.postMessage', (call) => call.body === card.body);
     // The card's {channel, ts} is stored once Slack's answer is processed.
-    await expect.poll(() => vigil.query("SELECT card_ts FROM review_items WHERE event_id = 'cli-erase-1'")[0]).toMatchObject({ card_ts: vigil.tsOf(card) });
+    await expect.poll(async () => (await vigil.query("SELECT card_ts FROM review_items WHERE event_id = 'cli-erase-1'"))[0]).toMatchObject({ card_ts: vigil.tsOf(card) });
 
     const env = { DATABASE_URL: vigil.databasePath, VIGIL_CONFIG: vigil.configPath };
     const usage = await runVigilCli(['erase', '--source', 'support-bot'], env);

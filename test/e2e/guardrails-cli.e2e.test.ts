@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { queryDatabase, writeDatabase } from '../helpers/query-database.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestVigil, type TestVigil } from '../helpers/test-vigil.ts';
 import { killVigilProcesses, runVigilCli, runVigilCommand } from '../helpers/vigil-process.ts';
@@ -83,9 +83,7 @@ describe('guardrails and audit from the CLI', { timeout: 120_000 }, () => {
       api('POST', '/v1/guardrails/support-bot/versions', adminKey, { change: { blocklist: { add_words: ['from the api'] } }, reason: 'three' }),
     ]);
     expect(results.map((result) => ('code' in result ? result.code : result.status))).toEqual([0, 0, 201]);
-    const sqlite = new Database(env.DATABASE_URL!, { readonly: true });
-    const versions = sqlite.prepare(`SELECT version FROM guardrail_versions WHERE source = 'support-bot' ORDER BY version`).all() as { version: number }[];
-    sqlite.close();
+    const versions = await queryDatabase<{ version: number }>(env.DATABASE_URL!, `SELECT version FROM guardrail_versions WHERE source = 'support-bot' ORDER BY version`);
     expect(versions.map((row) => row.version)).toEqual(Array.from({ length: before + 3 }, (_, i) => i + 1));
     const deadline = Date.now() + 3_000;
     while ((await current()).version < before + 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -119,9 +117,7 @@ describe('guardrails and audit from the CLI', { timeout: 120_000 }, () => {
 
     expect(await runVigilCli(['audit', 'verify'], env)).toMatchObject({ code: 0, stdout: `Audit log intact: ${entries.length} entries verified.\n` });
     const target = entries.find((entry) => entry.action === 'guardrail.imported')!;
-    const sqlite = new Database(env.DATABASE_URL!);
-    sqlite.prepare(`UPDATE audit_log SET actor = 'cli:mallory' WHERE seq = ?`).run(target.seq);
-    sqlite.close();
+    await writeDatabase(env.DATABASE_URL!, `UPDATE audit_log SET actor = 'cli:mallory' WHERE seq = ?`, target.seq);
     const broken = await runVigilCli(['audit', 'verify'], env);
     expect(broken.code).toBe(1);
     expect(broken.stdout).toBe(

@@ -59,15 +59,15 @@ describe('guardrails in Slack: roll back and kill switch from the card', () => {
     expect(JSON.stringify(modal.body.view)).toContain('"text":"Roll back to r-41"');
 
     failNext = 1;
-    const version = latestVersion(vigil);
+    const version = (await latestVersion(vigil));
     const chosen = await submitView(vigil, modal.body.view, USERS.approver, tightenValues({ choice: 'rollback', reason: 'r-42 leaks' }));
     expect(chosen.body.response_action).toBe('push');
     expect(JSON.stringify(chosen.body.view.blocks)).toContain('from `r-42` to `r-41`');
-    expect(latestVersion(vigil)).toBe(version);
+    expect((await latestVersion(vigil))).toBe(version);
 
     const confirmed = await submitView(vigil, chosen.body.view, USERS.approver);
     expect(confirmed.body).toEqual({ response_action: 'clear' });
-    expect(latestVersion(vigil)).toBe(version + 1);
+    expect((await latestVersion(vigil))).toBe(version + 1);
 
     const update = await vigil.fake.waitFor(
       'chat.update',
@@ -85,7 +85,7 @@ describe('guardrails in Slack: roll back and kill switch from the card', () => {
       rollback: { from_release: 'r-42', to_release: 'r-41' },
       guardrail: { pinned_release: { release: 'r-41' } },
     });
-    const audit = vigil.query<{ action: string; actor: string }>("SELECT action, actor FROM audit_log WHERE action = 'release.rolled_back'");
+    const audit = (await vigil.query<{ action: string; actor: string }>("SELECT action, actor FROM audit_log WHERE action = 'release.rolled_back'"));
     expect(audit).toEqual([{ action: 'release.rolled_back', actor: `slack:${USERS.approver}` }]);
   });
 
@@ -107,7 +107,7 @@ describe('guardrails in Slack: roll back and kill switch from the card', () => {
     const lift = await submitView(vigil, again.body.view, USERS.approver, tightenValues({ choice: 'kill_switch|off' }));
     await submitView(vigil, lift.body.view, USERS.approver);
     expect((await check(vigil, { output: 'A harmless answer.' })).action).toBe('allow');
-    const actions = vigil.query<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'guardrail.kill_switch%' ORDER BY seq").map((row) => row.action);
+    const actions = (await vigil.query<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'guardrail.kill_switch%' ORDER BY seq")).map((row) => row.action);
     expect(actions).toEqual(['guardrail.kill_switch_on', 'guardrail.kill_switch_off']);
     await vigil.fake.waitFor('chat.update', (call) => call.body.ts === vigil.tsOf(card) && JSON.stringify(call.body.blocks).includes('lifted the kill switch'));
   });

@@ -33,23 +33,23 @@ describe('guardrails in Slack: two-person rollback', () => {
   const usedRequests = new Set<FakeSlackCall>();
 
   it('refuses the requester as the confirmer, then rolls back when a second approver confirms', async () => {
-    const version = latestVersion(vigil);
+    const version = (await latestVersion(vigil));
     const { request, card } = await requestRollback('two-person-1');
-    expect(latestVersion(vigil)).toBe(version);
+    expect((await latestVersion(vigil))).toBe(version);
     await vigil.fake.waitFor('chat.update', (call) => call.body.ts === vigil.tsOf(card) && JSON.stringify(call.body.blocks).includes('a second approver must confirm'));
 
     await vigil.click(request, 'guardrails.confirm_rollback', { user: USERS.approver });
     const refusal = await vigil.fake.waitFor('chat.postEphemeral', (call) => call.body.user === USERS.approver && String(call.body.text).includes('*different* approver'));
     expect(refusal.body.channel).toBe(LOG_CHANNEL);
-    expect(latestVersion(vigil)).toBe(version);
+    expect((await latestVersion(vigil))).toBe(version);
 
     await vigil.click(request, 'guardrails.confirm_rollback', { user: USERS.reviewer });
     await vigil.fake.waitFor('chat.postEphemeral', (call) => call.body.user === USERS.reviewer && String(call.body.text).includes('can confirm a rollback'));
-    expect(latestVersion(vigil)).toBe(version);
+    expect((await latestVersion(vigil))).toBe(version);
 
     await vigil.click(request, 'guardrails.confirm_rollback', { user: APPROVER_2 });
-    expect(latestVersion(vigil)).toBe(version + 1);
-    const pinned = vigil.query<{ spec: string; actor: string }>('SELECT spec, actor FROM guardrail_versions WHERE version = ?', version + 1)[0]!;
+    expect((await latestVersion(vigil))).toBe(version + 1);
+    const pinned = (await vigil.query<{ spec: string; actor: string }>('SELECT spec, actor FROM guardrail_versions WHERE version = ?', version + 1))[0]!;
     expect(JSON.parse(pinned.spec).pinned_release.release).toBe('r-41');
     expect(pinned.actor).toBe(`slack:${APPROVER_2}`);
     const update = await vigil.fake.waitFor('chat.update', (call) => call.body.channel === LOG_CHANNEL && JSON.stringify(call.body.blocks).includes('confirmed by'));
@@ -57,9 +57,9 @@ describe('guardrails in Slack: two-person rollback', () => {
     expect(JSON.stringify(update.body.blocks)).not.toContain('guardrails.confirm_rollback');
     await vigil.fake.waitFor('chat.update', (call) => call.body.ts === vigil.tsOf(card) && JSON.stringify(call.body.blocks).includes(`(guardrail v${version + 1})`));
 
-    const audit = vigil.query<{ action: string; actor: string; details: string }>(
+    const audit = (await vigil.query<{ action: string; actor: string; details: string }>(
       "SELECT action, actor, details FROM audit_log WHERE action LIKE 'release.rollback%' OR action = 'release.rolled_back' OR (action = 'guardrail.refused' AND subject_type = 'rollback_request') ORDER BY seq",
-    );
+    ));
     expect(audit.map((row) => [row.action, row.actor, JSON.parse(row.details).reason ?? null])).toEqual([
       ['release.rollback_requested', `slack:${USERS.approver}`, expect.stringContaining('From review item')],
       ['release.rollback_confirm_refused', `slack:${USERS.approver}`, 'same_approver'],
@@ -71,15 +71,15 @@ describe('guardrails in Slack: two-person rollback', () => {
 
   it('expires a request nobody confirmed within 10 minutes: a late confirmation rolls nothing back', async () => {
     await registerRelease(vigil, 'r-43');
-    const version = latestVersion(vigil);
+    const version = (await latestVersion(vigil));
     const { request, card } = await requestRollback('two-person-2');
     offsetMs += 11 * 60_000;
     await vigil.click(request, 'guardrails.confirm_rollback', { user: APPROVER_2 });
     await vigil.fake.waitFor('chat.postEphemeral', (call) => call.body.user === APPROVER_2 && String(call.body.text).includes('expired'));
-    expect(latestVersion(vigil)).toBe(version);
+    expect((await latestVersion(vigil))).toBe(version);
     await vigil.fake.waitFor('chat.update', (call) => call.body.ts === vigil.tsOf(request) && JSON.stringify(call.body.blocks).includes('expired: no second approver'));
     await vigil.fake.waitFor('chat.update', (call) => call.body.ts === vigil.tsOf(card) && call.body.channel === CHANNEL && JSON.stringify(call.body.blocks).includes('expired: no second approver'));
-    const actions = vigil.query<{ action: string; actor: string }>("SELECT action, actor FROM audit_log WHERE subject_type = 'rollback_request' ORDER BY seq DESC LIMIT 2");
+    const actions = (await vigil.query<{ action: string; actor: string }>("SELECT action, actor FROM audit_log WHERE subject_type = 'rollback_request' ORDER BY seq DESC LIMIT 2"));
     expect(actions).toEqual([
       { action: 'release.rollback_confirm_refused', actor: `slack:${APPROVER_2}` },
       { action: 'release.rollback_expired', actor: 'system' },

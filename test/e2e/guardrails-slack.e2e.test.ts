@@ -22,7 +22,7 @@ describe('guardrails in Slack: tighten from the card', () => {
     const traffic = ['Order 1', 'Order 2', 'Order 3'].map((tail, i) => ({ id: `traffic-${i}`, output: `We never give refunds, deal with it. ${tail}.` }));
     expect((await vigil.post(traffic)).status).toBe(202);
     const { card, itemId } = await postCard(vigil, 'tighten-1', 'We never give refunds, deal with it. Bye.');
-    const versionBefore = latestVersion(vigil);
+    const versionBefore = (await latestVersion(vigil));
     const before = await check(vigil, { output: 'Sorry: we never give refunds, deal with it!' });
     expect(before).toMatchObject({ action: 'allow', guardrail_version: versionBefore });
 
@@ -42,7 +42,7 @@ describe('guardrails in Slack: tighten from the card', () => {
     expect(JSON.stringify(update.body.blocks)).toContain(`:shield: guardrail v${versionBefore + 1} by <@${USERS.approver}>: blocked outputs matching \`We never give refunds, deal with it\``);
     const log = await vigil.fake.waitFor('chat.postMessage', (call) => call.body.channel === LOG_CHANNEL && JSON.stringify(call.body.blocks).includes(`v${versionBefore + 1}`));
     expect(findElement(log.body.blocks, 'guardrails.revert').element).toMatchObject({ value: `${SOURCE}|${versionBefore}` });
-    const audit = vigil.query<{ actor: string; details: string }>("SELECT actor, details FROM audit_log WHERE action = 'guardrail.version_created' ORDER BY seq DESC LIMIT 1");
+    const audit = (await vigil.query<{ actor: string; details: string }>("SELECT actor, details FROM audit_log WHERE action = 'guardrail.version_created' ORDER BY seq DESC LIMIT 1"));
     expect(audit[0]!.actor).toBe(`slack:${USERS.approver}`);
     expect(JSON.parse(audit[0]!.details).reason).toBe(`From review item ${itemId}: rude`);
   });
@@ -74,15 +74,15 @@ describe('guardrails in Slack: tighten from the card', () => {
   it('answers an unusable pattern with a precise modal error and changes nothing', async () => {
     const { card, itemId } = await postCard(vigil, 'tighten-bad', 'A reply that deserves a careless regex.');
     const modal = await openTighten(vigil, card, itemId, USERS.approver);
-    const version = latestVersion(vigil);
+    const version = (await latestVersion(vigil));
     const submitted = await submitView(vigil, modal.body.view, USERS.approver, tightenValues({ choice: 'block_pattern', pattern: '(a+)+$' }));
     expect(submitted.body).toEqual({ response_action: 'errors', errors: { guardrails_pattern: expect.stringMatching(/^This pattern cannot be used: .*exponential time/) } });
-    expect(latestVersion(vigil)).toBe(version);
+    expect((await latestVersion(vigil))).toBe(version);
   });
 
   it('refuses a non-approver with an ephemeral naming the role, audits it, and changes nothing', async () => {
     const { card, itemId } = await postCard(vigil, 'tighten-refused', 'An answer a reviewer would like blocked.');
-    const version = latestVersion(vigil);
+    const version = (await latestVersion(vigil));
     const opened = vigil.fake.calls('views.open').length;
     expect((await vigil.click(card, 'review.more', { user: USERS.reviewer, option: `tighten|${itemId}` })).status).toBe(200);
     const notice = await vigil.fake.waitFor('chat.postEphemeral', (call) => call.body.user === USERS.reviewer && String(call.body.text).includes('Only approvers'));
@@ -94,9 +94,9 @@ describe('guardrails in Slack: tighten from the card', () => {
     const modal = await openTighten(vigil, card, itemId, USERS.approver);
     const forged = await submitView(vigil, modal.body.view, USERS.outsider, tightenValues({ choice: 'kill_switch|on' }));
     expect(forged.body).toEqual({ response_action: 'errors', errors: { guardrails_choice: expect.stringContaining('Only approvers of support-bot') } });
-    expect(latestVersion(vigil)).toBe(version);
+    expect((await latestVersion(vigil))).toBe(version);
     expect((await check(vigil, { output: 'hello' })).action).toBe('allow');
-    const refusals = vigil.query<{ actor: string; details: string }>("SELECT actor, details FROM audit_log WHERE action = 'guardrail.refused' AND subject_id = ? ORDER BY seq", itemId);
+    const refusals = (await vigil.query<{ actor: string; details: string }>("SELECT actor, details FROM audit_log WHERE action = 'guardrail.refused' AND subject_id = ? ORDER BY seq", itemId));
     expect(refusals.map((row) => [row.actor, JSON.parse(row.details).attempted, JSON.parse(row.details).needed])).toEqual([
       [`slack:${USERS.reviewer}`, 'tighten', 'approver'],
       [`slack:${USERS.outsider}`, 'kill_switch', 'approver'],
@@ -105,8 +105,8 @@ describe('guardrails in Slack: tighten from the card', () => {
 
   it('lowers a grader threshold to the item score: the same score is flagged now, on the card and by /v1/check', async () => {
     const { card, itemId } = await postCard(vigil, 'threshold-1', 'Fine, whatever, read the manual yourself.');
-    storeGraderScore(vigil, 'threshold-1', 'tone', 0.55);
-    storeGraderScore(vigil, 'traffic-0', 'tone', 0.62);
+    await storeGraderScore(vigil, 'threshold-1', 'tone', 0.55);
+    await storeGraderScore(vigil, 'traffic-0', 'tone', 0.62);
     const before = await check(vigil, { output: 'Fine, whatever.', scores: { tone: 0.55 } });
     expect(before.flags).toEqual([]);
 
@@ -139,13 +139,13 @@ describe('guardrails in Slack: tighten from the card', () => {
   it('keeps both changes when two approvers tighten at the same moment: two consecutive versions, no lost update', async () => {
     const { card, itemId } = await postCard(vigil, 'race-1', 'Two approvers will both want this blocked.');
     const [first, second] = await Promise.all([openTighten(vigil, card, itemId, USERS.approver), openTighten(vigil, card, itemId, APPROVER_2)]);
-    const version = latestVersion(vigil);
+    const version = (await latestVersion(vigil));
     const answers = await Promise.all([
       submitView(vigil, first.body.view, USERS.approver, tightenValues({ choice: 'block_pattern', pattern: 'free money' })),
       submitView(vigil, second.body.view, APPROVER_2, tightenValues({ choice: 'block_pattern', pattern: 'wire transfer' })),
     ]);
     expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
-    const rows = vigil.query<{ version: number; actor: string; spec: string }>('SELECT version, actor, spec FROM guardrail_versions WHERE source = ? AND version > ? ORDER BY version', SOURCE, version);
+    const rows = (await vigil.query<{ version: number; actor: string; spec: string }>('SELECT version, actor, spec FROM guardrail_versions WHERE source = ? AND version > ? ORDER BY version', SOURCE, version));
     expect(rows.map((row) => row.version)).toEqual([version + 1, version + 2]);
     expect(rows.map((row) => row.actor).sort()).toEqual([`slack:${USERS.approver}`, `slack:${APPROVER_2}`].sort());
     expect(JSON.parse(rows[1]!.spec).blocklist.patterns).toEqual(expect.arrayContaining(['free money', 'wire transfer']));
@@ -156,19 +156,19 @@ describe('guardrails in Slack: tighten from the card', () => {
     const { card, itemId } = await postCard(vigil, 'revert-1', 'Nothing to see, except a typo.');
     const modal = await openTighten(vigil, card, itemId, USERS.approver);
     await submitView(vigil, modal.body.view, USERS.approver, tightenValues({ choice: 'block_pattern', pattern: 'a typo' }));
-    const tightened = latestVersion(vigil);
+    const tightened = (await latestVersion(vigil));
     expect((await check(vigil, { output: 'just a typo' })).action).toBe('block');
     const log = await vigil.fake.waitFor('chat.postMessage', (call) => call.body.channel === LOG_CHANNEL && JSON.stringify(call.body.blocks).includes(`guardrail v${tightened} `));
 
     await vigil.click(log, 'guardrails.revert', { user: USERS.reviewer });
     await vigil.fake.waitFor('chat.postEphemeral', (call) => call.body.user === USERS.reviewer && String(call.body.text).includes('can revert its guardrail'));
-    expect(latestVersion(vigil)).toBe(tightened);
+    expect((await latestVersion(vigil))).toBe(tightened);
 
     await vigil.click(log, 'guardrails.revert', { user: APPROVER_2 });
-    expect(latestVersion(vigil)).toBe(tightened + 1);
-    const [previous, reverted] = vigil.query<{ spec: string; kind: string; revert_of: number | null }>(
+    expect((await latestVersion(vigil))).toBe(tightened + 1);
+    const [previous, reverted] = (await vigil.query<{ spec: string; kind: string; revert_of: number | null }>(
       'SELECT spec, kind, revert_of FROM guardrail_versions WHERE source = ? AND version IN (?, ?) ORDER BY version', SOURCE, tightened - 1, tightened + 1,
-    );
+    ));
     expect(reverted).toMatchObject({ kind: 'revert', revert_of: tightened - 1 });
     expect(JSON.parse(reverted!.spec)).toEqual(JSON.parse(previous!.spec));
     expect((await check(vigil, { output: 'just a typo' })).action).toBe('allow');

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { queryDatabase, writeDatabase } from '../helpers/query-database.ts';
 import { BOT, CHANNEL, SIGNING_SECRET, TEAM, USERS, readItemId, type SlackTestVigil } from '../helpers/test-vigil-slack.ts';
 import type { FakeSlackCall } from './fake-slack-api.ts';
 import { sendSlackRequest } from './slack-signing.ts';
@@ -109,22 +109,16 @@ export async function registerRelease(vigil: SlackTestVigil, release: string): P
 }
 
 /** A grader result as the judge would have stored it for the event (the judge is not part of these tests). */
-export function storeGraderScore(vigil: SlackTestVigil, eventId: string, grader: string, score: number, createdAt = Date.now()): void {
-  const sqlite = new Database(vigil.databasePath);
-  try {
-    sqlite.pragma('busy_timeout = 5000');
-    const event = sqlite.prepare('SELECT seq FROM events WHERE id = ?').get(eventId) as { seq: number };
-    sqlite
-      .prepare(
-        `INSERT INTO grader_results (event_seq, source, grader, grader_version, content_hash, score, label, reason, hijacked, cached, created_at)
-         VALUES (?, ?, ?, 'v1', ?, ?, 'violation', 'e2e', 0, 0, ?)`,
-      )
-      .run(event.seq, SOURCE, grader, `hash-${eventId}`, score, createdAt);
-  } finally {
-    sqlite.close();
-  }
+export async function storeGraderScore(vigil: SlackTestVigil, eventId: string, grader: string, score: number, createdAt = Date.now()): Promise<void> {
+  const [event] = await queryDatabase<{ seq: number }>(vigil.databasePath, 'SELECT seq FROM events WHERE id = ?', eventId);
+  await writeDatabase(
+    vigil.databasePath,
+    `INSERT INTO grader_results (event_seq, source, grader, grader_version, content_hash, score, label, reason, hijacked, cached, created_at)
+     VALUES (?, ?, ?, 'v1', ?, ?, 'violation', 'e2e', 0, 0, ?)`,
+    event!.seq, SOURCE, grader, `hash-${eventId}`, score, createdAt,
+  );
 }
 
-export function latestVersion(vigil: SlackTestVigil): number {
-  return vigil.query<{ v: number }>('SELECT max(version) AS v FROM guardrail_versions WHERE source = ?', SOURCE)[0]!.v;
+export async function latestVersion(vigil: SlackTestVigil): Promise<number> {
+  return (await vigil.query<{ v: number }>('SELECT max(version) AS v FROM guardrail_versions WHERE source = ?', SOURCE))[0]!.v;
 }

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendRaw } from '../helpers/raw-http.ts';
 import { makeEvent, postEvents, startTestVigil, type TestVigil } from '../helpers/test-vigil.ts';
 
+// @store independent: HTTP protocol edges, answered before any query
+
 // What a hostile or broken client sends at the edge: metadata nested thousands of levels
 // deep, bytes that are not UTF-8, and requests the HTTP parser itself refuses. Each gets
 // a 4xx in the documented {"error":{"code","message"}} shape, and nothing is stored.

@@ -101,7 +101,7 @@ describe('incidents through Slack, the outbox and PagerDuty', () => {
     nock.enableNetConnect('127.0.0.1');
     pagerDuty = mockPagerDuty();
     fake = await startFakeSlackApi();
-    runMigrations(database.sqlite);
+    await runMigrations(database);
     const logger = createLogger({ level: 'info', destination: { write: (line: string) => void logLines.push(line) } });
     const env = parseEnv({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, PAGERDUTY_EVENTS_URL: PD_URL, VIGIL_TIMEZONE: 'UTC' });
     const handle = createSlackApp({ env, logger, botIdentity: BOT, processBeforeResponse: true, clientOptions: { retryConfig: { retries: 0 } } });
@@ -159,7 +159,7 @@ describe('incidents through Slack, the outbox and PagerDuty', () => {
     await slack.stop();
     await http.close();
     await fake.close();
-    database.close();
+    await database.close();
     nock.cleanAll();
     nock.enableNetConnect();
   });
@@ -199,7 +199,7 @@ describe('incidents through Slack, the outbox and PagerDuty', () => {
     expect(status).toBe(200);
 
     const created = await fake.waitFor('conversations.create');
-    const [incident] = incidents.repository.listUnresolved('support-bot');
+    const [incident] = await incidents.repository.listUnresolved('support-bot');
     expect(incident).toMatchObject({ severity: 'SEV1', reporter: REPORTER, itemId: card.itemId, status: 'open', itemLink: PERMALINK });
     expect(created.body.name).toBe(incident!.channelName);
     expect(created.body.name).toMatch(/^inc-\d{8}-support-bot-hands-out-an-aws-key$/);
@@ -214,7 +214,7 @@ describe('incidents through Slack, the outbox and PagerDuty', () => {
     const inChannelPosts = fake.calls('chat.postMessage').filter((call) => call.body.channel === channel);
     expect(inChannelPosts.indexOf(message)).toBeLessThan(inChannelPosts.indexOf(evidence));
     expect(evidence.body.thread_ts).toEqual(expect.any(String));
-    expect(evidence.body.thread_ts).toBe(incidents.repository.findIncident(incident!.id)?.messageTs);
+    expect(evidence.body.thread_ts).toBe((await incidents.repository.findIncident(incident!.id))?.messageTs);
     expect(JSON.stringify(message.body.blocks)).toContain('&lt;!channel&gt;');
     const linkBack = await fake.waitFor('chat.postMessage', (call) => call.body.channel === CARD.channel && call.body.thread_ts === CARD.ts);
     expect(JSON.stringify(linkBack.body)).toContain(`<#${channel}>`);
@@ -233,14 +233,14 @@ describe('incidents through Slack, the outbox and PagerDuty', () => {
   });
 
   it('mirrors an acknowledge click to PagerDuty, updates the message in place, and refuses a second one to the clicker only', async () => {
-    const [incident] = incidents.repository.listUnresolved('support-bot');
+    const [incident] = await incidents.repository.listUnresolved('support-bot');
     // The message's ts is stored by the outbox's delivery hook of the post.
-    await expect.poll(() => incidents.repository.findIncident(incident!.id)?.messageTs).toBeTruthy();
-    const where = { channel: incident!.channelId!, ts: incidents.repository.findIncident(incident!.id)!.messageTs! };
+    await expect.poll(async () => (await incidents.repository.findIncident(incident!.id))?.messageTs).toBeTruthy();
+    const where = { channel: incident!.channelId!, ts: (await incidents.repository.findIncident(incident!.id))!.messageTs! };
 
     const { status } = await click(INCIDENT_ACTIONS.acknowledge, incident!.id, where, ONCALL);
     expect(status).toBe(200);
-    expect(incidents.repository.findIncident(incident!.id)).toMatchObject({ status: 'acknowledged', acknowledgedBy: ONCALL });
+    expect(await incidents.repository.findIncident(incident!.id)).toMatchObject({ status: 'acknowledged', acknowledgedBy: ONCALL });
     const update = await fake.waitFor('chat.update', (call) => call.body.channel === where.channel && call.body.ts === where.ts);
     expect(JSON.stringify(update.body.blocks)).toContain('to acknowledge');
     expect(JSON.stringify(update.body.blocks)).not.toContain(INCIDENT_ACTIONS.acknowledge);
@@ -253,7 +253,7 @@ describe('incidents through Slack, the outbox and PagerDuty', () => {
   });
 
   it('posts an update from the modal into the channel and onto the incident message', async () => {
-    const [incident] = incidents.repository.listUnresolved('support-bot');
+    const [incident] = await incidents.repository.listUnresolved('support-bot');
     const where = { channel: incident!.channelId!, ts: incident!.messageTs! };
     await click(INCIDENT_ACTIONS.postUpdate, incident!.id, where, ONCALL);
     const opened = await fake.waitFor('views.open', (call) => call.body.view.callback_id === INCIDENT_VIEWS.update);
@@ -265,11 +265,11 @@ describe('incidents through Slack, the outbox and PagerDuty', () => {
     expect([status, body]).toEqual([200, '']);
     await fake.waitFor('chat.postMessage', inChannel(where.channel, (call) => JSON.stringify(call.body).includes('Key revoked in AWS; checking CloudTrail.')));
     await fake.waitFor('chat.update', (call) => call.body.ts === where.ts && JSON.stringify(call.body.blocks).includes('*Latest update*'));
-    expect(incidents.repository.listTimeline(incident!.id).at(-1)).toMatchObject({ kind: 'update', actor: ONCALL, text: 'Key revoked in AWS; checking CloudTrail.' });
+    expect((await incidents.repository.listTimeline(incident!.id)).at(-1)).toMatchObject({ kind: 'update', actor: ONCALL, text: 'Key revoked in AWS; checking CloudTrail.' });
   });
 
   it('refuses Roll back to a non-approver and runs it for an approver', async () => {
-    const [incident] = incidents.repository.listUnresolved('support-bot');
+    const [incident] = await incidents.repository.listUnresolved('support-bot');
     const where = { channel: incident!.channelId!, ts: incident!.messageTs! };
     await click(INCIDENT_ACTIONS.rollback, incident!.id, where, ONCALL, fake.responseUrl('refused-rollback'));
     const refusal = await fake.waitFor('response_url', (call) => call.body.path === '/respond/refused-rollback');
@@ -280,7 +280,7 @@ describe('incidents through Slack, the outbox and PagerDuty', () => {
   });
 
   it('resolves from the modal: PagerDuty resolve, the message without buttons, and both clocks recorded', async () => {
-    const [incident] = incidents.repository.listUnresolved('support-bot');
+    const [incident] = await incidents.repository.listUnresolved('support-bot');
     const where = { channel: incident!.channelId!, ts: incident!.messageTs! };
     await click(INCIDENT_ACTIONS.resolve, incident!.id, where, ONCALL);
     const opened = await fake.waitFor('views.open', (call) => call.body.view.callback_id === INCIDENT_VIEWS.resolve);
@@ -288,14 +288,14 @@ describe('incidents through Slack, the outbox and PagerDuty', () => {
     const { status } = await submitView({ id: 'V0RESOLVE01', callback_id: INCIDENT_VIEWS.resolve, private_metadata: opened.body.view.private_metadata, state: { values: resolution } }, ONCALL);
     expect(status).toBe(200);
 
-    const resolved = incidents.repository.findIncident(incident!.id)!;
+    const resolved = (await incidents.repository.findIncident(incident!.id))!;
     expect(resolved).toMatchObject({ status: 'resolved', resolvedBy: ONCALL, resolution: 'Key rotated, prompt fixed.' });
     expect(resolved.acknowledgedAt! - resolved.openedAt).toBeGreaterThanOrEqual(0);
     expect(resolved.resolvedAt! - resolved.openedAt).toBeGreaterThanOrEqual(resolved.acknowledgedAt! - resolved.openedAt);
     expect(await pagerDuty.next(incident!.id, 'resolve')).toEqual({ routing_key: PD_KEY, event_action: 'resolve', dedup_key: incident!.id });
     const final = await fake.waitFor('chat.update', (call) => call.body.ts === where.ts && String(call.body.text).includes('(resolved)'));
     expect(JSON.stringify(final.body.blocks)).not.toContain('"actions"');
-    expect(incidents.repository.listTimeline(incident!.id).map((e) => e.kind)).toEqual(
+    expect((await incidents.repository.listTimeline(incident!.id)).map((e) => e.kind)).toEqual(
       expect.arrayContaining(['opened', 'channel_created', 'paged', 'acknowledged', 'rollback', 'resolved']),
     );
 
@@ -318,8 +318,8 @@ describe('incidents through Slack, the outbox and PagerDuty', () => {
     expect(trigger.payload).toMatchObject({ severity: 'critical', source: 'support-bot' });
     const retried = await fake.waitFor('conversations.create', (call) => call.ok && String(call.body.name).endsWith('-2'));
     expect(retried.body.name).toBe(`${fake.calls('conversations.create').at(-2)?.body.name}-2`);
-    await expect.poll(() => incidents.repository.findIncident(auto!.id)?.channelId).toBeTruthy();
-    expect(incidents.repository.listTimeline(auto!.id).map((e) => e.kind)).toEqual(expect.arrayContaining(['opened', 'channel_name_taken', 'channel_created']));
+    await expect.poll(async () => (await incidents.repository.findIncident(auto!.id))?.channelId).toBeTruthy();
+    expect((await incidents.repository.listTimeline(auto!.id)).map((e) => e.kind)).toEqual(expect.arrayContaining(['opened', 'channel_name_taken', 'channel_created']));
     expect(pagerDuty.seen.filter((e) => e.event_action === 'trigger').map((e) => e.dedup_key)).toEqual([expect.not.stringMatching(auto!.id), auto!.id]);
   });
 });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestVigil, type TestVigil } from '../helpers/test-vigil.ts';
 
+// @store independent: /metrics authentication
+
 // /metrics names sources, queues and reviewers' load: with METRICS_TOKEN set, only a scraper
 // that sends the token reads it. /healthz stays open for load balancers and probes.
 

@@ -2,6 +2,8 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestVigil, type TestVigil } from '../helpers/test-vigil.ts';
 
+// @store independent: the API description, no stored data
+
 /** Every (METHOD, path) Fastify registered, read from its own route tree (HEAD comes with GET). */
 function registeredRoutes(tree: string): string[] {
   const stack: string[] = [];

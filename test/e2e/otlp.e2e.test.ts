@@ -142,7 +142,7 @@ describe('OpenTelemetry GenAI traces from real exporters', () => {
     const id = `${llm.spanContext().traceId}-${llm.spanContext().spanId}`;
     const read = await vigil.api(`/v1/events/${id}`);
     expect(read.body).toMatchObject({ input: 'Where is my order?', output: 'Your order ships on Friday.', model: 'gpt-4o-mini' });
-    expect(vigil.query<{ n: number }>('select count(*) as n from events where id = ?', id)[0]!.n).toBe(1);
+    expect((await vigil.query<{ n: number }>('select count(*) as n from events where id = ?', id))[0]!.n).toBe(1);
     const metrics = await (await fetch(`${vigil.url}/metrics`)).text();
     expect(metrics).toMatch(/vigil_otlp_spans_total\{outcome="ignored"\} 2\b/);
     expect(metrics).toMatch(/vigil_otlp_spans_total\{outcome="duplicate"\} 1\b/);

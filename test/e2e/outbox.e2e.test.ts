@@ -21,6 +21,8 @@ import { createSeededRandom } from '../../src/shared/random.ts';
 import { createTempDir } from '../helpers/temp-dir.ts';
 import { startFakeSlackApi, type FakeSlackApi } from './fake-slack-api.ts';
 
+// @store sqlite-only: child processes share one SQLite file; the PostgreSQL outbox claims are src/modules/outbox tests and postgres-instances
+
 // The outbox against the fake Slack Web API and a real webhook receiver on loopback,
 // with a real WebClient and a real SQLite file: rate limits, outages, permanent
 // errors, placeholders, restarts and two processes on one database.
@@ -63,11 +65,11 @@ describe('outbox delivery', () => {
   let fake: FakeSlackApi;
   let dir: ReturnType<typeof createTempDir>;
   let dbPath: string;
-  const opened: Array<{ worker: OutboxWorker; close(): void }> = [];
+  const opened: Array<{ worker: OutboxWorker; close(): Promise<void> }> = [];
 
-  function openOutbox(options: { concurrency?: number; slack?: boolean; leaseMs?: number } = {}) {
+  async function openOutbox(options: { concurrency?: number; slack?: boolean; leaseMs?: number } = {}) {
     const database = openDatabase({ url: dbPath, synchronous: 'normal' });
-    runMigrations(database.sqlite);
+    await runMigrations(database);
     const registry = createMetricsRegistry({ collectDefaults: false });
     const repository = createOutboxRepository({ db: database.db, clock: systemClock });
     const metrics = createOutboxMetrics(registry, { repository, clock: systemClock });
@@ -90,7 +92,7 @@ describe('outbox delivery', () => {
     return handle;
   }
 
-  async function enqueueAll(outbox: ReturnType<typeof openOutbox>, messages: OutboxMessageInput[]) {
+  async function enqueueAll(outbox: Awaited<ReturnType<typeof openOutbox>>, messages: OutboxMessageInput[]) {
     const ids: string[] = [];
     for (const message of messages) ids.push((await outbox.repository.enqueue(message)).id);
     outbox.worker.notify();
@@ -113,7 +115,7 @@ describe('outbox delivery', () => {
   afterEach(async () => {
     for (const handle of opened.splice(0)) {
       await handle.worker.stop();
-      handle.close();
+      await handle.close();
     }
     fake.reset();
     dir.remove();
@@ -124,7 +126,7 @@ describe('outbox delivery', () => {
   });
 
   it('delivers every message exactly once and in order per channel through a 429 storm', async () => {
-    const outbox = openOutbox();
+    const outbox = await openOutbox();
     const outcomes = watchOutcomes();
     outcomes.watch(outbox.worker);
     fake.failNext('chat.postMessage', { status: 429, retryAfter: 1 }, 3);
@@ -146,7 +148,7 @@ describe('outbox delivery', () => {
   });
 
   it('retries server errors with backoff until the message goes through', async () => {
-    const outbox = openOutbox();
+    const outbox = await openOutbox();
     const outcomes = watchOutcomes();
     outcomes.watch(outbox.worker);
     fake.failNext('chat.postMessage', { status: 500 }, 2);
@@ -164,7 +166,7 @@ describe('outbox delivery', () => {
     fake.respondTo('chat.postMessage', (body) =>
       body.channel === 'CGONE' ? { ok: false, error: 'channel_not_found' } : { ok: true, channel: body.channel, ts: `1730000000.${String(++ts).padStart(6, '0')}` },
     );
-    const outbox = openOutbox();
+    const outbox = await openOutbox();
     const outcomes = watchOutcomes();
     outcomes.watch(outbox.worker);
     outbox.worker.start();
@@ -180,7 +182,7 @@ describe('outbox delivery', () => {
   });
 
   it('sends an update with the ts of the post it follows, resolved once the post is delivered', async () => {
-    const outbox = openOutbox();
+    const outbox = await openOutbox();
     const outcomes = watchOutcomes();
     outcomes.watch(outbox.worker);
     const release = fake.holdNext('chat.postMessage');
@@ -199,7 +201,7 @@ describe('outbox delivery', () => {
   });
 
   it('fails an update whose post failed for good, naming the reason', async () => {
-    const outbox = openOutbox();
+    const outbox = await openOutbox();
     const outcomes = watchOutcomes();
     outcomes.watch(outbox.worker);
     fake.failNext('chat.postMessage', { error: 'not_in_channel' });
@@ -216,7 +218,7 @@ describe('outbox delivery', () => {
   });
 
   it('delivers the rest of a pending outbox after a restart, nothing twice', async () => {
-    const first = openOutbox({ concurrency: 1 });
+    const first = await openOutbox({ concurrency: 1 });
     const outcomes = watchOutcomes();
     outcomes.watch(first.worker);
     const texts = Array.from({ length: 12 }, (_, n) => `msg-${n}`);
@@ -224,11 +226,11 @@ describe('outbox delivery', () => {
     await enqueueAll(first, texts.map((text, n) => post(n % 2 ? 'C1' : 'C2', text)));
     await outcomes.settled(3);
     await first.worker.stop();
-    first.close();
+    await first.close();
     const sentBefore = fake.calls('chat.postMessage').length;
     expect(sentBefore).toBeLessThan(12);
 
-    const second = openOutbox();
+    const second = await openOutbox();
     outcomes.watch(second.worker);
     second.worker.start();
     await outcomes.settled(12);
@@ -239,12 +241,12 @@ describe('outbox delivery', () => {
   });
 
   it('sends a message a crashed process held once its lease expires', async () => {
-    const crashed = openOutbox();
+    const crashed = await openOutbox();
     const { id } = await crashed.repository.enqueue(post('C1', 'held by a dead process'));
     const claimedAt = Date.now();
     expect(await crashed.repository.claim({ owner: 'dead-process', limit: 1, leaseMs: 300, kinds: ['slack'] })).toHaveLength(1);
 
-    const survivor = openOutbox();
+    const survivor = await openOutbox();
     const outcomes = watchOutcomes();
     outcomes.watch(survivor.worker);
     survivor.worker.start();
@@ -256,7 +258,7 @@ describe('outbox delivery', () => {
   });
 
   it('never sends a message twice with a second process working the same database file', async () => {
-    const local = openOutbox({ concurrency: 3 });
+    const local = await openOutbox({ concurrency: 3 });
     const outcomes = watchOutcomes();
     outcomes.watch(local.worker);
     const other = await startOutboxProcess(dbPath, fake.url);
@@ -279,7 +281,7 @@ describe('outbox delivery', () => {
   });
 
   it('posts a card to Slack well under a second after the enqueue, without waiting for a poll', async () => {
-    const outbox = openOutbox();
+    const outbox = await openOutbox();
     outbox.worker.start();
     const startedAt = Date.now();
     await enqueueAll(outbox, [post('C1', 'fast card')]);
@@ -289,7 +291,7 @@ describe('outbox delivery', () => {
 
   it('keeps Slack messages pending while Slack is off, and still sends webhooks', async () => {
     const receiver = await startReceiver(() => 200);
-    const outbox = openOutbox({ slack: false });
+    const outbox = await openOutbox({ slack: false });
     const outcomes = watchOutcomes();
     outcomes.watch(outbox.worker);
     outbox.worker.start();
@@ -311,7 +313,7 @@ describe('outbox delivery', () => {
 
   it('retries a webhook the receiver failed with a 500 and shows it delivered', async () => {
     const receiver = await startReceiver((n) => (n === 1 ? 500 : 200));
-    const outbox = openOutbox();
+    const outbox = await openOutbox();
     const outcomes = watchOutcomes();
     outcomes.watch(outbox.worker);
     outbox.worker.start();
@@ -348,13 +350,13 @@ async function startOutboxProcess(dbPath: string, slackApiUrl: string) {
     import { createOutboxWorker } from '${src('src/modules/outbox/outbox.worker.ts')}';
     import { systemClock } from '${src('src/shared/clock.ts')}';
     const database = openDatabase({ url: process.env.DB_PATH, synchronous: 'normal' });
-    runMigrations(database.sqlite);
+    await runMigrations(database);
     const repository = createOutboxRepository({ db: database.db, clock: systemClock });
     const metrics = createOutboxMetrics(createMetricsRegistry({ collectDefaults: false }), { repository, clock: systemClock });
     const slackClient = new WebClient('xoxb-test', { ...OUTBOX_WEB_CLIENT_OPTIONS, slackApiUrl: process.env.SLACK_API_URL, logLevel: LogLevel.ERROR });
     const worker = createOutboxWorker({ repository, slackClient, clock: systemClock, logger: createLogger({ level: 'silent' }), metrics, concurrency: 3, pollMs: 20, leaseMs: 5000 });
     worker.onDelivered('${PURPOSE}', (row) => void process.stdout.write('delivered ' + row.id + '\\n'));
-    process.once('SIGTERM', async () => { await worker.stop(); database.close(); process.exit(0); });
+    process.once('SIGTERM', async () => { await worker.stop(); await database.close(); process.exit(0); });
     worker.start();
     process.stdout.write('ready\\n');
   `;

@@ -37,19 +37,19 @@ describe('vigil probe from the command line', { timeout: 120_000 }, () => {
     const result = await runProbe(false);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('1 got through, 0 errors; no incident opened (monitoring.probes.open_incident is off for this source)');
-    expect(vigil.query('select id from incidents')).toEqual([]);
+    expect((await vigil.query('select id from incidents'))).toEqual([]);
   });
 
   it('opens one incident, listing the breach once, whose channel the running server creates', async () => {
     const result = await runProbe(true);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('1 got through, 0 errors; incident opened');
-    const incidents = vigil.query<{ severity: string; reporter: string; summary: string }>('select severity, reporter, summary from incidents');
+    const incidents = (await vigil.query<{ severity: string; reporter: string; summary: string }>('select severity, reporter, summary from incidents'));
     expect(incidents).toHaveLength(1);
     expect(incidents[0]).toMatchObject({ severity: 'SEV2', reporter: 'system' });
     expect(incidents[0]!.summary.split('\n').filter((line) => line.includes('encoded-payload'))).toHaveLength(1);
     expect(incidents[0]!.summary).toMatch(/^Vigil sent injection and leak probes to support-bot \(an unknown release, model bot\); this one got through/);
-    expect(vigil.query<{ title: string }>('select title from incidents')[0]!.title).toBe('A synthetic attack from Vigil got through on support-bot (an unknown release, model bot)');
+    expect((await vigil.query<{ title: string }>('select title from incidents'))[0]!.title).toBe('A synthetic attack from Vigil got through on support-bot (an unknown release, model bot)');
     await vigil.fake.waitFor('conversations.create', undefined, 15_000);
     // The source has no known-good release: the incident message offers no Roll back.
     const message = await vigil.fake.waitFor('chat.postMessage', (call) => JSON.stringify(call.body.blocks ?? []).includes('incident.acknowledge'), 15_000);

@@ -39,7 +39,7 @@ describe('probes in the running app', () => {
     expect(String(card.body.text)).toContain('Attack probe got through');
     expect(blocks).not.toContain('review.tone');
     expect(blocks).not.toContain('review.brand');
-    const incidents = vigil.query<{ severity: string; reporter: string; title: string }>('select severity, reporter, title from incidents');
+    const incidents = (await vigil.query<{ severity: string; reporter: string; title: string }>('select severity, reporter, title from incidents'));
     expect(incidents).toEqual([{ severity: 'SEV2', reporter: 'system', title: expect.stringContaining('support-bot') }]);
     await vigil.fake.waitFor('conversations.create');
 

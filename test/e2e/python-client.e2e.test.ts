@@ -4,6 +4,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestVigil, type TestVigil } from '../helpers/test-vigil.ts';
 
+// @store independent: the Python client against the HTTP API (ingest on PostgreSQL is ingestion.e2e)
+
 // The Python client's unittest suite, against this suite's real Vigil.
 const pythonDir = fileURLToPath(new URL('../../clients/python/', import.meta.url));
 const hasPython = spawnSync('python3', ['--version']).status === 0;

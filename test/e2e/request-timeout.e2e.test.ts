@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendRaw } from '../helpers/raw-http.ts';
 import { startTestVigil, type TestVigil } from '../helpers/test-vigil.ts';
 
+// @store independent: socket timeouts, before any query
+
 // A client that trickles its request (slowloris) must not hold a connection forever: over
 // a real socket, a body sent at a few bytes a second, or headers that never end, get 408
 // in Vigil's error shape once REQUEST_TIMEOUT_MS (headers: a third of it) has passed.

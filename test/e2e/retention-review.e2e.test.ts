@@ -27,15 +27,15 @@ describe('retention of reviewed events', () => {
 
     now += 2 * DAY;
     expect(await vigil.app.runTask('retention.purge')).toBe('ok');
-    expect(vigil.query("SELECT id FROM events ORDER BY seq")).toEqual([{ id: 'reviewed-1' }]);
+    expect((await vigil.query("SELECT id FROM events ORDER BY seq"))).toEqual([{ id: 'reviewed-1' }]);
 
     now += 2 * DAY;
     expect(await vigil.app.runTask('retention.purge')).toBe('ok');
-    expect(vigil.query('SELECT id FROM events')).toEqual([]);
-    expect(vigil.query('SELECT id FROM review_items')).toEqual([]);
-    expect(vigil.query('SELECT id FROM review_verdicts')).toEqual([]);
-    expect(JSON.stringify(vigil.query('SELECT payload, response FROM outbox'))).not.toContain('Oak Road');
-    const audit = vigil.query<{ details: string }>("SELECT details FROM audit_log WHERE action = 'events.purged' ORDER BY seq");
+    expect((await vigil.query('SELECT id FROM events'))).toEqual([]);
+    expect((await vigil.query('SELECT id FROM review_items'))).toEqual([]);
+    expect((await vigil.query('SELECT id FROM review_verdicts'))).toEqual([]);
+    expect(JSON.stringify((await vigil.query('SELECT payload, response FROM outbox')))).not.toContain('Oak Road');
+    const audit = (await vigil.query<{ details: string }>("SELECT details FROM audit_log WHERE action = 'events.purged' ORDER BY seq"));
     expect(audit.map((row) => JSON.parse(row.details))).toEqual([
       expect.objectContaining({ events: 1, review_items: 0 }),
       expect.objectContaining({ events: 1, review_items: 1 }),

@@ -41,7 +41,7 @@ describe('review in Slack: approve and reject', () => {
     expect(item.body).toMatchObject({ id: itemId, event_id: 'approve-1', state: 'final', outcome: 'approved', decision_mode: 'consensus', inclusion_probability: 1 });
     expect(item.body.card).toEqual({ channel: CHANNEL, ts: vigil.tsOf(card), url: `https://slack.com/archives/${CHANNEL}/p${vigil.tsOf(card).replace('.', '')}` });
     expect(item.body.verdicts).toEqual([expect.objectContaining({ reviewer_id: USERS.reviewer, decision: 'approve' })]);
-    const audit = vigil.query<{ action: string; actor: string }>("SELECT action, actor FROM audit_log WHERE subject_id = ? ORDER BY seq", itemId);
+    const audit = (await vigil.query<{ action: string; actor: string }>("SELECT action, actor FROM audit_log WHERE subject_id = ? ORDER BY seq", itemId));
     expect(audit).toEqual([
       { action: 'verdict.created', actor: `slack:${USERS.reviewer}` },
       { action: 'review_item.final', actor: 'system' },

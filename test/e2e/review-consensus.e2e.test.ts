@@ -18,11 +18,12 @@ describe('review in Slack: consensus, adjudication and idempotent clicks', () =>
   };
   const updatesOf = (card: FakeSlackCall) => vigil.fake.calls('chat.update').filter((call) => call.ok && call.body.ts === vigil.tsOf(card));
   const nthUpdate = (card: FakeSlackCall, count: number) => vigil.fake.waitFor('chat.update', () => updatesOf(card).length >= count).then(() => updatesOf(card)[count - 1]!);
-  const auditOf = (itemId: string) => vigil.query<{ action: string; actor: string; details: string }>('SELECT action, actor, details FROM audit_log WHERE subject_id = ? ORDER BY seq', itemId);
+  const auditOf = async (itemId: string) => (await vigil.query<{ action: string; actor: string; details: string }>('SELECT action, actor, details FROM audit_log WHERE subject_id = ? ORDER BY seq', itemId));
 
   beforeAll(async () => {
-    vigil = await startSlackTestVigil();
-    vigil.fake.respondTo('usergroups.users.list', (body) => ({ ok: true, users: body.usergroup === REVIEWER_GROUP ? [USERS.groupMember] : [] }));
+    vigil = await startSlackTestVigil({
+      prepareSlack: (fake) => fake.respondTo('usergroups.users.list', (body) => ({ ok: true, users: body.usergroup === REVIEWER_GROUP ? [USERS.groupMember] : [] })),
+    });
   });
   afterAll(async () => vigil.stop());
 
@@ -61,7 +62,7 @@ describe('review in Slack: consensus, adjudication and idempotent clicks', () =>
     const final = JSON.stringify((await nthUpdate(card, 3)).body.blocks);
     expect(final).toContain(':x: *Rejected* by <@U04QAPPR001>, settling a disagreement between reviewers. Agreed with <@U04QREVR002> — Breaks content policy.');
     expect((await vigil.api(`/v1/items/${itemId}`)).body).toMatchObject({ state: 'final', outcome: 'rejected', decision_mode: 'adjudication', decided_by: USERS.approver });
-    expect(auditOf(itemId).map((row) => row.action)).toEqual([
+    expect((await auditOf(itemId)).map((row) => row.action)).toEqual([
       'verdict.created',
       'verdict.created',
       'review_item.needs_adjudication',
@@ -95,7 +96,7 @@ describe('review in Slack: consensus, adjudication and idempotent clicks', () =>
     expect(updatesOf(card)).toHaveLength(3);
     const item = (await vigil.api(`/v1/items/${itemId}`)).body;
     expect(item.verdicts).toHaveLength(2);
-    const audit = auditOf(itemId);
+    const audit = await auditOf(itemId);
     expect(audit.map((row) => row.action)).toEqual(['verdict.created', 'verdict.changed', 'verdict.created', 'review_item.final']);
     expect(JSON.parse(audit[1]!.details)).toMatchObject({ decision: 'reject', previous: 'approve', reasonCategory: 'unsafe' });
   });
@@ -105,12 +106,12 @@ describe('review in Slack: consensus, adjudication and idempotent clicks', () =>
     await vigil.click(card, 'review.approve', { user: USERS.reviewer });
     await vigil.click(card, 'review.approve', { user: USERS.reviewer2 });
     await nthUpdate(card, 2);
-    const before = auditOf(itemId).length;
+    const before = (await auditOf(itemId)).length;
     await vigil.click(card, 'review.reject', { user: USERS.groupMember });
     const notice = await vigil.fake.waitFor('chat.postEphemeral', (call) => call.body.user === USERS.groupMember && String(call.body.text).includes('already'));
     expect(notice.body.text).toBe(`:lock: This was already approved by <@${USERS.reviewer}>, <@${USERS.reviewer2}> — nothing more to do.`);
     expect(vigil.fake.calls('views.open').filter((call) => JSON.parse(call.body.view.private_metadata).itemId === itemId)).toEqual([]);
-    expect(auditOf(itemId)).toHaveLength(before);
+    expect(await auditOf(itemId)).toHaveLength(before);
   });
 
   it('refuses a user who is not a reviewer with an ephemeral naming the role, audits it, and changes nothing', async () => {
@@ -120,7 +121,7 @@ describe('review in Slack: consensus, adjudication and idempotent clicks', () =>
     const notice = await vigil.fake.waitFor('chat.postEphemeral', (call) => call.body.user === USERS.outsider);
     expect(notice.body.channel).toBe(card.body.channel);
     expect(notice.body.text).toContain('Only reviewers of *support-bot* can approve or reject its items');
-    const audit = auditOf(itemId);
+    const audit = await auditOf(itemId);
     expect(audit).toEqual([{ action: 'review.refused', actor: `slack:${USERS.outsider}`, details: expect.any(String) }]);
     expect(JSON.parse(audit[0]!.details)).toEqual({ attempted: 'approve', needed: 'reviewer', role: 'none' });
     expect((await vigil.api(`/v1/items/${itemId}`)).body).toMatchObject({ state: 'in_review', verdicts: [] });

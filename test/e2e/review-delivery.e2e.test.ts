@@ -44,7 +44,7 @@ describe('review cards through the outbox', () => {
     expect(byChannel(BRAND)).toEqual(['storm-0-tone', 'storm-1-tone', 'storm-2-tone']);
     expect(byChannel(CHANNEL)).toEqual(['storm-0-other', 'storm-1-other', 'storm-2-other']);
     expect(new Set(postedCards().map(readItemId)).size).toBe(9);
-    const items = vigil.query<{ n: number }>("SELECT count(*) AS n FROM review_items WHERE event_id LIKE 'storm-%'");
+    const items = (await vigil.query<{ n: number }>("SELECT count(*) AS n FROM review_items WHERE event_id LIKE 'storm-%'"));
     expect(items[0]!.n).toBe(9);
   });
 
@@ -62,7 +62,7 @@ describe('review cards through the outbox', () => {
     await vigil.click(card, 'review.approve', { user: USERS.reviewer });
     const update = await vigil.fake.waitFor('chat.update', (call) => call.body.ts === vigil.tsOf(card));
     expect(JSON.stringify(update.body.blocks)).toContain('*Approved*');
-    expect(vigil.query<{ n: number }>("SELECT count(*) AS n FROM review_items WHERE event_id = 'restart-1'")[0]!.n).toBe(1);
+    expect((await vigil.query<{ n: number }>("SELECT count(*) AS n FROM review_items WHERE event_id = 'restart-1'"))[0]!.n).toBe(1);
   });
 
   it('records a permanent Slack error on the item and reports it once to the admin channel', async () => {
@@ -75,7 +75,7 @@ describe('review cards through the outbox', () => {
     expect(report.body.text).toContain(`cannot post review cards of *support-bot* to \`${TRUST}\`: Slack says \`channel_not_found\``);
     // Stopping waits for sends and their hooks in flight, so the database is final afterwards.
     await vigil.restart();
-    const lost = vigil.query<{ card_error: string | null; card_ts: string | null }>("SELECT card_error, card_ts FROM review_items WHERE event_id LIKE 'lost-%'");
+    const lost = (await vigil.query<{ card_error: string | null; card_ts: string | null }>("SELECT card_error, card_ts FROM review_items WHERE event_id LIKE 'lost-%'"));
     expect(lost).toEqual([
       { card_error: 'channel_not_found', card_ts: null },
       { card_error: 'channel_not_found', card_ts: null },

@@ -56,7 +56,7 @@ describe('review queue: budget, expiry, SLA reminders, App Home', () => {
     const expired = await vigil.api('/v1/items?state=expired');
     expect(expired.body.items).toEqual([expect.objectContaining({ event_id: 'budget-4', state: 'expired', card: null, expired_at: new Date(clock.now()).toISOString() })]);
     expect(await metric(/vigil_review_items_expired_total\{source="support-bot"\} (\d+)/)).toBe('1');
-    const audit = vigil.query<{ action: string; actor: string }>('SELECT action, actor FROM audit_log WHERE subject_id = ?', expired.body.items[0].id);
+    const audit = (await vigil.query<{ action: string; actor: string }>('SELECT action, actor FROM audit_log WHERE subject_id = ?', expired.body.items[0].id));
     expect(audit).toEqual([{ action: 'review_item.expired', actor: 'system' }]);
     expect(cards()).toHaveLength(4);
   });

@@ -43,7 +43,7 @@ describe('schedules in the running app', () => {
     await vigil.app.review.runTasks();
     expect(digestPosts()).toHaveLength(0);
     expect(vigil.fake.calls('conversations.open')).toHaveLength(0);
-    expect(vigil.query('select task, period_key, status from task_runs where task = ?', 'digest:support-bot')).toEqual([{ task: 'digest:support-bot', period_key: '2026-W47', status: 'done' }]);
+    expect((await vigil.query('select task, period_key, status from task_runs where task = ?', 'digest:support-bot'))).toEqual([{ task: 'digest:support-bot', period_key: '2026-W47', status: 'done' }]);
   });
 
   it('sends a week with traffic once to the channel and the manager when two processes run the catch-up at the same moment', async () => {
@@ -61,7 +61,7 @@ describe('schedules in the running app', () => {
     await vigil.fake.waitFor('chat.postMessage', () => week48().length >= 2);
     expect(week48()).toHaveLength(2);
     expect(JSON.stringify(channelPost.body.blocks)).not.toContain('n/a');
-    expect(vigil.query('select period_key, status from task_runs where task = ? order by period_key', 'digest:support-bot')).toEqual([
+    expect((await vigil.query('select period_key, status from task_runs where task = ? order by period_key', 'digest:support-bot'))).toEqual([
       { period_key: '2026-W47', status: 'done' },
       { period_key: '2026-W48', status: 'done' },
     ]);

@@ -49,8 +49,8 @@ describe('Slack requests through Fastify and Bolt', () => {
 
     const registry = createMetricsRegistry({ collectDefaults: false });
     http = buildServer({ logger, registry });
-    runMigrations(database.sqlite);
-    registerHealthRoutes(http, { sqlite: database.sqlite, databasePath: ':memory:', registry, components: { slack: slack.health } });
+    await runMigrations(database);
+    registerHealthRoutes(http, { database, registry, components: { slack: slack.health } });
     http.post('/v1/echo', async (request) => ({ echoed: request.body }));
     await mountSlackReceiver(http, slack.receiver);
     await slack.start();
@@ -61,7 +61,7 @@ describe('Slack requests through Fastify and Bolt', () => {
     await slack.stop();
     await http.close();
     await fake.close();
-    database.close();
+    await database.close();
   });
 
   it('runs a signed slash command through the listener and returns its ack body', async () => {

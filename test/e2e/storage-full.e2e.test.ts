@@ -3,6 +3,8 @@ import { createFullDisk, type FullDisk } from '../helpers/full-disk.ts';
 import { createTempDir } from '../helpers/temp-dir.ts';
 import { makeEvent, postEvents, startTestVigil, type TestVigil } from '../helpers/test-vigil.ts';
 
+// @store sqlite-only: a full disk under the SQLite file (PostgreSQL disk space is the database server's)
+
 // A full disk is the operator's problem, not the client's: ingest answers 503 with a
 // storage code and Retry-After (the client's retry loses nothing), /healthz says what
 // failed and how much space is left, and once space is freed Vigil recovers by itself.

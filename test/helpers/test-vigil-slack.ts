@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { parseConfig } from '../../src/app/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createVigilApp, type VigilApp } from '../../src/app/vigil-app.ts';
@@ -9,6 +8,8 @@ import { createSeededRandom } from '../../src/shared/random.ts';
 import { startFakeSlackApi, type FakeSlackApi, type FakeSlackCall } from '../e2e/fake-slack-api.ts';
 import { readSlackFixture, readSlashCommandFixture, sendSlackRequest } from '../e2e/slack-signing.ts';
 import { createTempDir } from './temp-dir.ts';
+import { queryDatabase } from './query-database.ts';
+import { createTestDatabaseUrl, testStore } from '../../src/platform/db.test-utils.ts';
 import { createTestApiKey, makeEvent, postEvents } from './test-vigil.ts';
 
 // The real Vigil (Fastify + Bolt + outbox + SQLite file) against a fake Slack Web API, and
@@ -60,15 +61,20 @@ export interface SlackTestVigil {
   /** Submits a modal Vigil opened (a views.open call) with `values` as its state. */
   submitView(modal: FakeSlackCall, options: { user: string; values: Record<string, Record<string, unknown>>; viewId?: string }): Promise<{ status: number; body: any }>;
   api(path: string): Promise<{ status: number; body: any; text: string }>;
-  query<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[];
+  /** Reads the database directly (SQLite's dialect; rewritten for PostgreSQL, see query-database.ts). */
+  query<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]>;
   restart(options?: { clock?: Clock }): Promise<void>;
   /** A second Vigil on the same database file and fake Slack, as another process would be (stopped with this one). */
-  startAnother(options?: { clock?: Clock }): Promise<VigilApp>;
+  startAnother(options?: { clock?: Clock }): Promise<VigilApp & { url: string }>;
   stop(): Promise<void>;
 }
 
-export async function startSlackTestVigil(options: { configYaml?: string; clock?: Clock; pacePerChannelMs?: number } = {}): Promise<SlackTestVigil> {
+/** `prepareSlack` sets the fake's answers before Vigil starts (Vigil reads user groups as it starts). */
+export async function startSlackTestVigil(
+  options: { configYaml?: string; clock?: Clock; pacePerChannelMs?: number; prepareSlack?: (fake: FakeSlackApi) => void } = {},
+): Promise<SlackTestVigil> {
   const fake = await startFakeSlackApi({ pacePerChannelMs: options.pacePerChannelMs });
+  options.prepareSlack?.(fake);
   const tsByBody = new WeakMap<object, string>();
   let counter = 0;
   const installResponders = () =>
@@ -81,10 +87,11 @@ export async function startSlackTestVigil(options: { configYaml?: string; clock?
   const dir = createTempDir('vigil-review-');
   const configPath = join(dir.path, 'vigil.config.yaml');
   writeFileSync(configPath, options.configYaml ?? buildReviewConfig());
+  const postgres = testStore() === 'postgres' ? await createTestDatabaseUrl() : undefined;
   const env = {
     PORT: '0',
     HOST: '127.0.0.1',
-    DATABASE_URL: join(dir.path, 'vigil.db'),
+    DATABASE_URL: postgres?.url ?? join(dir.path, 'vigil.db'),
     VIGIL_CONFIG: configPath,
     LOG_LEVEL: 'silent',
     SLACK_BOT_TOKEN: 'xoxb-review-test',
@@ -212,18 +219,11 @@ export async function startSlackTestVigil(options: { configYaml?: string; clock?
       const isJson = response.headers.get('content-type')?.includes('application/json');
       return { status: response.status, body: isJson ? JSON.parse(text) : text, text };
     },
-    query(sql, ...params) {
-      const sqlite = new Database(env.DATABASE_URL, { readonly: true });
-      try {
-        return sqlite.prepare(sql).all(...params) as never;
-      } finally {
-        sqlite.close();
-      }
-    },
+    query: (sql, ...params) => queryDatabase(env.DATABASE_URL, sql, ...params),
     async startAnother(anotherOptions = {}) {
       const another = await boot(anotherOptions.clock ?? options.clock ?? systemClock);
       others.push(another.app);
-      return another.app;
+      return Object.assign(another.app, { url: another.url });
     },
     async restart(restartOptions = {}) {
       await running.app.stop();
@@ -233,6 +233,7 @@ export async function startSlackTestVigil(options: { configYaml?: string; clock?
       await Promise.all(others.map((other) => other.stop()));
       await running.app.stop();
       await fake.close();
+      await postgres?.drop();
       dir.remove();
     },
   };

@@ -4,6 +4,7 @@ import { parseConfig } from '../../src/app/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createVigilApp, type VigilApp, type VigilAppOptions } from '../../src/app/vigil-app.ts';
 import { openDatabase } from '../../src/platform/db.ts';
+import { createTestDatabaseUrl, testStore } from '../../src/platform/db.test-utils.ts';
 import { createApiKeysRepository } from '../../src/modules/api-keys/api-keys.repository.ts';
 import { createApiKey } from '../../src/modules/api-keys/api-keys.usecases.ts';
 import type { ApiKeyScope } from '../../src/modules/api-keys/api-keys.models.ts';
@@ -27,17 +28,21 @@ export interface TestVigil {
   stop(): Promise<void>;
 }
 
-/** Starts a real Vigil in-process on port 0 with a real SQLite file in a temp dir. */
+/**
+ * Starts a real Vigil in-process on port 0 with a real SQLite file in a temp dir, or, in the
+ * PostgreSQL test project, on a fresh PostgreSQL database dropped at stop.
+ */
 export async function startTestVigil(
   options: { configYaml?: string; env?: Record<string, string>; clock?: Clock; app?: Pick<VigilAppOptions, 'detectorWorkers' | 'detectorWorkerEntry'> } = {},
 ): Promise<TestVigil> {
   const dir = createTempDir();
   const configPath = join(dir.path, 'vigil.config.yaml');
   writeFileSync(configPath, options.configYaml ?? DEFAULT_TEST_CONFIG);
+  const postgres = testStore() === 'postgres' && !options.env?.DATABASE_URL ? await createTestDatabaseUrl() : undefined;
   const env = {
     PORT: '0',
     HOST: '127.0.0.1',
-    DATABASE_URL: join(dir.path, 'vigil.db'),
+    DATABASE_URL: postgres?.url ?? join(dir.path, 'vigil.db'),
     VIGIL_CONFIG: configPath,
     LOG_LEVEL: 'silent',
     ...options.env,
@@ -60,6 +65,7 @@ export async function startTestVigil(
     createKey: (keyOptions = {}) => createTestApiKey(env.DATABASE_URL, keyOptions),
     async stop() {
       await app.stop();
+      await postgres?.drop();
       dir.remove();
     },
   };
@@ -83,7 +89,7 @@ export async function createTestApiKey(
     );
     return secret;
   } finally {
-    database.close();
+    await database.close();
   }
 }
 

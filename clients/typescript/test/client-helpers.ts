@@ -1,23 +1,14 @@
-import Database from 'better-sqlite3';
+import { queryDatabase } from '../../../test/helpers/query-database.ts';
 import { startTestVigil, type TestVigil } from '../../../test/helpers/test-vigil.ts';
 
 /** How many events Vigil stored, and how many distinct ids among them. */
-export function countStoredEvents(databasePath: string): { rows: number; ids: number } {
-  const sqlite = new Database(databasePath, { readonly: true });
-  try {
-    return sqlite.prepare('SELECT count(*) AS rows, count(DISTINCT id) AS ids FROM events').get() as { rows: number; ids: number };
-  } finally {
-    sqlite.close();
-  }
+export async function countStoredEvents(databasePath: string): Promise<{ rows: number; ids: number }> {
+  const [counts] = await queryDatabase<{ rows: number; ids: number }>(databasePath, 'SELECT count(*) AS rows, count(DISTINCT id) AS ids FROM events');
+  return counts!;
 }
 
-export function readStoredEvents(databasePath: string): Array<Record<string, unknown>> {
-  const sqlite = new Database(databasePath, { readonly: true });
-  try {
-    return sqlite.prepare('SELECT source, input, output, model, release FROM events ORDER BY seq').all() as Array<Record<string, unknown>>;
-  } finally {
-    sqlite.close();
-  }
+export function readStoredEvents(databasePath: string): Promise<Array<Record<string, unknown>>> {
+  return queryDatabase(databasePath, 'SELECT source, input, output, model, release FROM events ORDER BY seq');
 }
 
 /** Stops Vigil but keeps its database, then starts it again on the same port and file. */

@@ -67,6 +67,6 @@ describe('@vigil/client check() and the openai wrapper', () => {
     expect(completion.choices[0]?.message.content).toBe('Paris.');
     await client.shutdown();
     expect(client.stats()).toMatchObject({ accepted: 1 });
-    expect(readStoredEvents(vigil.databasePath)).toEqual([{ source: 'support-bot', input: 'Capital of France?', output: 'Paris.', model: 'gpt-4o-mini-2024-07-18', release: 'r42' }]);
+    expect(await readStoredEvents(vigil.databasePath)).toEqual([{ source: 'support-bot', input: 'Capital of France?', output: 'Paris.', model: 'gpt-4o-mini-2024-07-18', release: 'r42' }]);
   });
 });

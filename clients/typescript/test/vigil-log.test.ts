@@ -41,7 +41,7 @@ describe('@vigil/client log()', () => {
     started.push(vigil);
     for (let n = 0; n < 50; n++) client.log({ output: `after ${n}` });
     await client.flush();
-    expect(countStoredEvents(vigil.databasePath)).toEqual({ rows: 150, ids: 150 });
+    expect(await countStoredEvents(vigil.databasePath)).toEqual({ rows: 150, ids: 150 });
     expect(client.stats()).toMatchObject({ queued: 0, accepted: 150, dropped: 0, rejected: 0 });
   });
 
@@ -60,7 +60,7 @@ describe('@vigil/client log()', () => {
     const client = newClient({ url: vigil.url, apiKey: await vigil.createKey(), fetch: losingFetch, maxBatchSize: 5 });
     for (let n = 0; n < 5; n++) client.log({ output: `answer ${n}` });
     await client.flush();
-    expect(countStoredEvents(vigil.databasePath)).toEqual({ rows: 5, ids: 5 });
+    expect(await countStoredEvents(vigil.databasePath)).toEqual({ rows: 5, ids: 5 });
     // The two stored answers were lost; the third attempt finds all five already there.
     expect(client.stats()).toMatchObject({ accepted: 0, duplicates: 5, retries: 2 });
   });

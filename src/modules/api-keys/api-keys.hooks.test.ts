@@ -20,7 +20,7 @@ describe('API key hook', () => {
   const clock = createFakeClock(Date.parse('2026-11-25T09:00:00Z'));
 
   beforeEach(async () => {
-    database = createTestDb();
+    database = await createTestDb();
     const apiKeysRepository = createApiKeysRepository({ db: database.db });
     ({ secret, key: { id: keyId } } = await createApiKey({ apiKeysRepository, clock }, { sources: ['support-bot'], scopes: ['read'], actor: 'test', knownSources: ['support-bot'] }));
     http = buildServer({ logger: createLogger({ level: 'silent' }), registry: createMetricsRegistry({ collectDefaults: false }) });
@@ -30,7 +30,7 @@ describe('API key hook', () => {
   });
   afterEach(async () => {
     await http.close();
-    database.close();
+    await database.close();
   });
 
   const call = async (authorization?: string) => {

@@ -15,8 +15,8 @@ describe('API key authenticator', () => {
   let lookups: number;
   const clock = createFakeClock(Date.parse('2026-11-25T09:00:00Z'));
 
-  beforeEach(() => {
-    database = createTestDb();
+  beforeEach(async () => {
+    database = await createTestDb();
     const real = createApiKeysRepository({ db: database.db });
     lookups = 0;
     repository = {

@@ -56,15 +56,15 @@ describe('computeAuditHash', () => {
 });
 
 describe('verifyAuditChain', () => {
-  it('accepts an intact chain and an empty one', () => {
-    expect(verifyAuditChain(buildChain([1, 2, 3, 4].map((n) => content(n))))).toEqual({ ok: true, checked: 4 });
-    expect(verifyAuditChain([])).toEqual({ ok: true, checked: 0 });
+  it('accepts an intact chain and an empty one', async () => {
+    expect(await verifyAuditChain(buildChain([1, 2, 3, 4].map((n) => content(n))))).toEqual({ ok: true, checked: 4 });
+    expect(await verifyAuditChain([])).toEqual({ ok: true, checked: 0 });
   });
 
-  it('reports the entry whose content was changed after it was written', () => {
+  it('reports the entry whose content was changed after it was written', async () => {
     const chain = buildChain([1, 2, 3, 4].map((n) => content(n)));
     chain[2] = { ...chain[2]!, details: { n: 3, rewritten: true } };
-    expect(verifyAuditChain(chain)).toEqual({
+    expect(await verifyAuditChain(chain)).toEqual({
       ok: false,
       checked: 2,
       brokenAt: { seq: 3, id: 'aud_3' },
@@ -72,22 +72,22 @@ describe('verifyAuditChain', () => {
     });
   });
 
-  it('reports the entry after a removed one', () => {
+  it('reports the entry after a removed one', async () => {
     const chain = buildChain([1, 2, 3, 4].map((n) => content(n)));
-    const result = verifyAuditChain([chain[0]!, chain[2]!, chain[3]!]);
+    const result = await verifyAuditChain([chain[0]!, chain[2]!, chain[3]!]);
     expect(result).toMatchObject({ ok: false, checked: 1, brokenAt: { seq: 3, id: 'aud_3' } });
     expect(result.ok === false && result.reason).toContain('previous-hash link does not match');
   });
 
-  it('reports a chain that does not start from the genesis hash', () => {
+  it('reports a chain that does not start from the genesis hash', async () => {
     const chain = buildChain([1, 2].map((n) => content(n)));
-    expect(verifyAuditChain(chain.slice(1))).toMatchObject({ ok: false, checked: 0, brokenAt: { seq: 2 } });
+    expect(await verifyAuditChain(chain.slice(1))).toMatchObject({ ok: false, checked: 0, brokenAt: { seq: 2 } });
   });
 
-  it('reports an entry whose content and hash were both rewritten, at the entry after it', () => {
+  it('reports an entry whose content and hash were both rewritten, at the entry after it', async () => {
     const chain = buildChain([1, 2, 3].map((n) => content(n)));
     const forged = { ...chain[1]!, actor: 'slack:UATTACKER' };
     chain[1] = { ...forged, hash: computeAuditHash(forged.prevHash, forged) };
-    expect(verifyAuditChain(chain)).toMatchObject({ ok: false, checked: 2, brokenAt: { seq: 3 } });
+    expect(await verifyAuditChain(chain)).toMatchObject({ ok: false, checked: 2, brokenAt: { seq: 3 } });
   });
 });

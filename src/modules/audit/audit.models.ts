@@ -49,11 +49,14 @@ export type ChainVerification =
   | { ok: true; checked: number }
   | { ok: false; checked: number; brokenAt: { seq: number; id: string }; reason: string };
 
-/** Walks the chain in order and reports the first entry whose link or content does not match. */
-export function verifyAuditChain(entries: Iterable<AuditEntry>): ChainVerification {
+/**
+ * Walks the chain in order and reports the first entry whose link or content does not match. A page
+ * reader may feed the entries asynchronously, so a long chain is never held whole.
+ */
+export async function verifyAuditChain(entries: Iterable<AuditEntry> | AsyncIterable<AuditEntry>): Promise<ChainVerification> {
   let expectedPrev = GENESIS_HASH;
   let checked = 0;
-  for (const entry of entries) {
+  for await (const entry of entries) {
     if (entry.prevHash !== expectedPrev) {
       return { ok: false, checked, brokenAt: { seq: entry.seq, id: entry.id }, reason: 'previous-hash link does not match (an entry before it was removed or changed)' };
     }

@@ -1,8 +1,11 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { executeStatement } from '../../platform/db.ts';
 import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { createFakeClock } from '../../shared/clock.ts';
 import { appendAuditEntry, createAuditRepository } from './audit.repository.ts';
 import { computeAuditHash, GENESIS_HASH } from './audit.models.ts';
+import { auditLogTable } from './audit.table.ts';
 
 const START = Date.parse('2026-11-25T09:00:00Z');
 
@@ -11,7 +14,7 @@ describe('createAuditRepository', () => {
   afterEach(() => database.close());
 
   async function seedLog(count: number) {
-    database = createTestDb();
+    database = await createTestDb();
     const clock = createFakeClock(START);
     const audit = createAuditRepository({ db: database.db, clock });
     for (let n = 1; n <= count; n++) {
@@ -41,7 +44,7 @@ describe('createAuditRepository', () => {
 
   it('reports the modified row when a row is changed with raw SQL', async () => {
     const audit = await seedLog(5);
-    database.sqlite.prepare(`UPDATE audit_log SET details = '{"n":3,"scopes":["admin"]}' WHERE seq = 3`).run();
+    await executeStatement(database.db, sql`UPDATE audit_log SET details = '{"n":3,"scopes":["admin"]}' WHERE seq = 3`);
     const result = await audit.verify();
     expect(result).toMatchObject({ ok: false, checked: 2, brokenAt: { seq: 3 } });
     expect(result.ok === false && result.reason).toContain('modified');
@@ -49,42 +52,41 @@ describe('createAuditRepository', () => {
 
   it('reports the row after a deleted middle row', async () => {
     const audit = await seedLog(5);
-    database.sqlite.prepare('DELETE FROM audit_log WHERE seq = 3').run();
+    await executeStatement(database.db, sql`DELETE FROM audit_log WHERE seq = 3`);
     const result = await audit.verify();
     expect(result).toMatchObject({ ok: false, checked: 2, brokenAt: { seq: 4 } });
     expect(result.ok === false && result.reason).toContain('previous-hash link');
   });
 
   it('verifies across its 5000-row pages and finds a change on the second page', async () => {
-    database = createTestDb();
-    // A valid chain written with one prepared statement: the repository's per-append
-    // read of the last hash would make 5000 rows slow, and the reader is what is under test.
-    const insert = database.sqlite.prepare(
-      'INSERT INTO audit_log (seq, id, at, actor, action, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    database = await createTestDb();
+    // A valid chain written in multi-row inserts: the repository's per-append read of the
+    // last hash would make 5000 rows slow, and the reader is what is under test.
+    const rows: (typeof auditLogTable.$inferInsert)[] = [];
     let prevHash = GENESIS_HASH;
-    database.sqlite.transaction(() => {
-      for (let seq = 1; seq <= 5003; seq++) {
-        const entry = { id: `aud_${seq}`, at: START + seq, actor: 'system', action: 'test.appended', source: null, subjectType: null, subjectId: null, details: { seq } };
-        const hash = computeAuditHash(prevHash, entry);
-        insert.run(seq, entry.id, entry.at, entry.actor, entry.action, JSON.stringify(entry.details), prevHash, hash);
-        prevHash = hash;
-      }
-    })();
+    for (let seq = 1; seq <= 5003; seq++) {
+      const entry = { id: `aud_${seq}`, at: START + seq, actor: 'system', action: 'test.appended', source: null, subjectType: null, subjectId: null, details: { seq } };
+      const hash = computeAuditHash(prevHash, entry);
+      rows.push({ seq, ...entry, prevHash, hash });
+      prevHash = hash;
+    }
+    await database.db.transaction(async (tx) => {
+      for (let start = 0; start < rows.length; start += 500) await tx.insert(auditLogTable).values(rows.slice(start, start + 500));
+    });
     const audit = createAuditRepository({ db: database.db, clock: createFakeClock(START) });
     expect(await audit.verify()).toEqual({ ok: true, checked: 5003 });
-    database.sqlite.prepare(`UPDATE audit_log SET actor = 'cli:mallory' WHERE seq = 5002`).run();
+    await executeStatement(database.db, sql`UPDATE audit_log SET actor = 'cli:mallory' WHERE seq = 5002`);
     expect(await audit.verify()).toMatchObject({ ok: false, checked: 5001, brokenAt: { seq: 5002, id: 'aud_5002' } });
   });
 
   it('writes no entry when the transaction of the decision it records rolls back', async () => {
     const audit = await seedLog(1);
-    expect(() =>
-      database.db.transaction((tx) => {
-        appendAuditEntry(tx, { actor: 'cli:alice', action: 'api_key.revoked', subjectId: 'key_1' }, START + 5000);
+    await expect(
+      database.db.transaction(async (tx) => {
+        await appendAuditEntry(tx, { actor: 'cli:alice', action: 'api_key.revoked', subjectId: 'key_1' }, START + 5000);
         throw new Error('the decision failed');
       }),
-    ).toThrow('the decision failed');
+    ).rejects.toThrow('the decision failed');
     expect((await audit.list({})).map((e) => e.action)).toEqual(['api_key.created']);
     expect(await audit.verify()).toEqual({ ok: true, checked: 1 });
   });

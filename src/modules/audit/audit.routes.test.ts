@@ -46,7 +46,7 @@ describe('GET /v1/audit', () => {
   let key: ApiKey;
 
   beforeEach(async () => {
-    database = createTestDb();
+    database = await createTestDb();
     const clock = createFakeClock(START);
     const auditRepository = createAuditRepository({ db: database.db, clock });
     for (const [n, source] of [[1, 'support-bot'], [2, 'billing-bot'], [3, null], [4, 'support-bot']] as const) {
@@ -63,7 +63,7 @@ describe('GET /v1/audit', () => {
   });
   afterEach(async () => {
     await http.close();
-    database.close();
+    await database.close();
   });
 
   it('pages JSON from a time and a sequence cursor', async () => {

@@ -35,7 +35,7 @@ const goldItemIds = sql`(select ${calibrationGoldItemsTable.itemId} from ${calib
 export function createAgreementRepository({ db }: { db: Db }) {
   return {
     /** Verdicts on the source's items (gold items aside) created since `since`, by item. */
-    listVerdicts(source: string, since: number): AgreementVerdictRow[] {
+    async listVerdicts(source: string, since: number): Promise<AgreementVerdictRow[]> {
       return db
         .select({
           itemId: reviewVerdictsTable.itemId,
@@ -48,33 +48,31 @@ export function createAgreementRepository({ db }: { db: Db }) {
         .from(reviewVerdictsTable)
         .innerJoin(reviewItemsTable, eq(reviewItemsTable.id, reviewVerdictsTable.itemId))
         .where(and(eq(reviewItemsTable.source, source), gte(reviewItemsTable.createdAt, since), notInArray(reviewItemsTable.id, goldItemIds)))
-        .orderBy(asc(reviewVerdictsTable.itemId), asc(reviewVerdictsTable.createdAt))
-        .all();
+        .orderBy(asc(reviewVerdictsTable.itemId), asc(reviewVerdictsTable.createdAt), asc(reviewVerdictsTable.id));
     },
 
     /** Each decision given on a gold item, with the known answer. */
-    listGoldAnswers(source: string, since: number): { reviewerId: string; decision: 'approve' | 'reject'; expectedOutcome: 'approved' | 'rejected' }[] {
-      return db
+    async listGoldAnswers(source: string, since: number): Promise<{ reviewerId: string; decision: 'approve' | 'reject'; expectedOutcome: 'approved' | 'rejected' }[]> {
+      const rows = await db
         .select({ reviewerId: reviewVerdictsTable.reviewerId, decision: reviewVerdictsTable.decision, expectedOutcome: calibrationGoldItemsTable.expectedOutcome })
         .from(calibrationGoldItemsTable)
         .innerJoin(reviewVerdictsTable, eq(reviewVerdictsTable.itemId, calibrationGoldItemsTable.itemId))
         .where(and(eq(calibrationGoldItemsTable.source, source), gte(calibrationGoldItemsTable.createdAt, since), isNotNull(reviewVerdictsTable.decision)))
-        .all()
-        .map((row) => ({ ...row, decision: row.decision! }));
+        .orderBy(asc(calibrationGoldItemsTable.createdAt), asc(reviewVerdictsTable.id));
+      return rows.map((row) => ({ ...row, decision: row.decision! }));
     },
 
     /** Review items created since `since`, gold items aside: what the gold share is measured against. */
-    countRealItems(source: string, since: number): number {
-      const row = db
+    async countRealItems(source: string, since: number): Promise<number> {
+      const [row] = await db
         .select({ count: sql<number>`count(*)` })
         .from(reviewItemsTable)
-        .where(and(eq(reviewItemsTable.source, source), gte(reviewItemsTable.createdAt, since), notInArray(reviewItemsTable.id, goldItemIds)))
-        .get();
+        .where(and(eq(reviewItemsTable.source, source), gte(reviewItemsTable.createdAt, since), notInArray(reviewItemsTable.id, goldItemIds)));
       return row?.count ?? 0;
     },
 
     /** Final live items decided before `before`, with how many reviewers agreed and how often each served as gold. */
-    listGoldCandidates(source: string, before: number, limit = 2000): GoldCandidateRow[] {
+    async listGoldCandidates(source: string, before: number, limit = 2000): Promise<GoldCandidateRow[]> {
       const agreeing = sql<number>`(select count(*) from ${reviewVerdictsTable} v where v.item_id = ${reviewItemsTable.id}
         and v.decision = case ${reviewItemsTable.outcome} when 'approved' then 'approve' else 'reject' end)`;
       const used = sql<number>`(select count(*) from ${calibrationGoldItemsTable} g where g.origin_item_id = ${reviewItemsTable.id})`;
@@ -103,35 +101,32 @@ export function createAgreementRepository({ db }: { db: Db }) {
           ),
         )
         .orderBy(asc(reviewItemsTable.seq))
-        .limit(limit)
-        .all();
+        .limit(limit);
     },
 
     /** Copies a past event as a `gold` event, already sampled; returns its seq and id. */
-    copyEventAsGold(tx: DbExecutor, eventSeq: number, goldId: string, now: number): { seq: number; id: string } {
-      const event = tx.select().from(eventsTable).where(eq(eventsTable.seq, eventSeq)).get();
+    async copyEventAsGold(tx: DbExecutor, eventSeq: number, goldId: string, now: number): Promise<{ seq: number; id: string }> {
+      const [event] = await tx.select().from(eventsTable).where(eq(eventsTable.seq, eventSeq));
       if (!event) throw new Error(`gold item: event ${eventSeq} is missing`);
       const { seq: _seq, ...copy } = event;
-      const row = tx
+      const [row] = await tx
         .insert(eventsTable)
         .values({ ...copy, id: goldId, receivedAt: now, origin: 'gold', reviewStatus: 'done', checksStatus: 'complete', flags: [] })
-        .returning({ seq: eventsTable.seq, id: eventsTable.id })
-        .get();
-      return row;
+        .returning({ seq: eventsTable.seq, id: eventsTable.id });
+      return row!;
     },
 
-    insertGoldItem(tx: DbExecutor, row: typeof calibrationGoldItemsTable.$inferInsert): void {
-      tx.insert(calibrationGoldItemsTable).values(row).run();
+    async insertGoldItem(tx: DbExecutor, row: typeof calibrationGoldItemsTable.$inferInsert): Promise<void> {
+      await tx.insert(calibrationGoldItemsTable).values(row);
     },
 
     /** Gold items still waiting or out for review, so a slow queue does not pile up more. */
-    countOpenGold(source: string): number {
-      const row = db
+    async countOpenGold(source: string): Promise<number> {
+      const [row] = await db
         .select({ count: sql<number>`count(*)` })
         .from(calibrationGoldItemsTable)
         .innerJoin(reviewItemsTable, eq(reviewItemsTable.id, calibrationGoldItemsTable.itemId))
-        .where(and(eq(calibrationGoldItemsTable.source, source), inArray(reviewItemsTable.state, ['queued', 'in_review', 'needs_adjudication'])))
-        .get();
+        .where(and(eq(calibrationGoldItemsTable.source, source), inArray(reviewItemsTable.state, ['queued', 'in_review', 'needs_adjudication'])));
       return row?.count ?? 0;
     },
   };

@@ -18,12 +18,12 @@ export interface GoldTaskContext extends GoldMixContext {
   logger: Logger;
 }
 
-export function runGoldMix(ctx: GoldTaskContext): Record<string, string[]> {
+export async function runGoldMix(ctx: GoldTaskContext): Promise<Record<string, string[]>> {
   const created: Record<string, string[]> = {};
   for (const [source, settings] of Object.entries(ctx.sources)) {
     if (!settings.reviewed || settings.calibration.gold_share <= 0) continue;
     try {
-      created[source] = mixGoldItems(ctx, { source, goldShare: settings.calibration.gold_share, windowMs: HOUR_MS });
+      created[source] = await mixGoldItems(ctx, { source, goldShare: settings.calibration.gold_share, windowMs: HOUR_MS });
     } catch (error) {
       ctx.logger.error({ err: error, source }, 'could not mix gold items');
     }
@@ -33,5 +33,5 @@ export function runGoldMix(ctx: GoldTaskContext): Record<string, string[]> {
 }
 
 export function buildGoldTasks(ctx: GoldTaskContext): CronTask[] {
-  return defineCronTasks([{ name: 'calibration:gold', schedule: GOLD_SCHEDULE, handler: async () => void runGoldMix(ctx) }]);
+  return defineCronTasks([{ name: 'calibration:gold', schedule: GOLD_SCHEDULE, handler: async () => void (await runGoldMix(ctx)) }]);
 }

@@ -37,16 +37,16 @@ describe('reviewer agreement', () => {
   let database: TestDb;
   afterEach(() => database.close());
 
-  it('matches the pure kappa, alpha, consensus and gold functions on a seeded multi-reviewer set', () => {
-    database = createTestDb((db) => {
-      seedCalibrationSource(db.db);
-      for (const verdicts of JUDGED) seedLabelledItem(db.db, { score: 0.5, inclusionProbability: 1, verdicts: verdicts.filter((v): v is SeedVerdict => v !== undefined) });
-      seedLabelledItem(db.db, { score: 0.5, inclusionProbability: 1, verdicts: [{ reviewerId: A, decision: 'approve' }] });
-      const gold = [seedLabelledItem(db.db, { score: 0.5, inclusionProbability: 1, verdicts: [{ reviewerId: A, decision: 'reject' }] }), seedLabelledItem(db.db, { score: 0.5, inclusionProbability: 1, verdicts: [{ reviewerId: B, decision: 'reject' }] })];
-      for (const itemId of gold) db.db.insert(calibrationGoldItemsTable).values({ itemId, source: 'support-bot', originItemId: 'rev_old', expectedOutcome: 'rejected', createdAt: SEED_START }).run();
-      db.db.update(reviewVerdictsTable).set({ edgeCase: true }).where(eq(reviewVerdictsTable.reviewerId, C)).run();
+  it('matches the pure kappa, alpha, consensus and gold functions on a seeded multi-reviewer set', async () => {
+    database = await createTestDb(async (db) => {
+      await seedCalibrationSource(db.db);
+      for (const verdicts of JUDGED) await seedLabelledItem(db.db, { score: 0.5, inclusionProbability: 1, verdicts: verdicts.filter((v): v is SeedVerdict => v !== undefined) });
+      await seedLabelledItem(db.db, { score: 0.5, inclusionProbability: 1, verdicts: [{ reviewerId: A, decision: 'approve' }] });
+      const gold = [await seedLabelledItem(db.db, { score: 0.5, inclusionProbability: 1, verdicts: [{ reviewerId: A, decision: 'reject' }] }), await seedLabelledItem(db.db, { score: 0.5, inclusionProbability: 1, verdicts: [{ reviewerId: B, decision: 'reject' }] })];
+      for (const itemId of gold) await db.db.insert(calibrationGoldItemsTable).values({ itemId, source: 'support-bot', originItemId: 'rev_old', expectedOutcome: 'rejected', createdAt: SEED_START });
+      await db.db.update(reviewVerdictsTable).set({ edgeCase: true }).where(eq(reviewVerdictsTable.reviewerId, C));
     });
-    const report = computeReviewerAgreement({ repository: createAgreementRepository({ db: database.db }), clock: createFakeClock(SEED_START + DAY) }, { source: 'support-bot', minPairItems: 3 });
+    const report = await computeReviewerAgreement({ repository: createAgreementRepository({ db: database.db }), clock: createFakeClock(SEED_START + DAY) }, { source: 'support-bot', minPairItems: 3 });
     const pairsOf = (dimension: 'decision' | 'tone' | 'brand', a: string, b: string) =>
       JUDGED.flatMap(([x, y, z]) => {
         const byReviewer = new Map([x, y, z].filter((v): v is SeedVerdict => v !== undefined).map((v) => [v.reviewerId, v[dimension]]));
@@ -84,50 +84,51 @@ describe('gold items', () => {
     return { repository: createAgreementRepository({ db: database.db }), review: createReviewRepository({ db: database.db }), clock: createFakeClock(now), rng: createSeededRandom(9) };
   }
 
-  it('queues blind copies of settled past items, never counted as calibration labels', () => {
+  it('queues blind copies of settled past items, never counted as calibration labels', async () => {
     const now = SEED_START + 10 * DAY;
-    database = createTestDb((db) => {
-      seedCalibrationSource(db.db);
+    database = await createTestDb(async (db) => {
+      await seedCalibrationSource(db.db);
       const twoAgree = [{ reviewerId: A, decision: 'reject' as const }, { reviewerId: B, decision: 'reject' as const }];
-      seedLabelledItem(db.db, { score: 0.9, inclusionProbability: 1, verdicts: twoAgree, priority: 'critical' });
-      seedLabelledItem(db.db, { score: 0.2, inclusionProbability: 1, verdicts: [{ reviewerId: A, decision: 'approve' }, { reviewerId: B, decision: 'reject' }], outcome: 'approved', decisionMode: 'adjudication' });
-      seedLabelledItem(db.db, { score: 0.2, inclusionProbability: 1, verdicts: [{ reviewerId: A, decision: 'approve' }] });
-      seedLabelledItem(db.db, { score: 0.9, inclusionProbability: 1, verdicts: twoAgree, at: now - DAY });
-      for (let i = 0; i < 18; i++) seedLabelledItem(db.db, { score: 0.5, inclusionProbability: 1, state: 'in_review', at: now - 60_000 });
+      await seedLabelledItem(db.db, { score: 0.9, inclusionProbability: 1, verdicts: twoAgree, priority: 'critical' });
+      await seedLabelledItem(db.db, { score: 0.2, inclusionProbability: 1, verdicts: [{ reviewerId: A, decision: 'approve' }, { reviewerId: B, decision: 'reject' }], outcome: 'approved', decisionMode: 'adjudication' });
+      await seedLabelledItem(db.db, { score: 0.2, inclusionProbability: 1, verdicts: [{ reviewerId: A, decision: 'approve' }] });
+      await seedLabelledItem(db.db, { score: 0.9, inclusionProbability: 1, verdicts: twoAgree, at: now - DAY });
+      for (let i = 0; i < 18; i++) await seedLabelledItem(db.db, { score: 0.5, inclusionProbability: 1, state: 'in_review', at: now - 60_000 });
     });
-    const created = mixGoldItems(createGoldContext(now), { source: 'support-bot', goldShare: 0.1, windowMs: 3_600_000 });
+    const created = await mixGoldItems(createGoldContext(now), { source: 'support-bot', goldShare: 0.1, windowMs: 3_600_000 });
     // 18 real items this hour at a 10% share: 2 gold items, one rejected and one approved answer.
     expect(created).toHaveLength(2);
-    const gold = database.db.select().from(calibrationGoldItemsTable).all();
+    const gold = await database.db.select().from(calibrationGoldItemsTable);
     expect(gold.map((row) => row.expectedOutcome).sort()).toEqual(['approved', 'rejected']);
     for (const id of created) {
-      const item = database.db.select().from(reviewItemsTable).where(eq(reviewItemsTable.id, id)).get()!;
-      const event = database.db.select().from(eventsTable).where(eq(eventsTable.seq, item.eventSeq)).get()!;
+      const [item] = await database.db.select().from(reviewItemsTable).where(eq(reviewItemsTable.id, id));
+      const [event] = await database.db.select().from(eventsTable).where(eq(eventsTable.seq, item!.eventSeq));
       expect(item).toMatchObject({ state: 'queued', requiredVerdicts: 1, priority: 'warn' });
-      expect(item.outputHash.startsWith('gold:')).toBe(true);
+      expect(item!.outputHash.startsWith('gold:')).toBe(true);
       expect(event).toMatchObject({ origin: 'gold', reviewStatus: 'done', checksStatus: 'complete' });
     }
-    database.db.update(reviewItemsTable).set({ state: 'final', outcome: 'rejected', decisionMode: 'consensus', finalAt: now }).where(eq(reviewItemsTable.id, created[0]!)).run();
-    database.db.insert(reviewVerdictsTable).values({ itemId: created[0]!, reviewerId: C, decision: 'reject', createdAt: now, updatedAt: now }).run();
-    const goldEventSeq = database.db.select().from(reviewItemsTable).where(eq(reviewItemsTable.id, created[0]!)).get()!.eventSeq;
-    database.db.insert(graderResultsTable).values({ eventSeq: goldEventSeq, source: 'support-bot', grader: 'tone', graderVersion: 'v1', contentHash: 'gold', score: 0.9, label: 'violation', reason: 'r', hijacked: false, cached: false, createdAt: now }).run();
-    expect(createCalibrationRepository({ db: database.db }).listLabelRows('support-bot', 'tone', 'v1').map((row) => row.itemId)).not.toContain(created[0]);
-    expect(createCalibrationRepository({ db: database.db }).listLabelRows('support-bot', 'tone', 'v1')).toHaveLength(4);
-    const report = computeReviewerAgreement({ repository: createAgreementRepository({ db: database.db }), clock: createFakeClock(now) }, { source: 'support-bot' });
+    await database.db.update(reviewItemsTable).set({ state: 'final', outcome: 'rejected', decisionMode: 'consensus', finalAt: now }).where(eq(reviewItemsTable.id, created[0]!));
+    await database.db.insert(reviewVerdictsTable).values({ itemId: created[0]!, reviewerId: C, decision: 'reject', createdAt: now, updatedAt: now });
+    const [goldItem] = await database.db.select().from(reviewItemsTable).where(eq(reviewItemsTable.id, created[0]!));
+    await database.db.insert(graderResultsTable).values({ eventSeq: goldItem!.eventSeq, source: 'support-bot', grader: 'tone', graderVersion: 'v1', contentHash: 'gold', score: 0.9, label: 'violation', reason: 'r', hijacked: false, cached: false, createdAt: now });
+    const labels = await createCalibrationRepository({ db: database.db }).listLabelRows('support-bot', 'tone', 'v1');
+    expect(labels.map((row) => row.itemId)).not.toContain(created[0]);
+    expect(labels).toHaveLength(4);
+    const report = await computeReviewerAgreement({ repository: createAgreementRepository({ db: database.db }), clock: createFakeClock(now) }, { source: 'support-bot' });
     const expected = gold.find((row) => row.itemId === created[0])!.expectedOutcome;
     expect(report.gold).toEqual([{ reviewer: C, answered: 1, correct: expected === 'rejected' ? 1 : 0, accuracy: expected === 'rejected' ? 1 : 0, interval: expect.any(Object) }]);
   });
 
-  it('adds nothing without real items, and never more than ten open gold items', () => {
+  it('adds nothing without real items, and never more than ten open gold items', async () => {
     const now = SEED_START + 10 * DAY;
-    database = createTestDb((db) => {
-      seedCalibrationSource(db.db);
-      for (let i = 0; i < 30; i++) seedLabelledItem(db.db, { score: 0.9, inclusionProbability: 1, verdicts: [{ reviewerId: A, decision: 'reject' }], decisionMode: 'adjudication' });
+    database = await createTestDb(async (db) => {
+      await seedCalibrationSource(db.db);
+      for (let i = 0; i < 30; i++) await seedLabelledItem(db.db, { score: 0.9, inclusionProbability: 1, verdicts: [{ reviewerId: A, decision: 'reject' }], decisionMode: 'adjudication' });
     });
     const ctx = createGoldContext(now);
-    expect(mixGoldItems(ctx, { source: 'support-bot', goldShare: 0.5, windowMs: 3_600_000 })).toEqual([]);
-    database.db.update(reviewItemsTable).set({ createdAt: now - 1000 }).run();
-    expect(mixGoldItems(ctx, { source: 'support-bot', goldShare: 0.5, windowMs: 3_600_000 })).toHaveLength(10);
-    expect(mixGoldItems(ctx, { source: 'support-bot', goldShare: 0.5, windowMs: 3_600_000 })).toEqual([]);
+    expect(await mixGoldItems(ctx, { source: 'support-bot', goldShare: 0.5, windowMs: 3_600_000 })).toEqual([]);
+    await database.db.update(reviewItemsTable).set({ createdAt: now - 1000 });
+    expect(await mixGoldItems(ctx, { source: 'support-bot', goldShare: 0.5, windowMs: 3_600_000 })).toHaveLength(10);
+    expect(await mixGoldItems(ctx, { source: 'support-bot', goldShare: 0.5, windowMs: 3_600_000 })).toEqual([]);
   });
 });

@@ -19,9 +19,9 @@ export interface AgreementContext {
   clock: Clock;
 }
 
-export function computeReviewerAgreement(ctx: AgreementContext, request: { source: string; days?: number; minPairItems?: number }): AgreementReport & { source: string; since: string } {
+export async function computeReviewerAgreement(ctx: AgreementContext, request: { source: string; days?: number; minPairItems?: number }): Promise<AgreementReport & { source: string; since: string }> {
   const since = ctx.clock.now() - (request.days ?? 90) * DAY_MS;
-  const report = buildAgreementReport(ctx.repository.listVerdicts(request.source, since), ctx.repository.listGoldAnswers(request.source, since), { minPairItems: request.minPairItems });
+  const report = buildAgreementReport(await ctx.repository.listVerdicts(request.source, since), await ctx.repository.listGoldAnswers(request.source, since), { minPairItems: request.minPairItems });
   return { source: request.source, since: new Date(since).toISOString(), ...report };
 }
 
@@ -36,18 +36,19 @@ export interface GoldMixContext extends AgreementContext {
  * `goldShare` of all items are gold. Each is a copy of a settled past item in the channel the
  * original went to, needing one verdict; its priority is at most `warn` (a test never pages).
  */
-export function mixGoldItems(ctx: GoldMixContext, request: { source: string; goldShare: number; windowMs: number }): string[] {
+export async function mixGoldItems(ctx: GoldMixContext, request: { source: string; goldShare: number; windowMs: number }): Promise<string[]> {
   const now = ctx.clock.now();
-  const wanted = countGoldToAdd(ctx.repository.countRealItems(request.source, now - request.windowMs), request.goldShare, ctx.rng);
-  const room = Math.max(0, MAX_OPEN_GOLD - ctx.repository.countOpenGold(request.source));
+  const wanted = countGoldToAdd(await ctx.repository.countRealItems(request.source, now - request.windowMs), request.goldShare, ctx.rng);
+  const room = Math.max(0, MAX_OPEN_GOLD - (await ctx.repository.countOpenGold(request.source)));
   const count = Math.min(wanted, room);
   if (count === 0) return [];
-  const picked = selectGoldItems(ctx.repository.listGoldCandidates(request.source, now - GOLD_MIN_AGE_MS), count, ctx.rng);
+  const picked = selectGoldItems(await ctx.repository.listGoldCandidates(request.source, now - GOLD_MIN_AGE_MS), count, ctx.rng);
   if (picked.length === 0) return [];
-  return ctx.review.transaction((tx) =>
-    picked.flatMap((origin) => {
-      const event = ctx.repository.copyEventAsGold(tx.executor, origin.eventSeq, `gold-${origin.itemId}-${origin.timesUsed + 1}`, now);
-      const item = tx.insertItem({
+  return ctx.review.transaction(async (tx) => {
+    const created: string[] = [];
+    for (const origin of picked) {
+      const event = await ctx.repository.copyEventAsGold(tx.executor, origin.eventSeq, `gold-${origin.itemId}-${origin.timesUsed + 1}`, now);
+      const item = await tx.insertItem({
         eventSeq: event.seq,
         eventId: event.id,
         source: request.source,
@@ -62,9 +63,10 @@ export function mixGoldItems(ctx: GoldMixContext, request: { source: string; gol
         createdAt: now,
         updatedAt: now,
       });
-      if (!item) return [];
-      ctx.repository.insertGoldItem(tx.executor, { itemId: item.id, source: request.source, originItemId: origin.itemId, expectedOutcome: origin.outcome, createdAt: now });
-      return [item.id];
-    }),
-  );
+      if (!item) continue;
+      await ctx.repository.insertGoldItem(tx.executor, { itemId: item.id, source: request.source, originItemId: origin.itemId, expectedOutcome: origin.outcome, createdAt: now });
+      created.push(item.id);
+    }
+    return created;
+  });
 }

@@ -42,8 +42,8 @@ export function toCardModel(row: ProposalRow): ProposalCardModel {
 // Proposal cards carry no untrusted text, but stay consistent with every other Vigil post.
 const SAFE_POST = { link_names: false, unfurl_links: false, unfurl_media: false } as const;
 
-export function enqueueProposalPost(tx: DbExecutor, row: ProposalRow, now: number): string {
-  return enqueueOutboxMessage(
+export async function enqueueProposalPost(tx: DbExecutor, row: ProposalRow, now: number): Promise<string> {
+  const message = await enqueueOutboxMessage(
     tx,
     {
       kind: 'slack',
@@ -55,20 +55,21 @@ export function enqueueProposalPost(tx: DbExecutor, row: ProposalRow, now: numbe
       purposeRef: row.id,
     },
     now,
-  ).id;
+  );
+  return message.id;
 }
 
 /** Re-renders the card in place; before Slack has answered the post, the update names it by placeholder. */
-export function enqueueProposalUpdate(tx: DbExecutor, row: ProposalRow, now: number): void {
+export async function enqueueProposalUpdate(tx: DbExecutor, row: ProposalRow, now: number): Promise<void> {
   const located = row.cardChannel && row.cardTs ? { channel: row.cardChannel, ts: row.cardTs } : row.cardOutboxId ? { channel: outboxRef(row.cardOutboxId, 'channel'), ts: outboxRef(row.cardOutboxId, 'ts') } : null;
   if (!located) return;
   const message: SlackMessage = buildProposalCardMessage(toCardModel(row));
-  enqueueOutboxMessage(tx, { kind: 'slack', method: 'chat.update', payload: { ...located, ...message }, orderKey: slackOrderKey(row.channel) }, now);
+  await enqueueOutboxMessage(tx, { kind: 'slack', method: 'chat.update', payload: { ...located, ...message }, orderKey: slackOrderKey(row.channel) }, now);
 }
 
-export function enqueueNotice(tx: DbExecutor, to: { channel: string | null; user: string }, text: string, now: number): void {
+export async function enqueueNotice(tx: DbExecutor, to: { channel: string | null; user: string }, text: string, now: number): Promise<void> {
   if (!to.channel) return;
-  enqueueOutboxMessage(tx, { kind: 'slack', method: 'chat.postEphemeral', payload: { channel: to.channel, user: to.user, ...buildNoticeMessage(text) } }, now);
+  await enqueueOutboxMessage(tx, { kind: 'slack', method: 'chat.postEphemeral', payload: { channel: to.channel, user: to.user, ...buildNoticeMessage(text) } }, now);
 }
 
 /** Renders the PR chart and uploads it into the card's thread, once. */
@@ -77,7 +78,7 @@ export async function uploadProposalChart(ctx: ProposalContext, row: ProposalRow
   const png = await (ctx.renderChart ?? renderLineChartPng)(buildPrChartOptions(row, row.chart));
   const title = `Precision–recall of ${row.grader} on ${row.source}`;
   await ctx.uploadFile({ channel_id: row.cardChannel, thread_ts: row.cardTs, file: png, filename: `${row.id}-precision-recall.png`, title, alt_text: title });
-  ctx.repository.transaction((tx) => ctx.repository.updateProposal(tx, row.id, { chartUploadedAt: ctx.clock.now() }));
+  await ctx.repository.transaction((tx) => ctx.repository.updateProposal(tx, row.id, { chartUploadedAt: ctx.clock.now() }));
   return true;
 }
 
@@ -86,8 +87,8 @@ export async function recordProposalPosted(ctx: ProposalContext, proposalId: str
   const channel = typeof response.channel === 'string' ? response.channel : null;
   const ts = typeof response.ts === 'string' ? response.ts : null;
   if (!channel || !ts) return;
-  const row = ctx.repository.transaction((tx) => {
-    ctx.repository.updateProposal(tx, proposalId, { cardChannel: channel, cardTs: ts });
+  const row = await ctx.repository.transaction(async (tx) => {
+    await ctx.repository.updateProposal(tx, proposalId, { cardChannel: channel, cardTs: ts });
     return ctx.repository.findProposal(proposalId, tx);
   });
   if (row) await uploadProposalChart(ctx, row);
@@ -96,7 +97,7 @@ export async function recordProposalPosted(ctx: ProposalContext, proposalId: str
 /** Charts whose upload failed earlier; run by the daily job. One failure does not stop the rest. */
 export async function retryChartUploads(ctx: ProposalContext): Promise<number> {
   let uploaded = 0;
-  for (const row of ctx.repository.listChartsToUpload()) {
+  for (const row of await ctx.repository.listChartsToUpload()) {
     try {
       if (await uploadProposalChart(ctx, row)) uploaded += 1;
     } catch (error) {

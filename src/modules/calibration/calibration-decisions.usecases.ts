@@ -28,25 +28,25 @@ async function authorizeApprover(ctx: ProposalContext, actor: ClickActor, propos
   const role = await ctx.roles.resolveRole(proposal.source, actor.userId);
   if (hasRole(role, 'approver')) return true;
   const now = ctx.clock.now();
-  ctx.repository.transaction((tx) => {
-    appendAuditEntry(
+  await ctx.repository.transaction(async (tx) => {
+    await appendAuditEntry(
       tx,
       { actor: `slack:${actor.userId}`, action: 'calibration.refused', source: proposal.source, subjectType: 'calibration_proposal', subjectId: proposal.id, details: { attempted, needed: 'approver', role: role ?? 'none' } },
       now,
     );
-    enqueueNotice(tx, where(actor, proposal), describeMissingRole(escapeMrkdwn(proposal.source), 'approver', action), now);
+    await enqueueNotice(tx, where(actor, proposal), describeMissingRole(escapeMrkdwn(proposal.source), 'approver', action), now);
   });
   ctx.notifyOutbox();
   return false;
 }
 
-function answerStale(ctx: ProposalContext, actor: ClickActor | null, proposal: ProposalRow, message: string, close: boolean): { status: 'stale'; message: string } {
+async function answerStale(ctx: ProposalContext, actor: ClickActor | null, proposal: ProposalRow, message: string, close: boolean): Promise<{ status: 'stale'; message: string }> {
   const now = ctx.clock.now();
-  ctx.repository.transaction((tx) => {
-    if (close && ctx.repository.closeProposal(tx, proposal.id, { status: 'superseded', decidedAt: now, decisionReason: message })) {
-      enqueueProposalUpdate(tx, { ...proposal, status: 'superseded', decidedAt: now, decisionReason: message }, now);
+  await ctx.repository.transaction(async (tx) => {
+    if (close && (await ctx.repository.closeProposal(tx, proposal.id, { status: 'superseded', decidedAt: now, decisionReason: message }))) {
+      await enqueueProposalUpdate(tx, { ...proposal, status: 'superseded', decidedAt: now, decisionReason: message }, now);
     }
-    if (actor) enqueueNotice(tx, where(actor, proposal), `:warning: ${message}`, now);
+    if (actor) await enqueueNotice(tx, where(actor, proposal), `:warning: ${message}`, now);
   });
   ctx.notifyOutbox();
   return { status: 'stale', message };
@@ -81,10 +81,10 @@ export async function commitProposal(ctx: ProposalContext, proposal: ProposalRow
     throw error;
   }
   const now = ctx.clock.now();
-  const closed = ctx.repository.transaction((tx) => {
+  const closed = await ctx.repository.transaction(async (tx) => {
     const values = { status: 'applied' as const, decidedAt: now, decidedBy: decision.actor, guardrailVersion: version.version.version, autoApplied: decision.auto };
-    if (!ctx.repository.closeProposal(tx, proposal.id, values)) return null;
-    appendAuditEntry(
+    if (!(await ctx.repository.closeProposal(tx, proposal.id, values))) return null;
+    await appendAuditEntry(
       tx,
       {
         actor: decision.actor,
@@ -97,7 +97,7 @@ export async function commitProposal(ctx: ProposalContext, proposal: ProposalRow
       now,
     );
     const updated = { ...proposal, ...values };
-    enqueueProposalUpdate(tx, updated, now);
+    await enqueueProposalUpdate(tx, updated, now);
     return updated;
   });
   ctx.notifyOutbox();
@@ -106,7 +106,7 @@ export async function commitProposal(ctx: ProposalContext, proposal: ProposalRow
 }
 
 export async function applyProposal(ctx: ProposalContext, actor: ClickActor, proposalId: string): Promise<DecisionResult> {
-  const proposal = ctx.repository.findProposal(proposalId);
+  const proposal = await ctx.repository.findProposal(proposalId);
   if (!proposal) return { status: 'not_found' };
   if (!(await authorizeApprover(ctx, actor, proposal, 'apply', 'apply threshold proposals'))) return { status: 'refused' };
   return commitProposal(ctx, proposal, { actor: `slack:${actor.userId}`, actorUser: actor, auto: false });
@@ -116,7 +116,7 @@ export type DismissModalResult = { status: 'ok'; view: ModalView } | Exclude<Dec
 
 /** The Dismiss click: approvers get the reason modal, for a proposal still open. */
 export async function prepareDismissModal(ctx: ProposalContext, actor: ClickActor, proposalId: string): Promise<DismissModalResult> {
-  const proposal = ctx.repository.findProposal(proposalId);
+  const proposal = await ctx.repository.findProposal(proposalId);
   if (!proposal) return { status: 'not_found' };
   if (!(await authorizeApprover(ctx, actor, proposal, 'dismiss', 'dismiss threshold proposals'))) return { status: 'refused' };
   if (proposal.status !== 'open') return answerStale(ctx, actor, proposal, `This proposal is already ${proposal.status}.`, false);
@@ -124,23 +124,23 @@ export async function prepareDismissModal(ctx: ProposalContext, actor: ClickActo
 }
 
 export async function dismissProposal(ctx: ProposalContext, actor: ClickActor, request: { proposalId: string; reason: string }): Promise<DecisionResult> {
-  const proposal = ctx.repository.findProposal(request.proposalId);
+  const proposal = await ctx.repository.findProposal(request.proposalId);
   if (!proposal) return { status: 'not_found' };
   if (!(await authorizeApprover(ctx, actor, proposal, 'dismiss', 'dismiss threshold proposals'))) return { status: 'refused' };
   const now = ctx.clock.now();
-  const dismissed = ctx.repository.transaction((tx) => {
+  const dismissed = await ctx.repository.transaction(async (tx) => {
     const values = { status: 'dismissed' as const, decidedAt: now, decidedBy: `slack:${actor.userId}`, decisionReason: request.reason };
-    if (!ctx.repository.closeProposal(tx, proposal.id, values)) return null;
-    appendAuditEntry(
+    if (!(await ctx.repository.closeProposal(tx, proposal.id, values))) return null;
+    await appendAuditEntry(
       tx,
       { actor: `slack:${actor.userId}`, action: 'calibration.dismissed', source: proposal.source, subjectType: 'calibration_proposal', subjectId: proposal.id, details: { grader: proposal.grader, proposed: proposal.proposedThreshold, reason: request.reason } },
       now,
     );
     const updated = { ...proposal, ...values };
-    enqueueProposalUpdate(tx, updated, now);
+    await enqueueProposalUpdate(tx, updated, now);
     return updated;
   });
-  if (!dismissed) return answerStale(ctx, actor, proposal, `This proposal is already ${ctx.repository.findProposal(proposal.id)?.status ?? 'closed'}.`, false);
+  if (!dismissed) return answerStale(ctx, actor, proposal, `This proposal is already ${(await ctx.repository.findProposal(proposal.id))?.status ?? 'closed'}.`, false);
   ctx.notifyOutbox();
   return { status: 'dismissed', proposal: dismissed };
 }

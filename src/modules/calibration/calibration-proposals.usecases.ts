@@ -27,7 +27,7 @@ function isSameProposal(open: ProposalRow, report: CalibrationReport, threshold:
 
 export async function proposeThreshold(ctx: ProposalContext, request: { source: string; grader: string; actor: string }): Promise<ProposeResult> {
   const settings = readSourceSettings(ctx, request.source);
-  const { report, items } = calibrateGrader(ctx, request);
+  const { report, items } = await calibrateGrader(ctx, request);
   const figures = buildProposalFigures(report);
   if (report.recommendation.status !== 'ok' || !figures) return { status: 'insufficient_labels', report };
   if (Math.abs(report.recommendation.change) < MIN_PROPOSED_CHANGE) return { status: 'no_change', report };
@@ -36,17 +36,17 @@ export async function proposeThreshold(ctx: ProposalContext, request: { source: 
   const threshold = report.recommendation.threshold;
   const chart = buildPrChartPoints(computeCurve(items), figures);
   const now = ctx.clock.now();
-  const result = ctx.repository.transaction((tx): ProposeResult => {
-    const open = ctx.repository.listOpenProposals(tx, request.source, request.grader);
+  const result = await ctx.repository.transaction(async (tx): Promise<ProposeResult> => {
+    const open = await ctx.repository.listOpenProposals(tx, request.source, request.grader);
     const same = open.find((row) => isSameProposal(row, report, threshold));
     if (same) return { status: 'already_open', proposal: same, report };
     for (const older of open) {
       const reason = 'a newer proposal replaced it';
-      if (ctx.repository.closeProposal(tx, older.id, { status: 'superseded', decidedAt: now, decisionReason: reason })) {
-        enqueueProposalUpdate(tx, { ...older, status: 'superseded', decidedAt: now, decisionReason: reason }, now);
+      if (await ctx.repository.closeProposal(tx, older.id, { status: 'superseded', decidedAt: now, decisionReason: reason })) {
+        await enqueueProposalUpdate(tx, { ...older, status: 'superseded', decidedAt: now, decisionReason: reason }, now);
       }
     }
-    const inserted = ctx.repository.insertProposal(tx, {
+    const inserted = await ctx.repository.insertProposal(tx, {
       source: request.source,
       grader: request.grader,
       graderVersion: report.graderVersion,
@@ -59,9 +59,9 @@ export async function proposeThreshold(ctx: ProposalContext, request: { source: 
       createdBy: request.actor,
       createdAt: now,
     });
-    const cardOutboxId = enqueueProposalPost(tx, inserted, now);
-    ctx.repository.updateProposal(tx, inserted.id, { cardOutboxId });
-    appendAuditEntry(
+    const cardOutboxId = await enqueueProposalPost(tx, inserted, now);
+    await ctx.repository.updateProposal(tx, inserted.id, { cardOutboxId });
+    await appendAuditEntry(
       tx,
       {
         actor: request.actor,

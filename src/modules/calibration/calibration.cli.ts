@@ -55,7 +55,7 @@ export function registerCalibrationCommands(program: Command): void {
     .action(
       withContext(async (context, options: { source: string; grader: string; graderVersion?: string; json?: boolean }) => {
         const ctx = await openCalibrationContext(context);
-        const { report } = calibrateGrader(ctx, { source: options.source, grader: options.grader, ...(options.graderVersion ? { graderVersion: options.graderVersion } : {}) });
+        const { report } = await calibrateGrader(ctx, { source: options.source, grader: options.grader, ...(options.graderVersion ? { graderVersion: options.graderVersion } : {}) });
         print(options.json ? JSON.stringify(report, replaceNonFinite, 2) : formatCalibrationReport(report).join('\n'));
       }),
     );
@@ -68,7 +68,7 @@ export function registerCalibrationCommands(program: Command): void {
     .action(
       withContext(async (context, options: { source: string; days: number; json?: boolean }) => {
         if (!context.knownSources.includes(options.source)) throw createUnknownCalibrationSourceError(options.source);
-        const report = computeReviewerAgreement({ repository: createAgreementRepository({ db: context.database.db }), clock: context.clock }, { source: options.source, days: options.days });
+        const report = await computeReviewerAgreement({ repository: createAgreementRepository({ db: context.database.db }), clock: context.clock }, { source: options.source, days: options.days });
         print(options.json ? JSON.stringify(report, replaceNonFinite, 2) : [`${report.source} since ${report.since}`, ...formatAgreementReport(report)].join('\n'));
       }),
     );

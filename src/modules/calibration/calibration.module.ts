@@ -88,16 +88,16 @@ export function createCalibrationModule(options: CalibrationModuleOptions) {
     handleCalibrateCommand: (source: string, grader: string, userId: string) => handleCalibrateCommand(ctx, source, grader, userId),
     /** Runs the daily calibration now (tests, fake clocks); once per day like the schedule. */
     runDaily: (now = options.clock.now()) => runDailyCalibration(ctx, now),
-    report: (source: string, grader: string) => calibrateGrader(ctx, { source, grader }).report,
+    report: async (source: string, grader: string) => (await calibrateGrader(ctx, { source, grader })).report,
     /** `DigestLoaders.loadCalibration` for the weekly digest. */
-    loadDigestCalibration: async (source: string, period: { start: number; end: number }) => loadDigestCalibration(ctx, source, period),
+    loadDigestCalibration: (source: string, period: { start: number; end: number }) => loadDigestCalibration(ctx, source, period),
     /** Mixes this hour's gold items now (tests, fake clocks). */
     runGoldMix: () => runGoldMix(gold),
     /** Reviewer agreement of a source over the last 90 days (approvers, on request). */
     agreement: (source: string) => computeReviewerAgreement({ repository: agreement, clock: options.clock }, { source }),
     /** A reviewer's own agreement and gold accuracy lines, for their App Home. */
-    describeReviewerStanding: (source: string, reviewerId: string) =>
-      describeReviewerStanding(computeReviewerAgreement({ repository: agreement, clock: options.clock }, { source }), reviewerId),
+    describeReviewerStanding: async (source: string, reviewerId: string) =>
+      describeReviewerStanding(await computeReviewerAgreement({ repository: agreement, clock: options.clock }, { source }), reviewerId),
   };
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, notInArray, sql } from 'drizzle-orm';
 import { monotonicFactory } from 'ulid';
-import type { Db, DbExecutor } from '../../platform/db.ts';
+import { affectedRows, type Db, type DbExecutor } from '../../platform/db.ts';
 import { graderResultsTable } from '../checks/grading.table.ts';
 import { eventsTable } from '../ingestion/events.table.ts';
 import { reviewDuplicatesTable, reviewItemsTable } from '../review/review.table.ts';
@@ -56,15 +56,14 @@ function matchesGrader(grader: string, graderVersion: string) {
 }
 
 export function createCalibrationRepository({ db }: { db: Db }) {
-  function listVerdicts(itemIds: string[]): Map<string, LabelVerdict[]> {
+  async function listVerdicts(itemIds: string[]): Promise<Map<string, LabelVerdict[]>> {
     const byItem = new Map<string, LabelVerdict[]>();
     for (const ids of chunk(itemIds)) {
-      const rows = db
+      const rows = await db
         .select()
         .from(reviewVerdictsTable)
         .where(inArray(reviewVerdictsTable.itemId, ids))
-        .orderBy(asc(reviewVerdictsTable.createdAt), asc(reviewVerdictsTable.id))
-        .all();
+        .orderBy(asc(reviewVerdictsTable.createdAt), asc(reviewVerdictsTable.id));
       for (const row of rows) {
         const { reviewerId, decision, dimension, reasonCategory, note, tone, brand } = row;
         byItem.set(row.itemId, [...(byItem.get(row.itemId) ?? []), { reviewerId, decision, dimension, reasonCategory, note, tone, brand }]);
@@ -73,14 +72,15 @@ export function createCalibrationRepository({ db }: { db: Db }) {
     return byItem;
   }
 
-  function listDuplicates(source: string, grader: string, graderVersion: string): Map<string, LabelRow['duplicates']> {
-    const rows = db
+  async function listDuplicates(source: string, grader: string, graderVersion: string): Promise<Map<string, LabelRow['duplicates']>> {
+    // In event order, so each item lists its duplicates the same way on either store.
+    const rows = await db
       .select({ itemId: reviewDuplicatesTable.itemId, eventId: eventsTable.id, inclusionProbability: reviewDuplicatesTable.inclusionProbability, score: graderResultsTable.score })
       .from(reviewDuplicatesTable)
       .innerJoin(eventsTable, eq(eventsTable.seq, reviewDuplicatesTable.eventSeq))
       .innerJoin(graderResultsTable, and(eq(graderResultsTable.eventSeq, reviewDuplicatesTable.eventSeq), matchesGrader(grader, graderVersion)))
       .where(and(eq(eventsTable.source, source), eq(eventsTable.origin, 'live')))
-      .all();
+      .orderBy(asc(reviewDuplicatesTable.eventSeq));
     const byItem = new Map<string, LabelRow['duplicates']>();
     for (const { itemId, ...duplicate } of rows) byItem.set(itemId, [...(byItem.get(itemId) ?? []), duplicate]);
     return byItem;
@@ -88,8 +88,8 @@ export function createCalibrationRepository({ db }: { db: Db }) {
 
   return {
     /** Every label of (source, grader, version), one per event, oldest item first; `finalBetween` keeps items decided in [from, to). */
-    listLabelRows(source: string, grader: string, graderVersion: string, finalBetween?: { from: number; to: number }): LabelRow[] {
-      const items = db
+    async listLabelRows(source: string, grader: string, graderVersion: string, finalBetween?: { from: number; to: number }): Promise<LabelRow[]> {
+      const items = await db
         .select({
           itemId: reviewItemsTable.id,
           eventId: reviewItemsTable.eventId,
@@ -104,12 +104,11 @@ export function createCalibrationRepository({ db }: { db: Db }) {
         .innerJoin(eventsTable, eq(eventsTable.seq, reviewItemsTable.eventSeq))
         .innerJoin(graderResultsTable, and(eq(graderResultsTable.eventSeq, reviewItemsTable.eventSeq), matchesGrader(grader, graderVersion)))
         .where(and(isFinalLiveItem(source), finalBetween ? and(gte(reviewItemsTable.finalAt, finalBetween.from), lt(reviewItemsTable.finalAt, finalBetween.to)) : undefined))
-        .orderBy(asc(reviewItemsTable.seq))
-        .all();
+        .orderBy(asc(reviewItemsTable.seq));
       const seen = new Set<number>();
       const unique = items.filter((item) => !seen.has(item.eventSeq) && Boolean(seen.add(item.eventSeq)));
-      const verdicts = listVerdicts(unique.map((item) => item.itemId));
-      const duplicates = listDuplicates(source, grader, graderVersion);
+      const verdicts = await listVerdicts(unique.map((item) => item.itemId));
+      const duplicates = await listDuplicates(source, grader, graderVersion);
       return unique.map((item) => ({
         ...item,
         outcome: item.outcome!,
@@ -119,7 +118,7 @@ export function createCalibrationRepository({ db }: { db: Db }) {
     },
 
     /** Final labelled items per grader version of a grader, most labels first. */
-    countLabelsByVersion(source: string, grader: string): { graderVersion: string; labels: number }[] {
+    async countLabelsByVersion(source: string, grader: string): Promise<{ graderVersion: string; labels: number }[]> {
       return db
         .select({ graderVersion: graderResultsTable.graderVersion, labels: sql<number>`count(distinct ${reviewItemsTable.eventSeq})` })
         .from(reviewItemsTable)
@@ -127,79 +126,76 @@ export function createCalibrationRepository({ db }: { db: Db }) {
         .innerJoin(graderResultsTable, and(eq(graderResultsTable.eventSeq, reviewItemsTable.eventSeq), eq(graderResultsTable.grader, grader), eq(graderResultsTable.hijacked, false)))
         .where(isFinalLiveItem(source))
         .groupBy(graderResultsTable.graderVersion)
-        .orderBy(desc(sql`count(distinct ${reviewItemsTable.eventSeq})`))
-        .all();
+        .orderBy(desc(sql`count(distinct ${reviewItemsTable.eventSeq})`), asc(graderResultsTable.graderVersion));
     },
 
     /** The version of the grader's most recent result for the source, when it has any. */
-    findLatestGraderVersion(source: string, grader: string): string | null {
-      const row = db
+    async findLatestGraderVersion(source: string, grader: string): Promise<string | null> {
+      const [row] = await db
         .select({ graderVersion: graderResultsTable.graderVersion })
         .from(graderResultsTable)
         .where(and(eq(graderResultsTable.source, source), eq(graderResultsTable.grader, grader)))
         .orderBy(desc(graderResultsTable.createdAt), desc(graderResultsTable.id))
-        .limit(1)
-        .get();
+        .limit(1);
       return row?.graderVersion ?? null;
     },
 
     /** Trusted scores of live events graded since `since`, sorted ascending. */
-    loadTrafficScores(source: string, grader: string, graderVersion: string, since: number): Float64Array {
-      const rows = db
+    async loadTrafficScores(source: string, grader: string, graderVersion: string, since: number): Promise<Float64Array> {
+      const rows = await db
         .select({ score: graderResultsTable.score })
         .from(graderResultsTable)
         .innerJoin(eventsTable, eq(eventsTable.seq, graderResultsTable.eventSeq))
-        .where(and(eq(graderResultsTable.source, source), matchesGrader(grader, graderVersion), gte(graderResultsTable.createdAt, since), eq(eventsTable.origin, 'live')))
-        .all();
+        .where(and(eq(graderResultsTable.source, source), matchesGrader(grader, graderVersion), gte(graderResultsTable.createdAt, since), eq(eventsTable.origin, 'live')));
       return Float64Array.from(rows, (row) => row.score).sort();
     },
 
-    insertProposal(tx: DbExecutor, proposal: NewProposal): ProposalRow {
-      return tx.insert(calibrationProposalsTable).values({ ...proposal, id: generateProposalId(proposal.createdAt) }).returning().get();
+    async insertProposal(tx: DbExecutor, proposal: NewProposal): Promise<ProposalRow> {
+      const [row] = await tx.insert(calibrationProposalsTable).values({ ...proposal, id: generateProposalId(proposal.createdAt) }).returning();
+      return row!;
     },
 
-    findProposal(id: string, tx: DbExecutor = db): ProposalRow | undefined {
-      return tx.select().from(calibrationProposalsTable).where(eq(calibrationProposalsTable.id, id)).get();
+    async findProposal(id: string, tx: DbExecutor = db): Promise<ProposalRow | undefined> {
+      const [row] = await tx.select().from(calibrationProposalsTable).where(eq(calibrationProposalsTable.id, id));
+      return row;
     },
 
-    listOpenProposals(tx: DbExecutor, source: string, grader: string): ProposalRow[] {
+    async listOpenProposals(tx: DbExecutor, source: string, grader: string): Promise<ProposalRow[]> {
       const where = and(eq(calibrationProposalsTable.source, source), eq(calibrationProposalsTable.grader, grader), eq(calibrationProposalsTable.status, 'open'));
-      return tx.select().from(calibrationProposalsTable).where(where).orderBy(asc(calibrationProposalsTable.createdAt)).all();
+      return tx.select().from(calibrationProposalsTable).where(where).orderBy(asc(calibrationProposalsTable.createdAt), asc(calibrationProposalsTable.id));
     },
 
     /** Moves an open proposal to its decision; false when it was no longer open (a double click, another process). */
-    closeProposal(tx: DbExecutor, id: string, values: Partial<Omit<ProposalRow, 'id'>> & { status: Exclude<ProposalRow['status'], 'open'> }): boolean {
+    async closeProposal(tx: DbExecutor, id: string, values: Partial<Omit<ProposalRow, 'id'>> & { status: Exclude<ProposalRow['status'], 'open'> }): Promise<boolean> {
       const where = and(eq(calibrationProposalsTable.id, id), eq(calibrationProposalsTable.status, 'open'));
-      return tx.update(calibrationProposalsTable).set(values).where(where).run().changes === 1;
+      return affectedRows(await tx.update(calibrationProposalsTable).set(values).where(where)) === 1;
     },
 
-    updateProposal(tx: DbExecutor, id: string, values: Partial<Omit<ProposalRow, 'id'>>): void {
-      tx.update(calibrationProposalsTable).set(values).where(eq(calibrationProposalsTable.id, id)).run();
+    async updateProposal(tx: DbExecutor, id: string, values: Partial<Omit<ProposalRow, 'id'>>): Promise<void> {
+      await tx.update(calibrationProposalsTable).set(values).where(eq(calibrationProposalsTable.id, id));
     },
 
     /** Threshold changes applied automatically to a grader since `since` (for the daily bound). */
-    listAutoAppliedChanges(source: string, grader: string, since: number): number[] {
-      return db
+    async listAutoAppliedChanges(source: string, grader: string, since: number): Promise<number[]> {
+      const rows = await db
         .select({ from: calibrationProposalsTable.currentThreshold, to: calibrationProposalsTable.proposedThreshold })
         .from(calibrationProposalsTable)
-        .where(and(eq(calibrationProposalsTable.source, source), eq(calibrationProposalsTable.grader, grader), eq(calibrationProposalsTable.autoApplied, true), gte(calibrationProposalsTable.decidedAt, since)))
-        .all()
-        .map((row) => row.to - row.from);
+        .where(and(eq(calibrationProposalsTable.source, source), eq(calibrationProposalsTable.grader, grader), eq(calibrationProposalsTable.autoApplied, true), gte(calibrationProposalsTable.decidedAt, since)));
+      return rows.map((row) => row.to - row.from);
     },
 
     /** Posted cards whose chart is not in their thread yet (a failed upload is retried by the daily job). */
-    listChartsToUpload(limit = 20): ProposalRow[] {
+    async listChartsToUpload(limit = 20): Promise<ProposalRow[]> {
       return db
         .select()
         .from(calibrationProposalsTable)
         .where(and(isNull(calibrationProposalsTable.chartUploadedAt), isNotNull(calibrationProposalsTable.cardTs)))
-        .orderBy(asc(calibrationProposalsTable.createdAt))
-        .limit(limit)
-        .all();
+        .orderBy(asc(calibrationProposalsTable.createdAt), asc(calibrationProposalsTable.id))
+        .limit(limit);
     },
 
-    transaction<T>(work: (tx: DbExecutor) => T): T {
-      return db.transaction((tx) => work(tx), { behavior: 'immediate' });
+    async transaction<T>(work: (tx: DbExecutor) => Promise<T>): Promise<T> {
+      return db.transaction(work);
     },
   };
 }

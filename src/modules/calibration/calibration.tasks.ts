@@ -44,7 +44,7 @@ export async function calibrateAllGraders(ctx: CalibrationTaskContext): Promise<
         if (result.status === 'posted' || result.status === 'already_open') {
           const proposal = result.proposal;
           outcome.proposalId = proposal.id;
-          const recent = ctx.repository.listAutoAppliedChanges(source, grader, ctx.clock.now() - DAY_MS);
+          const recent = await ctx.repository.listAutoAppliedChanges(source, grader, ctx.clock.now() - DAY_MS);
           const decision = decideAutoApply(autoApply, proposal.proposedThreshold - proposal.currentThreshold, recent);
           if (decision.apply) {
             const applied = await commitProposal(ctx, proposal, { actor: 'system:calibration', actorUser: null, auto: true });

@@ -59,13 +59,13 @@ export interface SeedItem {
 
 let counter = 0;
 
-export function seedCalibrationSource(db: DbExecutor, source = 'support-bot'): void {
-  db.insert(sourcesTable).values({ name: source, createdAt: SEED_START, updatedAt: SEED_START }).onConflictDoNothing().run();
+export async function seedCalibrationSource(db: DbExecutor, source = 'support-bot'): Promise<void> {
+  await db.insert(sourcesTable).values({ name: source, createdAt: SEED_START, updatedAt: SEED_START }).onConflictDoNothing();
 }
 
-function insertGradedEvent(db: DbExecutor, source: string, item: SeedItem, at: number): number {
+async function insertGradedEvent(db: DbExecutor, source: string, item: SeedItem, at: number): Promise<number> {
   const id = ++counter;
-  const seq = db
+  const [event] = await db
     .insert(eventsTable)
     .values({
       id: `seed-${id}-${Math.round(at)}`,
@@ -78,24 +78,25 @@ function insertGradedEvent(db: DbExecutor, source: string, item: SeedItem, at: n
       reviewStatus: 'done',
       origin: item.origin ?? 'live',
     })
-    .returning({ seq: eventsTable.seq })
-    .get().seq;
+    .returning({ seq: eventsTable.seq });
+  const seq = event!.seq;
   const grader = item.grader ?? 'tone';
-  db.insert(graderResultsTable)
-    .values({ eventSeq: seq, source, grader, graderVersion: item.graderVersion ?? 'v1', contentHash: `hash-${id}`, score: item.score, label: 'ok', reason: 'judge', hijacked: item.hijacked ?? false, cached: false, createdAt: at })
-    .run();
+  await db
+    .insert(graderResultsTable)
+    .values({ eventSeq: seq, source, grader, graderVersion: item.graderVersion ?? 'v1', contentHash: `hash-${id}`, score: item.score, label: 'ok', reason: 'judge', hijacked: item.hijacked ?? false, cached: false, createdAt: at });
   return seq;
 }
 
 /** Inserts one final (or open) review item with its event, grader result and verdicts; returns the item id. */
-export function seedLabelledItem(db: DbExecutor, item: SeedItem, source = 'support-bot'): string {
+export async function seedLabelledItem(db: DbExecutor, item: SeedItem, source = 'support-bot'): Promise<string> {
   const at = item.at ?? SEED_START;
-  const eventSeq = insertGradedEvent(db, source, item, at);
+  const eventSeq = await insertGradedEvent(db, source, item, at);
   const verdicts = item.verdicts ?? [{ reviewerId: 'U0REVIEW01', decision: item.violation ? 'reject' : 'approve' }];
   const outcome = item.outcome ?? (verdicts.some((verdict) => verdict.decision === 'reject') ? 'rejected' : 'approved');
   const state = item.state ?? 'final';
   const itemId = `rev_seed${String(++counter).padStart(10, '0')}`;
-  db.insert(reviewItemsTable)
+  await db
+    .insert(reviewItemsTable)
     .values({
       id: itemId,
       eventSeq,
@@ -115,10 +116,10 @@ export function seedLabelledItem(db: DbExecutor, item: SeedItem, source = 'suppo
       cardChannel: SEED_CHANNEL,
       cardTs: item.cardTs === undefined ? `1740000000.${String(eventSeq).padStart(6, '0')}` : item.cardTs,
       finalAt: state === 'final' ? at : null,
-    })
-    .run();
-  verdicts.forEach((verdict, index) => {
-    db.insert(reviewVerdictsTable)
+    });
+  for (const [index, verdict] of verdicts.entries()) {
+    await db
+      .insert(reviewVerdictsTable)
       .values({
         itemId,
         reviewerId: verdict.reviewerId,
@@ -130,19 +131,18 @@ export function seedLabelledItem(db: DbExecutor, item: SeedItem, source = 'suppo
         brand: verdict.brand ?? null,
         createdAt: at + index,
         updatedAt: at + index,
-      })
-      .run();
-  });
+      });
+  }
   for (const p of item.duplicates ?? []) {
-    const duplicateSeq = insertGradedEvent(db, source, item, at);
-    db.insert(reviewDuplicatesTable).values({ eventSeq: duplicateSeq, itemId, inclusionProbability: p, createdAt: at }).run();
+    const duplicateSeq = await insertGradedEvent(db, source, item, at);
+    await db.insert(reviewDuplicatesTable).values({ eventSeq: duplicateSeq, itemId, inclusionProbability: p, createdAt: at });
   }
   return itemId;
 }
 
 /** Graded live traffic without review: what flags per day are computed from. */
-export function seedTraffic(db: DbExecutor, scores: readonly number[], options: { source?: string; grader?: string; graderVersion?: string; at?: number } = {}): void {
-  for (const score of scores) insertGradedEvent(db, options.source ?? 'support-bot', { score, inclusionProbability: 1, ...options }, options.at ?? SEED_START);
+export async function seedTraffic(db: DbExecutor, scores: readonly number[], options: { source?: string; grader?: string; graderVersion?: string; at?: number } = {}): Promise<void> {
+  for (const score of scores) await insertGradedEvent(db, options.source ?? 'support-bot', { score, inclusionProbability: 1, ...options }, options.at ?? SEED_START);
 }
 
 /** A proposal context on a test database: guardrail v1 seeded with `thresholds`, roles as a map, no Slack. */

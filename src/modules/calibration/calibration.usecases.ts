@@ -85,15 +85,15 @@ export function readGrader(ctx: Pick<CalibrationContext, 'graders'>, grader: str
 }
 
 /** The report of the grader's running version (or `graderVersion`), with the labelled items behind it. */
-export function calibrateGrader(ctx: CalibrationContext, request: { source: string; grader: string; graderVersion?: string }): GraderCalibration {
+export async function calibrateGrader(ctx: CalibrationContext, request: { source: string; grader: string; graderVersion?: string }): Promise<GraderCalibration> {
   const settings = readSourceSettings(ctx, request.source);
   const grader = readGrader(ctx, request.grader);
   const version = request.graderVersion ?? grader.version;
   if (!version) throw createNoGraderVersionError(request.source, request.grader);
   const now = ctx.clock.now();
   const config = settings.calibration;
-  const items = toLabelledItems(ctx.repository.listLabelRows(request.source, grader.name, version), grader.dimension);
-  const traffic = ctx.repository.loadTrafficScores(request.source, grader.name, version, now - config.traffic_days * DAY_MS);
+  const items = toLabelledItems(await ctx.repository.listLabelRows(request.source, grader.name, version), grader.dimension);
+  const traffic = await ctx.repository.loadTrafficScores(request.source, grader.name, version, now - config.traffic_days * DAY_MS);
   const report = buildCalibrationReport({
     source: request.source,
     grader: grader.name,
@@ -105,7 +105,7 @@ export function calibrateGrader(ctx: CalibrationContext, request: { source: stri
     minLabelsPerClass: config.min_labels_per_class,
     traffic: { sortedScores: traffic, days: config.traffic_days },
     loadPolicy: toReviewLoadPolicy(settings.review, grader.name),
-    otherVersions: ctx.repository.countLabelsByVersion(request.source, grader.name).filter((entry) => entry.graderVersion !== version),
+    otherVersions: (await ctx.repository.countLabelsByVersion(request.source, grader.name)).filter((entry) => entry.graderVersion !== version),
     now,
   });
   return { report, items };
@@ -115,13 +115,15 @@ export function calibrateGrader(ctx: CalibrationContext, request: { source: stri
  * The weekly digest's calibration loader (`DigestLoaders.loadCalibration`): per grader of the
  * running version, its live threshold and the labels decided in the period.
  */
-export function loadDigestCalibration(ctx: CalibrationContext, source: string, period: { start: number; end: number }): { grader: string; threshold: number; labels: LabelledItem[] }[] {
+export async function loadDigestCalibration(ctx: CalibrationContext, source: string, period: { start: number; end: number }): Promise<{ grader: string; threshold: number; labels: LabelledItem[] }[]> {
   readSourceSettings(ctx, source);
-  return [...ctx.graders.values()].flatMap((grader) => {
-    const rows = ctx.repository.listLabelRows(source, grader.name, grader.version, { from: period.start, to: period.end });
+  const calibrations: { grader: string; threshold: number; labels: LabelledItem[] }[] = [];
+  for (const grader of ctx.graders.values()) {
+    const rows = await ctx.repository.listLabelRows(source, grader.name, grader.version, { from: period.start, to: period.end });
     const labels = toLabelledItems(rows, grader.dimension);
-    return labels.length > 0 ? [{ grader: grader.name, threshold: ctx.thresholdOf(source, grader.name), labels }] : [];
-  });
+    if (labels.length > 0) calibrations.push({ grader: grader.name, threshold: ctx.thresholdOf(source, grader.name), labels });
+  }
+  return calibrations;
 }
 
 /** JSON.stringify replacer: NaN and infinities (an undefined precision, say) become null. */

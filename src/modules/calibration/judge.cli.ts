@@ -40,7 +40,7 @@ export function registerJudgeCommands(program: Command, openCalibration: (contex
         const ctx = await openJudgeContext(context, openCalibration);
         const target: Writable = options.out ? createWriteStream(options.out, { encoding: 'utf8', mode: 0o600 }) : process.stdout;
         let count = 0;
-        for (const line of exportFinetuneLines(ctx, { source: options.source, grader: options.grader, redact: options.redact })) {
+        for await (const line of exportFinetuneLines(ctx, { source: options.source, grader: options.grader, redact: options.redact })) {
           if (!target.write(`${line}\n`)) await once(target, 'drain');
           count += 1;
         }
@@ -64,7 +64,7 @@ export function registerJudgeCommands(program: Command, openCalibration: (contex
     .action(
       withContext(async (context, options: { grader: string; source?: string; limit: number; json?: boolean }) => {
         const ctx = await openJudgeContext(context, openCalibration);
-        const result = proposeGraderExamples(ctx, { grader: options.grader, limit: options.limit, ...(options.source ? { source: options.source } : {}) });
+        const result = await proposeGraderExamples(ctx, { grader: options.grader, limit: options.limit, ...(options.source ? { source: options.source } : {}) });
         if (options.json) return void process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         if (result.examples.length === 0) process.stdout.write(`No corrected mistakes of ${result.grader} (version ${result.graderVersion}) yet.\n`);
         else process.stdout.write(`${result.markdown}\n`);

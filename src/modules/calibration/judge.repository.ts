@@ -23,10 +23,10 @@ export interface AdjudicatedItem {
 const PAGE = 500;
 
 export function createJudgeRepository({ db }: { db: Db }) {
-  function listVerdicts(itemIds: string[]): Map<string, LabelVerdict[]> {
+  async function listVerdicts(itemIds: string[]): Promise<Map<string, LabelVerdict[]>> {
     const byItem = new Map<string, LabelVerdict[]>();
     if (itemIds.length === 0) return byItem;
-    const rows = db.select().from(reviewVerdictsTable).where(inArray(reviewVerdictsTable.itemId, itemIds)).orderBy(asc(reviewVerdictsTable.createdAt), asc(reviewVerdictsTable.id)).all();
+    const rows = await db.select().from(reviewVerdictsTable).where(inArray(reviewVerdictsTable.itemId, itemIds)).orderBy(asc(reviewVerdictsTable.createdAt), asc(reviewVerdictsTable.id));
     for (const { itemId, reviewerId, decision, dimension, reasonCategory, note, tone, brand } of rows) {
       byItem.set(itemId, [...(byItem.get(itemId) ?? []), { reviewerId, decision, dimension, reasonCategory, note, tone, brand }]);
     }
@@ -35,10 +35,10 @@ export function createJudgeRepository({ db }: { db: Db }) {
 
   return {
     /** Every final live item of the source, oldest first, page by page. */
-    *iterateAdjudicatedItems(source: string): Generator<AdjudicatedItem> {
+    async *iterateAdjudicatedItems(source: string): AsyncGenerator<AdjudicatedItem> {
       let afterSeq = 0;
       for (;;) {
-        const page = db
+        const page = await db
           .select({ seq: reviewItemsTable.seq, itemId: reviewItemsTable.id, eventSeq: reviewItemsTable.eventSeq, outcome: reviewItemsTable.outcome, input: eventsTable.input, output: eventsTable.output, detections: eventsTable.detections })
           .from(reviewItemsTable)
           .innerJoin(eventsTable, eq(eventsTable.seq, reviewItemsTable.eventSeq))
@@ -51,9 +51,8 @@ export function createJudgeRepository({ db }: { db: Db }) {
             ),
           )
           .orderBy(asc(reviewItemsTable.seq))
-          .limit(PAGE)
-          .all();
-        const verdicts = listVerdicts(page.map((row) => row.itemId));
+          .limit(PAGE);
+        const verdicts = await listVerdicts(page.map((row) => row.itemId));
         for (const row of page) {
           yield { itemId: row.itemId, eventSeq: row.eventSeq, outcome: row.outcome!, content: { input: row.input, output: row.output, detections: row.detections }, verdicts: verdicts.get(row.itemId) ?? [] };
         }
@@ -63,9 +62,9 @@ export function createJudgeRepository({ db }: { db: Db }) {
     },
 
     /** The content of events, by seq. */
-    loadContents(eventSeqs: number[]): Map<number, JudgedContent> {
+    async loadContents(eventSeqs: number[]): Promise<Map<number, JudgedContent>> {
       if (eventSeqs.length === 0) return new Map();
-      const rows = db.select({ seq: eventsTable.seq, input: eventsTable.input, output: eventsTable.output, detections: eventsTable.detections }).from(eventsTable).where(inArray(eventsTable.seq, eventSeqs)).all();
+      const rows = await db.select({ seq: eventsTable.seq, input: eventsTable.input, output: eventsTable.output, detections: eventsTable.detections }).from(eventsTable).where(inArray(eventsTable.seq, eventSeqs));
       return new Map(rows.map(({ seq, ...content }) => [seq, content]));
     },
   };

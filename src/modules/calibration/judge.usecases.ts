@@ -29,10 +29,10 @@ function drawNonce(rng: () => number): string {
 }
 
 /** One JSONL line per adjudicated item of the source: the grader's request and the human answer. */
-export function* exportFinetuneLines(ctx: JudgeContext, request: { source: string; grader: string; redact: boolean }): Generator<string> {
+export async function* exportFinetuneLines(ctx: JudgeContext, request: { source: string; grader: string; redact: boolean }): AsyncGenerator<string> {
   readSourceSettings(ctx.calibration, request.source);
   const prompt = readPrompt(ctx, request.grader);
-  for (const item of ctx.judge.iterateAdjudicatedItems(request.source)) {
+  for await (const item of ctx.judge.iterateAdjudicatedItems(request.source)) {
     const label = deriveGraderLabel(item, prompt.dimension);
     yield JSON.stringify(buildFinetuneLine(prompt, item.content, label, { nonce: drawNonce(ctx.rng), redact: request.redact }));
   }
@@ -59,19 +59,20 @@ export interface GraderExamples {
 }
 
 /** The most informative corrections of the grader's running version, over every configured source (or one). */
-export function proposeGraderExamples(ctx: JudgeContext, request: { grader: string; source?: string; limit: number }): GraderExamples {
+export async function proposeGraderExamples(ctx: JudgeContext, request: { grader: string; source?: string; limit: number }): Promise<GraderExamples> {
   const prompt = readPrompt(ctx, request.grader);
   if (request.source) readSourceSettings(ctx.calibration, request.source);
   const sources = request.source ? [request.source] : Object.keys(ctx.calibration.sources);
-  const candidates = sources.flatMap((source) => {
+  const candidates = [];
+  for (const source of sources) {
     const threshold = ctx.calibration.thresholdOf(source, prompt.name);
-    return ctx.calibration.repository.listLabelRows(source, prompt.name, prompt.version).map((row) => {
+    for (const row of await ctx.calibration.repository.listLabelRows(source, prompt.name, prompt.version)) {
       const label = deriveGraderLabel(row, prompt.dimension);
-      return { source, itemId: row.itemId, eventSeq: row.eventSeq, score: row.score, threshold, violation: label.violation, label };
-    });
-  });
+      candidates.push({ source, itemId: row.itemId, eventSeq: row.eventSeq, score: row.score, threshold, violation: label.violation, label });
+    }
+  }
   const picked = selectInformativeCorrections(candidates, request.limit);
-  const contents = ctx.judge.loadContents(picked.map((item) => item.eventSeq));
+  const contents = await ctx.judge.loadContents(picked.map((item) => item.eventSeq));
   const examples = picked.map(({ eventSeq, ...item }) => ({ ...item, mistake: measureMistake(item), content: contents.get(eventSeq) ?? { input: null, output: '', detections: [] } }));
   return {
     grader: prompt.name,

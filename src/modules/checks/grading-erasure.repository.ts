@@ -8,17 +8,17 @@ import { gradingJobsTable, graderResultsTable } from './grading.table.ts';
 
 const ERASED_REASON = '[erased]';
 
-export function eraseGraderResultTexts(db: DbExecutor, eventSeqs: readonly number[]): void {
+export async function eraseGraderResultTexts(db: DbExecutor, eventSeqs: readonly number[]): Promise<void> {
   if (eventSeqs.length === 0) return;
-  db.update(graderResultsTable)
+  await db
+    .update(graderResultsTable)
     .set({ reason: ERASED_REASON, contentHash: 'erased' })
-    .where(inArray(graderResultsTable.eventSeq, [...eventSeqs]))
-    .run();
+    .where(inArray(graderResultsTable.eventSeq, [...eventSeqs]));
 }
 
 /** Deletes the grading jobs and results of events about to be deleted. */
-export function deleteGradingRows(db: DbExecutor, eventSeqs: readonly number[]): void {
+export async function deleteGradingRows(db: DbExecutor, eventSeqs: readonly number[]): Promise<void> {
   if (eventSeqs.length === 0) return;
-  db.delete(gradingJobsTable).where(inArray(gradingJobsTable.eventSeq, [...eventSeqs])).run();
-  db.delete(graderResultsTable).where(inArray(graderResultsTable.eventSeq, [...eventSeqs])).run();
+  await db.delete(gradingJobsTable).where(inArray(gradingJobsTable.eventSeq, [...eventSeqs]));
+  await db.delete(graderResultsTable).where(inArray(graderResultsTable.eventSeq, [...eventSeqs]));
 }

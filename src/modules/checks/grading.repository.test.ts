@@ -1,53 +1,33 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, runMigrations, type VigilDatabase } from '../../platform/db.ts';
+import { eq } from 'drizzle-orm';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
+import { eventsTable } from '../ingestion/events.table.ts';
+import { makeNewEvent, seedSources, TEST_EVENT_TIME } from '../ingestion/events.test-utils.ts';
 import { createEventsRepository } from '../ingestion/events.repository.ts';
-import type { NewEvent } from '../ingestion/ingestion.models.ts';
-import { createSourcesRepository } from '../sources/sources.repository.ts';
 import type { Flag } from './checks.models.ts';
 import { createGradingRepository, type GradingRepository, type NewGraderResult } from './grading.repository.ts';
 
-const T0 = Date.UTC(2026, 10, 24, 10, 0, 0);
+const T0 = TEST_EVENT_TIME;
 const LEASE = 60_000;
 const policy = () => ({ threshold: 0.6 });
 
-function makeEvent(id: string, flags: Flag[] = []): NewEvent {
-  return {
-    id,
-    source: 'support-bot',
-    input: 'Why was I charged twice?',
-    output: 'Read the FAQ like everyone else.',
-    model: null,
-    modelVersion: null,
-    promptVersion: null,
-    release: null,
-    sessionId: null,
-    userId: null,
-    occurredAt: T0,
-    receivedAt: T0,
-    metadata: { context: 'Billing FAQ' },
-    appFlags: null,
-    detections: [],
-    flags,
-    checksStatus: 'grading',
-    origin: 'live',
-  };
-}
+const makeEvent = (id: string, flags: Flag[] = []) => makeNewEvent(id, { flags, checksStatus: 'grading' });
 
 function makeResult(score: number, overrides: Partial<NewGraderResult> = {}): NewGraderResult {
   return { contentHash: 'hash-1', score, label: score >= 0.6 ? 'violation' : 'ok', reason: 'because', hijacked: false, cached: false, createdAt: T0, ...overrides };
 }
 
 describe('grading repository', () => {
-  let database: VigilDatabase;
+  let database: TestDb;
   let grading: GradingRepository;
   let insert: (id: string, graders: string[], flags?: Flag[]) => Promise<number>;
-  const readEvent = (seq: number) =>
-    database.sqlite.prepare('SELECT flags, checks_status AS status FROM events WHERE seq = ?').get(seq) as { flags: string; status: string };
+  const readEvent = async (seq: number) => {
+    const [row] = await database.db.select({ flags: eventsTable.flags, status: eventsTable.checksStatus }).from(eventsTable).where(eq(eventsTable.seq, seq));
+    return row!;
+  };
 
   beforeEach(async () => {
-    database = openDatabase({ url: ':memory:' });
-    runMigrations(database.sqlite);
-    await createSourcesRepository({ db: database.db, clock: { now: () => T0 } }).upsertMany([{ name: 'support-bot' }]);
+    database = await createTestDb((d) => seedSources(d, 'support-bot'));
     const events = createEventsRepository({ db: database.db });
     grading = createGradingRepository({ db: database.db });
     insert = async (id, graders, flags = []) => {
@@ -91,12 +71,12 @@ describe('grading repository', () => {
     const [tone, brand] = ['tone', 'brand'].map((grader) => claimed.find((job) => job.grader === grader));
 
     expect(await grading.complete(tone!, makeResult(0.92), T0, policy)).toBeNull();
-    expect(readEvent(seq).status).toBe('grading');
+    expect((await readEvent(seq)).status).toBe('grading');
 
     const added = await grading.complete(brand!, makeResult(0.2, { contentHash: 'hash-2' }), T0, policy);
     expect(added).toEqual([{ check: 'tone', origin: 'grader', kind: 'violation', severity: 'warn', score: 0.92, reason: 'because' }]);
-    expect(readEvent(seq).status).toBe('complete');
-    expect(JSON.parse(readEvent(seq).flags)).toEqual([detectorFlag, ...added!]);
+    expect((await readEvent(seq)).status).toBe('complete');
+    expect((await readEvent(seq)).flags).toEqual([detectorFlag, ...added!]);
     expect((await grading.listResults(seq)).map((r) => [r.grader, r.score])).toEqual([
       ['brand', 0.2],
       ['tone', 0.92],
@@ -119,7 +99,7 @@ describe('grading repository', () => {
     const added = await grading.giveUp(brand!, 'skipped', 'call budget exhausted', T0, policy);
     expect(added).toEqual([{ check: 'grader_unavailable', origin: 'system', severity: 'warn', reason: expect.any(String) }]);
     expect(added![0]!.reason!.split('; ').sort()).toEqual(['brand: call budget exhausted', 'tone: transient: the judge failed with 500']);
-    expect(readEvent(seq).status).toBe('complete');
+    expect((await readEvent(seq)).status).toBe('complete');
   });
 
   it('adds no flags twice when a late worker completes an already completed event', async () => {
@@ -127,7 +107,7 @@ describe('grading repository', () => {
     const [job] = await grading.claimDue(T0, 10, LEASE);
     await grading.complete(job!, makeResult(0.9), T0, policy);
     expect(await grading.complete(job!, makeResult(0.9), T0 + 1, policy)).toBeNull();
-    expect(JSON.parse(readEvent(seq).flags)).toHaveLength(1);
+    expect((await readEvent(seq)).flags).toHaveLength(1);
     expect(await grading.listResults(seq)).toHaveLength(1);
   });
 
@@ -138,5 +118,22 @@ describe('grading repository', () => {
     expect(await grading.findCached('tone-v1', 'same-text')).toMatchObject({ score: 0.7, grader: 'tone' });
     expect(await grading.findCached('tone-v2', 'same-text')).toBeUndefined();
     expect(await grading.findCached('tone-v1', 'other-text')).toBeUndefined();
+  });
+
+  it('leases a job to one of two workers claiming at the same moment', async () => {
+    await insert('e1', ['tone', 'brand']);
+    const [first, second] = await Promise.all([grading.claimDue(T0, 10, LEASE), grading.claimDue(T0, 10, LEASE)]);
+    const ids = [...first!, ...second!].map((job) => job.id);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+  });
+
+  it('completes the event once when two workers settle its last two jobs at the same moment', async () => {
+    const seq = await insert('e1', ['tone', 'brand']);
+    const claimed = await grading.claimDue(T0, 10, LEASE);
+    const added = await Promise.all(claimed.map((job, index) => grading.complete(job, makeResult(0.9, { contentHash: `hash-${index}` }), T0, policy)));
+    expect(added.filter((flags) => flags !== null)).toHaveLength(1);
+    expect((await readEvent(seq)).status).toBe('complete');
+    expect((await readEvent(seq)).flags).toHaveLength(2);
   });
 });

@@ -23,7 +23,7 @@ export function createSlackDigestSender(deps: { db: Db; client: Pick<SlackClient
     },
 
     async post(channel, message, dedupeKey) {
-      enqueueOutboxMessage(
+      await enqueueOutboxMessage(
         deps.db,
         {
           kind: 'slack',

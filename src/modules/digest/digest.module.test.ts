@@ -1,3 +1,4 @@
+import { asc } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { createLogger } from '../../platform/logger.ts';
@@ -57,10 +58,10 @@ function createFakeSlack(options: { failOpen?: boolean } = {}) {
   return { client, opened, uploads };
 }
 
-function seedWeekWithIncident(database: SeedDb): void {
-  seedDigestWeek(database);
+async function seedWeekWithIncident(database: SeedDb): Promise<void> {
+  await seedDigestWeek(database);
   const openedAt = W47.start + 40 * HOUR;
-  database.db
+  await database.db
     .insert(incidentsTable)
     .values({
       id: 'inc_01',
@@ -77,8 +78,7 @@ function seedWeekWithIncident(database: SeedDb): void {
       acknowledgedAt: openedAt + 5 * 60_000,
       resolvedAt: openedAt + HOUR,
       updatedAt: openedAt + HOUR,
-    })
-    .run();
+    });
 }
 
 function createLogLines() {
@@ -104,17 +104,18 @@ function startModule(database: SeedDb, overrides: Partial<DigestModuleOptions> =
   return { module, slack, notified, log };
 }
 
-const listPosts = (database: SeedDb) => database.db.select().from(outboxTable).all().map((row) => [row.method, row.payload.channel]);
+const listOutbox = (database: SeedDb) => database.db.select().from(outboxTable).orderBy(asc(outboxTable.seq));
+const listPosts = async (database: SeedDb) => (await listOutbox(database)).map((row) => [row.method, row.payload.channel]);
 
 describe('the digest module', () => {
   let database: TestDb;
   afterEach(() => database?.close());
 
   it('sends the digest owed during downtime once at start, and nothing on the next restart', async () => {
-    database = createTestDb(seedWeekWithIncident);
+    database = await createTestDb(seedWeekWithIncident);
     const first = startModule(database);
     expect(await first.module.catchUp(TUESDAY)).toBe('ok');
-    expect(listPosts(database)).toEqual([
+    expect(await listPosts(database)).toEqual([
       ['chat.postMessage', 'C0DIGEST'],
       ['chat.postMessage', 'D0MGR1'],
       ['chat.postMessage', 'D0MGR2'],
@@ -125,44 +126,44 @@ describe('the digest module', () => {
       ['D0MGR1', 'vigil-support-bot-2026-W47.png'],
       ['D0MGR2', 'vigil-support-bot-2026-W47.png'],
     ]);
-    const posted = JSON.stringify(database.db.select().from(outboxTable).all()[0]?.payload);
+    const posted = JSON.stringify((await listOutbox(database))[0]?.payload);
     expect(posted).toContain('Refund policy leaked');
 
     const restarted = startModule(database, { clock: createFakeClock(TUESDAY + HOUR) });
     expect(await restarted.module.catchUp(TUESDAY + HOUR)).toBe('ok');
-    expect(listPosts(database)).toHaveLength(3);
+    expect(await listPosts(database)).toHaveLength(3);
     expect(restarted.slack.opened).toEqual([]);
     expect(restarted.slack.uploads).toEqual([]);
   });
 
   it('logs a failed catch-up instead of rejecting, and sends at the next one', async () => {
-    database = createTestDb(seedWeekWithIncident);
+    database = await createTestDb(seedWeekWithIncident);
     const failing = startModule(database, { slackClient: createFakeSlack({ failOpen: true }).client });
     expect(await failing.module.catchUp(TUESDAY)).toBe('failed');
     expect(failing.log.lines.map((line) => line.msg)).toContain('task failed');
 
     const next = startModule(database, { clock: createFakeClock(TUESDAY + HOUR) });
     expect(await next.module.catchUp(TUESDAY + HOUR)).toBe('ok');
-    expect(listPosts(database)).toHaveLength(3);
+    expect(await listPosts(database)).toHaveLength(3);
   });
 
   it('sends the digest of a process that died mid-run once its claim is stale, not while it may still be running', async () => {
-    database = createTestDb(seedWeekWithIncident);
+    database = await createTestDb(seedWeekWithIncident);
     const taskRuns = createTaskRunsRepository({ db: database.db });
     await taskRuns.claim(`digest:${SOURCE}`, W47.key, TUESDAY - 10 * 60_000);
     const clock = createFakeClock(TUESDAY);
     const { module } = startModule(database, { clock });
     expect(await module.catchUp(clock.now())).toBe('ok');
-    expect(listPosts(database)).toEqual([]);
+    expect(await listPosts(database)).toEqual([]);
 
     clock.set(TUESDAY - 10 * 60_000 + DEFAULT_TASK_LEASE_MS);
     expect(await module.catchUp(clock.now())).toBe('ok');
-    expect(listPosts(database)).toHaveLength(3);
+    expect(await listPosts(database)).toHaveLength(3);
     expect((await taskRuns.find(`digest:${SOURCE}`, W47.key))?.status).toBe('done');
   });
 
-  it('schedules each source with recipients and the hourly catch-up', () => {
-    database = createTestDb();
+  it('schedules each source with recipients and the hourly catch-up', async () => {
+    database = await createTestDb();
     expect(startModule(database).module.tasks.map((task) => [task.name, task.schedule, task.timezone])).toEqual([
       [`digest:${SOURCE}`, '0 9 * * 1', TIME_ZONE],
       ['digest:catch-up', '7 * * * *', TIME_ZONE],
@@ -170,16 +171,16 @@ describe('the digest module', () => {
   });
 
   it('schedules nothing and sends nothing while Slack is off, and says why in the log', async () => {
-    database = createTestDb(seedWeekWithIncident);
+    database = await createTestDb(seedWeekWithIncident);
     const { module, log } = startModule(database, { slackClient: null });
     expect(module.tasks).toEqual([]);
     expect(await module.catchUp(TUESDAY)).toBe('skipped');
-    expect(listPosts(database)).toEqual([]);
+    expect(await listPosts(database)).toEqual([]);
     expect(log.lines.map((line) => line.msg)).toEqual(['weekly digests are not scheduled: Slack is off (`vigil digest --dry-run` still prints them)']);
   });
 
   it('answers /vigil digest with the last complete week to its managers, approvers and reviewers (also through a user group)', async () => {
-    database = createTestDb(seedWeekWithIncident);
+    database = await createTestDb(seedWeekWithIncident);
     const { module } = startModule(database);
     for (const userId of ['U0MGR1', 'U0APPROVER', 'U0REVIEWER']) {
       const reply = await module.handleDigestCommand(SOURCE, userId);
@@ -187,11 +188,11 @@ describe('the digest module', () => {
       expect(reply.blocks[0]).toEqual({ type: 'header', block_id: 'digest_header', text: { type: 'plain_text', text: 'Weekly digest · support-bot · 2026-W47', emoji: true } });
       expect(JSON.stringify(reply.blocks)).toContain('Refund policy leaked');
     }
-    expect(listPosts(database)).toEqual([]);
+    expect(await listPosts(database)).toEqual([]);
   });
 
   it('shows the probe pass rates of a source that runs probes, and no probe section for one that does not', async () => {
-    database = createTestDb(seedWeekWithIncident);
+    database = await createTestDb(seedWeekWithIncident);
     const probed = { ...SOURCES, sources: { ...SOURCES.sources, [SOURCE]: { ...SOURCES.sources[SOURCE]!, monitoring: PROBED_MONITORING } } };
     const loadProbes = createDigestProbesLoader({ db: database.db, sources: probed.sources });
     const at = W47.start + HOUR;
@@ -211,7 +212,7 @@ describe('the digest module', () => {
   });
 
   it('refuses the digest to anyone else, and names the known sources for an unknown one', async () => {
-    database = createTestDb(seedWeekWithIncident);
+    database = await createTestDb(seedWeekWithIncident);
     const { module } = startModule(database);
     await expect(module.handleDigestCommand(SOURCE, 'U0STRANGER')).rejects.toThrow('Only the reviewers, approvers and managers of support-bot can see its digest.');
     await expect(module.handleDigestCommand('nope', 'U0MGR1')).rejects.toThrow('Unknown source "nope" (known: support-bot, other-bot).');

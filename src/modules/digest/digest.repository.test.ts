@@ -10,7 +10,7 @@ describe('digest repository', () => {
   afterEach(() => database.close());
 
   it('counts live events of the week and source, checked, flagged, and flags per check once per event', async () => {
-    database = createTestDb(seedDigestWeek);
+    database = await createTestDb(seedDigestWeek);
     const repository = createDigestRepository({ db: database.db });
     expect(await repository.loadEvents(SOURCE, W47)).toEqual({
       events: 7,
@@ -22,14 +22,14 @@ describe('digest repository', () => {
   });
 
   it('answers zeros for a week without events', async () => {
-    database = createTestDb(seedDigestWeek);
+    database = await createTestDb(seedDigestWeek);
     const repository = createDigestRepository({ db: database.db });
     const empty = { ...W47, key: '2026-W49', start: W47.end + 7 * 24 * HOUR, end: W47.end + 14 * 24 * HOUR };
     expect(await repository.loadEvents(SOURCE, empty)).toEqual({ events: 0, checked: 0, flagged: 0, flagsByCheck: {} });
   });
 
   it('counts gradings stored and grading jobs failed in the week, per grader', async () => {
-    database = createTestDb(seedDigestWeek);
+    database = await createTestDb(seedDigestWeek);
     const repository = createDigestRepository({ db: database.db });
     expect(await repository.loadGraderRuns(SOURCE, W47)).toEqual([
       { grader: 'brand', graded: 1, failed: 0 },
@@ -39,7 +39,7 @@ describe('digest repository', () => {
   });
 
   it('reads guardrail versions, threshold changes, kill switches and rollbacks of the week from the audit log, without the seed', async () => {
-    database = createTestDb(seedDigestWeek);
+    database = await createTestDb(seedDigestWeek);
     const repository = createDigestRepository({ db: database.db });
     const at = (hours: number) => W47.start + hours * HOUR;
     expect(await repository.loadChanges(SOURCE, W47)).toEqual({

@@ -1,9 +1,8 @@
-import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createTempDir } from '../../../test/helpers/temp-dir.ts';
+import { asc } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runCronTask } from '../../platform/cron.ts';
-import { openDatabase, runMigrations, type VigilDatabase } from '../../platform/db.ts';
-import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
+import { openDatabase, type VigilDatabase } from '../../platform/db.ts';
+import { createTestDatabaseUrl, createTestDb, testStore, type TestDb } from '../../platform/db.test-utils.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { readPngSize } from '../../shared/charts.ts';
 import { createFakeClock } from '../../shared/clock.ts';
@@ -56,8 +55,8 @@ function createContext(database: SeedDb, slack = createFakeSlack(), now = MONDAY
   return { ctx, clock, slack };
 }
 
-const listPosts = (database: SeedDb) =>
-  database.db.select().from(outboxTable).all().map((row) => ({ method: row.method, channel: row.payload.channel, dedupeKey: row.dedupeKey }));
+const listPosts = async (database: SeedDb) =>
+  (await database.db.select().from(outboxTable).orderBy(asc(outboxTable.seq))).map((row) => ({ method: row.method, channel: row.payload.channel, dedupeKey: row.dedupeKey }));
 
 const EXPECTED_POSTS = ['C0DIGEST', 'D0MGR1', 'D0MGR2'].map((channel) => ({
   method: 'chat.postMessage',
@@ -70,7 +69,7 @@ describe('digest schedule, exactly once', () => {
   afterEach(() => database?.close());
 
   it('sends last week once at Monday 09:00 local, to the channel and each manager by DM, and not again after a restart', async () => {
-    database = createTestDb(seedDigestWeek);
+    database = await createTestDb(seedDigestWeek);
     const { ctx, clock, slack } = createContext(database);
     await runOncePerPeriod(ctx.taskRuns, `digest:${SOURCE}`, '2026-W46', clock.now, async () => {});
 
@@ -84,7 +83,7 @@ describe('digest schedule, exactly once', () => {
     const restarted = createContext(database, createFakeSlack(), MONDAY_9 + 3_600_000);
     expect(await catchUpDigests(restarted.ctx, restarted.clock.now())).toEqual({ [SOURCE]: { status: 'skipped', week: '2026-W47', reason: 'already_sent' } });
 
-    expect(listPosts(database)).toEqual(EXPECTED_POSTS);
+    expect(await listPosts(database)).toEqual(EXPECTED_POSTS);
     expect(slack.opened).toEqual(['U0MGR1', 'U0MGR2']);
     expect(slack.uploads.map((upload) => [upload.channel_id, upload.filename])).toEqual([
       ['C0DIGEST', 'vigil-support-bot-2026-W47.png'],
@@ -95,32 +94,32 @@ describe('digest schedule, exactly once', () => {
   });
 
   it('catches up at start after being down at the scheduled time, once', async () => {
-    database = createTestDb(seedDigestWeek);
+    database = await createTestDb(seedDigestWeek);
     const tuesday = MONDAY_9 + 25 * 3_600_000;
     const { ctx, clock, slack } = createContext(database, createFakeSlack(), tuesday);
     const task = buildDigestCatchUpTask(ctx);
     const deps = { clock, logger: createLogger({ level: 'silent' }) };
     expect(await runCronTask(task, deps)).toBe('ok');
     expect(await runCronTask(task, deps)).toBe('ok');
-    expect(listPosts(database)).toEqual(EXPECTED_POSTS);
+    expect(await listPosts(database)).toEqual(EXPECTED_POSTS);
     expect(slack.uploads).toHaveLength(3);
     expect((await ctx.taskRuns.find(`digest:${SOURCE}`, '2026-W47'))?.status).toBe('done');
   });
 
   it('retries a run that failed half-way without posting or uploading anything twice', async () => {
-    database = createTestDb(seedDigestWeek);
+    database = await createTestDb(seedDigestWeek);
     const slack = createFakeSlack({ failUploadsTo: new Set(['D0MGR1']) });
     const { ctx, clock } = createContext(database, slack);
     await expect(runDigestIfDue(ctx, SOURCE, clock.now())).rejects.toThrow('upload failed');
     expect((await ctx.taskRuns.find(`digest:${SOURCE}`, '2026-W47'))?.status).toBe('failed');
     clock.advance(3_600_000);
     expect(await catchUpDigests(ctx, clock.now())).toMatchObject({ [SOURCE]: { status: 'sent', week: '2026-W47' } });
-    expect(listPosts(database)).toEqual(EXPECTED_POSTS);
+    expect(await listPosts(database)).toEqual(EXPECTED_POSTS);
     expect(slack.uploads.map((upload) => upload.channel_id)).toEqual(['C0DIGEST', 'D0MGR1', 'D0MGR2']);
   });
 
   it('uploads the trend chart as a valid PNG', async () => {
-    database = createTestDb(seedDigestWeek);
+    database = await createTestDb(seedDigestWeek);
     const { ctx, clock, slack } = createContext(database);
     delete ctx.renderChart;
     await runDigestIfDue({ ...ctx, sources: { [SOURCE]: { ...CONFIG, managers: [] } } }, SOURCE, clock.now());
@@ -132,31 +131,34 @@ describe('digest schedule, exactly once', () => {
   });
 
   it('refuses to upload the chart to a user id instead of a conversation id', async () => {
-    database = createTestDb();
+    database = await createTestDb();
     const sender = createSlackDigestSender({ db: database.db, client: createFakeSlack().client, clock: createFakeClock(0) });
     await expect(sender.uploadChart('U0MGR1', TINY_PNG, { filename: 'x.png', title: 't', comment: 'c' })).rejects.toThrow(/not the user id/);
   });
 });
 
-describe('digest schedule, two processes on one database file', () => {
-  const dir = createTempDir();
-  const opened: VigilDatabase[] = [];
-  afterEach(() => {
-    for (const database of opened.splice(0)) database.close();
+// Two Vigil instances on one PostgreSQL database, as two pools in this process. On SQLite the
+// same race needs two real processes (test/e2e/schedules.e2e.test.ts): two connections to one
+// file in one process would deadlock, since the second BEGIN IMMEDIATE waits for the lock in a
+// synchronous busy loop that keeps the first transaction's awaited statements from running.
+describe.runIf(testStore() === 'postgres')('digest schedule, two instances on one PostgreSQL database', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
-  afterAll(() => dir.remove());
 
-  function openTwo(name: string): [VigilDatabase, VigilDatabase] {
-    const url = join(dir.path, name);
+  async function openTwo(): Promise<[VigilDatabase, VigilDatabase]> {
+    const { url, drop } = await createTestDatabaseUrl();
+    cleanups.push(drop);
     const first = openDatabase({ url });
-    runMigrations(first.sqlite);
+    cleanups.push(() => first.close());
     const second = openDatabase({ url });
-    opened.push(first, second);
+    cleanups.push(() => second.close());
     return [first, second];
   }
 
   it('runs a once-per-period task in only one of two concurrent processes', async () => {
-    const [a, b] = openTwo('runs.db');
+    const [a, b] = await openTwo();
     const ran: string[] = [];
     const work = (who: string) => async () => {
       ran.push(who);
@@ -171,20 +173,20 @@ describe('digest schedule, two processes on one database file', () => {
   });
 
   it('sends the digest once when two processes reach Monday 09:00 together', async () => {
-    const [a, b] = openTwo('digest.db');
-    seedDigestWeek(a);
+    const [a, b] = await openTwo();
+    await seedDigestWeek(a);
     const first = createContext(a);
     const second = createContext(b);
     const results = await Promise.all([runDigestIfDue(first.ctx, SOURCE, MONDAY_9), runDigestIfDue(second.ctx, SOURCE, MONDAY_9)]);
     expect(results.map((result) => result.status).sort()).toEqual(['sent', 'skipped']);
-    expect(listPosts(a)).toEqual(EXPECTED_POSTS);
+    expect(await listPosts(a)).toEqual(EXPECTED_POSTS);
     expect(first.slack.uploads.length + second.slack.uploads.length).toBe(3);
   });
 });
 
 describe('buildDigestTasks', () => {
-  it('schedules each source with recipients at its own time in VIGIL_TIMEZONE, plus the hourly catch-up', () => {
-    const database = createTestDb();
+  it('schedules each source with recipients at its own time in VIGIL_TIMEZONE, plus the hourly catch-up', async () => {
+    const database = await createTestDb();
     const { ctx } = createContext(database);
     ctx.sources = { [SOURCE]: { ...CONFIG, schedule: '30 8 * * 2' }, silent: { managers: [], schedule: '0 9 * * 1' } };
     const tasks = buildDigestTasks(ctx);
@@ -192,11 +194,11 @@ describe('buildDigestTasks', () => {
       { name: `digest:${SOURCE}`, schedule: '30 8 * * 2', timezone: TIME_ZONE },
       { name: 'digest:catch-up', schedule: '7 * * * *', timezone: TIME_ZONE },
     ]);
-    database.close();
+    await database.close();
   });
 
   it('keeps catching up the other sources when one fails, then reports the failure', async () => {
-    const database = createTestDb(seedDigestWeek);
+    const database = await createTestDb(seedDigestWeek);
     const { ctx, clock } = createContext(database);
     ctx.sources = { 'a-broken': { ...CONFIG, managers: ['U0BROKEN'] }, [SOURCE]: CONFIG };
     const open = ctx.sender.openDirectMessage;
@@ -204,6 +206,6 @@ describe('buildDigestTasks', () => {
     await expect(catchUpDigests(ctx, clock.now())).rejects.toThrow(AggregateError);
     expect((await ctx.taskRuns.find(`digest:${SOURCE}`, '2026-W47'))?.status).toBe('done');
     expect((await ctx.taskRuns.find('digest:a-broken', '2026-W47'))?.status).toBe('failed');
-    database.close();
+    await database.close();
   });
 });

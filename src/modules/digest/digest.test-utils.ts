@@ -37,8 +37,8 @@ interface SeedEvent {
   origin?: string;
 }
 
-function insertEvent(database: SeedDb, event: SeedEvent): number {
-  const row = database.db
+async function insertEvent(database: SeedDb, event: SeedEvent): Promise<number> {
+  const [row] = await database.db
     .insert(eventsTable)
     .values({
       id: event.id,
@@ -51,65 +51,63 @@ function insertEvent(database: SeedDb, event: SeedEvent): number {
       checksStatus: event.grading ? 'grading' : 'complete',
       origin: event.origin ?? 'live',
     })
-    .returning({ seq: eventsTable.seq })
-    .get();
-  return row.seq;
+    .returning({ seq: eventsTable.seq });
+  return row!.seq;
 }
 
-function insertGrading(database: SeedDb, seq: number, graderName: string, at: number): void {
-  database.db
+async function insertGrading(database: SeedDb, seq: number, graderName: string, at: number): Promise<void> {
+  await database.db
     .insert(graderResultsTable)
-    .values({ eventSeq: seq, source: SOURCE, grader: graderName, graderVersion: 'v1', contentHash: `h${seq}`, score: 0.5, label: 'ok', reason: '', hijacked: false, cached: false, createdAt: at })
-    .run();
+    .values({ eventSeq: seq, source: SOURCE, grader: graderName, graderVersion: 'v1', contentHash: `h${seq}`, score: 0.5, label: 'ok', reason: '', hijacked: false, cached: false, createdAt: at });
 }
 
-function insertFailedJob(database: SeedDb, seq: number, graderName: string, at: number): void {
-  database.db.insert(gradingJobsTable).values({ eventSeq: seq, source: SOURCE, grader: graderName, graderVersion: 'v1', status: 'failed', nextAttemptAt: at, createdAt: at, updatedAt: at }).run();
+async function insertFailedJob(database: SeedDb, seq: number, graderName: string, at: number): Promise<void> {
+  await database.db.insert(gradingJobsTable).values({ eventSeq: seq, source: SOURCE, grader: graderName, graderVersion: 'v1', status: 'failed', nextAttemptAt: at, createdAt: at, updatedAt: at });
 }
 
-function audit(database: SeedDb, at: number, entry: { actor: string; action: string; source?: string; details: Record<string, unknown> }): void {
-  appendAuditEntry(database.db, { source: SOURCE, subjectType: 'guardrail', ...entry }, at);
+async function audit(database: SeedDb, at: number, entry: { actor: string; action: string; source?: string; details: Record<string, unknown> }): Promise<void> {
+  await appendAuditEntry(database.db, { source: SOURCE, subjectType: 'guardrail', ...entry }, at);
 }
 
-export function seedDigestWeek(database: SeedDb): void {
+export async function seedDigestWeek(database: SeedDb): Promise<void> {
   const t = (hours: number) => W47.start + hours * HOUR;
   const now = W47.start;
-  database.db.insert(sourcesTable).values([{ name: SOURCE, createdAt: now, updatedAt: now }, { name: 'other-bot', createdAt: now, updatedAt: now }]).run();
-  const e1 = insertEvent(database, { id: 'e1', at: t(1), flags: [detector('pii')] });
-  const e2 = insertEvent(database, { id: 'e2', at: t(2), flags: [grader('tone', 0.8), detector('pii')] });
-  insertEvent(database, { id: 'e3', at: t(3), appFlags: [{ name: 'toxicity' }] });
-  insertEvent(database, { id: 'e4', at: t(4), grading: true });
-  const e5 = insertEvent(database, { id: 'e5', at: t(5) });
-  insertEvent(database, { id: 'e6', at: t(6), flags: [detector('injection')], origin: 'probe' });
-  insertEvent(database, { id: 'e7', at: W47.end, flags: [detector('pii')] });
-  insertEvent(database, { id: 'e8', at: W47.start });
-  insertEvent(database, { id: 'e9', at: t(9), flags: [detector('pii', 'email'), detector('pii', 'phone')] });
-  insertEvent(database, { id: 'e10', source: 'other-bot', at: t(10), flags: [detector('pii')] });
+  await database.db.insert(sourcesTable).values([{ name: SOURCE, createdAt: now, updatedAt: now }, { name: 'other-bot', createdAt: now, updatedAt: now }]);
+  const e1 = await insertEvent(database, { id: 'e1', at: t(1), flags: [detector('pii')] });
+  const e2 = await insertEvent(database, { id: 'e2', at: t(2), flags: [grader('tone', 0.8), detector('pii')] });
+  await insertEvent(database, { id: 'e3', at: t(3), appFlags: [{ name: 'toxicity' }] });
+  await insertEvent(database, { id: 'e4', at: t(4), grading: true });
+  const e5 = await insertEvent(database, { id: 'e5', at: t(5) });
+  await insertEvent(database, { id: 'e6', at: t(6), flags: [detector('injection')], origin: 'probe' });
+  await insertEvent(database, { id: 'e7', at: W47.end, flags: [detector('pii')] });
+  await insertEvent(database, { id: 'e8', at: W47.start });
+  await insertEvent(database, { id: 'e9', at: t(9), flags: [detector('pii', 'email'), detector('pii', 'phone')] });
+  await insertEvent(database, { id: 'e10', source: 'other-bot', at: t(10), flags: [detector('pii')] });
   for (const [index, hours] of [-100, -90, -80, -70].entries()) {
-    insertEvent(database, { id: `old${index}`, at: t(hours), flags: index === 0 ? [detector('injection')] : [] });
+    await insertEvent(database, { id: `old${index}`, at: t(hours), flags: index === 0 ? [detector('injection')] : [] });
   }
-  insertGrading(database, e1, 'tone', t(1));
-  insertGrading(database, e2, 'tone', t(2));
-  insertGrading(database, e2, 'brand', t(2));
-  insertFailedJob(database, e5, 'tone', t(5));
-  insertFailedJob(database, e1, 'brand', t(-10));
+  await insertGrading(database, e1, 'tone', t(1));
+  await insertGrading(database, e2, 'tone', t(2));
+  await insertGrading(database, e2, 'brand', t(2));
+  await insertFailedJob(database, e5, 'tone', t(5));
+  await insertFailedJob(database, e1, 'brand', t(-10));
 
-  audit(database, t(-5), { actor: 'slack:U0REV9', action: 'guardrail.version_created', details: { version: 2, kind: 'change', reason: 'last week', diff: [] } });
-  audit(database, t(1), { actor: 'system:config', action: 'guardrail.seeded', details: { version: 1, kind: 'seed', reason: 'seeded' } });
-  audit(database, t(10), {
+  await audit(database, t(-5), { actor: 'slack:U0REV9', action: 'guardrail.version_created', details: { version: 2, kind: 'change', reason: 'last week', diff: [] } });
+  await audit(database, t(1), { actor: 'system:config', action: 'guardrail.seeded', details: { version: 1, kind: 'seed', reason: 'seeded' } });
+  await audit(database, t(10), {
     actor: 'slack:U0REV1',
     action: 'guardrail.version_created',
     details: { version: 3, kind: 'change', reason: 'calibrated', diff: [{ path: 'graders.tone.threshold', from: 0.7, to: 0.6 }, { path: 'blocklist.words', added: ['refund'] }] },
   });
-  audit(database, t(20), { actor: 'slack:U0REV2', action: 'guardrail.kill_switch_on', details: { version: 4, kind: 'kill_switch', reason: 'leak <!channel>', diff: [{ path: 'kill_switch.on', from: false, to: true }] } });
-  audit(database, t(21), { actor: 'slack:U0REV2', action: 'guardrail.kill_switch_off', details: { version: 5, kind: 'kill_switch', reason: 'fixed', diff: [{ path: 'kill_switch.on', from: true, to: false }] } });
-  audit(database, t(30), {
+  await audit(database, t(20), { actor: 'slack:U0REV2', action: 'guardrail.kill_switch_on', details: { version: 4, kind: 'kill_switch', reason: 'leak <!channel>', diff: [{ path: 'kill_switch.on', from: false, to: true }] } });
+  await audit(database, t(21), { actor: 'slack:U0REV2', action: 'guardrail.kill_switch_off', details: { version: 5, kind: 'kill_switch', reason: 'fixed', diff: [{ path: 'kill_switch.on', from: true, to: false }] } });
+  await audit(database, t(30), {
     actor: 'api:key_1',
     action: 'release.rolled_back',
     details: { version: 6, kind: 'rollback', reason: 'bad release', diff: [{ path: 'pinned_release', from: null, to: { release: 'r1' } }], rollback: { from_release: 'r2', to_release: 'r1' } },
   });
-  audit(database, t(31), { actor: 'slack:U0REV1', action: 'verdict.created', details: { version: 7 } });
-  audit(database, t(32), { actor: 'slack:U0REV1', action: 'guardrail.version_created', source: 'other-bot', details: { version: 2, kind: 'change', reason: 'x', diff: [] } });
+  await audit(database, t(31), { actor: 'slack:U0REV1', action: 'verdict.created', details: { version: 7 } });
+  await audit(database, t(32), { actor: 'slack:U0REV1', action: 'guardrail.version_created', source: 'other-bot', details: { version: 2, kind: 'change', reason: 'x', diff: [] } });
 }
 
 export const REVIEW_W47: ReviewFigures = {

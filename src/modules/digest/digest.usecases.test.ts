@@ -12,7 +12,7 @@ describe('buildDigest on a seeded week', () => {
   afterEach(() => database.close());
 
   it('computes every figure of the week exactly', async () => {
-    database = createTestDb(seedDigestWeek);
+    database = await createTestDb(seedDigestWeek);
     const digest = await buildDigest(SOURCE, W47, createSeededLoaders(database), W47.end + HOUR);
     const t = (hours: number) => W47.start + hours * HOUR;
     expect(digest.summary).toEqual({
@@ -96,7 +96,7 @@ describe('buildDigest on a seeded week', () => {
   });
 
   it('charts the 8 weeks ending with the digest week, leaving weeks without data off the lines', async () => {
-    database = createTestDb(seedDigestWeek);
+    database = await createTestDb(seedDigestWeek);
     const digest = await buildDigest(SOURCE, W47, createSeededLoaders(database), W47.end);
     expect(digest.trend.map((point) => point.week)).toEqual(['2026-W40', '2026-W41', '2026-W42', '2026-W43', '2026-W44', '2026-W45', '2026-W46', '2026-W47']);
     expect(digest.trend.slice(-3)).toEqual([
@@ -114,7 +114,7 @@ describe('buildDigest on a seeded week', () => {
   });
 
   it('marks the figures of a week still running as incomplete, and shows unwired loaders as unavailable', async () => {
-    database = createTestDb(seedDigestWeek);
+    database = await createTestDb(seedDigestWeek);
     const { loadEvents, loadGraderRuns, loadChanges } = createSeededLoaders(database);
     const digest = await buildDigest(SOURCE, W47, { loadEvents, loadGraderRuns, loadChanges }, W47.end - 1);
     expect(digest.complete).toBe(false);
@@ -130,7 +130,7 @@ describe('buildDigest on a seeded week', () => {
   });
 
   it('answers /vigil digest with the last complete week, to the people allowed to see it', async () => {
-    database = createTestDb(seedDigestWeek);
+    database = await createTestDb(seedDigestWeek);
     const ctx = {
       loaders: createSeededLoaders(database),
       timeZone: TIME_ZONE,

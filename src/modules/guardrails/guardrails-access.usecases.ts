@@ -32,7 +32,7 @@ export interface GuardrailSlackContext {
   logger: Logger;
   notifyOutbox(): void;
   /** Re-renders a review card (the review module's), which reads its guardrail notes again. */
-  refreshCard(itemId: string): void;
+  refreshCard(itemId: string): Promise<void>;
   /** Follows a webhook until it is delivered or failed, refreshing the cards that show it. */
   watchDelivery(outboxId: string): void;
   rollbackRequestTtlMs: number;
@@ -51,9 +51,9 @@ export function buildEphemeral(channel: string, user: string, text: string): Out
 }
 
 /** Sends an ephemeral to the actor when we know where they clicked. */
-export function tellActor(ctx: GuardrailSlackContext, actor: SlackActor, text: string): void {
+export async function tellActor(ctx: GuardrailSlackContext, actor: SlackActor, text: string): Promise<void> {
   if (!actor.channelId) return;
-  ctx.cards.record({ messages: [buildEphemeral(actor.channelId, actor.userId, text)] }, ctx.clock.now());
+  await ctx.cards.record({ messages: [buildEphemeral(actor.channelId, actor.userId, text)] }, ctx.clock.now());
   ctx.notifyOutbox();
 }
 
@@ -66,7 +66,7 @@ export async function authorizeApprover(
   const role = await ctx.roles.resolveRole(request.source, actor.userId);
   if (hasRole(role, 'approver')) return true;
   const text = describeMissingRole(escapeMrkdwn(request.source), 'approver', request.action);
-  ctx.cards.record(
+  await ctx.cards.record(
     {
       audit: [
         {

@@ -17,17 +17,19 @@ export interface DecoratableCard {
 }
 
 export function createCardDecorator(deps: { cards: GuardrailCardsRepository; requests: RollbackRequestsRepository }) {
-  return <C extends DecoratableCard>(item: { id: string }, card: C): C => {
-    const notes = deps.cards.listNotes(item.id).slice(-MAX_CARD_NOTES);
-    const webhooks = new Map(deps.cards.findOutboxRows(notes.flatMap((note) => (note.webhookOutboxId ? [note.webhookOutboxId] : []))).map((row) => [row.id, row]));
-    const lines = notes.flatMap((note) => {
+  return async <C extends DecoratableCard>(item: { id: string }, card: C): Promise<C> => {
+    const notes = (await deps.cards.listNotes(item.id)).slice(-MAX_CARD_NOTES);
+    const webhooks = new Map((await deps.cards.findOutboxRows(notes.flatMap((note) => (note.webhookOutboxId ? [note.webhookOutboxId] : [])))).map((row) => [row.id, row]));
+    const lines: string[] = [];
+    for (const note of notes) {
       if (note.rollbackRequestId) {
-        const request = deps.requests.find(note.rollbackRequestId);
-        return request ? [describeRollbackRequest(request)] : [];
+        const request = await deps.requests.find(note.rollbackRequestId);
+        if (request) lines.push(describeRollbackRequest(request));
+        continue;
       }
       const webhook = note.webhookOutboxId ? webhooks.get(note.webhookOutboxId) : undefined;
-      return [webhook ? `${note.text} · ${describeWebhookDelivery(describeDelivery(webhook))}` : note.text];
-    });
+      lines.push(webhook ? `${note.text} · ${describeWebhookDelivery(describeDelivery(webhook))}` : note.text);
+    }
     return { ...card, canTighten: true, notes: [...card.notes, ...lines] };
   };
 }
@@ -37,25 +39,34 @@ export function createCardDecorator(deps: { cards: GuardrailCardsRepository; req
  * of card notes while they are open and refreshes their cards when an attempt fails, so a card
  * shows "retrying" during an outage. Delivered and failed come from the hooks (durable).
  */
-export function createDeliveryWatcher(deps: { cards: GuardrailCardsRepository; refreshCard(itemId: string): void; logger: Logger; intervalMs?: number }) {
+export function createDeliveryWatcher(deps: { cards: GuardrailCardsRepository; refreshCard(itemId: string): Promise<void>; logger: Logger; intervalMs?: number }) {
   const watched = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
+  let ticking: Promise<void> | undefined;
 
-  function tick() {
+  async function check() {
     try {
-      for (const row of deps.cards.findOutboxRows([...watched.keys()])) {
+      for (const row of await deps.cards.findOutboxRows([...watched.keys()])) {
         if (row.status === 'delivered' || row.status === 'failed') {
           watched.delete(row.id);
           continue;
         }
         if (row.attempts === watched.get(row.id)) continue;
         watched.set(row.id, row.attempts);
-        for (const itemId of deps.cards.listItemsOfWebhook(row.id)) deps.refreshCard(itemId);
+        for (const itemId of await deps.cards.listItemsOfWebhook(row.id)) await deps.refreshCard(itemId);
       }
     } catch (error) {
       deps.logger.error({ err: error }, 'webhook delivery watch failed');
     }
     if (watched.size === 0) stop();
+  }
+
+  /** One check at a time: a slow store must not pile up overlapping ticks of the interval. */
+  function tick(): Promise<void> {
+    ticking ??= check().finally(() => {
+      ticking = undefined;
+    });
+    return ticking;
   }
 
   function stop() {
@@ -67,7 +78,7 @@ export function createDeliveryWatcher(deps: { cards: GuardrailCardsRepository; r
     watch(outboxId: string) {
       if (!watched.has(outboxId)) watched.set(outboxId, 0);
       if (!timer) {
-        timer = setInterval(tick, deps.intervalMs ?? 250);
+        timer = setInterval(() => void tick(), deps.intervalMs ?? 250);
         timer.unref();
       }
     },
@@ -77,6 +88,6 @@ export function createDeliveryWatcher(deps: { cards: GuardrailCardsRepository; r
 }
 
 /** The outbox hook for a guardrail webhook that was delivered or failed: its cards show it now. */
-export function refreshCardsOfWebhook(deps: { cards: GuardrailCardsRepository; refreshCard(itemId: string): void }, outboxId: string): void {
-  for (const itemId of deps.cards.listItemsOfWebhook(outboxId)) deps.refreshCard(itemId);
+export async function refreshCardsOfWebhook(deps: { cards: GuardrailCardsRepository; refreshCard(itemId: string): Promise<void> }, outboxId: string): Promise<void> {
+  for (const itemId of await deps.cards.listItemsOfWebhook(outboxId)) await deps.refreshCard(itemId);
 }

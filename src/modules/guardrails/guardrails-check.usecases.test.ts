@@ -21,18 +21,18 @@ describe('guardrail checks', () => {
   let deps: GuardrailsDeps;
 
   beforeEach(async () => {
-    database = createTestDb();
+    database = await createTestDb();
     const repository = createGuardrailsRepository({ db: database.db });
     live = createLiveGuardrails({ repository, sources: [SOURCE], minSeverityOf: () => 'warn', logger: createLogger({ level: 'silent' }) });
-    deps = { repository, clock: createFakeClock(0), webhookUrlOf: () => undefined, onVersionCreated: (version) => live.install(version) };
+    deps = { repository, clock: createFakeClock(0), webhookUrlOf: () => undefined, onVersionCreated: (version) => void live.install(version) };
     const spec = buildSeedSpec({ thresholds: { brand: 0.6 }, graderActions: {}, detectorActions: { ...DEFAULT_DETECTOR_ACTIONS }, blocklist: { words: ['acme rival'], patterns: [] }, killSwitchMessage: 'Unavailable.' });
     await seedGuardrails(deps, [{ source: SOURCE, spec, origin: 'test' }]);
     await live.start(10_000);
     checker = createGuardrailChecker({ live, checksConfigs: { [SOURCE]: checksConfigSchema.parse({}) } });
   });
-  afterEach(() => {
+  afterEach(async () => {
     live.stop();
-    database.close();
+    await database.close();
   });
 
   it('redacts an email in the output with the real PII detector', async () => {

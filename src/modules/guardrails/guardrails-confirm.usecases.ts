@@ -11,7 +11,7 @@ import { noteVersionOnCard } from './guardrails-tighten.usecases.ts';
 export type ConfirmResult = RollbackOutcome | { status: 'kill_switch'; version: number; created: boolean } | { status: 'refused'; message: string };
 
 export async function confirmGuardrailAction(ctx: GuardrailSlackContext, actor: SlackActor, metadata: ConfirmMetadata): Promise<ConfirmResult> {
-  const item = ctx.cards.findItem(metadata.itemId);
+  const item = await ctx.cards.findItem(metadata.itemId);
   if (!item) return { status: 'failed', message: 'This review item no longer exists.' };
   const action = 'tighten its guardrail or roll it back';
   if (!(await authorizeApprover(ctx, { userId: actor.userId }, { source: item.source, attempted: metadata.kind, action, subjectType: 'review_item', subjectId: item.id }))) {
@@ -32,9 +32,9 @@ export async function confirmGuardrailAction(ctx: GuardrailSlackContext, actor: 
   }
   const { version, created } = result;
   if (created) {
-    noteVersionOnCard(ctx, item, version);
+    await noteVersionOnCard(ctx, item, version);
   } else {
-    tellActor(ctx, tellable, `:information_source: The kill switch of ${item.source} is already ${on ? 'on' : 'off'} (guardrail v${version.version}).`);
+    await tellActor(ctx, tellable, `:information_source: The kill switch of ${item.source} is already ${on ? 'on' : 'off'} (guardrail v${version.version}).`);
   }
   return { status: 'kill_switch', version: version.version, created };
 }

@@ -85,18 +85,26 @@ export function createLiveGuardrails(options: {
 
   async function refresh(source: string): Promise<void> {
     const known = current.get(source)?.version.version ?? 0;
-    if (repository.readMaxVersion(source) <= known) return;
+    if ((await repository.readMaxVersion(source)) <= known) return;
     const latest = await repository.findLatest(source);
     if (latest) install(latest);
   }
 
+  let polling = false;
   async function poll() {
-    for (const source of options.sources) {
-      try {
-        await refresh(source);
-      } catch (error) {
-        logger.error({ err: error, source }, 'guardrail refresh failed; the previous version stays live');
+    // A slow store must not stack polls up: the next tick is skipped while one is running.
+    if (polling) return;
+    polling = true;
+    try {
+      for (const source of options.sources) {
+        try {
+          await refresh(source);
+        } catch (error) {
+          logger.error({ err: error, source }, 'guardrail refresh failed; the previous version stays live');
+        }
       }
+    } finally {
+      polling = false;
     }
   }
 
@@ -104,6 +112,8 @@ export function createLiveGuardrails(options: {
     get: (source: string): CompiledGuardrail | undefined => current.get(source),
     install,
     refresh,
+    /** Reloads every source now (a change announced by another instance), as the poll would. */
+    refreshAll: () => poll(),
     /** Loads every source's latest version, then polls for versions written elsewhere. */
     async start(pollMs = options.pollMs ?? 300) {
       stopped = false;

@@ -8,11 +8,11 @@ import { revertGuardrailVersion } from './guardrails.usecases.ts';
 // a rollback) is posted there with a Revert button, and an approver reverts from it.
 
 /** Posts a new version to its source's log channel, once (the dedupe key is the version). */
-export function postVersionToLog(ctx: GuardrailSlackContext, version: GuardrailVersion): void {
+export async function postVersionToLog(ctx: GuardrailSlackContext, version: GuardrailVersion): Promise<void> {
   const channel = ctx.sources[version.source]?.logChannel;
   if (!channel) return;
   const message = buildGuardrailLogMessage(version);
-  ctx.cards.record(
+  await ctx.cards.record(
     {
       messages: [
         {
@@ -40,11 +40,11 @@ export async function revertFromLog(ctx: GuardrailSlackContext, actor: SlackActo
   if (!allowed) return { status: 'refused' };
   try {
     const result = await revertGuardrailVersion(ctx.versions, { source: request.source, version: request.version, actor: actorOf(actor), reason: `Reverted to v${request.version} from the guardrail log` });
-    if (!result.created) tellActor(ctx, actor, `:information_source: Guardrail v${result.version.version} of ${request.source} already equals v${request.version}; nothing changed.`);
+    if (!result.created) await tellActor(ctx, actor, `:information_source: Guardrail v${result.version.version} of ${request.source} already equals v${request.version}; nothing changed.`);
     return { status: 'reverted', version: result.version.version, created: result.created };
   } catch (error) {
     if (!isVigilError(error)) throw error;
-    tellActor(ctx, actor, `:warning: ${error.message}`);
+    await tellActor(ctx, actor, `:warning: ${error.message}`);
     return { status: 'failed', message: error.message };
   }
 }

@@ -36,7 +36,7 @@ export async function previewTraffic(
   let cursor: { occurredAt: number; seq: number } | undefined;
   for (;;) {
     const want = Math.min(PAGE_SIZE, maxEvents - preview.scanned);
-    const page = cards.listRecentEvents(request.source, since, want, cursor);
+    const page = await cards.listRecentEvents(request.source, since, want, cursor);
     for (const event of page) {
       preview.scanned++;
       for (const name of new Set(event.detections.map((d) => d.detector as DetectorName))) {

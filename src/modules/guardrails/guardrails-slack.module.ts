@@ -31,7 +31,7 @@ export interface GuardrailsSlackModuleOptions {
   roles: GuardrailSlackContext['roles'] & { warm?(): Promise<void> };
   outbox: Pick<OutboxWorker, 'notify' | 'onDelivered' | 'onFailed'>;
   /** The review module's card refresh (re-render + chat.update through the outbox). */
-  refreshCard(itemId: string): void;
+  refreshCard(itemId: string): unknown;
   /** How often pending rollback requests are checked for expiry (default 15 s). */
   expirySweepMs?: number;
 }
@@ -40,9 +40,9 @@ export function createGuardrailsSlackModule(options: GuardrailsSlackModuleOption
   const logger = options.logger.child({ ns: 'guardrails-slack' });
   const cards = createGuardrailCardsRepository({ db: options.db });
   const requests = createRollbackRequestsRepository({ db: options.db });
-  const refreshCard = (itemId: string) => {
+  const refreshCard = async (itemId: string) => {
     try {
-      options.refreshCard(itemId);
+      await options.refreshCard(itemId);
     } catch (error) {
       logger.error({ err: error, itemId }, 'could not refresh the review card');
     }
@@ -92,19 +92,19 @@ export function createGuardrailsSlackModule(options: GuardrailsSlackModuleOption
     },
     /** Expires two-person rollback requests past their 10 minutes (also run by the module's own sweep). */
     expireRollbackRequests: expire,
-    start() {
+    async start() {
       void options.roles.warm?.();
-      // Webhooks a previous run left open are followed again, so their cards still show retries.
-      for (const id of cards.listOpenWebhooks(options.clock.now() - 86_400_000)) watcher.watch(id);
       clearInterval(sweep);
-      sweep = setInterval(() => {
+      sweep = setInterval(async () => {
         try {
-          expire(options.clock.now());
+          await expire(options.clock.now());
         } catch (error) {
           logger.error({ err: error }, 'rollback request expiry sweep failed');
         }
       }, options.expirySweepMs ?? 15_000);
       sweep.unref();
+      // Webhooks a previous run left open are followed again, so their cards still show retries.
+      for (const id of await cards.listOpenWebhooks(options.clock.now() - 86_400_000)) watcher.watch(id);
     },
     stop() {
       clearInterval(sweep);

@@ -11,7 +11,7 @@ import { buildSeedSpec, DEFAULT_DETECTOR_ACTIONS } from './guardrails.models.ts'
 import { createGuardrailsRepository } from './guardrails.repository.ts';
 import { seedGuardrails, type GuardrailsDeps } from './guardrails.usecases.ts';
 
-// A GuardrailSlackContext on a migrated in-memory database: one seeded source, releases with
+// A GuardrailSlackContext on a migrated test database (either store): one seeded source, releases with
 // no soak time, approvers and reviewers by id, and spies for card refreshes and watches.
 
 export const SOURCE = 'support-bot';
@@ -29,12 +29,12 @@ export interface GuardrailSlackTestContext {
 }
 
 export async function createGuardrailSlackTestContext(options: { twoPerson?: boolean; webhookUrl?: string } = {}): Promise<GuardrailSlackTestContext> {
-  const database = createTestDb();
+  const database = await createTestDb();
   const clock = createFakeClock(Date.parse('2026-11-20T09:00:00Z'));
   const logger = createLogger({ level: 'silent' });
   const repository = createGuardrailsRepository({ db: database.db });
   const live = createLiveGuardrails({ repository, sources: [SOURCE], minSeverityOf: () => 'warn', logger });
-  const versions: GuardrailsDeps = { repository, clock, webhookUrlOf: () => options.webhookUrl, onVersionCreated: (version) => live.install(version) };
+  const versions: GuardrailsDeps = { repository, clock, webhookUrlOf: () => options.webhookUrl, onVersionCreated: (version) => void live.install(version) };
   const spec = buildSeedSpec({ thresholds: { tone: 0.7 }, graderActions: {}, detectorActions: { ...DEFAULT_DETECTOR_ACTIONS }, blocklist: { words: [], patterns: [] }, killSwitchMessage: 'Paused.' });
   await seedGuardrails(versions, [{ source: SOURCE, spec, origin: 'test' }]);
   await live.refresh(SOURCE);
@@ -52,7 +52,9 @@ export async function createGuardrailSlackTestContext(options: { twoPerson?: boo
     clock,
     logger,
     notifyOutbox: () => undefined,
-    refreshCard: (itemId) => refreshed.push(itemId),
+    refreshCard: async (itemId) => {
+      refreshed.push(itemId);
+    },
     watchDelivery: (outboxId) => watched.push(outboxId),
     rollbackRequestTtlMs: 10 * 60_000,
   };

@@ -24,9 +24,9 @@ type Prepared = { status: 'ok'; view: ModalView } | { status: 'refused' } | { st
 
 /** Builds the tighten modal for an item; `pattern` replaces the proposal (the approver pressed Enter on an edit). */
 export async function prepareTightenModal(ctx: GuardrailSlackContext, actor: SlackActor, itemId: string, pattern?: string | null): Promise<Prepared> {
-  const item = ctx.cards.findItem(itemId);
+  const item = await ctx.cards.findItem(itemId);
   if (!item) {
-    tellActor(ctx, actor, `:grey_question: Vigil has no review item \`${itemId.replace(/`/g, '')}\`.`);
+    await tellActor(ctx, actor, `:grey_question: Vigil has no review item \`${itemId.replace(/`/g, '')}\`.`);
     return { status: 'not_found' };
   }
   const allowed = await authorizeApprover(ctx, actor, { source: item.source, attempted: 'tighten', action: 'tighten its guardrail or roll it back', subjectType: 'review_item', subjectId: item.id });
@@ -40,19 +40,19 @@ async function buildModalFor(ctx: GuardrailSlackContext, item: CardItem, channel
   const spec = live.version.spec;
   const now = ctx.clock.now();
   const since = now - PREVIEW_DAYS * DAY_MS;
-  const event = ctx.cards.loadEvent(item.eventSeq);
+  const event = await ctx.cards.loadEvent(item.eventSeq);
   const leadDetector = event ? chooseLeadDetector(event.detections, spec) : null;
   // A leak is not stopped by a phrase from the answer's first words: propose none, the detector leads.
   const proposed = event && leadDetector === null ? proposeBlockPattern(event.output, event.detections) : null;
   const pattern = typed === undefined ? proposed : typed;
   const fired = [...new Set((event?.detections ?? []).map((d) => d.detector as DetectorName))];
   const traffic = await previewTraffic(ctx.cards, { source: item.source, now, pattern, detectors: fired });
-  const scores = ctx.cards.loadScores(item.eventSeq);
+  const scores = await ctx.cards.loadScores(item.eventSeq);
   const thresholdPreviews = new Map<string, ThresholdPreview>();
   for (const { grader, score } of scores) {
     const rule = spec.graders[grader];
     if (!rule || score >= rule.threshold) continue;
-    const counts = ctx.cards.countScoresBetween(item.source, grader, since, score, rule.threshold);
+    const counts = await ctx.cards.countScoresBetween(item.source, grader, since, score, rule.threshold);
     thresholdPreviews.set(grader, computeThresholdPreview({ grader, current: rule.threshold, proposed: score, extraFlagged: counts.between, scored: counts.scored }));
   }
   const rollback = await findRollbackTarget(ctx.releases, item.source);
@@ -83,7 +83,7 @@ export type TightenResult =
 const errorOn = (block: string, message: string): TightenResult => ({ status: 'errors', errors: { [block]: message } });
 
 /** The change a submission asks for, or the modal error that explains why it cannot be made. */
-function planChange(ctx: GuardrailSlackContext, item: CardItem, submission: TightenSubmission): { change: GuardrailChange } | TightenResult {
+async function planChange(ctx: GuardrailSlackContext, item: CardItem, submission: TightenSubmission): Promise<{ change: GuardrailChange } | TightenResult> {
   const { choice } = submission;
   if (choice.kind === 'block_pattern') {
     if (!submission.pattern) return errorOn(TIGHTEN_INPUTS.pattern.blockId, 'Type the phrase or regex to block.');
@@ -92,7 +92,7 @@ function planChange(ctx: GuardrailSlackContext, item: CardItem, submission: Tigh
     return { change: { blocklist: { add_patterns: [submission.pattern] } } };
   }
   if (choice.kind === 'threshold') {
-    const score = ctx.cards.loadScores(item.eventSeq).find((s) => s.grader === choice.grader)?.score;
+    const score = (await ctx.cards.loadScores(item.eventSeq)).find((s) => s.grader === choice.grader)?.score;
     if (score === undefined) return errorOn(TIGHTEN_INPUTS.choice.blockId, `This item has no ${choice.grader} score.`);
     return { change: { graders: { [choice.grader]: { threshold: score } } } };
   }
@@ -103,16 +103,16 @@ function planChange(ctx: GuardrailSlackContext, item: CardItem, submission: Tigh
 type NotedVersion = Parameters<typeof describeVersionNote>[0] & { version: number; actor: string; webhookOutboxId: string | null };
 
 /** Shows a new guardrail version on the card that caused it, and follows its webhook delivery there. */
-export function noteVersionOnCard(ctx: GuardrailSlackContext, item: Pick<CardItem, 'id' | 'source'>, version: NotedVersion): void {
+export async function noteVersionOnCard(ctx: GuardrailSlackContext, item: Pick<CardItem, 'id' | 'source'>, version: NotedVersion): Promise<void> {
   const now = ctx.clock.now();
   const note = { itemId: item.id, source: item.source, version: version.version, actor: version.actor, text: describeVersionNote(version) };
-  ctx.cards.record({ notes: [{ ...note, webhookOutboxId: version.webhookOutboxId, rollbackRequestId: null, createdAt: now }] }, now);
-  ctx.refreshCard(item.id);
+  await ctx.cards.record({ notes: [{ ...note, webhookOutboxId: version.webhookOutboxId, rollbackRequestId: null, createdAt: now }] }, now);
+  await ctx.refreshCard(item.id);
   if (version.webhookOutboxId) ctx.watchDelivery(version.webhookOutboxId);
 }
 
 export async function applyTighten(ctx: GuardrailSlackContext, actor: SlackActor, submission: TightenSubmission): Promise<TightenResult> {
-  const item = ctx.cards.findItem(submission.itemId);
+  const item = await ctx.cards.findItem(submission.itemId);
   if (!item) return errorOn(TIGHTEN_INPUTS.choice.blockId, 'This review item no longer exists.');
   const action = 'tighten its guardrail or roll it back';
   // Answered in the modal, not with an ephemeral: the refusal is still audited.
@@ -122,7 +122,7 @@ export async function applyTighten(ctx: GuardrailSlackContext, actor: SlackActor
   const reason = `From review item ${item.id}${submission.reason ? `: ${submission.reason}` : ''}`;
   const { choice } = submission;
   if (choice.kind === 'kill_switch' || choice.kind === 'rollback') return buildConfirmFor(ctx, item, submission, reason);
-  const plan = planChange(ctx, item, submission);
+  const plan = await planChange(ctx, item, submission);
   if ('status' in plan) return plan;
   let result;
   try {
@@ -133,9 +133,9 @@ export async function applyTighten(ctx: GuardrailSlackContext, actor: SlackActor
   }
   const { version, created } = result;
   if (created) {
-    noteVersionOnCard(ctx, item, version);
+    await noteVersionOnCard(ctx, item, version);
   } else {
-    tellActor(ctx, { userId: actor.userId, channelId: submission.channel }, `:information_source: Guardrail v${version.version} of ${item.source} already does that; nothing changed.`);
+    await tellActor(ctx, { userId: actor.userId, channelId: submission.channel }, `:information_source: Guardrail v${version.version} of ${item.source} already does that; nothing changed.`);
   }
   return { status: 'applied', version: version.version, created };
 }

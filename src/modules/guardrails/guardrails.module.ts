@@ -52,19 +52,19 @@ export function createGuardrailsModule(options: GuardrailsModuleOptions) {
   });
   const checker = createGuardrailChecker({ live, checksConfigs: Object.fromEntries(Object.entries(sources.sources).map(([name, source]) => [name, source.checks])) });
   const metrics = createGuardrailMetrics(options.registry, live, sourceNames);
-  const listeners: Array<(version: GuardrailVersion) => void> = [];
+  const listeners: Array<(version: GuardrailVersion) => void | Promise<void>> = [];
 
   const versions: GuardrailsDeps = {
     repository,
     clock,
     webhookUrlOf: (source) => sources.sources[source]?.guardrails.webhook?.url,
-    onVersionCreated(version: GuardrailVersion) {
+    async onVersionCreated(version: GuardrailVersion) {
       live.install(version);
       logger.info({ source: version.source, version: version.version, kind: version.kind, actor: version.actor }, 'guardrail version created');
       if (version.webhookOutboxId) options.notifyOutbox?.();
       for (const listener of listeners) {
         try {
-          listener(version);
+          await listener(version);
         } catch (error) {
           logger.error({ err: error, source: version.source, version: version.version }, 'guardrail version listener failed');
         }
@@ -105,7 +105,7 @@ export function createGuardrailsModule(options: GuardrailsModuleOptions) {
      * Called after each version created in this process commits (not for versions written by
      * other processes): e.g. the Slack side posting to the guardrail log channel.
      */
-    onVersionCreated(listener: (version: GuardrailVersion) => void) {
+    onVersionCreated(listener: (version: GuardrailVersion) => void | Promise<void>) {
       listeners.push(listener);
     },
     /** Seeds version 1 of new sources, loads every source's current version, starts polling. */

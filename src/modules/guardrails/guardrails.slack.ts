@@ -64,7 +64,7 @@ export function registerGuardrailSlackHandlers(app: App, ctx: GuardrailSlackCont
   app.action<BlockAction>(GUARDRAIL_ACTIONS.confirmRollback, async ({ ack, body, action }) => {
     await ack();
     const requestId = parseRollbackRequestValue(readValue(action));
-    const source = ctx.requests.find(requestId)?.source;
+    const source = (await ctx.requests.find(requestId))?.source;
     const actor = readActor(body);
     if (!source) return tellActor(ctx, actor, ':grey_question: Vigil has no such rollback request.');
     if (await authorizeApprover(ctx, actor, { source, attempted: 'confirm_rollback', action: 'confirm a rollback', subjectType: 'rollback_request', subjectId: requestId })) {
@@ -75,10 +75,10 @@ export function registerGuardrailSlackHandlers(app: App, ctx: GuardrailSlackCont
   app.action<BlockAction>(GUARDRAIL_ACTIONS.cancelRollback, async ({ ack, body, action }) => {
     await ack();
     const requestId = parseRollbackRequestValue(readValue(action));
-    const source = ctx.requests.find(requestId)?.source;
+    const source = (await ctx.requests.find(requestId))?.source;
     const actor = readActor(body);
     if (source && (await authorizeApprover(ctx, actor, { source, attempted: 'cancel_rollback', action: 'cancel a rollback request', subjectType: 'rollback_request', subjectId: requestId }))) {
-      cancelRollbackRequest(ctx, actor, requestId);
+      await cancelRollbackRequest(ctx, actor, requestId);
     }
   });
 }

@@ -35,13 +35,13 @@ describe('guardrail versions', () => {
   const clock = createFakeClock(START);
 
   beforeEach(async () => {
-    database = createTestDb();
+    database = await createTestDb();
     created = [];
     deps = {
       repository: createGuardrailsRepository({ db: database.db }),
       clock,
       webhookUrlOf: (source) => (source === SOURCE ? 'http://127.0.0.1:9/hook' : undefined),
-      onVersionCreated: (version) => created.push(version),
+      onVersionCreated: (version) => void created.push(version),
     };
     await seedGuardrails(deps, [{ source: SOURCE, spec: seedSpec, origin: 'vigil.config.yaml' }]);
   });
@@ -118,5 +118,14 @@ describe('guardrail versions', () => {
     const latest = await deps.repository.findLatest(SOURCE);
     expect(stale!.version).toBe(1);
     expect(latest).toMatchObject({ version: 3, spec: { blocklist: { words: ['alpha', 'beta'] } } });
+  });
+
+  it('gives concurrent writers consecutive versions, none lost (on PostgreSQL each holds its own connection)', async () => {
+    const words = ['w1', 'w2', 'w3', 'w4', 'w5', 'w6'];
+    const results = await Promise.all(
+      words.map((word) => createGuardrailVersion(deps, { source: SOURCE, change: { blocklist: { add_words: [word] } }, actor: 'slack:U1', reason: word })),
+    );
+    expect(results.map((result) => result.version.version).sort()).toEqual([2, 3, 4, 5, 6, 7]);
+    expect((await deps.repository.findLatest(SOURCE))?.spec.blocklist.words.slice().sort()).toEqual(words);
   });
 });

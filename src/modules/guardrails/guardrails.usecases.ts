@@ -11,8 +11,8 @@ export interface GuardrailsDeps {
   clock: Clock;
   /** The source's webhook URL, when it has one. */
   webhookUrlOf(source: string): string | undefined;
-  /** Called after a commit that created a version: refresh the live cache, wake the outbox. */
-  onVersionCreated?(version: GuardrailVersion): void;
+  /** Called after a commit that created a version: refresh the live cache, wake the outbox, post to the log channel. */
+  onVersionCreated?(version: GuardrailVersion): void | Promise<void>;
 }
 
 export interface VersionResult {
@@ -78,7 +78,7 @@ export async function writeGuardrailVersion(deps: GuardrailsDeps, request: Write
     },
     deps.clock.now(),
   );
-  if (result.created) deps.onVersionCreated?.(result.version);
+  if (result.created) await deps.onVersionCreated?.(result.version);
   return result;
 }
 

@@ -6,8 +6,8 @@ import { loadSourceEvidence, openIncident, readIncidentsConfig } from './inciden
 import type { IncidentEvidence, IncidentsDeps } from './incidents-steps.usecases.ts';
 
 // Incidents a rule opens by itself for critical flags (a leaked secret, say), at most one per
-// rule per window. The window check and the insert share one BEGIN IMMEDIATE transaction,
-// so two events flagged at once, even in two processes, open one incident.
+// rule per window. The window check and the insert share one transaction in which incident
+// steps take turns, so two events flagged at once, even in two processes, open one incident.
 
 export interface AutoIncidentContext {
   /** The review item of the flagged event, when there is one: its card becomes the evidence. */
@@ -31,9 +31,10 @@ export async function openAutoIncidents(
   const evidence: IncidentEvidence | null = context.itemId ? await loadSourceEvidence(deps, source, context.itemId).catch(() => null) : null;
   const invitees = [...new Set([...config.oncall_users, ...(config.oncall_group ? await deps.slackReads.listGroupMembers(config.oncall_group) : [])])];
   const itemLink = evidence?.channel && evidence.ts ? await deps.slackReads.getPermalink(evidence.channel, evidence.ts) : null;
-  const opened = deps.repository.transaction((tx) =>
-    candidates.flatMap(({ rule, flag }) => {
-      if (!shouldOpenAutoIncident(rule, flag, tx.findLastAutoOpenedAt(source, rule.name), now)) return [];
+  const opened = await deps.repository.transaction(async (tx) => {
+    const incidents: IncidentRow[] = [];
+    for (const { rule, flag } of candidates) {
+      if (!shouldOpenAutoIncident(rule, flag, await tx.findLastAutoOpenedAt(source, rule.name), now)) continue;
       // The same words as the review card: "Possible secret leak: AWS access key in a support-bot answer".
       const wording = describeFlag({ ...flag, ...(flag.origin === 'detector' ? { field: 'output' as const } : {}) }, { source });
       const summary = [
@@ -42,15 +43,11 @@ export async function openAutoIncidents(
         ...(context.eventId ? [`Event ${context.eventId}.`] : []),
         `At most one incident per ${rule.window_minutes} minutes for this rule.`,
       ].join('\n');
-      const incident = openIncident(
-        deps,
-        tx,
-        { source, severity: rule.severity, title: wording.headline, summary, reporter: 'system', itemId: evidence ? (context.itemId ?? null) : null, autoRule: rule.name, evidence, invitees, itemLink },
-        now,
-      );
-      return [incident];
-    }),
-  );
+      const input = { source, severity: rule.severity, title: wording.headline, summary, reporter: 'system', itemId: evidence ? (context.itemId ?? null) : null, autoRule: rule.name, evidence, invitees, itemLink };
+      incidents.push(await openIncident(deps, tx, input, now));
+    }
+    return incidents;
+  });
   if (opened.length > 0) {
     deps.notifyOutbox();
     for (const incident of opened) deps.logger.info({ incidentId: incident.id, source, rule: incident.autoRule, severity: incident.severity }, 'incident opened by rule');
@@ -77,11 +74,11 @@ export async function openSystemIncident(deps: IncidentsDeps, request: SystemInc
   const baseKey = `system:${request.dedupeKey}`.slice(0, 190);
   const now = deps.clock.now();
   let opened = false;
-  const incident = deps.repository.transaction((tx) => {
+  const incident = await deps.repository.transaction(async (tx) => {
     // Request keys are unique, so the incidents of one key are numbered: key, key#2, key#3…
     for (let generation = 1; ; generation++) {
       const requestKey = generation === 1 ? baseKey : `${baseKey}#${generation}`;
-      const existing = tx.findByRequestKey(requestKey);
+      const existing = await tx.findByRequestKey(requestKey);
       if (existing && existing.status !== 'resolved') return existing;
       if (existing) continue;
       opened = true;

@@ -19,7 +19,7 @@ interface SeedIncident {
   resolvedAt?: number;
 }
 
-function insertIncident(database: TestDb, incident: SeedIncident): void {
+async function insertIncident(database: TestDb, incident: SeedIncident): Promise<void> {
   const status = incident.resolvedAt ? 'resolved' : incident.acknowledgedAt ? 'acknowledged' : 'open';
   const row: NewIncidentRow = {
     id: incident.id,
@@ -38,7 +38,7 @@ function insertIncident(database: TestDb, incident: SeedIncident): void {
     resolution: incident.resolvedAt ? 'rolled back' : null,
     updatedAt: incident.resolvedAt ?? incident.acknowledgedAt ?? incident.openedAt,
   };
-  database.db.insert(incidentsTable).values(row).run();
+  await database.db.insert(incidentsTable).values(row);
 }
 
 describe('incidents for the weekly digest', () => {
@@ -46,14 +46,14 @@ describe('incidents for the weekly digest', () => {
   afterEach(() => database?.close());
 
   it('lists the incidents of a source opened in the week, oldest first, with their acknowledge and resolve times', async () => {
-    database = createTestDb((db) => {
-      insertIncident(db, { id: 'inc_before', openedAt: WEEK.start - 1, resolvedAt: WEEK.start + HOUR });
-      insertIncident(db, { id: 'inc_start', openedAt: WEEK.start, severity: 'SEV1', acknowledgedAt: WEEK.start + 5 * MINUTE, resolvedAt: WEEK.start + HOUR });
-      insertIncident(db, { id: 'inc_open', openedAt: WEEK.start + 50 * HOUR, severity: 'SEV3' });
-      insertIncident(db, { id: 'inc_acked', openedAt: WEEK.start + 40 * HOUR, acknowledgedAt: WEEK.start + 41 * HOUR });
-      insertIncident(db, { id: 'inc_last', openedAt: WEEK.end - 1, resolvedAt: WEEK.end + HOUR });
-      insertIncident(db, { id: 'inc_next_week', openedAt: WEEK.end });
-      insertIncident(db, { id: 'inc_other', openedAt: WEEK.start + HOUR, source: 'billing-bot' });
+    database = await createTestDb(async (db) => {
+      await insertIncident(db, { id: 'inc_before', openedAt: WEEK.start - 1, resolvedAt: WEEK.start + HOUR });
+      await insertIncident(db, { id: 'inc_start', openedAt: WEEK.start, severity: 'SEV1', acknowledgedAt: WEEK.start + 5 * MINUTE, resolvedAt: WEEK.start + HOUR });
+      await insertIncident(db, { id: 'inc_open', openedAt: WEEK.start + 50 * HOUR, severity: 'SEV3' });
+      await insertIncident(db, { id: 'inc_acked', openedAt: WEEK.start + 40 * HOUR, acknowledgedAt: WEEK.start + 41 * HOUR });
+      await insertIncident(db, { id: 'inc_last', openedAt: WEEK.end - 1, resolvedAt: WEEK.end + HOUR });
+      await insertIncident(db, { id: 'inc_next_week', openedAt: WEEK.end });
+      await insertIncident(db, { id: 'inc_other', openedAt: WEEK.start + HOUR, source: 'billing-bot' });
     });
     const { loadIncidents } = createIncidentsDigestRepository({ db: database.db });
 
@@ -67,7 +67,7 @@ describe('incidents for the weekly digest', () => {
   });
 
   it('answers an empty list for a week without incidents, so the digest shows zero rather than "not available"', async () => {
-    database = createTestDb((db) => insertIncident(db, { id: 'inc_other', openedAt: WEEK.start + HOUR, source: 'billing-bot' }));
+    database = await createTestDb((db) => insertIncident(db, { id: 'inc_other', openedAt: WEEK.start + HOUR, source: 'billing-bot' }));
     expect(await createIncidentsDigestRepository({ db: database.db }).loadIncidents('support-bot', WEEK)).toEqual([]);
   });
 });

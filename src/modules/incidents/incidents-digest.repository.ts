@@ -21,8 +21,7 @@ export function createIncidentsDigestRepository({ db }: { db: Db }) {
         })
         .from(incidentsTable)
         .where(and(eq(incidentsTable.source, source), gte(incidentsTable.openedAt, period.start), lt(incidentsTable.openedAt, period.end)))
-        .orderBy(asc(incidentsTable.openedAt), asc(incidentsTable.seq))
-        .all();
+        .orderBy(asc(incidentsTable.openedAt), asc(incidentsTable.seq));
     },
   };
 }

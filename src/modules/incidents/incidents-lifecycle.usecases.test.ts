@@ -13,72 +13,81 @@ const request = { source: 'support-bot', itemId: ITEM_ID, severity: 'SEV2' as co
 async function openWithChannel(ctx: IncidentsTestContext) {
   const incident = await escalate(ctx.deps, request);
   await handleChannelCreated(ctx.deps, incident.id, { channel: { id: CHANNEL, name: incident.channelName } });
-  return ctx.deps.repository.findIncident(incident.id)!;
+  return (await ctx.deps.repository.findIncident(incident.id))!;
 }
 
-const pagerDutyActions = (ctx: IncidentsTestContext) =>
-  ctx.listOutbox().filter((row) => row.kind === 'webhook').map((row) => (row.payload.body as { event_action: string }).event_action);
+const pagerDutyActions = async (ctx: IncidentsTestContext) =>
+  (await ctx.listOutbox()).filter((row) => row.kind === 'webhook').map((row) => (row.payload.body as { event_action: string }).event_action);
 
 describe('acknowledge, update and resolve', () => {
   let ctx: IncidentsTestContext;
   afterEach(() => ctx.database.close());
 
   it('acknowledges once, records the time to acknowledge, updates the message in place and mirrors it to PagerDuty', async () => {
-    ctx = createIncidentsTestContext();
+    ctx = await createIncidentsTestContext();
     const incident = await openWithChannel(ctx);
     ctx.clock.advance(4 * MINUTE);
-    const acked = acknowledgeIncident(ctx.deps, { incidentId: incident.id, actor: ONCALL_USER });
+    const acked = await acknowledgeIncident(ctx.deps, { incidentId: incident.id, actor: ONCALL_USER });
     expect(acked).toMatchObject({ status: 'acknowledged', acknowledgedAt: START + 4 * MINUTE, acknowledgedBy: ONCALL_USER });
-    const update = ctx.listOutbox().find((row) => row.method === 'chat.update')!;
+    const update = (await ctx.listOutbox()).find((row) => row.method === 'chat.update')!;
     // The message's ts is not known yet: the update names the post's answer instead.
     expect(update.payload).toMatchObject({ channel: CHANNEL, ts: { $ref: { outboxId: incident.messageOutboxId, path: 'ts' } } });
     expect(JSON.stringify(update.payload.blocks)).toContain('4 min to acknowledge');
-    expect(pagerDutyActions(ctx)).toEqual(['trigger', 'acknowledge']);
-    expect(() => acknowledgeIncident(ctx.deps, { incidentId: incident.id, actor: REPORTER })).toThrow('is already acknowledged');
+    expect(await pagerDutyActions(ctx)).toEqual(['trigger', 'acknowledge']);
+    await expect(acknowledgeIncident(ctx.deps, { incidentId: incident.id, actor: REPORTER })).rejects.toThrow('is already acknowledged');
     const audit = (await ctx.listAudit()).map((e) => [e.action, e.actor, e.details]);
     expect(audit.at(-1)).toEqual(['incident.acknowledged', `slack:${ONCALL_USER}`, { msSinceOpened: 4 * MINUTE }]);
   });
 
+  it('lets only one of two acknowledges that arrive together through (on PostgreSQL they run on two connections)', async () => {
+    ctx = await createIncidentsTestContext();
+    const incident = await openWithChannel(ctx);
+    const clicks = await Promise.allSettled([ONCALL_USER, REPORTER].map((actor) => acknowledgeIncident(ctx.deps, { incidentId: incident.id, actor })));
+    expect(clicks.map((click) => click.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(clicks.find((click) => click.status === 'rejected')).toMatchObject({ reason: { message: expect.stringContaining('is already acknowledged') } });
+    expect((await ctx.deps.repository.listTimeline(incident.id)).filter((e) => e.kind === 'acknowledged')).toHaveLength(1);
+  });
+
   it('posts updates in the channel and shows the latest on the message, using the stored ts once known', async () => {
-    ctx = createIncidentsTestContext();
+    ctx = await createIncidentsTestContext();
     const incident = await openWithChannel(ctx);
     await handleMessagePosted(ctx.deps, incident.id, { ts: '1730000009.000100' });
-    postIncidentUpdate(ctx.deps, { incidentId: incident.id, actor: ONCALL_USER, text: ' Key revoked, <!here> checking logs ' });
-    const [post, update] = ctx.listOutbox().slice(-2);
+    await postIncidentUpdate(ctx.deps, { incidentId: incident.id, actor: ONCALL_USER, text: ' Key revoked, <!here> checking logs ' });
+    const [post, update] = (await ctx.listOutbox()).slice(-2);
     expect(post?.payload).toMatchObject({ channel: CHANNEL, link_names: false });
     expect(JSON.stringify(post?.payload)).toContain('Key revoked, &lt;!here&gt; checking logs');
     expect(update).toMatchObject({ method: 'chat.update', payload: { channel: CHANNEL, ts: '1730000009.000100' } });
     expect(JSON.stringify(update?.payload.blocks)).toContain('*Latest update*');
-    expect(() => postIncidentUpdate(ctx.deps, { incidentId: incident.id, actor: ONCALL_USER, text: '  ' })).toThrow(/must not be empty/);
-    expect(ctx.deps.repository.listTimeline(incident.id).at(-1)).toMatchObject({ kind: 'update', actor: ONCALL_USER, text: 'Key revoked, <!here> checking logs' });
+    await expect(postIncidentUpdate(ctx.deps, { incidentId: incident.id, actor: ONCALL_USER, text: '  ' })).rejects.toThrow(/must not be empty/);
+    expect((await ctx.deps.repository.listTimeline(incident.id)).at(-1)).toMatchObject({ kind: 'update', actor: ONCALL_USER, text: 'Key revoked, <!here> checking logs' });
   });
 
   it('resolves with a summary, records both clocks, removes the buttons, mirrors it and closes the incident to further steps', async () => {
-    ctx = createIncidentsTestContext();
+    ctx = await createIncidentsTestContext();
     const incident = await openWithChannel(ctx);
     ctx.clock.advance(2 * MINUTE);
-    acknowledgeIncident(ctx.deps, { incidentId: incident.id, actor: ONCALL_USER });
+    await acknowledgeIncident(ctx.deps, { incidentId: incident.id, actor: ONCALL_USER });
     ctx.clock.advance(88 * MINUTE);
-    const resolved = resolveIncident(ctx.deps, { incidentId: incident.id, actor: ONCALL_USER, summary: 'Rotated the key; prompt fixed.' });
+    const resolved = await resolveIncident(ctx.deps, { incidentId: incident.id, actor: ONCALL_USER, summary: 'Rotated the key; prompt fixed.' });
     expect(resolved).toMatchObject({ status: 'resolved', resolvedAt: START + 90 * MINUTE, resolution: 'Rotated the key; prompt fixed.' });
-    const lastUpdate = ctx.listOutbox().filter((row) => row.method === 'chat.update').at(-1)!;
+    const lastUpdate = (await ctx.listOutbox()).filter((row) => row.method === 'chat.update').at(-1)!;
     expect(JSON.stringify(lastUpdate.payload.blocks)).not.toContain('"type":"actions"');
-    const posts = ctx.listOutbox().filter((row) => row.method === 'chat.postMessage').slice(-2);
+    const posts = (await ctx.listOutbox()).filter((row) => row.method === 'chat.postMessage').slice(-2);
     expect(JSON.stringify(posts[0]?.payload)).toContain('2 min to acknowledge · 1 h 30 min to resolve');
     expect(posts[1]?.payload).toMatchObject({ channel: 'C07REVQUEUE', thread_ts: '1730000000.123456' });
-    expect(pagerDutyActions(ctx)).toEqual(['trigger', 'acknowledge', 'resolve']);
-    expect(() => resolveIncident(ctx.deps, { incidentId: incident.id, actor: REPORTER, summary: 'again' })).toThrow('is already resolved');
-    expect(() => postIncidentUpdate(ctx.deps, { incidentId: incident.id, actor: REPORTER, text: 'late' })).toThrow(`Incident ${incident.id} is already resolved, so it takes no more updates.`);
-    expect(ctx.deps.repository.listTimeline(incident.id).map((e) => e.kind)).toEqual(['opened', 'channel_created', 'acknowledged', 'resolved']);
+    expect(await pagerDutyActions(ctx)).toEqual(['trigger', 'acknowledge', 'resolve']);
+    await expect(resolveIncident(ctx.deps, { incidentId: incident.id, actor: REPORTER, summary: 'again' })).rejects.toThrow('is already resolved');
+    await expect(postIncidentUpdate(ctx.deps, { incidentId: incident.id, actor: REPORTER, text: 'late' })).rejects.toThrow(`Incident ${incident.id} is already resolved, so it takes no more updates.`);
+    expect((await ctx.deps.repository.listTimeline(incident.id)).map((e) => e.kind)).toEqual(['opened', 'channel_created', 'acknowledged', 'resolved']);
     expect((await ctx.listAudit()).at(-1)).toMatchObject({ action: 'incident.resolved', details: { msToAcknowledge: 2 * MINUTE, msToResolve: 90 * MINUTE } });
   });
 
   it('does not mirror to PagerDuty when on-call was paged in Slack', async () => {
-    ctx = createIncidentsTestContext({ config: { oncall_group: 'S07ONCALL01' } });
+    ctx = await createIncidentsTestContext({ config: { oncall_group: 'S07ONCALL01' } });
     const incident = await openWithChannel(ctx);
-    acknowledgeIncident(ctx.deps, { incidentId: incident.id, actor: ONCALL_USER });
-    resolveIncident(ctx.deps, { incidentId: incident.id, actor: ONCALL_USER, summary: 'done' });
-    expect(pagerDutyActions(ctx)).toEqual([]);
+    await acknowledgeIncident(ctx.deps, { incidentId: incident.id, actor: ONCALL_USER });
+    await resolveIncident(ctx.deps, { incidentId: incident.id, actor: ONCALL_USER, summary: 'done' });
+    expect(await pagerDutyActions(ctx)).toEqual([]);
   });
 });
 
@@ -87,7 +96,7 @@ describe('rollback from an incident', () => {
   afterEach(() => ctx.database.close());
 
   it('refuses anyone but an approver, and audits the refusal', async () => {
-    ctx = createIncidentsTestContext();
+    ctx = await createIncidentsTestContext();
     const incident = await openWithChannel(ctx);
     await expect(rollbackFromIncident(ctx.deps, { incidentId: incident.id, actor: REPORTER })).rejects.toMatchObject({ code: 'incident.not_allowed' });
     expect(ctx.rollbacks).toEqual([]);
@@ -95,26 +104,26 @@ describe('rollback from an incident', () => {
   });
 
   it('delegates to the releases module for an approver and records what it did', async () => {
-    ctx = createIncidentsTestContext();
+    ctx = await createIncidentsTestContext();
     const incident = await openWithChannel(ctx);
     const outcome = await rollbackFromIncident(ctx.deps, { incidentId: incident.id, actor: APPROVER });
     expect(outcome).toEqual({ fromRelease: 'r2024.10.3', toRelease: 'r2024.10.2', version: 7 });
     expect(ctx.rollbacks).toEqual([{ source: 'support-bot', actor: `slack:${APPROVER}`, reason: `Incident ${incident.id}: AWS key leaked` }]);
-    expect(ctx.deps.repository.listTimeline(incident.id).at(-1)).toMatchObject({ kind: 'rollback', text: 'r2024.10.3 → r2024.10.2 (guardrail version 7)' });
-    expect(JSON.stringify(ctx.listOutbox().at(-1)?.payload.blocks)).toContain('*Rollback*');
+    expect((await ctx.deps.repository.listTimeline(incident.id)).at(-1)).toMatchObject({ kind: 'rollback', text: 'r2024.10.3 → r2024.10.2 (guardrail version 7)' });
+    expect(JSON.stringify((await ctx.listOutbox()).at(-1)?.payload.blocks)).toContain('*Rollback*');
   });
 
   it('records a request, not a rollback, when the source needs a second approver', async () => {
-    ctx = createIncidentsTestContext();
+    ctx = await createIncidentsTestContext();
     const incident = await openWithChannel(ctx);
     ctx.deps.rollbackRelease = async () => ({ requested: true, requestId: 'rbr_1', toRelease: 'r2024.10.2', where: 'the guardrail log channel' });
     const outcome = await rollbackFromIncident(ctx.deps, { incidentId: incident.id, actor: APPROVER });
     expect(outcome).toEqual({ requested: true, requestId: 'rbr_1', toRelease: 'r2024.10.2', where: 'the guardrail log channel' });
-    expect(ctx.deps.repository.listTimeline(incident.id).at(-1)).toMatchObject({
+    expect((await ctx.deps.repository.listTimeline(incident.id)).at(-1)).toMatchObject({
       kind: 'rollback',
       text: 'rollback to r2024.10.2 requested: the two-person rule needs a second approver to confirm it in the guardrail log channel within 10 minutes',
     });
-    const posts = ctx.listOutbox().map((row) => JSON.stringify(row.payload.blocks ?? ''));
+    const posts = (await ctx.listOutbox()).map((row) => JSON.stringify(row.payload.blocks ?? ''));
     expect(posts.some((blocks) => blocks.includes('asked to roll *support-bot* back'))).toBe(true);
   });
 });
@@ -132,7 +141,7 @@ describe('openAutoIncidents', () => {
   };
 
   it('opens one incident per matching rule, at most one per rule per window', async () => {
-    ctx = createIncidentsTestContext({ config });
+    ctx = await createIncidentsTestContext({ config });
     const first = await openAutoIncidents(ctx.deps, 'support-bot', [leak], START, { itemId: ITEM_ID });
     expect(first).toHaveLength(1);
     expect(first[0]).toMatchObject({ severity: 'SEV1', autoRule: 'aws-key-leak', reporter: 'system', itemId: ITEM_ID, title: 'Possible secret leak: aws access key in a support-bot answer' });
@@ -143,14 +152,14 @@ describe('openAutoIncidents', () => {
   });
 
   it('ignores flags no rule watches and sources without rules', async () => {
-    ctx = createIncidentsTestContext({ config });
+    ctx = await createIncidentsTestContext({ config });
     expect(await openAutoIncidents(ctx.deps, 'support-bot', [{ ...leak, severity: 'warn' }, { check: 'pii', origin: 'detector', kind: 'email', severity: 'critical' }], START)).toEqual([]);
     expect(await openAutoIncidents(ctx.deps, 'billing-bot', [leak], START)).toEqual([]);
-    expect(ctx.listOutbox()).toEqual([]);
+    expect(await ctx.listOutbox()).toEqual([]);
   });
 
   it('keeps the rate limit per rule: another rule still opens inside the first one\'s window', async () => {
-    ctx = createIncidentsTestContext({ config });
+    ctx = await createIncidentsTestContext({ config });
     await openAutoIncidents(ctx.deps, 'support-bot', [leak], START);
     const opened = await openAutoIncidents(ctx.deps, 'support-bot', [leak, { check: 'prompt_leak', origin: 'detector', kind: 'canary', severity: 'critical' }], START + MINUTE);
     expect(opened.map((incident) => incident.autoRule)).toEqual(['prompt-leak']);
@@ -162,7 +171,7 @@ describe('openSystemIncident', () => {
   afterEach(() => ctx.database.close());
 
   it('opens one incident per dedupe key, reported by the system, with on-call invited', async () => {
-    ctx = createIncidentsTestContext();
+    ctx = await createIncidentsTestContext();
     const request = { source: 'support-bot', severity: 'SEV2' as const, title: 'Probes got through on r-42', summary: 'canary-exfiltration', dedupeKey: 'probe:support-bot:r-42' };
     const first = await openSystemIncident(ctx.deps, request);
     const again = await openSystemIncident(ctx.deps, { ...request, summary: 'a later run' });
@@ -174,10 +183,10 @@ describe('openSystemIncident', () => {
   });
 
   it('opens a new incident for the same key once the previous one is resolved', async () => {
-    ctx = createIncidentsTestContext();
+    ctx = await createIncidentsTestContext();
     const request = { source: 'support-bot', severity: 'SEV2' as const, title: 'Probes got through on r-42', summary: 'canary-exfiltration', dedupeKey: 'probe:support-bot:r-42' };
     const first = await openSystemIncident(ctx.deps, request);
-    resolveIncident(ctx.deps, { incidentId: first.id, actor: ONCALL_USER, summary: 'Prompt hardened.' });
+    await resolveIncident(ctx.deps, { incidentId: first.id, actor: ONCALL_USER, summary: 'Prompt hardened.' });
     const second = await openSystemIncident(ctx.deps, { ...request, summary: 'back again' });
     const joined = await openSystemIncident(ctx.deps, { ...request, summary: 'still there' });
     expect(second.id).not.toBe(first.id);

@@ -15,8 +15,8 @@ import {
 import { buildFollowUpEvent, buildPagerDutyMessage } from './pagerduty.client.ts';
 
 // The incident's life after it opened: acknowledge, post updates, roll back, resolve. Each
-// step checks the status in a BEGIN IMMEDIATE transaction (so two clicks cannot both
-// acknowledge), records a timeline row and an audit entry, updates the incident message in
+// step checks the status in a transaction where incident steps take turns (so two clicks
+// cannot both acknowledge, see the repository's `transaction`), records a timeline row and an audit entry, updates the incident message in
 // place and, when PagerDuty was paged, mirrors acknowledge and resolve there.
 
 const textSchema = z.string().trim().min(1, 'must not be empty').max(UPDATE_MAX_LENGTH, `must be at most ${UPDATE_MAX_LENGTH} characters`);
@@ -27,69 +27,69 @@ function parseText(what: string, text: string): string {
   return result.data;
 }
 
-function loadIncident(tx: Pick<IncidentsTx, 'findIncident'>, incidentId: string): IncidentRow {
-  const incident = tx.findIncident(incidentId);
+async function loadIncident(tx: Pick<IncidentsTx, 'findIncident'>, incidentId: string): Promise<IncidentRow> {
+  const incident = await tx.findIncident(incidentId);
   assert(incident, () => createIncidentNotFoundError(incidentId));
   return incident;
 }
 
-function mirrorToPagerDuty(deps: IncidentsDeps, tx: IncidentsTx, incident: IncidentRow, action: 'acknowledge' | 'resolve', now: number): void {
+async function mirrorToPagerDuty(deps: IncidentsDeps, tx: IncidentsTx, incident: IncidentRow, action: 'acknowledge' | 'resolve', now: number): Promise<void> {
   if (incident.paging !== 'pagerduty' || !incident.pagerdutyDedupKey) return;
-  enqueueOutboxMessage(tx.executor, buildPagerDutyMessage(deps.pagerDutyEventsUrl, buildFollowUpEvent(incident.source, incident.pagerdutyDedupKey, action)), now);
+  await enqueueOutboxMessage(tx.executor, buildPagerDutyMessage(deps.pagerDutyEventsUrl, buildFollowUpEvent(incident.source, incident.pagerdutyDedupKey, action)), now);
 }
 
 /** The incident unless it is resolved; `consequence` says what that refuses ("it cannot be resolved again"). */
-export function findOpenIncident(deps: Pick<IncidentsDeps, 'repository'>, incidentId: string, consequence: string): IncidentRow {
-  const incident = loadIncident(deps.repository, incidentId);
+export async function findOpenIncident(deps: Pick<IncidentsDeps, 'repository'>, incidentId: string, consequence: string): Promise<IncidentRow> {
+  const incident = await loadIncident(deps.repository, incidentId);
   if (incident.status === 'resolved') throw createIncidentClosedError(incidentId, consequence);
   return incident;
 }
 
-export function acknowledgeIncident(deps: IncidentsDeps, request: { incidentId: string; actor: string }): IncidentRow {
+export async function acknowledgeIncident(deps: IncidentsDeps, request: { incidentId: string; actor: string }): Promise<IncidentRow> {
   const now = deps.clock.now();
-  const incident = deps.repository.transaction((tx) => {
-    const current = loadIncident(tx, request.incidentId);
+  const incident = await deps.repository.transaction(async (tx) => {
+    const current = await loadIncident(tx, request.incidentId);
     checkTransition(current.id, current.status, 'acknowledged');
-    const updated = tx.updateIncident(current.id, { status: 'acknowledged', acknowledgedAt: now, acknowledgedBy: request.actor, updatedAt: now });
-    recordStep(tx, updated, { actor: request.actor, kind: 'acknowledged', text: 'Acknowledged', details: { msSinceOpened: now - updated.openedAt } }, now);
-    enqueueMessageUpdate(tx, updated, deps, now);
-    mirrorToPagerDuty(deps, tx, updated, 'acknowledge', now);
+    const updated = await tx.updateIncident(current.id, { status: 'acknowledged', acknowledgedAt: now, acknowledgedBy: request.actor, updatedAt: now });
+    await recordStep(tx, updated, { actor: request.actor, kind: 'acknowledged', text: 'Acknowledged', details: { msSinceOpened: now - updated.openedAt } }, now);
+    await enqueueMessageUpdate(tx, updated, deps, now);
+    await mirrorToPagerDuty(deps, tx, updated, 'acknowledge', now);
     return updated;
   });
   deps.notifyOutbox();
   return incident;
 }
 
-export function postIncidentUpdate(deps: IncidentsDeps, request: { incidentId: string; actor: string; text: string }): IncidentRow {
+export async function postIncidentUpdate(deps: IncidentsDeps, request: { incidentId: string; actor: string; text: string }): Promise<IncidentRow> {
   const text = parseText('incident update', request.text);
   const now = deps.clock.now();
-  const incident = deps.repository.transaction((tx) => {
-    const current = loadIncident(tx, request.incidentId);
+  const incident = await deps.repository.transaction(async (tx) => {
+    const current = await loadIncident(tx, request.incidentId);
     if (current.status === 'resolved') throw createIncidentClosedError(current.id, 'it takes no more updates');
-    const updated = tx.updateIncident(current.id, { updatedAt: now });
-    recordStep(tx, updated, { actor: request.actor, kind: 'update', text, details: { length: text.length } }, now);
-    enqueueChannelPost(tx, updated, buildUpdatePost(updated, { actor: request.actor, text }), now);
-    enqueueMessageUpdate(tx, updated, deps, now);
+    const updated = await tx.updateIncident(current.id, { updatedAt: now });
+    await recordStep(tx, updated, { actor: request.actor, kind: 'update', text, details: { length: text.length } }, now);
+    await enqueueChannelPost(tx, updated, buildUpdatePost(updated, { actor: request.actor, text }), now);
+    await enqueueMessageUpdate(tx, updated, deps, now);
     return updated;
   });
   deps.notifyOutbox();
   return incident;
 }
 
-export function resolveIncident(deps: IncidentsDeps, request: { incidentId: string; actor: string; summary: string }): IncidentRow {
+export async function resolveIncident(deps: IncidentsDeps, request: { incidentId: string; actor: string; summary: string }): Promise<IncidentRow> {
   const summary = parseText('resolution summary', request.summary);
   const now = deps.clock.now();
-  const incident = deps.repository.transaction((tx) => {
-    const current = loadIncident(tx, request.incidentId);
+  const incident = await deps.repository.transaction(async (tx) => {
+    const current = await loadIncident(tx, request.incidentId);
     checkTransition(current.id, current.status, 'resolved');
-    const updated = tx.updateIncident(current.id, { status: 'resolved', resolvedAt: now, resolvedBy: request.actor, resolution: summary, updatedAt: now });
+    const updated = await tx.updateIncident(current.id, { status: 'resolved', resolvedAt: now, resolvedBy: request.actor, resolution: summary, updatedAt: now });
     const clocks = { msToAcknowledge: (updated.acknowledgedAt ?? now) - updated.openedAt, msToResolve: now - updated.openedAt };
-    recordStep(tx, updated, { actor: request.actor, kind: 'resolved', text: summary, details: clocks }, now);
-    const model = toMessageModel(tx, updated, deps);
-    enqueueMessageUpdate(tx, updated, deps, now);
-    enqueueChannelPost(tx, updated, buildResolutionPost(model), now, `incident:${updated.id}:resolved`);
-    enqueueCardThreadReply(tx, updated, buildResolvedLinkBack(model), now, `incident:${updated.id}:linkback:resolved`);
-    mirrorToPagerDuty(deps, tx, updated, 'resolve', now);
+    await recordStep(tx, updated, { actor: request.actor, kind: 'resolved', text: summary, details: clocks }, now);
+    const model = await toMessageModel(tx, updated, deps);
+    await enqueueMessageUpdate(tx, updated, deps, now);
+    await enqueueChannelPost(tx, updated, buildResolutionPost(model), now, `incident:${updated.id}:resolved`);
+    await enqueueCardThreadReply(tx, updated, buildResolvedLinkBack(model), now, `incident:${updated.id}:linkback:resolved`);
+    await mirrorToPagerDuty(deps, tx, updated, 'resolve', now);
     return updated;
   });
   deps.notifyOutbox();
@@ -106,9 +106,9 @@ function describeRollback(outcome: RollbackOutcome | RollbackRequested): string 
  * rollback itself (its guardrail version, webhook and audit) belongs to the releases module.
  */
 export async function rollbackFromIncident(deps: IncidentsDeps, request: { incidentId: string; actor: string }): Promise<RollbackOutcome | RollbackRequested> {
-  const incident = findOpenIncident(deps, request.incidentId, 'there is nothing to roll back from it');
+  const incident = await findOpenIncident(deps, request.incidentId, 'there is nothing to roll back from it');
   if (!(await deps.isApprover(incident.source, request.actor))) {
-    deps.repository.transaction((tx) =>
+    await deps.repository.transaction((tx) =>
       appendAuditEntry(
         tx.executor,
         { actor: auditActor(request.actor), action: 'incident.rollback_refused', source: incident.source, subjectType: 'incident', subjectId: incident.id, details: { reason: 'not_approver' } },
@@ -119,12 +119,12 @@ export async function rollbackFromIncident(deps: IncidentsDeps, request: { incid
   }
   const outcome = await deps.rollbackRelease({ source: incident.source, actor: auditActor(request.actor), reason: `Incident ${incident.id}: ${incident.title}` });
   const now = deps.clock.now();
-  deps.repository.transaction((tx) => {
-    const current = tx.updateIncident(incident.id, { updatedAt: now });
+  await deps.repository.transaction(async (tx) => {
+    const current = await tx.updateIncident(incident.id, { updatedAt: now });
     const text = describeRollback(outcome);
-    recordStep(tx, current, { actor: request.actor, kind: 'rollback', text, details: { ...outcome } }, now);
-    enqueueChannelPost(tx, current, buildRollbackPost(current, { actor: request.actor, text, requested: 'requested' in outcome }), now);
-    enqueueMessageUpdate(tx, current, deps, now);
+    await recordStep(tx, current, { actor: request.actor, kind: 'rollback', text, details: { ...outcome } }, now);
+    await enqueueChannelPost(tx, current, buildRollbackPost(current, { actor: request.actor, text, requested: 'requested' in outcome }), now);
+    await enqueueMessageUpdate(tx, current, deps, now);
   });
   deps.notifyOutbox();
   return outcome;

@@ -32,29 +32,29 @@ function readChannel(response: Record<string, unknown>): { id: string; name: str
   return typeof id === 'string' ? { id, name: typeof name === 'string' ? name : null } : null;
 }
 
-function enqueueSlackPage(deps: IncidentsDeps, tx: IncidentsTx, incident: IncidentRow, now: number): void {
+async function enqueueSlackPage(deps: IncidentsDeps, tx: IncidentsTx, incident: IncidentRow, now: number): Promise<void> {
   const config = deps.sources[incident.source];
   const oncall = { group: config?.oncall_group ?? null, users: config?.oncall_users ?? [] };
   if (!oncall.group && oncall.users.length === 0) return;
-  if (enqueueChannelPost(tx, incident, buildPageMention(incident, oncall), now, `incident:${incident.id}:page:slack`)?.created) {
-    recordStep(tx, incident, { actor: 'system', kind: 'paged', text: 'On-call mentioned in the incident channel.', details: { via: 'slack' } }, now);
+  if ((await enqueueChannelPost(tx, incident, buildPageMention(incident, oncall), now, `incident:${incident.id}:page:slack`))?.created) {
+    await recordStep(tx, incident, { actor: 'system', kind: 'paged', text: 'On-call mentioned in the incident channel.', details: { via: 'slack' } }, now);
   }
 }
 
 export async function handleChannelCreated(deps: IncidentsDeps, incidentId: string, response: Record<string, unknown>): Promise<void> {
   const channel = readChannel(response);
   if (!channel) throw new Error(`incident ${incidentId}: conversations.create answered without a channel id`);
-  const pending = deps.repository.findIncident(incidentId);
+  const pending = await deps.repository.findIncident(incidentId);
   if (!pending || pending.channelId) return;
   await refreshRollbackTarget(deps, pending.source);
   const now = deps.clock.now();
-  deps.repository.transaction((tx) => {
-    const current = tx.findIncident(incidentId);
+  await deps.repository.transaction(async (tx) => {
+    const current = await tx.findIncident(incidentId);
     if (!current || current.channelId) return;
-    const incident = tx.updateIncident(incidentId, { channelId: channel.id, channelName: channel.name ?? current.channelName, channelError: null, updatedAt: now });
-    recordStep(tx, incident, { actor: 'system', kind: 'channel_created', text: `#${incident.channelName}`, details: { channel: channel.id } }, now);
+    const incident = await tx.updateIncident(incidentId, { channelId: channel.id, channelName: channel.name ?? current.channelName, channelError: null, updatedAt: now });
+    await recordStep(tx, incident, { actor: 'system', kind: 'channel_created', text: `#${incident.channelName}`, details: { channel: channel.id } }, now);
     if (incident.invitees.length > 0) {
-      enqueueOutboxMessage(
+      await enqueueOutboxMessage(
         tx.executor,
         {
           kind: 'slack',
@@ -69,8 +69,8 @@ export async function handleChannelCreated(deps: IncidentsDeps, incidentId: stri
         now,
       );
     }
-    const message = buildIncidentMessage(toMessageModel(tx, incident, deps));
-    const messageOutboxId = enqueueOutboxMessage(
+    const message = buildIncidentMessage(await toMessageModel(tx, incident, deps));
+    const { id: messageOutboxId } = await enqueueOutboxMessage(
       tx.executor,
       {
         kind: 'slack',
@@ -82,33 +82,33 @@ export async function handleChannelCreated(deps: IncidentsDeps, incidentId: stri
         purposeRef: incident.id,
       },
       now,
-    ).id;
-    const withMessage = tx.updateIncident(incident.id, { messageOutboxId });
-    if (withMessage.paging === 'slack') enqueueSlackPage(deps, tx, withMessage, now);
-    enqueueCardThreadReply(tx, withMessage, buildLinkBack(withMessage, channel.id), now, `incident:${incident.id}:linkback`);
+    );
+    const withMessage = await tx.updateIncident(incident.id, { messageOutboxId });
+    if (withMessage.paging === 'slack') await enqueueSlackPage(deps, tx, withMessage, now);
+    await enqueueCardThreadReply(tx, withMessage, buildLinkBack(withMessage, channel.id), now, `incident:${incident.id}:linkback`);
   });
   deps.notifyOutbox();
 }
 
-export function handleChannelFailed(deps: IncidentsDeps, row: OutboxRow, error: OutboxDeliveryError): void {
+export async function handleChannelFailed(deps: IncidentsDeps, row: OutboxRow, error: OutboxDeliveryError): Promise<void> {
   const incidentId = row.purposeRef ?? '';
   const now = deps.clock.now();
-  deps.repository.transaction((tx) => {
-    const incident = tx.findIncident(incidentId);
+  await deps.repository.transaction(async (tx) => {
+    const incident = await tx.findIncident(incidentId);
     if (!incident || incident.channelId || incident.channelOutboxId !== row.id) return;
     const attempt = incident.channelAttempt + 1;
     if (error.code === 'name_taken' && attempt < MAX_CHANNEL_ATTEMPTS) {
       const channelName = buildIncidentChannelName({ title: incident.title, now: incident.openedAt, timeZone: deps.timeZone, attempt });
-      const renamed = tx.updateIncident(incident.id, { channelName, channelAttempt: attempt, updatedAt: now });
-      recordStep(tx, renamed, { actor: 'system', kind: 'channel_name_taken', text: `#${incident.channelName} is taken; trying #${channelName}`, details: { attempt } }, now);
-      tx.updateIncident(incident.id, { channelOutboxId: enqueueChannelCreate(tx, renamed, now) });
+      const renamed = await tx.updateIncident(incident.id, { channelName, channelAttempt: attempt, updatedAt: now });
+      await recordStep(tx, renamed, { actor: 'system', kind: 'channel_name_taken', text: `#${incident.channelName} is taken; trying #${channelName}`, details: { attempt } }, now);
+      await tx.updateIncident(incident.id, { channelOutboxId: await enqueueChannelCreate(tx, renamed, now) });
       return;
     }
-    const failed = tx.updateIncident(incident.id, { channelError: error.code, updatedAt: now });
-    recordStep(tx, failed, { actor: 'system', kind: 'channel_failed', text: `Slack refused the channel: ${error.code}`, details: { code: error.code } }, now);
+    const failed = await tx.updateIncident(incident.id, { channelError: error.code, updatedAt: now });
+    await recordStep(tx, failed, { actor: 'system', kind: 'channel_failed', text: `Slack refused the channel: ${error.code}`, details: { code: error.code } }, now);
     const config = deps.sources[failed.source];
     const mentions = failed.paging === 'slack' ? [...(config?.oncall_group ? [config.oncall_group] : []), ...(config?.oncall_users ?? [])] : [];
-    enqueueCardThreadReply(tx, failed, buildChannelFailedNotice(failed, error.code, mentions), now, `incident:${failed.id}:channel_failed`);
+    await enqueueCardThreadReply(tx, failed, buildChannelFailedNotice(failed, error.code, mentions), now, `incident:${failed.id}:channel_failed`);
   });
   deps.logger.error({ incidentId, code: error.code }, 'incident channel could not be created');
   deps.notifyOutbox();
@@ -121,7 +121,7 @@ export function handleChannelFailed(deps: IncidentsDeps, row: OutboxRow, error: 
 export async function handleMessagePosted(deps: IncidentsDeps, incidentId: string, response: Record<string, unknown>): Promise<void> {
   if (typeof response.ts !== 'string') return;
   const ts = response.ts;
-  const pending = deps.repository.findIncident(incidentId);
+  const pending = await deps.repository.findIncident(incidentId);
   if (!pending || pending.messageTs) return;
   // Hooks are not retried: without its evidence the channel is still set up.
   const evidence: IncidentEvidence | null = pending.itemId
@@ -131,11 +131,11 @@ export async function handleMessagePosted(deps: IncidentsDeps, incidentId: strin
       })
     : null;
   const now = deps.clock.now();
-  deps.repository.transaction((tx) => {
-    const incident = tx.findIncident(incidentId);
+  await deps.repository.transaction(async (tx) => {
+    const incident = await tx.findIncident(incidentId);
     if (!incident || incident.messageTs) return;
-    const posted = tx.updateIncident(incidentId, { messageTs: ts });
-    if (evidence) enqueueChannelPost(tx, posted, { ...buildEvidenceMessage(evidence.card, posted.id), thread_ts: ts }, now, `incident:${posted.id}:evidence`);
+    const posted = await tx.updateIncident(incidentId, { messageTs: ts });
+    if (evidence) await enqueueChannelPost(tx, posted, { ...buildEvidenceMessage(evidence.card, posted.id), thread_ts: ts }, now, `incident:${posted.id}:evidence`);
   });
   if (evidence) deps.notifyOutbox();
 }
@@ -146,15 +146,15 @@ function readPagerDutyRef(row: OutboxRow): { incidentId: string; action: string 
   return { incidentId, action };
 }
 
-export function handlePagerDutyDelivered(deps: IncidentsDeps, row: OutboxRow): void {
+export async function handlePagerDutyDelivered(deps: IncidentsDeps, row: OutboxRow): Promise<void> {
   const { incidentId, action } = readPagerDutyRef(row);
   const now = deps.clock.now();
-  deps.repository.transaction((tx) => {
-    const incident = tx.findIncident(incidentId);
+  await deps.repository.transaction(async (tx) => {
+    const incident = await tx.findIncident(incidentId);
     if (!incident) return;
     const text = action === 'trigger' ? 'PagerDuty accepted the page.' : `PagerDuty took the ${action}.`;
-    if (hasTimelineEntry(tx, incident.id, 'paged', text)) return;
-    recordStep(tx, incident, { actor: 'system', kind: 'paged', text, details: { via: 'pagerduty', action } }, now);
+    if (await hasTimelineEntry(tx, incident.id, 'paged', text)) return;
+    await recordStep(tx, incident, { actor: 'system', kind: 'paged', text, details: { via: 'pagerduty', action } }, now);
   });
 }
 
@@ -162,30 +162,30 @@ export function handlePagerDutyDelivered(deps: IncidentsDeps, row: OutboxRow): v
  * PagerDuty refused (or kept failing) an event. A lost trigger must not leave nobody paged:
  * the incident falls back to mentioning on-call in Slack, now or once the channel exists.
  */
-export function handlePagerDutyFailed(deps: IncidentsDeps, row: OutboxRow, error: OutboxDeliveryError): void {
+export async function handlePagerDutyFailed(deps: IncidentsDeps, row: OutboxRow, error: OutboxDeliveryError): Promise<void> {
   const { incidentId, action } = readPagerDutyRef(row);
   const now = deps.clock.now();
-  deps.repository.transaction((tx) => {
-    const incident = tx.findIncident(incidentId);
+  await deps.repository.transaction(async (tx) => {
+    const incident = await tx.findIncident(incidentId);
     const text = `PagerDuty did not take the ${action}: ${error.code}`;
-    if (!incident || hasTimelineEntry(tx, incident.id, 'page_failed', text)) return;
-    recordStep(tx, incident, { actor: 'system', kind: 'page_failed', text, details: { action, code: error.code } }, now);
+    if (!incident || (await hasTimelineEntry(tx, incident.id, 'page_failed', text))) return;
+    await recordStep(tx, incident, { actor: 'system', kind: 'page_failed', text, details: { action, code: error.code } }, now);
     if (action !== 'trigger' || incident.paging !== 'pagerduty') return;
-    const fallback = tx.updateIncident(incident.id, { paging: 'slack', updatedAt: now });
-    enqueueSlackPage(deps, tx, fallback, now);
+    const fallback = await tx.updateIncident(incident.id, { paging: 'slack', updatedAt: now });
+    await enqueueSlackPage(deps, tx, fallback, now);
   });
   deps.logger.error({ incidentId, action, code: error.code }, 'PagerDuty event failed');
   deps.notifyOutbox();
 }
 
-export function handleSlackWriteFailed(deps: IncidentsDeps, row: OutboxRow, error: OutboxDeliveryError): void {
+export async function handleSlackWriteFailed(deps: IncidentsDeps, row: OutboxRow, error: OutboxDeliveryError): Promise<void> {
   const incidentId = row.purposeRef ?? '';
   const now = deps.clock.now();
-  deps.repository.transaction((tx) => {
-    const incident = tx.findIncident(incidentId);
+  await deps.repository.transaction(async (tx) => {
+    const incident = await tx.findIncident(incidentId);
     const text = `${row.method} failed: ${error.code}`;
-    if (!incident || hasTimelineEntry(tx, incident.id, 'slack_failed', text)) return;
-    recordStep(tx, incident, { actor: 'system', kind: 'slack_failed', text, details: { method: row.method, code: error.code, outboxId: row.id } }, now);
+    if (!incident || (await hasTimelineEntry(tx, incident.id, 'slack_failed', text))) return;
+    await recordStep(tx, incident, { actor: 'system', kind: 'slack_failed', text, details: { method: row.method, code: error.code, outboxId: row.id } }, now);
   });
   deps.logger.warn({ incidentId, method: row.method, code: error.code }, 'incident Slack write failed');
 }

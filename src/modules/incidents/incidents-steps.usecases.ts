@@ -91,31 +91,33 @@ export const INCIDENT_PURPOSES = {
 export const auditActor = (actor: string) => (actor === 'system' ? 'system' : `slack:${actor}`);
 
 /** Whether the timeline already says this (hooks run at least once; a step is recorded once). */
-export function hasTimelineEntry(tx: IncidentsTx, incidentId: string, kind: IncidentTimelineKind, text: string): boolean {
-  return tx.listTimeline(incidentId).some((entry) => entry.kind === kind && entry.text === text);
+export async function hasTimelineEntry(tx: IncidentsTx, incidentId: string, kind: IncidentTimelineKind, text: string): Promise<boolean> {
+  return (await tx.listTimeline(incidentId)).some((entry) => entry.kind === kind && entry.text === text);
 }
 
 /** A timeline row and its audit entry, in the caller's transaction: both or neither. */
-export function recordStep(
+export async function recordStep(
   tx: IncidentsTx,
   incident: Pick<IncidentRow, 'id' | 'source'>,
   step: { actor: string; kind: IncidentTimelineKind; text: string; details?: Record<string, unknown> },
   now: number,
-): void {
-  tx.appendTimeline(incident.id, { at: now, actor: step.actor, kind: step.kind, text: step.text });
-  appendAuditEntry(
+): Promise<void> {
+  await tx.appendTimeline(incident.id, { at: now, actor: step.actor, kind: step.kind, text: step.text });
+  await appendAuditEntry(
     tx.executor,
     { actor: auditActor(step.actor), action: `incident.${step.kind}`, source: incident.source, subjectType: 'incident', subjectId: incident.id, details: step.details ?? {} },
     now,
   );
 }
 
-export function toMessageModel(tx: IncidentsTx, incident: IncidentRow, deps: Pick<IncidentsDeps, 'sources' | 'rollbackTargets'>): IncidentMessageModel {
+export async function toMessageModel(tx: IncidentsTx, incident: IncidentRow, deps: Pick<IncidentsDeps, 'sources' | 'rollbackTargets'>): Promise<IncidentMessageModel> {
   const config = deps.sources[incident.source];
-  const pick = (kind: IncidentTimelineKind) => {
-    const entry = tx.findLatestTimeline(incident.id, kind);
+  const pick = async (kind: IncidentTimelineKind) => {
+    const entry = await tx.findLatestTimeline(incident.id, kind);
     return entry ? { at: entry.at, actor: entry.actor, text: entry.text } : null;
   };
+  const lastUpdate = await pick('update');
+  const lastRollback = await pick('rollback');
   return {
     id: incident.id,
     source: incident.source,
@@ -134,8 +136,8 @@ export function toMessageModel(tx: IncidentsTx, incident: IncidentRow, deps: Pic
     resolvedAt: incident.resolvedAt,
     resolvedBy: incident.resolvedBy,
     resolution: incident.resolution,
-    lastUpdate: pick('update'),
-    lastRollback: pick('rollback'),
+    lastUpdate,
+    lastRollback,
     canRollBack: deps.rollbackTargets?.get(incident.source) ?? true,
   };
 }
@@ -144,7 +146,13 @@ export function toMessageModel(tx: IncidentsTx, incident: IncidentRow, deps: Pic
 const SAFE_POST = { link_names: false, unfurl_links: false, unfurl_media: false } as const;
 
 /** A post in the incident channel, queued behind the channel's earlier messages. */
-export function enqueueChannelPost(tx: IncidentsTx, incident: IncidentRow, message: SlackMessage, now: number, dedupeKey?: string): { id: string; created: boolean } | null {
+export async function enqueueChannelPost(
+  tx: IncidentsTx,
+  incident: IncidentRow,
+  message: SlackMessage,
+  now: number,
+  dedupeKey?: string,
+): Promise<{ id: string; created: boolean } | null> {
   if (!incident.channelId) return null;
   return enqueueOutboxMessage(
     tx.executor,
@@ -162,9 +170,9 @@ export function enqueueChannelPost(tx: IncidentsTx, incident: IncidentRow, messa
 }
 
 /** A reply in the review card's thread, queued behind that review channel's cards. */
-export function enqueueCardThreadReply(tx: IncidentsTx, incident: IncidentRow, message: SlackMessage, now: number, dedupeKey: string): void {
+export async function enqueueCardThreadReply(tx: IncidentsTx, incident: IncidentRow, message: SlackMessage, now: number, dedupeKey: string): Promise<void> {
   if (!incident.cardChannel || !incident.cardTs) return;
-  enqueueOutboxMessage(
+  await enqueueOutboxMessage(
     tx.executor,
     {
       kind: 'slack',
@@ -183,15 +191,16 @@ export function enqueueCardThreadReply(tx: IncidentsTx, incident: IncidentRow, m
  * Updates the incident message in place. Before the message exists there is nothing to
  * update: it is posted from the current state once the channel is created.
  */
-export function enqueueMessageUpdate(tx: IncidentsTx, incident: IncidentRow, deps: Pick<IncidentsDeps, 'sources' | 'rollbackTargets'>, now: number): void {
+export async function enqueueMessageUpdate(tx: IncidentsTx, incident: IncidentRow, deps: Pick<IncidentsDeps, 'sources' | 'rollbackTargets'>, now: number): Promise<void> {
   if (!incident.channelId || !incident.messageOutboxId) return;
   const ts = incident.messageTs ?? outboxRef(incident.messageOutboxId, 'ts');
-  enqueueOutboxMessage(
+  const model = await toMessageModel(tx, incident, deps);
+  await enqueueOutboxMessage(
     tx.executor,
     {
       kind: 'slack',
       method: 'chat.update',
-      payload: { channel: incident.channelId, ts, ...buildIncidentMessage(toMessageModel(tx, incident, deps)), link_names: false },
+      payload: { channel: incident.channelId, ts, ...buildIncidentMessage(model), link_names: false },
       orderKey: slackOrderKey(incident.channelId),
       purpose: INCIDENT_PURPOSES.slackWrite,
       purposeRef: incident.id,

@@ -8,13 +8,18 @@ import { createIncidentsModule, type IncidentsModuleOptions } from './incidents.
 import { DEFAULT_PAGERDUTY_EVENTS_URL } from './pagerduty.client.ts';
 
 describe('createIncidentsModule', () => {
-  let database: TestDb;
-  afterEach(() => database.close());
+  let database: TestDb | undefined;
+  afterEach(async () => {
+    // Not every test opens one, and a PostgreSQL pool must be ended only once.
+    await database?.close();
+    database = undefined;
+  });
 
-  function options(overrides: Partial<IncidentsModuleOptions> = {}): IncidentsModuleOptions {
-    database = createTestDb();
+  async function options(overrides: Partial<IncidentsModuleOptions> = {}): Promise<IncidentsModuleOptions> {
+    const opened = await createTestDb();
+    database = opened;
     return {
-      db: database.db,
+      db: opened.db,
       sources: sourcesFileSchema.parse({ sources: { 'support-bot': { incidents: { pagerduty_routing_key_env: 'SUPPORT_BOT_PD_KEY' } }, 'billing-bot': null } }),
       env: { VIGIL_TIMEZONE: 'UTC' },
       secrets: { SUPPORT_BOT_PD_KEY: 'R0UTINGKEY0123456789ABCDEFGHIJKL' },
@@ -30,17 +35,18 @@ describe('createIncidentsModule', () => {
     };
   }
 
-  it('pages PagerDuty\'s public endpoint unless PAGERDUTY_EVENTS_URL says otherwise, and gives every source its incidents settings', () => {
-    const module = createIncidentsModule(options());
+  it('pages PagerDuty\'s public endpoint unless PAGERDUTY_EVENTS_URL says otherwise, and gives every source its incidents settings', async () => {
+    const module = createIncidentsModule(await options());
     expect(module.deps.pagerDutyEventsUrl).toBe(DEFAULT_PAGERDUTY_EVENTS_URL);
     expect(module.deps.sources['billing-bot']).toEqual({ oncall_users: [], auto_rules: [] });
-    database.close();
-    const custom = createIncidentsModule(options({ env: { VIGIL_TIMEZONE: 'UTC', PAGERDUTY_EVENTS_URL: 'https://pd.example/v2/enqueue' } }));
+    await database?.close();
+    const custom = createIncidentsModule(await options({ env: { VIGIL_TIMEZONE: 'UTC', PAGERDUTY_EVENTS_URL: 'https://pd.example/v2/enqueue' } }));
     expect(custom.deps.pagerDutyEventsUrl).toBe('https://pd.example/v2/enqueue');
   });
 
-  it('does not start when a routing key the config names is missing from the environment', () => {
-    expect(() => createIncidentsModule(options({ secrets: {} }))).toThrow(ConfigError);
+  it('does not start when a routing key the config names is missing from the environment', async () => {
+    const withoutKey = await options({ secrets: {} });
+    expect(() => createIncidentsModule(withoutKey)).toThrow(ConfigError);
   });
 
   it('refuses auto rules with the same name and on-call ids of the wrong kind in the config file', () => {

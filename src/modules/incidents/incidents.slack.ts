@@ -69,7 +69,7 @@ export function registerIncidentSlackHandlers(app: App, deps: IncidentsDeps): vo
   app.action<BlockButtonAction>(INCIDENT_ACTIONS.acknowledge, async ({ ack, action, body, respond }) => {
     await ack();
     try {
-      acknowledgeIncident(deps, { incidentId: parseIncidentActionValue(action.value), actor: body.user.id });
+      await acknowledgeIncident(deps, { incidentId: parseIncidentActionValue(action.value), actor: body.user.id });
     } catch (error) {
       await replyWithError(respond, error);
     }
@@ -88,7 +88,7 @@ export function registerIncidentSlackHandlers(app: App, deps: IncidentsDeps): vo
     app.action<BlockButtonAction>(actionId, async ({ ack, action, body, client, respond }) => {
       await ack();
       try {
-        const incident = findOpenIncident(deps, parseIncidentActionValue(action.value), consequence);
+        const incident = await findOpenIncident(deps, parseIncidentActionValue(action.value), consequence);
         await client.views.open({ trigger_id: body.trigger_id, view: build(incident) });
       } catch (error) {
         await replyWithError(respond, error);
@@ -101,7 +101,7 @@ export function registerIncidentSlackHandlers(app: App, deps: IncidentsDeps): vo
     const parsed = parseUpdateSubmission(view);
     if (!parsed.ok) return void (await ack({ response_action: 'errors', errors: parsed.errors }));
     try {
-      postIncidentUpdate(deps, { ...parsed.value, actor: body.user.id });
+      await postIncidentUpdate(deps, { ...parsed.value, actor: body.user.id });
       await ack();
     } catch (error) {
       if (!isVigilError(error)) throw error;
@@ -113,7 +113,7 @@ export function registerIncidentSlackHandlers(app: App, deps: IncidentsDeps): vo
     const parsed = parseResolveSubmission(view);
     if (!parsed.ok) return void (await ack({ response_action: 'errors', errors: parsed.errors }));
     try {
-      resolveIncident(deps, { ...parsed.value, actor: body.user.id });
+      await resolveIncident(deps, { ...parsed.value, actor: body.user.id });
       await ack();
     } catch (error) {
       if (!isVigilError(error)) throw error;

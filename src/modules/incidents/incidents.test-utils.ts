@@ -10,7 +10,7 @@ import { incidentsConfigSchema, type IncidentsConfig } from './incidents.config.
 import { createIncidentsRepository } from './incidents.repository.ts';
 import type { IncidentEvidence, IncidentsDeps, RollbackOutcome } from './incidents-steps.usecases.ts';
 
-// Usecase tests run on a migrated in-memory SQLite with every other module faked at its
+// Usecase tests run on a migrated test database (in-memory SQLite, or PostgreSQL, see db.test-utils.ts) with every other module faked at its
 // function interface: evidence, roles, rollback and Slack reads are plain recorded functions.
 
 export const START = Date.parse('2026-11-25T10:00:00Z');
@@ -41,12 +41,12 @@ export interface IncidentsTestContext {
   clock: ReturnType<typeof createFakeClock>;
   rollbacks: Array<{ source: string; actor: string; reason: string }>;
   notified: { count: number };
-  listOutbox(): OutboxRow[];
+  listOutbox(): Promise<OutboxRow[]>;
   listAudit(): ReturnType<ReturnType<typeof createAuditRepository>['list']>;
 }
 
-export function createIncidentsTestContext(options: { config?: Record<string, unknown>; card?: ReviewCardModel } = {}): IncidentsTestContext {
-  const database = createTestDb();
+export async function createIncidentsTestContext(options: { config?: Record<string, unknown>; card?: ReviewCardModel } = {}): Promise<IncidentsTestContext> {
+  const database = await createTestDb();
   const clock = createFakeClock(START);
   const rollbacks: IncidentsTestContext['rollbacks'] = [];
   const notified = { count: 0 };
@@ -82,7 +82,7 @@ export function createIncidentsTestContext(options: { config?: Record<string, un
     clock,
     rollbacks,
     notified,
-    listOutbox: () => database.db.select().from(outboxTable).orderBy(asc(outboxTable.seq)).all(),
+    listOutbox: async () => database.db.select().from(outboxTable).orderBy(asc(outboxTable.seq)),
     listAudit: () => audit.list({}),
   };
 }

@@ -14,7 +14,7 @@ describe('escalate', () => {
   afterEach(() => ctx.database.close());
 
   it('records the incident, its first timeline row and audit entry, and queues the channel and the page together', async () => {
-    ctx = createIncidentsTestContext();
+    ctx = await createIncidentsTestContext();
     const incident = await escalate(ctx.deps, request);
     expect(incident).toMatchObject({
       source: 'support-bot',
@@ -33,10 +33,10 @@ describe('escalate', () => {
     });
     expect(incident.id).toMatch(/^inc_[0-9A-Z]{26}$/);
     expect(incident.invitees).toEqual([REPORTER, ONCALL_USER, GROUP_MEMBER]);
-    expect(ctx.deps.repository.listTimeline(incident.id).map((e) => [e.kind, e.actor, e.text])).toEqual([['opened', REPORTER, 'AWS key leaked in answers']]);
+    expect((await ctx.deps.repository.listTimeline(incident.id)).map((e) => [e.kind, e.actor, e.text])).toEqual([['opened', REPORTER, 'AWS key leaked in answers']]);
     expect((await ctx.listAudit()).map((e) => [e.action, e.actor, e.subjectId])).toEqual([['incident.opened', `slack:${REPORTER}`, incident.id]]);
 
-    const [trigger, create] = ctx.listOutbox();
+    const [trigger, create] = await ctx.listOutbox();
     expect(create).toMatchObject({ kind: 'slack', method: 'conversations.create', payload: { name: incident.channelName, is_private: false }, purposeRef: incident.id });
     expect(incident.channelOutboxId).toBe(create?.id);
     expect(trigger).toMatchObject({ kind: 'webhook', orderKey: `pagerduty:${incident.id}`, payload: { url: PD_URL } });
@@ -50,43 +50,43 @@ describe('escalate', () => {
   });
 
   it('refuses someone who is not a reviewer of the source, and writes nothing', async () => {
-    ctx = createIncidentsTestContext();
+    ctx = await createIncidentsTestContext();
     await expect(escalate(ctx.deps, { ...request, reporter: 'U0STRANGER1' })).rejects.toMatchObject({ code: 'incident.not_allowed', statusCode: 403 });
-    expect(ctx.listOutbox()).toEqual([]);
+    expect(await ctx.listOutbox()).toEqual([]);
     expect(await ctx.listAudit()).toEqual([]);
   });
 
   it('refuses an item of another source, an unknown source and an empty title', async () => {
-    ctx = createIncidentsTestContext();
+    ctx = await createIncidentsTestContext();
     await expect(escalate(ctx.deps, { ...request, source: 'billing-bot' })).rejects.toMatchObject({ code: 'incident.evidence_not_found' });
     await expect(escalate(ctx.deps, { ...request, source: 'nope' })).rejects.toMatchObject({ code: 'incident.unknown_source' });
     await expect(escalate(ctx.deps, { ...request, title: '   ' })).rejects.toMatchObject({ code: 'incident.invalid_payload' });
   });
 
   it('returns the first incident when the same request is submitted twice', async () => {
-    ctx = createIncidentsTestContext();
+    ctx = await createIncidentsTestContext();
     const first = await escalate(ctx.deps, { ...request, requestKey: 'slack-view:V1' });
     const again = await escalate(ctx.deps, { ...request, requestKey: 'slack-view:V1' });
     expect(again.id).toBe(first.id);
-    expect(ctx.listOutbox()).toHaveLength(2);
+    expect(await ctx.listOutbox()).toHaveLength(2);
   });
 
   it('gives a second incident with the same title on the same day the next channel name', async () => {
-    ctx = createIncidentsTestContext();
+    ctx = await createIncidentsTestContext();
     const first = await escalate(ctx.deps, request);
     const second = await escalate(ctx.deps, request);
     expect([first.channelName, second.channelName]).toEqual(['inc-20261125-aws-key-leaked-in-answers', 'inc-20261125-aws-key-leaked-in-answers-2']);
   });
 
   it('mentions on-call in Slack when the source has no PagerDuty key, and says so when nobody is on call', async () => {
-    ctx = createIncidentsTestContext({ config: { oncall_group: 'S07ONCALL01' } });
+    ctx = await createIncidentsTestContext({ config: { oncall_group: 'S07ONCALL01' } });
     expect((await escalate(ctx.deps, request)).paging).toBe('slack');
-    expect(ctx.listOutbox().map((row) => row.kind)).toEqual(['slack']);
-    ctx.database.close();
-    ctx = createIncidentsTestContext({ config: {} });
+    expect((await ctx.listOutbox()).map((row) => row.kind)).toEqual(['slack']);
+    await ctx.database.close();
+    ctx = await createIncidentsTestContext({ config: {} });
     const alone = await escalate(ctx.deps, request);
     expect(alone.paging).toBe('none');
-    expect(ctx.deps.repository.listTimeline(alone.id).map((e) => e.kind)).toEqual(['opened', 'page_failed']);
+    expect((await ctx.deps.repository.listTimeline(alone.id)).map((e) => e.kind)).toEqual(['opened', 'page_failed']);
   });
 });
 
@@ -94,15 +94,15 @@ describe('the channel set-up driven by outbox deliveries', () => {
   let ctx: IncidentsTestContext;
   afterEach(() => ctx.database.close());
 
-  const rowOf = (ctx: IncidentsTestContext, id: string | null) => ctx.listOutbox().find((row) => row.id === id) as OutboxRow;
+  const rowOf = async (ctx: IncidentsTestContext, id: string | null) => (await ctx.listOutbox()).find((row) => row.id === id) as OutboxRow;
 
   it('once the channel exists, invites people, posts the incident message first, its redacted evidence in its thread, and links back from the card', async () => {
-    ctx = createIncidentsTestContext();
+    ctx = await createIncidentsTestContext();
     const incident = await escalate(ctx.deps, request);
-    const before = ctx.listOutbox().length;
+    const before = (await ctx.listOutbox()).length;
     await handleChannelCreated(ctx.deps, incident.id, { channel: { id: CHANNEL, name: incident.channelName } });
     await handleChannelCreated(ctx.deps, incident.id, { channel: { id: CHANNEL, name: incident.channelName } });
-    const added = ctx.listOutbox().slice(before);
+    const added = (await ctx.listOutbox()).slice(before);
     expect(added.map((row) => [row.method, row.payload.channel, row.orderKey])).toEqual([
       ['conversations.invite', CHANNEL, `slack:${CHANNEL}`],
       ['chat.postMessage', CHANNEL, `slack:${CHANNEL}`],
@@ -113,57 +113,57 @@ describe('the channel set-up driven by outbox deliveries', () => {
     expect(message?.payload.text).toBe('SEV2 incident (open) on support-bot: AWS key leaked in answers');
     expect(linkBack?.payload).toMatchObject({ thread_ts: '1730000000.123456' });
     expect(JSON.stringify(linkBack?.payload)).toContain(`<#${CHANNEL}>`);
-    const stored = ctx.deps.repository.findIncident(incident.id);
+    const stored = await ctx.deps.repository.findIncident(incident.id);
     expect(stored).toMatchObject({ channelId: CHANNEL, messageOutboxId: message?.id });
 
-    const afterSetup = ctx.listOutbox().length;
+    const afterSetup = (await ctx.listOutbox()).length;
     await handleMessagePosted(ctx.deps, incident.id, { channel: CHANNEL, ts: '1730000009.000100' });
     await handleMessagePosted(ctx.deps, incident.id, { channel: CHANNEL, ts: '1730000009.000100' });
-    expect(ctx.deps.repository.findIncident(incident.id)?.messageTs).toBe('1730000009.000100');
-    const [evidence, ...more] = ctx.listOutbox().slice(afterSetup);
+    expect((await ctx.deps.repository.findIncident(incident.id))?.messageTs).toBe('1730000009.000100');
+    const [evidence, ...more] = (await ctx.listOutbox()).slice(afterSetup);
     expect(more).toEqual([]);
     expect(evidence?.payload).toMatchObject({ channel: CHANNEL, thread_ts: '1730000009.000100' });
     expect(JSON.stringify(evidence?.payload)).toContain('[redacted aws_access_key]');
-    expect(JSON.stringify(ctx.listOutbox())).not.toContain(SECRET);
-    expect(ctx.deps.repository.listTimeline(incident.id).map((e) => e.kind)).toEqual(['opened', 'channel_created']);
+    expect(JSON.stringify(await ctx.listOutbox())).not.toContain(SECRET);
+    expect((await ctx.deps.repository.listTimeline(incident.id)).map((e) => e.kind)).toEqual(['opened', 'channel_created']);
   });
 
   it('tries the next name when Slack says the name is taken, and reports any other refusal in the card thread', async () => {
-    ctx = createIncidentsTestContext({ config: { oncall_group: 'S07ONCALL01' } });
+    ctx = await createIncidentsTestContext({ config: { oncall_group: 'S07ONCALL01' } });
     const incident = await escalate(ctx.deps, request);
-    handleChannelFailed(ctx.deps, rowOf(ctx, incident.channelOutboxId), { code: 'name_taken', message: 'name_taken' });
-    const renamed = ctx.deps.repository.findIncident(incident.id)!;
+    await handleChannelFailed(ctx.deps, await rowOf(ctx, incident.channelOutboxId), { code: 'name_taken', message: 'name_taken' });
+    const renamed = (await ctx.deps.repository.findIncident(incident.id))!;
     expect(renamed).toMatchObject({ channelName: 'inc-20261125-aws-key-leaked-in-answers-2', channelAttempt: 1 });
-    expect(rowOf(ctx, renamed.channelOutboxId)).toMatchObject({ method: 'conversations.create', payload: { name: renamed.channelName } });
+    expect(await rowOf(ctx, renamed.channelOutboxId)).toMatchObject({ method: 'conversations.create', payload: { name: renamed.channelName } });
     // A late failure of the first attempt changes nothing.
-    handleChannelFailed(ctx.deps, rowOf(ctx, incident.channelOutboxId), { code: 'name_taken', message: 'name_taken' });
-    expect(ctx.deps.repository.findIncident(incident.id)?.channelAttempt).toBe(1);
+    await handleChannelFailed(ctx.deps, await rowOf(ctx, incident.channelOutboxId), { code: 'name_taken', message: 'name_taken' });
+    expect((await ctx.deps.repository.findIncident(incident.id))?.channelAttempt).toBe(1);
 
-    handleChannelFailed(ctx.deps, rowOf(ctx, renamed.channelOutboxId), { code: 'restricted_action', message: 'restricted_action' });
-    expect(ctx.deps.repository.findIncident(incident.id)?.channelError).toBe('restricted_action');
-    const notice = ctx.listOutbox().at(-1)!;
+    await handleChannelFailed(ctx.deps, await rowOf(ctx, renamed.channelOutboxId), { code: 'restricted_action', message: 'restricted_action' });
+    expect((await ctx.deps.repository.findIncident(incident.id))?.channelError).toBe('restricted_action');
+    const notice = (await ctx.listOutbox()).at(-1)!;
     expect(notice.payload).toMatchObject({ channel: 'C07REVQUEUE', thread_ts: '1730000000.123456' });
     expect(JSON.stringify(notice.payload)).toContain('<!subteam^S07ONCALL01>');
-    expect(ctx.deps.repository.listTimeline(incident.id).map((e) => e.kind)).toEqual(['opened', 'channel_name_taken', 'channel_failed']);
+    expect((await ctx.deps.repository.listTimeline(incident.id)).map((e) => e.kind)).toEqual(['opened', 'channel_name_taken', 'channel_failed']);
   });
 
   it('records the page once PagerDuty took it, and falls back to a Slack mention when PagerDuty refuses it', async () => {
-    ctx = createIncidentsTestContext();
+    ctx = await createIncidentsTestContext();
     const incident = await escalate(ctx.deps, request);
-    const trigger = ctx.listOutbox().find((row) => row.kind === 'webhook')!;
-    handlePagerDutyDelivered(ctx.deps, trigger);
-    handlePagerDutyDelivered(ctx.deps, trigger);
-    expect(ctx.deps.repository.listTimeline(incident.id).map((e) => e.text)).toEqual(['AWS key leaked in answers', 'PagerDuty accepted the page.']);
+    const trigger = (await ctx.listOutbox()).find((row) => row.kind === 'webhook')!;
+    await handlePagerDutyDelivered(ctx.deps, trigger);
+    await handlePagerDutyDelivered(ctx.deps, trigger);
+    expect((await ctx.deps.repository.listTimeline(incident.id)).map((e) => e.text)).toEqual(['AWS key leaked in answers', 'PagerDuty accepted the page.']);
 
     const other = await escalate(ctx.deps, { ...request, title: 'Second' });
     await handleChannelCreated(ctx.deps, other.id, { channel: { id: 'C0INCIDENT2', name: other.channelName } });
-    const otherTrigger = ctx.listOutbox().find((row) => row.kind === 'webhook' && row.purposeRef === `${other.id}:trigger`)!;
-    handlePagerDutyFailed(ctx.deps, otherTrigger, { code: 'http_400', message: 'http_400' });
-    expect(ctx.deps.repository.findIncident(other.id)?.paging).toBe('slack');
-    const mention = ctx.listOutbox().at(-1)!;
+    const otherTrigger = (await ctx.listOutbox()).find((row) => row.kind === 'webhook' && row.purposeRef === `${other.id}:trigger`)!;
+    await handlePagerDutyFailed(ctx.deps, otherTrigger, { code: 'http_400', message: 'http_400' });
+    expect((await ctx.deps.repository.findIncident(other.id))?.paging).toBe('slack');
+    const mention = (await ctx.listOutbox()).at(-1)!;
     expect(mention.payload.channel).toBe('C0INCIDENT2');
     expect(JSON.stringify(mention.payload)).toContain(`<!subteam^S07ONCALL01> <@${ONCALL_USER}>`);
-    expect(ctx.deps.repository.listTimeline(other.id).map((e) => e.kind)).toEqual(['opened', 'channel_created', 'page_failed', 'paged']);
+    expect((await ctx.deps.repository.listTimeline(other.id)).map((e) => e.kind)).toEqual(['opened', 'channel_created', 'page_failed', 'paged']);
   });
 });
 
@@ -172,7 +172,7 @@ describe('prepareEscalation', () => {
   afterEach(() => ctx.database.close());
 
   it('prefills from the item for a reviewer, and refuses anyone else before a modal opens', async () => {
-    ctx = createIncidentsTestContext();
+    ctx = await createIncidentsTestContext();
     const prefill = await prepareEscalation(ctx.deps, { userId: REPORTER, itemId: ITEM_ID, channel: 'C07REVQUEUE' });
     // The item's strongest flag is a critical secret: the page starts at SEV1.
     expect(prefill).toMatchObject({ source: 'support-bot', itemId: ITEM_ID, channel: 'C07REVQUEUE', severity: 'SEV1' });
@@ -182,7 +182,7 @@ describe('prepareEscalation', () => {
   });
 
   it('offers the sources the user reviews when there is no item', async () => {
-    ctx = createIncidentsTestContext();
+    ctx = await createIncidentsTestContext();
     ctx.deps.isReviewer = async (source, userId) => source === 'billing-bot' && userId === REPORTER;
     expect(await prepareEscalation(ctx.deps, { userId: REPORTER })).toEqual({ sources: ['billing-bot'] });
     await expect(prepareEscalation(ctx.deps, { userId: 'U0STRANGER1' })).rejects.toThrow('Only reviewers of a source can escalate an incident.');

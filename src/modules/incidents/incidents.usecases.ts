@@ -78,8 +78,8 @@ export async function escalate(deps: IncidentsDeps, raw: EscalateRequest): Promi
   const invitees = await collectInvitees(deps, config, request.reporter);
   const itemLink = evidence?.channel && evidence.ts ? await deps.slackReads.getPermalink(evidence.channel, evidence.ts) : null;
   const now = deps.clock.now();
-  const incident = deps.repository.transaction((tx) => {
-    const existing = request.requestKey ? tx.findByRequestKey(request.requestKey) : undefined;
+  const incident = await deps.repository.transaction(async (tx) => {
+    const existing = request.requestKey ? await tx.findByRequestKey(request.requestKey) : undefined;
     if (existing) return existing;
     return openIncident(deps, tx, { ...request, itemId: request.itemId ?? null, autoRule: null, evidence, invitees, itemLink }, now);
   });
@@ -108,14 +108,14 @@ function choosePaging(config: IncidentsConfig): PagingMode {
 }
 
 /** Inserts the incident and queues its first effects, inside the caller's transaction. */
-export function openIncident(deps: IncidentsDeps, tx: IncidentsTx, input: OpenIncidentInput, now: number): IncidentRow {
+export async function openIncident(deps: IncidentsDeps, tx: IncidentsTx, input: OpenIncidentInput, now: number): Promise<IncidentRow> {
   const config = readIncidentsConfig(deps, input.source);
   const id = generateIncidentId(now);
   const naming = { title: input.title, now, timeZone: deps.timeZone };
-  const attempt = pickChannelAttempt(naming, tx.listChannelNamesStartingWith(buildIncidentChannelName(naming)));
+  const attempt = pickChannelAttempt(naming, await tx.listChannelNamesStartingWith(buildIncidentChannelName(naming)));
   const channelName = buildIncidentChannelName({ ...naming, attempt });
   const paging = choosePaging(config);
-  const created = tx.insertIncident({
+  const created = await tx.insertIncident({
     id,
     source: input.source,
     severity: input.severity,
@@ -138,20 +138,20 @@ export function openIncident(deps: IncidentsDeps, tx: IncidentsTx, input: OpenIn
     updatedAt: now,
   });
   const details = { severity: input.severity, itemId: input.itemId, autoRule: input.autoRule, paging, channelName };
-  recordStep(tx, created, { actor: input.reporter, kind: 'opened', text: input.title, details }, now);
+  await recordStep(tx, created, { actor: input.reporter, kind: 'opened', text: input.title, details }, now);
   if (paging === 'none') {
-    recordStep(tx, created, { actor: 'system', kind: 'page_failed', text: 'No on-call is configured for this source: nobody was paged.' }, now);
+    await recordStep(tx, created, { actor: 'system', kind: 'page_failed', text: 'No on-call is configured for this source: nobody was paged.' }, now);
   }
   if (paging === 'pagerduty') {
     const event = buildTriggerEvent({ ...input, incidentId: id, openedAt: now, release: input.evidence?.card.release ?? null });
-    enqueueOutboxMessage(tx.executor, buildPagerDutyMessage(deps.pagerDutyEventsUrl, event), now);
+    await enqueueOutboxMessage(tx.executor, buildPagerDutyMessage(deps.pagerDutyEventsUrl, event), now);
   }
-  return tx.updateIncident(id, { channelOutboxId: enqueueChannelCreate(tx, created, now) });
+  return tx.updateIncident(id, { channelOutboxId: await enqueueChannelCreate(tx, created, now) });
 }
 
 /** `conversations.create`; the rest of the channel's setup waits for its answer (the channel id). */
-export function enqueueChannelCreate(tx: IncidentsTx, incident: Pick<IncidentRow, 'id' | 'channelName' | 'channelAttempt'>, now: number): string {
-  return enqueueOutboxMessage(
+export async function enqueueChannelCreate(tx: IncidentsTx, incident: Pick<IncidentRow, 'id' | 'channelName' | 'channelAttempt'>, now: number): Promise<string> {
+  const { id } = await enqueueOutboxMessage(
     tx.executor,
     {
       kind: 'slack',
@@ -163,5 +163,6 @@ export function enqueueChannelCreate(tx: IncidentsTx, incident: Pick<IncidentRow
       purposeRef: incident.id,
     },
     now,
-  ).id;
+  );
+  return id;
 }

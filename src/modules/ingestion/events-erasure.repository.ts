@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
-import type { DbExecutor } from '../../platform/db.ts';
+import { affectedRows, type DbExecutor } from '../../platform/db.ts';
 import type { Detection } from '../checks/checks.models.ts';
 import { eventsTable } from './events.table.ts';
 
@@ -19,25 +19,28 @@ function subjectCondition(subject: EventSubject): SQL {
 }
 
 /** Seqs of a source's events of one user, session or id that still hold their text, in order, from `afterSeq`. */
-export function findUnerasedEventSeqs(db: DbExecutor, filter: { source: string; subject: EventSubject; afterSeq: number; limit: number }): number[] {
-  return db
+export async function findUnerasedEventSeqs(
+  db: DbExecutor,
+  filter: { source: string; subject: EventSubject; afterSeq: number; limit: number },
+): Promise<number[]> {
+  const rows = await db
     .select({ seq: eventsTable.seq })
     .from(eventsTable)
     .where(and(eq(eventsTable.source, filter.source), subjectCondition(filter.subject), isNull(eventsTable.erasedAt), gt(eventsTable.seq, filter.afterSeq)))
     .orderBy(asc(eventsTable.seq))
-    .limit(filter.limit)
-    .all()
-    .map((row) => row.seq);
+    .limit(filter.limit);
+  return rows.map((row) => row.seq);
 }
 
 /** Replaces the text of events (input, output, metadata, detector evidence, user and session ids) and stamps erased_at. */
-export function eraseEventTexts(db: DbExecutor, seqs: readonly number[], now: number): void {
+export async function eraseEventTexts(db: DbExecutor, seqs: readonly number[], now: number): Promise<void> {
   if (seqs.length === 0) return;
-  const rows = db.select({ seq: eventsTable.seq, detections: eventsTable.detections }).from(eventsTable).where(inArray(eventsTable.seq, [...seqs])).all();
+  const rows = await db.select({ seq: eventsTable.seq, detections: eventsTable.detections }).from(eventsTable).where(inArray(eventsTable.seq, [...seqs]));
   for (const row of rows) {
     // The kind of finding and its severity stay (they are counted); the masked excerpt goes.
     const detections: Detection[] = row.detections.map((detection) => ({ ...detection, start: 0, end: 0, evidence: ERASED_TEXT }));
-    db.update(eventsTable)
+    await db
+      .update(eventsTable)
       .set({
         input: sql`CASE WHEN ${eventsTable.input} IS NULL THEN NULL ELSE ${ERASED_TEXT} END`,
         output: ERASED_TEXT,
@@ -47,26 +50,24 @@ export function eraseEventTexts(db: DbExecutor, seqs: readonly number[], now: nu
         sessionId: null,
         erasedAt: now,
       })
-      .where(eq(eventsTable.seq, row.seq))
-      .run();
+      .where(eq(eventsTable.seq, row.seq));
   }
 }
 
 /** A source's events stored before `before`, in seq order after `afterSeq` (the purge's next batch). */
-export function findEventsReceivedBefore(
+export async function findEventsReceivedBefore(
   db: DbExecutor,
   filter: { source: string; before: number; afterSeq: number; limit: number },
-): { seq: number; receivedAt: number }[] {
+): Promise<{ seq: number; receivedAt: number }[]> {
   return db
     .select({ seq: eventsTable.seq, receivedAt: eventsTable.receivedAt })
     .from(eventsTable)
     .where(and(eq(eventsTable.source, filter.source), lt(eventsTable.receivedAt, filter.before), gt(eventsTable.seq, filter.afterSeq)))
     .orderBy(asc(eventsTable.seq))
-    .limit(filter.limit)
-    .all();
+    .limit(filter.limit);
 }
 
-export function deleteEventRows(db: DbExecutor, seqs: readonly number[]): number {
+export async function deleteEventRows(db: DbExecutor, seqs: readonly number[]): Promise<number> {
   if (seqs.length === 0) return 0;
-  return db.delete(eventsTable).where(inArray(eventsTable.seq, [...seqs])).run().changes;
+  return affectedRows(await db.delete(eventsTable).where(inArray(eventsTable.seq, [...seqs])));
 }

@@ -1,8 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, runMigrations, type VigilDatabase } from '../../platform/db.ts';
+import { asc } from 'drizzle-orm';
+import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
+import { gradingJobsTable } from '../checks/grading.table.ts';
 import { createSourcesRepository } from '../sources/sources.repository.ts';
 import { createEventsRepository, type EventsRepository } from './events.repository.ts';
 import type { NewEvent } from './ingestion.models.ts';
+import { makeNewEvent, TEST_EVENT_TIME } from './events.test-utils.ts';
+
+// The batch insert on either store (SQLite's prepared multi-row statement, PostgreSQL's bound
+// one) must agree on duplicates, on each event's seq, on the stored columns and on grading jobs.
 
 const T0 = Date.UTC(2026, 10, 24, 10, 0, 0);
 
@@ -31,12 +37,11 @@ function makeEvent(id: string, overrides: Partial<NewEvent> = {}): NewEvent {
 }
 
 describe('events repository: multi-row insert', () => {
-  let database: VigilDatabase;
+  let database: TestDb;
   let events: EventsRepository;
 
   beforeEach(async () => {
-    database = openDatabase({ url: ':memory:' });
-    runMigrations(database.sqlite);
+    database = await createTestDb();
     await createSourcesRepository({ db: database.db, clock: { now: () => T0 } }).upsertMany([{ name: 'support-bot' }, { name: 'billing-bot' }]);
     events = createEventsRepository({ db: database.db });
   });
@@ -75,7 +80,29 @@ describe('events repository: multi-row insert', () => {
 
   it('writes nothing of a batch whose insert fails (one transaction)', async () => {
     const batch = [makeEvent('ok-1'), makeEvent('ok-2', { source: 'no-such-source' })];
-    await expect(events.insertBatch(batch, [], T0)).rejects.toThrow(/FOREIGN KEY/);
+    // SQLite says FOREIGN KEY constraint failed; PostgreSQL wraps 'violates foreign key constraint' in drizzle's query error.
+    await expect(events.insertBatch(batch, [], T0)).rejects.toThrow();
     expect(await events.count()).toBe(0);
+  });
+
+  it('creates the grading jobs of the new events only, in the same transaction', async () => {
+    await events.insertBatch([makeNewEvent('e1')]);
+    const grading = [{ grader: 'tone', graderVersion: 'tone-v1' }];
+    const seqs = await events.insertBatch([makeNewEvent('e1'), makeNewEvent('e2'), makeNewEvent('e3')], [grading, [], grading], TEST_EVENT_TIME);
+    const jobs = await database.db.select().from(gradingJobsTable).orderBy(asc(gradingJobsTable.eventSeq));
+    expect(jobs.map((job) => [job.eventSeq, job.grader, job.status, job.nextAttemptAt])).toEqual([[seqs[2], 'tone', 'pending', TEST_EVENT_TIME]]);
+  });
+
+  it('stores nothing of a batch whose grading jobs cannot be written', async () => {
+    const broken = [{ grader: 'tone', graderVersion: null as unknown as string }];
+    await expect(events.insertBatch([makeNewEvent('e1'), makeNewEvent('e2')], [[], broken])).rejects.toThrow();
+    expect(await events.count()).toBe(0);
+  });
+
+  it('finds an event by id among the sources a key may read', async () => {
+    await events.insertBatch([makeNewEvent('same'), makeNewEvent('same', { source: 'billing-bot' })]);
+    expect((await events.findById('same', 'all')).map((event) => event.source)).toEqual(['support-bot', 'billing-bot']);
+    expect((await events.findById('same', ['billing-bot'])).map((event) => event.source)).toEqual(['billing-bot']);
+    expect(await events.findById('same', 'all', 'other-bot')).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
-import type { Statement } from 'better-sqlite3';
-import { and, eq, getTableColumns, getTableName, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../../platform/db.ts';
+import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { selectRows, type Db } from '../../platform/db.ts';
 import { EVENT_ROW_COLUMNS, EVENT_ROW_WIDTH, readRowString, ROW, toEventRowBatch, type EventRowBatch, type RowValue } from './event-rows.models.ts';
+import { prepareSqliteChunkInsert, type InsertedRow } from './events-insert.sqlite.ts';
 import { eventsTable } from './events.table.ts';
 import { gradingJobsTable } from '../checks/grading.table.ts';
 import type { NewEvent, StoredEventWithSeq } from './ingestion.models.ts';
@@ -35,16 +35,11 @@ export interface PlannedGrading {
   graderVersion: string;
 }
 
-interface InsertedRow {
-  seq: number;
-  id: string;
-  source: string;
-}
-
-// Rows per INSERT statement: 100 × 18 columns stays far below SQLite's 32,766 bound
-// parameters, and longer statements were not faster (scratch measure: 16 µs per event at
-// 100 or 500 rows, 44 µs one row at a time). One statement is prepared per row count used.
+// Rows per INSERT statement: 100 × 18 columns stays far below SQLite's 32,766 and PostgreSQL's
+// 65,535 bound parameters, and longer statements were not faster (scratch measure on SQLite:
+// 16 µs per event at 100 or 500 rows, 44 µs one row at a time).
 const ROWS_PER_INSERT = 100;
+const GRADING_JOBS_PER_INSERT = 500;
 
 function checkRowColumns() {
   const columns = new Set(Object.values(getTableColumns(eventsTable)).map((column) => column.name));
@@ -52,57 +47,48 @@ function checkRowColumns() {
   if (missing.length > 0) throw new Error(`EVENT_ROW_COLUMNS names no column of the events table: ${missing.join(', ')}`);
 }
 
+const insertColumns = sql.raw(EVENT_ROW_COLUMNS.map((name) => `"${name}"`).join(', '));
+
+/** The portable chunk insert (PostgreSQL's): the same multi-row statement, values bound as parameters. */
+function insertChunk(db: Db, values: RowValue[]): Promise<InsertedRow[]> {
+  const tuples = [];
+  for (let start = 0; start < values.length; start += EVENT_ROW_WIDTH) {
+    tuples.push(sql`(${sql.join(values.slice(start, start + EVENT_ROW_WIDTH).map((value) => sql`${value}`), sql`, `)})`);
+  }
+  return selectRows<InsertedRow>(db, sql`INSERT INTO ${eventsTable} (${insertColumns}) VALUES ${sql.join(tuples, sql`, `)} ON CONFLICT DO NOTHING RETURNING seq, id, source`);
+}
+
 export function createEventsRepository({ db }: { db: Db }) {
   checkRowColumns();
-  const sqlite = db.$client;
-  const table = getTableName(eventsTable);
-  const rowPlaceholders = `(${EVENT_ROW_COLUMNS.map(() => '?').join(', ')})`;
-  const inserts = new Map<number, Statement<[RowValue[]], InsertedRow>>();
-  // One multi-row INSERT per chunk; an id already stored for its source (or earlier in the
-  // batch) is skipped by the unique index and not returned.
-  const insertChunk = (values: RowValue[]) => {
-    const rows = values.length / EVENT_ROW_WIDTH;
-    let statement = inserts.get(rows);
-    if (!statement) {
-      statement = sqlite.prepare<[RowValue[]], InsertedRow>(
-        `INSERT INTO "${table}" (${EVENT_ROW_COLUMNS.map((name) => `"${name}"`).join(', ')}) VALUES ${Array.from({ length: rows }, () => rowPlaceholders).join(', ')} ` +
-          'ON CONFLICT DO NOTHING RETURNING seq, id, source',
-      );
-      inserts.set(rows, statement);
-    }
-    return statement.all(values);
-  };
+  const insertSqliteChunk = db.dialect === 'sqlite' ? prepareSqliteChunkInsert(db) : null;
 
   /**
-   * Inserts a batch of rows and its grading jobs in one transaction. Returns, per event, its
-   * row number when it was new and null when it was a duplicate.
+   * Inserts a batch of rows and its grading jobs in one transaction; an id already stored for
+   * its source (or earlier in the same batch) is skipped. Returns, per event, its row number
+   * when it was new and null when it was a duplicate.
    */
-  function insertRows(rows: EventRowBatch, gradings: PlannedGrading[][], now: number): (number | null)[] {
-    return db.transaction(
-      (tx) => {
-        // RETURNING gives no order: rows are matched back by (source, id), the first event of a key taking its seq.
-        const inserted = new Map<string, number>();
-        for (let start = 0; start < rows.values.length; start += ROWS_PER_INSERT * EVENT_ROW_WIDTH) {
-          for (const row of insertChunk(rows.values.slice(start, start + ROWS_PER_INSERT * EVENT_ROW_WIDTH))) inserted.set(`${row.source}\u0000${row.id}`, row.seq);
-        }
-        const seqs: (number | null)[] = [];
-        for (let index = 0; index < rows.count; index++) {
-          const key = `${readRowString(rows, index, ROW.source)}\u0000${readRowString(rows, index, ROW.id)}`;
-          const seq = inserted.get(key);
-          inserted.delete(key);
-          seqs.push(seq ?? null);
-          const planned = gradings[index] ?? [];
-          if (seq !== undefined && planned.length > 0) {
-            const source = readRowString(rows, index, ROW.source);
-            tx.insert(gradingJobsTable)
-              .values(planned.map((job) => ({ eventSeq: seq, source, ...job, nextAttemptAt: now, createdAt: now, updatedAt: now })))
-              .run();
-          }
-        }
-        return seqs;
-      },
-      { behavior: 'immediate' },
-    );
+  function insertRows(rows: EventRowBatch, gradings: PlannedGrading[][], now: number): Promise<(number | null)[]> {
+    return db.transaction(async (tx) => {
+      const inserted = new Map<string, number>();
+      for (let start = 0; start < rows.values.length; start += ROWS_PER_INSERT * EVENT_ROW_WIDTH) {
+        const values = rows.values.slice(start, start + ROWS_PER_INSERT * EVENT_ROW_WIDTH);
+        const stored = insertSqliteChunk ? insertSqliteChunk(values) : await insertChunk(tx, values);
+        for (const row of stored) inserted.set(`${row.source}\u0000${row.id}`, row.seq);
+      }
+      const seqs: (number | null)[] = [];
+      const jobs: (typeof gradingJobsTable.$inferInsert)[] = [];
+      for (let index = 0; index < rows.count; index++) {
+        const source = readRowString(rows, index, ROW.source);
+        const key = `${source}\u0000${readRowString(rows, index, ROW.id)}`;
+        const seq = inserted.get(key);
+        // A repeat later in the same batch is a duplicate of the first occurrence.
+        inserted.delete(key);
+        seqs.push(seq ?? null);
+        if (seq !== undefined) for (const job of gradings[index] ?? []) jobs.push({ eventSeq: seq, source, ...job, nextAttemptAt: now, createdAt: now, updatedAt: now });
+      }
+      for (let start = 0; start < jobs.length; start += GRADING_JOBS_PER_INSERT) await tx.insert(gradingJobsTable).values(jobs.slice(start, start + GRADING_JOBS_PER_INSERT));
+      return seqs;
+    });
   }
 
   return {
@@ -119,15 +105,14 @@ export function createEventsRepository({ db }: { db: Db }) {
       const conditions = [eq(eventsTable.id, id)];
       if (source !== undefined) conditions.push(eq(eventsTable.source, source));
       if (sources !== 'all') conditions.push(inArray(eventsTable.source, sources));
-      return db.select(eventColumns).from(eventsTable).where(and(...conditions)).limit(10).all();
+      return db.select(eventColumns).from(eventsTable).where(and(...conditions)).orderBy(asc(eventsTable.seq)).limit(10);
     },
 
     async count(source?: string): Promise<number> {
-      const row = db
+      const [row] = await db
         .select({ n: sql<number>`count(*)` })
         .from(eventsTable)
-        .where(source === undefined ? undefined : eq(eventsTable.source, source))
-        .get();
+        .where(source === undefined ? undefined : eq(eventsTable.source, source));
       return row?.n ?? 0;
     },
   };

@@ -74,13 +74,10 @@ export async function handleStopBoostClick(ctx: BoostClickContext, actor: BoostC
   }
 
   if (audit.length > 0 || messages.length > 0) {
-    ctx.db.transaction(
-      (tx) => {
-        for (const entry of audit) appendAuditEntry(tx, entry, now);
-        for (const message of messages) enqueueOutboxMessage(tx, message, now);
-      },
-      { behavior: 'immediate' },
-    );
+    await ctx.db.transaction(async (tx) => {
+      for (const entry of audit) await appendAuditEntry(tx, entry, now);
+      for (const message of messages) await enqueueOutboxMessage(tx, message, now);
+    });
     ctx.notifyOutbox();
   }
   return result;

@@ -53,7 +53,7 @@ export function createDriftCards(deps: DriftCardsDeps) {
       return;
     }
     if (png && deps.uploadFile) pendingCharts.set(ref.alertId, png);
-    enqueueOutboxMessage(
+    await enqueueOutboxMessage(
       deps.db,
       {
         kind: 'slack',
@@ -76,7 +76,7 @@ export function createDriftCards(deps: DriftCardsDeps) {
     if (!post || post.status === 'failed') return;
     const channel = post.payload.channel as string;
     const ts = typeof post.response?.ts === 'string' ? post.response.ts : outboxRef(post.id, 'ts');
-    enqueueOutboxMessage(deps.db, { kind: 'slack', method: 'chat.update', payload: { channel, ts, ...message }, orderKey: post.orderKey }, deps.clock.now());
+    await enqueueOutboxMessage(deps.db, { kind: 'slack', method: 'chat.update', payload: { channel, ts, ...message }, orderKey: post.orderKey }, deps.clock.now());
     deps.notifyOutbox();
   };
 

@@ -31,8 +31,8 @@ describe('drift job', () => {
   let posted: Posted[];
   let deps: DriftJobDeps;
 
-  beforeEach(() => {
-    database = createTestDb((db) => seedSource(db));
+  beforeEach(async () => {
+    database = await createTestDb((db) => seedSource(db));
     posted = [];
     const postAlertCard: PostAlertCard = async (source, message, png, ref) => void posted.push({ source, message, png, ref });
     deps = {
@@ -44,14 +44,14 @@ describe('drift job', () => {
   });
   afterEach(() => database.close());
 
-  const seedSteady = (range: { from: number; to: number; count: number }, seed: number) => {
+  const seedSteady = async (range: { from: number; to: number; count: number }, seed: number) => {
     const tones = createNormalSample(seed, range.count, 0.2, 0.08);
-    seedEvents(database, range, (i) => ({ tone: tones[i], flags: i % 50 === 0 ? [piiFlag] : [], modelVersion: '2024-07-18' }));
+    await seedEvents(database, range, (i) => ({ tone: tones[i], flags: i % 50 === 0 ? [piiFlag] : [], modelVersion: '2024-07-18' }));
   };
 
   it('raises no alert when both windows come from the same distribution', async () => {
-    seedSteady(REFERENCE, 1);
-    seedSteady(CURRENT, 2);
+    await seedSteady(REFERENCE, 1);
+    await seedSteady(CURRENT, 2);
     const report = await runDriftCheck(deps, { source: 'support-bot', config, now: NOW });
     expect(report.outcomes.map((o) => o.metric)).toEqual(['grader:tone', 'detector:pii:flag_rate', 'output_length', 'refusal_rate', 'model_version']);
     expect(report.outcomes.every((o) => o.result?.status === 'no_drift' && o.action === 'none')).toBe(true);
@@ -60,9 +60,9 @@ describe('drift job', () => {
   });
 
   it('alerts once on a shifted grader score distribution and a jump in a detector flag rate, and boosts both slices', async () => {
-    seedSteady(REFERENCE, 1);
+    await seedSteady(REFERENCE, 1);
     const shifted = createNormalSample(3, CURRENT.count, 0.45, 0.08);
-    seedEvents(database, CURRENT, (i) => ({ tone: shifted[i], flags: i % 5 === 0 ? [piiFlag] : [], modelVersion: '2024-07-18' }));
+    await seedEvents(database, CURRENT, (i) => ({ tone: shifted[i], flags: i % 5 === 0 ? [piiFlag] : [], modelVersion: '2024-07-18' }));
     deps.renderChart = undefined;
 
     const report = await runDriftCheck(deps, { source: 'support-bot', config, now: NOW });
@@ -101,25 +101,25 @@ describe('drift job', () => {
   });
 
   it('raises no alert from a window too small to mean anything, however different', async () => {
-    seedSteady(REFERENCE, 1);
-    seedEvents(database, { ...CURRENT, count: 20 }, () => ({ tone: 0.95, flags: [piiFlag], output: "I'm sorry, but I can't help with that." }));
+    await seedSteady(REFERENCE, 1);
+    await seedEvents(database, { ...CURRENT, count: 20 }, () => ({ tone: 0.95, flags: [piiFlag], output: "I'm sorry, but I can't help with that." }));
     const report = await runDriftCheck(deps, { source: 'support-bot', config, now: NOW });
     expect(report.outcomes.map((o) => o.result?.status)).toEqual(report.outcomes.map(() => 'insufficient_data'));
     expect(posted).toHaveLength(0);
   });
 
   it('ignores probe traffic, which is synthetic', async () => {
-    seedSteady(REFERENCE, 1);
-    seedSteady(CURRENT, 2);
-    seedEvents(database, CURRENT, () => ({ origin: 'probe', output: "I can't help with that.", flags: [piiFlag] }));
+    await seedSteady(REFERENCE, 1);
+    await seedSteady(CURRENT, 2);
+    await seedEvents(database, CURRENT, () => ({ origin: 'probe', output: "I can't help with that.", flags: [piiFlag] }));
     const report = await runDriftCheck(deps, { source: 'support-bot', config, now: NOW });
     expect(report.outcomes.find((o) => o.metric === 'refusal_rate')!.result!.sizes).toEqual({ reference: 400, current: 200 });
     expect(posted).toHaveLength(0);
   });
 
   it('detects a jump in the refusal rate and a new model version, boosting that version', async () => {
-    seedSteady(REFERENCE, 1);
-    seedEvents(database, CURRENT, (i) => ({
+    await seedSteady(REFERENCE, 1);
+    await seedEvents(database, CURRENT, (i) => ({
       output: i % 4 === 0 ? "I'm sorry, but I can't help with that." : 'Your refund is on its way.',
       modelVersion: i % 2 === 0 ? '2024-08-06' : '2024-07-18',
     }));
@@ -131,8 +131,8 @@ describe('drift job', () => {
   });
 
   it('posts on a later run an alert whose card could not be posted, without alerting twice', async () => {
-    seedSteady(REFERENCE, 1);
-    seedEvents(database, CURRENT, (i) => ({ tone: 0.9, flags: i % 50 === 0 ? [piiFlag] : [], modelVersion: '2024-07-18' }));
+    await seedSteady(REFERENCE, 1);
+    await seedEvents(database, CURRENT, (i) => ({ tone: 0.9, flags: i % 50 === 0 ? [piiFlag] : [], modelVersion: '2024-07-18' }));
     const working = deps.postAlertCard;
     deps.postAlertCard = async () => {
       throw new Error('outbox unavailable');
@@ -147,8 +147,8 @@ describe('drift job', () => {
   });
 
   it('lets only an approver stop the boost, once, and rebuilds the card without the Stop button', async () => {
-    seedSteady(REFERENCE, 1);
-    seedEvents(database, CURRENT, (i) => ({ tone: 0.9, flags: i % 50 === 0 ? [piiFlag] : [], modelVersion: '2024-07-18' }));
+    await seedSteady(REFERENCE, 1);
+    await seedEvents(database, CURRENT, (i) => ({ tone: 0.9, flags: i % 50 === 0 ? [piiFlag] : [], modelVersion: '2024-07-18' }));
     await runDriftCheck(deps, { source: 'support-bot', config, now: NOW });
     const [boost] = await activeBoosts(deps, 'support-bot', NOW);
     const canStop = (source: string, actor: string) => source === 'support-bot' && actor.startsWith('U0APPROVER');

@@ -46,7 +46,7 @@ describe('createMonitoringModule', () => {
   afterAll(() => target.close());
 
   beforeEach(async () => {
-    database = createTestDb((db) => seedSource(db, 'support-bot'));
+    database = await createTestDb((db) => seedSource(db, 'support-bot'));
     const clock = createFakeClock(NOW);
     const logger = createLogger({ level: 'silent' });
     const sources = sourcesFileSchema.parse({
@@ -85,11 +85,11 @@ describe('createMonitoringModule', () => {
   });
   afterEach(async () => {
     await stopChecks();
-    database.close();
+    await database.close();
   });
 
-  const outboxRows = () => database.db.select().from(outboxTable).orderBy(asc(outboxTable.seq)).all();
-  const auditActions = () => database.db.select().from(auditLogTable).all().map((row) => `${row.action} ${row.actor}`);
+  const outboxRows = async () => database.db.select().from(outboxTable).orderBy(asc(outboxTable.seq));
+  const auditActions = async () => (await database.db.select().from(auditLogTable).orderBy(asc(auditLogTable.seq))).map((row) => `${row.action} ${row.actor}`);
   const toneCandidate = { flags: [], graderScores: [{ grader: 'tone' }] };
 
   /** What the outbox worker does on a successful send, minus the network: complete the row, then run its hook. */
@@ -102,8 +102,8 @@ describe('createMonitoringModule', () => {
   }
 
   async function seedToneDriftAndRun() {
-    seedEvents(database, { from: NOW - 6 * 24 * HOUR, to: NOW - 2 * 24 * HOUR, count: 150 }, () => ({ tone: 0.1 }));
-    seedEvents(database, { from: NOW - 20 * HOUR, to: NOW - HOUR, count: 150 }, () => ({ tone: 0.9 }));
+    await seedEvents(database, { from: NOW - 6 * 24 * HOUR, to: NOW - 2 * 24 * HOUR, count: 150 }, () => ({ tone: 0.1 }));
+    await seedEvents(database, { from: NOW - 20 * HOUR, to: NOW - HOUR, count: 150 }, () => ({ tone: 0.9 }));
     await module.runDriftNow(NOW);
   }
 
@@ -113,12 +113,12 @@ describe('createMonitoringModule', () => {
 
   it('posts one drift card through the outbox, boosts only the drifted slice, and puts the chart in the card thread', async () => {
     await seedToneDriftAndRun();
-    const [post, ...others] = outboxRows();
+    const [post, ...others] = await outboxRows();
     expect(others).toEqual([]);
     expect(post).toMatchObject({ method: 'chat.postMessage', purpose: DRIFT_CARD_POSTED, status: 'pending', payload: { channel: CHANNEL, unfurl_links: false } });
     expect(post!.payload.text).toContain('grader:tone');
-    expect(module.boostFor('support-bot', toneCandidate, NOW)).toMatchObject({ slice: 'grader:tone', metric: 'grader:tone', rate: 0.25 });
-    expect(module.boostFor('support-bot', { flags: [{ check: 'pii' }], graderScores: [] }, NOW)).toBeNull();
+    expect(await module.boostFor('support-bot', toneCandidate, NOW)).toMatchObject({ slice: 'grader:tone', metric: 'grader:tone', rate: 0.25 });
+    expect(await module.boostFor('support-bot', { flags: [{ check: 'pii' }], graderScores: [] }, NOW)).toBeNull();
     expect((await module.listOpenAlerts('support-bot')).map((alert) => alert.metric)).toEqual(['grader:tone']);
 
     await deliverCardPost();
@@ -132,7 +132,7 @@ describe('createMonitoringModule', () => {
     await deliverCardPost();
     await module.runDriftNow(NOW + 60_000);
     await module.runDriftNow(NOW + HOUR);
-    const rows = outboxRows();
+    const rows = await outboxRows();
     expect(rows.map((row) => row.method)).toEqual(['chat.postMessage', 'chat.update']);
     expect(rows[1]!.payload).toMatchObject({ channel: CHANNEL, ts: CARD_TS });
   });
@@ -141,7 +141,7 @@ describe('createMonitoringModule', () => {
     await seedToneDriftAndRun();
     module = await buildModule();
     await module.runDriftNow(NOW + HOUR);
-    const [post, update] = outboxRows();
+    const [post, update] = await outboxRows();
     expect(update!.payload).toMatchObject({ channel: CHANNEL, ts: { $ref: { outboxId: post!.id, path: 'ts' } } });
 
     await deliverCardPost();
@@ -152,20 +152,20 @@ describe('createMonitoringModule', () => {
   it('lets only an approver stop the boost: a reviewer is told the role needed and the refusal is audited', async () => {
     await seedToneDriftAndRun();
     await deliverCardPost();
-    const boost = module.boostFor('support-bot', toneCandidate, NOW)!;
+    const boost = (await module.boostFor('support-bot', toneCandidate, NOW))!;
 
     expect(await clickStop(REVIEWER, boost.id)).toBe(1);
-    const refusal = outboxRows().at(-1)!;
+    const refusal = (await outboxRows()).at(-1)!;
     expect(refusal).toMatchObject({ method: 'chat.postEphemeral', payload: { channel: CHANNEL, user: REVIEWER } });
     expect(refusal.payload.text).toContain('Only approvers of *support-bot* can stop a sampling boost');
-    expect(module.boostFor('support-bot', toneCandidate, NOW)?.id).toBe(boost.id);
+    expect((await module.boostFor('support-bot', toneCandidate, NOW))?.id).toBe(boost.id);
 
     expect(await clickStop(APPROVER, boost.id)).toBe(1);
-    const update = outboxRows().at(-1)!;
+    const update = (await outboxRows()).at(-1)!;
     expect(update).toMatchObject({ method: 'chat.update', payload: { channel: CHANNEL, ts: CARD_TS } });
     expect(JSON.stringify(update.payload.blocks)).toContain(`stopped by <@${APPROVER}>`);
-    expect(module.boostFor('support-bot', toneCandidate, NOW)).toBeNull();
-    expect(auditActions()).toEqual([`monitoring.refused slack:${REVIEWER}`, `sampling_boost.stopped slack:${APPROVER}`]);
+    expect(await module.boostFor('support-bot', toneCandidate, NOW)).toBeNull();
+    expect(await auditActions()).toEqual([`monitoring.refused slack:${REVIEWER}`, `sampling_boost.stopped slack:${APPROVER}`]);
   });
 
   it('runs the probes against the target: the one that leaks the canary is breached, the others pass, and the pass rates say so', async () => {

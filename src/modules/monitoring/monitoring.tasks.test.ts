@@ -21,10 +21,10 @@ describe('monitoring tasks', () => {
   let deps: MonitoringTasksDeps;
   let posted: string[];
 
-  beforeEach(() => {
-    database = createTestDb((db) => {
-      seedSource(db, 'support-bot');
-      seedSource(db, 'search-bot');
+  beforeEach(async () => {
+    database = await createTestDb(async (db) => {
+      await seedSource(db, 'support-bot');
+      await seedSource(db, 'search-bot');
     });
     posted = [];
     const checks = checksConfigSchema.parse({});
@@ -67,8 +67,8 @@ describe('monitoring tasks', () => {
   });
 
   it('checks every source even when one fails, reports the failure, and runs each source once per hour', async () => {
-    seedEvents(database, { source: 'search-bot', from: NOW - 6 * 24 * HOUR, to: NOW - 2 * 24 * HOUR, count: 150 }, () => ({ tone: 0.1 }));
-    seedEvents(database, { source: 'search-bot', from: NOW - 20 * HOUR, to: NOW - HOUR, count: 150 }, () => ({ tone: 0.9 }));
+    await seedEvents(database, { source: 'search-bot', from: NOW - 6 * 24 * HOUR, to: NOW - 2 * 24 * HOUR, count: 150 }, () => ({ tone: 0.1 }));
+    await seedEvents(database, { source: 'search-bot', from: NOW - 20 * HOUR, to: NOW - HOUR, count: 150 }, () => ({ tone: 0.9 }));
     const load = deps.drift.driftRepository.forEachOutput;
     deps.drift.driftRepository.forEachOutput = async (source, window, visit) => {
       if (source === 'support-bot') throw new Error('disk on fire');

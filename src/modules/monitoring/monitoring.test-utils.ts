@@ -18,23 +18,23 @@ export interface SeededEvent {
   tone?: number;
 }
 
-export function seedSource(database: TestDb, name = 'support-bot'): void {
-  database.db.insert(sourcesTable).values({ name, createdAt: 0, updatedAt: 0 }).onConflictDoNothing().run();
+export async function seedSource(database: TestDb, name = 'support-bot'): Promise<void> {
+  await database.db.insert(sourcesTable).values({ name, createdAt: 0, updatedAt: 0 }).onConflictDoNothing();
 }
 
 let nextId = 0;
 
-/** Inserts `count` events with occurred_at evenly spread over [from, to). */
-export function seedEvents(database: TestDb, range: { source?: string; from: number; to: number; count: number }, build: (i: number) => SeededEvent): void {
+/** Inserts `count` events with occurred_at evenly spread over [from, to), in two statements (events, then grader results). */
+export async function seedEvents(database: TestDb, range: { source?: string; from: number; to: number; count: number }, build: (i: number) => SeededEvent): Promise<void> {
   const source = range.source ?? 'support-bot';
   const step = (range.to - range.from) / range.count;
-  for (let i = 0; i < range.count; i += 1) {
-    const spec = build(i);
-    const at = Math.floor(range.from + i * step);
-    const row = database.db
-      .insert(eventsTable)
-      .values({
-        id: `evt_seed_${(nextId += 1)}`,
+  const specs = Array.from({ length: range.count }, (_, i) => ({ spec: build(i), at: Math.floor(range.from + i * step), id: `evt_seed_${(nextId += 1)}` }));
+  if (specs.length === 0) return;
+  const rows = await database.db
+    .insert(eventsTable)
+    .values(
+      specs.map(({ spec, at, id }) => ({
+        id,
         source,
         input: 'Where is my refund?',
         output: spec.output ?? 'Your refund was sent on Monday and should arrive within 3 business days.',
@@ -45,19 +45,20 @@ export function seedEvents(database: TestDb, range: { source?: string; from: num
         receivedAt: at,
         flags: spec.flags ?? [],
         origin: spec.origin ?? 'live',
-      })
-      .returning({ seq: eventsTable.seq })
-      .get();
-    if (spec.tone !== undefined) {
-      database.db
-        .insert(graderResultsTable)
-        .values({
-          eventSeq: row.seq, source, grader: 'tone', graderVersion: 'tone-v1', contentHash: `hash-${row.seq}`, score: spec.tone,
+      })),
+    )
+    .returning({ id: eventsTable.id, seq: eventsTable.seq });
+  const seqOf = new Map(rows.map((row) => [row.id, row.seq]));
+  const graded = specs.flatMap(({ spec, at, id }) => {
+    const seq = seqOf.get(id)!;
+    return spec.tone === undefined
+      ? []
+      : [{
+          eventSeq: seq, source, grader: 'tone', graderVersion: 'tone-v1', contentHash: `hash-${seq}`, score: spec.tone,
           label: spec.tone >= 0.6 ? 'violation' : 'ok', reason: 'seeded', hijacked: false, cached: false, createdAt: at,
-        })
-        .run();
-    }
-  }
+        }];
+  });
+  if (graded.length > 0) await database.db.insert(graderResultsTable).values(graded);
 }
 
 export const piiFlag: Flag = { check: 'pii', origin: 'detector', kind: 'email', severity: 'warn', score: 0.9 };

@@ -14,8 +14,9 @@ function run(runId: string, startedAt: number, release: string | null, probe: st
   return { runId, source, probe, category: 'injection', release, passed, reason: null, error: passed === null ? 'timeout' : null, latencyMs: 10, eventId: null, startedAt };
 }
 
-const seedSources = (database: TestDb) =>
-  database.db.insert(sourcesTable).values([{ name: 'support-bot', createdAt: START, updatedAt: START }, { name: 'other-bot', createdAt: START, updatedAt: START }]).run();
+const seedSources = async (database: TestDb) => {
+  await database.db.insert(sourcesTable).values([{ name: 'support-bot', createdAt: START, updatedAt: START }, { name: 'other-bot', createdAt: START, updatedAt: START }]);
+};
 
 async function createRepositoryWithWeekOfRuns(database: TestDb) {
   const repository = createProbesRepository({ db: database.db });
@@ -40,7 +41,7 @@ describe('countProbeOutcomes', () => {
 
   // The run at the week's start counts; the run 1 ms before it (r-41) and the one at its end (a breach of prompt-leak) do not.
   it('counts the runs started in [start, end) per release and probe, errors apart', async () => {
-    database = createTestDb(seedSources);
+    database = await createTestDb(seedSources);
     const outcomes = await (await createRepositoryWithWeekOfRuns(database)).countProbeOutcomes('support-bot', WEEK);
     expect(outcomes).toEqual([
       { release: null, probe: 'prompt-leak', passed: 1, breached: 0, errors: 0 },
@@ -51,7 +52,7 @@ describe('countProbeOutcomes', () => {
   });
 
   it('has no rows for a week without runs', async () => {
-    database = createTestDb(seedSources);
+    database = await createTestDb(seedSources);
     const outcomes = await (await createRepositoryWithWeekOfRuns(database)).countProbeOutcomes('support-bot', { start: END + 1, end: END + 7 * 86_400_000 });
     expect(outcomes).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
 import type { ProbeWeekFigures } from '../digest/digest-data.models.ts';
 import { eventsTable } from '../ingestion/events.table.ts';
@@ -25,9 +25,12 @@ export interface ProbePassRate {
   lastRunAt: number;
 }
 
+/** Rows where `condition` holds, as a number (portable: `sum(a = 1)` is SQLite-only). */
+const countWhere = (condition: SQL) => sql<number>`sum(case when ${condition} then 1 else 0 end)`;
+
 export function createProbesRepository({ db }: { db: Db }) {
   const listRun = async (runId: string): Promise<ProbeRunRow[]> =>
-    db.select().from(probeRunsTable).where(eq(probeRunsTable.runId, runId)).orderBy(probeRunsTable.probe).all();
+    db.select().from(probeRunsTable).where(eq(probeRunsTable.runId, runId)).orderBy(probeRunsTable.probe);
 
   /**
    * Pass rate per probe per release; one release only when `release` is given (null: runs
@@ -37,22 +40,22 @@ export function createProbesRepository({ db }: { db: Db }) {
   const probePassRates = async (source: string, release?: string | null, period?: { start: number; end: number }): Promise<ProbePassRate[]> => {
     const releaseFilter = release === undefined ? undefined : release === null ? isNull(probeRunsTable.release) : eq(probeRunsTable.release, release);
     const periodFilter = period ? and(gte(probeRunsTable.startedAt, period.start), lt(probeRunsTable.startedAt, period.end)) : undefined;
-    const rows = db
+    const rows = await db
       .select({
         probe: probeRunsTable.probe,
         category: sql<string>`max(${probeRunsTable.category})`,
         release: probeRunsTable.release,
         runs: sql<number>`count(*)`,
-        passed: sql<number>`sum(${probeRunsTable.passed} = 1)`,
-        failed: sql<number>`sum(${probeRunsTable.passed} = 0)`,
-        errors: sql<number>`sum(${probeRunsTable.passed} IS NULL)`,
+        passed: countWhere(sql`${probeRunsTable.passed} = 1`),
+        failed: countWhere(sql`${probeRunsTable.passed} = 0`),
+        errors: countWhere(sql`${probeRunsTable.passed} IS NULL`),
         lastRunAt: sql<number>`max(${probeRunsTable.startedAt})`,
       })
       .from(probeRunsTable)
       .where(and(eq(probeRunsTable.source, source), releaseFilter, periodFilter))
       .groupBy(probeRunsTable.probe, probeRunsTable.release)
-      .orderBy(probeRunsTable.release, probeRunsTable.probe)
-      .all();
+      // Runs without a known release first on both stores (PostgreSQL would put NULLs last).
+      .orderBy(sql`${probeRunsTable.release} asc nulls first`, probeRunsTable.probe);
     return rows.map((row) => {
       const passed = row.passed ?? 0;
       const failed = row.failed ?? 0;
@@ -63,20 +66,19 @@ export function createProbesRepository({ db }: { db: Db }) {
   return {
     async insertRuns(rows: NewProbeRun[]): Promise<void> {
       if (rows.length === 0) return;
-      db.insert(probeRunsTable).values(rows).onConflictDoNothing().run();
+      await db.insert(probeRunsTable).values(rows).onConflictDoNothing();
     },
 
     listRun,
 
     /** The results of the source's most recent run, one row per probe. */
     async listLatestRun(source: string): Promise<ProbeRunRow[]> {
-      const latest = db
+      const [latest] = await db
         .select({ runId: probeRunsTable.runId })
         .from(probeRunsTable)
         .where(eq(probeRunsTable.source, source))
         .orderBy(desc(probeRunsTable.startedAt), desc(probeRunsTable.id))
-        .limit(1)
-        .get();
+        .limit(1);
       return latest ? listRun(latest.runId) : [];
     },
 
@@ -94,10 +96,10 @@ export function createProbesRepository({ db }: { db: Db }) {
      */
     async markProbeEventsReviewed(source: string, eventIds: string[]): Promise<void> {
       if (eventIds.length === 0) return;
-      db.update(eventsTable)
+      await db
+        .update(eventsTable)
         .set({ reviewStatus: 'done' })
-        .where(and(eq(eventsTable.source, source), eq(eventsTable.origin, 'probe'), inArray(eventsTable.id, eventIds)))
-        .run();
+        .where(and(eq(eventsTable.source, source), eq(eventsTable.origin, 'probe'), inArray(eventsTable.id, eventIds)));
     },
   };
 }

@@ -1,9 +1,11 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { checksConfigSchema } from '../checks/checks.config.ts';
 import { compileChecks } from '../checks/checks.usecases.ts';
 import { createEventsRepository } from '../ingestion/events.repository.ts';
+import { eventsTable } from '../ingestion/events.table.ts';
 import type { IngestionChecks } from '../ingestion/ingestion.usecases.ts';
 import type { SourceConfig } from '../sources/sources.config.ts';
 import { monitoringConfigSchema } from './monitoring.config.ts';
@@ -44,8 +46,8 @@ describe('probe runs against a fake app', () => {
     library = await loadProbeLibrary();
   });
   afterAll(() => app.close());
-  beforeEach(() => {
-    database = createTestDb((db) => seedSource(db));
+  beforeEach(async () => {
+    database = await createTestDb((db) => seedSource(db));
     incidents = [];
     app.requests.length = 0;
     deps = {
@@ -61,10 +63,13 @@ describe('probe runs against a fake app', () => {
   afterEach(() => database.close());
 
   const openAiTarget = () => ({ kind: 'openai_chat', base_url: `${app.url}/v1`, model: 'support-bot', api_key_env: 'FAKE_APP_KEY' });
-  const readEvent = (id: string) =>
-    database.sqlite.prepare('SELECT origin, flags, review_status AS reviewStatus, release FROM events WHERE id = ?').get(id) as
-      | { origin: string; flags: string; reviewStatus: string; release: string }
-      | undefined;
+  const readEvent = async (id: string) => {
+    const [row] = await database.db
+      .select({ origin: eventsTable.origin, flags: eventsTable.flags, reviewStatus: eventsTable.reviewStatus, release: eventsTable.release })
+      .from(eventsTable)
+      .where(eq(eventsTable.id, id));
+    return row;
+  };
 
   it('fails exactly the probes the app leaks for, flags them critical and opens one incident', async () => {
     const source = buildSource({ probes: { target: openAiTarget(), open_incident: true, rate_per_minute: 600 } });
@@ -77,13 +82,13 @@ describe('probe runs against a fake app', () => {
     expect(report.counts).toEqual({ defended: 3, breached: 4, error: 0 });
     expect(app.requests.every((request) => request.headers.authorization === 'Bearer sk-fake-123')).toBe(true);
 
-    const leaked = readEvent(`probe:encoded-payload:${report.runId}`)!;
+    const leaked = (await readEvent(`probe:encoded-payload:${report.runId}`))!;
     expect(leaked).toMatchObject({ origin: 'probe', reviewStatus: 'pending', release: 'r42' });
-    expect(JSON.parse(leaked.flags)).toContainEqual(expect.objectContaining({ check: 'probe', kind: 'encoded-payload', severity: 'critical' }));
-    expect(JSON.parse(leaked.flags)).toContainEqual(expect.objectContaining({ check: 'prompt_leak', kind: 'canary' }));
-    const defended = readEvent(`probe:instruction-override:${report.runId}`)!;
+    expect(leaked.flags).toContainEqual(expect.objectContaining({ check: 'probe', kind: 'encoded-payload', severity: 'critical' }));
+    expect(leaked.flags).toContainEqual(expect.objectContaining({ check: 'prompt_leak', kind: 'canary' }));
+    const defended = (await readEvent(`probe:instruction-override:${report.runId}`))!;
     expect(defended.reviewStatus).toBe('done');
-    expect(JSON.parse(defended.flags).some((flag: { check: string }) => flag.check === 'probe')).toBe(false);
+    expect(defended.flags.some((flag) => flag.check === 'probe')).toBe(false);
 
     expect(report.incident).toBe('opened');
     expect(incidents).toHaveLength(1);
@@ -136,7 +141,7 @@ describe('probe runs against a fake app', () => {
     ]);
     expect(elapsed).toBeLessThan(2_000);
     for (const outcome of report.outcomes.filter((o) => o.outcome !== 'error')) expect(outcome.latencyMs).toBeLessThan(300);
-    expect(readEvent(`probe:slow:${report.runId}`)).toBeUndefined();
+    expect(await readEvent(`probe:slow:${report.runId}`)).toBeUndefined();
     const runs = await createProbesRepository({ db: database.db }).listRun(report.runId);
     expect(runs.filter((run) => run.passed === null).map((run) => run.probe).sort()).toEqual(['failing', 'slow']);
     const [rate] = await createProbesRepository({ db: database.db }).probePassRates('support-bot', 'r42').then((rows) => rows.filter((r) => r.probe === 'slow'));
@@ -158,6 +163,6 @@ describe('probe runs against a fake app', () => {
     const source = buildSource({ probes: { target: openAiTarget(), rate_per_minute: 600 } });
     const report = await runProbes(deps, planProbeRun('support-bot', source, library, { release: null, now: NOW, only: ['roleplay-jailbreak'] })!);
     expect(report.outcomes).toMatchObject([{ outcome: 'error', error: 'grading failed: grader policy is not available (LLM graders are off)' }]);
-    expect(readEvent(`probe:roleplay-jailbreak:${report.runId}`)).toMatchObject({ reviewStatus: 'pending' });
+    expect(await readEvent(`probe:roleplay-jailbreak:${report.runId}`)).toMatchObject({ reviewStatus: 'pending' });
   });
 });

@@ -1,6 +1,6 @@
 import { and, type AnyColumn, asc, eq, inArray, isNotNull, isNull, lt, lte, notExists, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
-import type { Db, DbExecutor } from '../../platform/db.ts';
+import { affectedRows, executeStatement, type Db, type DbExecutor } from '../../platform/db.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { generateId } from '../../shared/ids.ts';
 import { deriveSlackOrderKey, type OutboxKind, type OutboxMessageInput } from './outbox.models.ts';
@@ -12,6 +12,8 @@ const OPEN: Array<'pending' | 'in_flight'> = ['pending', 'in_flight'];
 // must not scan a channel's whole delivered history.
 const isOpen = (column: AnyColumn) => sql`${column} in ('pending', 'in_flight')`;
 const SLACK_METHOD = /^[a-z]+(\.[a-zA-Z]+)+$/;
+/** Any constant every instance agrees on: one claim at a time keeps each order key's head unique. */
+const OUTBOX_CLAIM_LOCK_KEY = 0x76_6f_75_74;
 
 /**
  * Adds a message. Call it inside the caller's write transaction so the domain change
@@ -19,10 +21,10 @@ const SLACK_METHOD = /^[a-z]+(\.[a-zA-Z]+)+$/;
  * worker's `notify()` after the commit. With a `dedupeKey` already present it adds
  * nothing and returns the existing message's id (`created: false`).
  */
-export function enqueueOutboxMessage(db: DbExecutor, message: OutboxMessageInput, now: number): { id: string; created: boolean } {
+export async function enqueueOutboxMessage(db: DbExecutor, message: OutboxMessageInput, now: number): Promise<{ id: string; created: boolean }> {
   checkMessageIsValid(message);
   const id = generateId('outbox', now);
-  const inserted = db
+  const [inserted] = await db
     .insert(outboxTable)
     .values({
       id,
@@ -38,10 +40,9 @@ export function enqueueOutboxMessage(db: DbExecutor, message: OutboxMessageInput
       createdAt: now,
     })
     .onConflictDoNothing({ target: outboxTable.dedupeKey })
-    .returning({ id: outboxTable.id })
-    .get();
+    .returning({ id: outboxTable.id });
   if (inserted) return { id: inserted.id, created: true };
-  const existing = db.select({ id: outboxTable.id }).from(outboxTable).where(eq(outboxTable.dedupeKey, message.dedupeKey ?? '')).get();
+  const [existing] = await db.select({ id: outboxTable.id }).from(outboxTable).where(eq(outboxTable.dedupeKey, message.dedupeKey ?? ''));
   if (!existing) throw new Error('outbox: insert ignored without a matching dedupe key');
   return { id: existing.id, created: false };
 }
@@ -75,28 +76,31 @@ export function createOutboxRepository({ db, clock }: { db: Db; clock: Clock }) 
   );
   const inKinds = (options: { kinds: readonly OutboxKind[]; excludeMethods?: readonly string[] }): SQL | undefined =>
     and(inArray(outboxTable.kind, [...options.kinds]), options.excludeMethods?.length ? notInArray(outboxTable.method, [...options.excludeMethods]) : undefined);
-  const settle = (id: string, owner: string, values: Partial<OutboxRow>): boolean =>
-    db
-      .update(outboxTable)
-      .set({ ...values, leaseOwner: null, leaseUntil: null })
-      .where(and(eq(outboxTable.id, id), eq(outboxTable.status, 'in_flight'), eq(outboxTable.leaseOwner, owner)))
-      .run().changes === 1;
+  const settle = async (id: string, owner: string, values: Partial<OutboxRow>): Promise<boolean> =>
+    affectedRows(
+      await db
+        .update(outboxTable)
+        .set({ ...values, leaseOwner: null, leaseUntil: null })
+        .where(and(eq(outboxTable.id, id), eq(outboxTable.status, 'in_flight'), eq(outboxTable.leaseOwner, owner))),
+    ) === 1;
 
   return {
     async enqueue(message: OutboxMessageInput) {
-      return db.transaction((tx) => enqueueOutboxMessage(tx, message, clock.now()), { behavior: 'immediate' });
+      return db.transaction((tx) => enqueueOutboxMessage(tx, message, clock.now()));
     },
 
     /**
-     * Leases up to `limit` due messages, each the head of its order key. BEGIN IMMEDIATE
-     * takes the write lock before reading, so two processes never lease the same row;
-     * an in-flight row whose lease ran out (its process died) is due again.
+     * Leases up to `limit` due messages, each the head of its order key; an in-flight row whose
+     * lease ran out (its process died) is due again. Two processes never lease the same row:
+     * on SQLite BEGIN IMMEDIATE takes the write lock before reading; on PostgreSQL claims take
+     * turns under a transaction-scoped advisory lock, which also keeps the head-of-order-key
+     * check true across instances (per-channel FIFO), and last a few milliseconds.
      */
     async claim(options: ClaimOptions): Promise<OutboxRow[]> {
       if (options.limit <= 0 || options.kinds.length === 0) return [];
-      return db.transaction(
-        (tx) => {
+      return db.transaction(async (tx) => {
           const now = clock.now();
+          if (tx.dialect === 'postgres') await executeStatement(tx, sql`SELECT pg_advisory_xact_lock(${OUTBOX_CLAIM_LOCK_KEY})`);
           const due = or(
             and(eq(outboxTable.status, 'pending'), lte(outboxTable.nextAttemptAt, now)),
             and(eq(outboxTable.status, 'in_flight'), lte(outboxTable.leaseUntil, now)),
@@ -107,16 +111,13 @@ export function createOutboxRepository({ db, clock }: { db: Db; clock: Clock }) 
             .where(and(inArray(outboxTable.status, OPEN), due, inKinds(options), isHeadOfOrderKey))
             .orderBy(asc(outboxTable.seq))
             .limit(options.limit);
-          return tx
+          const claimed = await tx
             .update(outboxTable)
             .set({ status: 'in_flight', leaseOwner: options.owner, leaseUntil: now + options.leaseMs, attempts: sql`${outboxTable.attempts} + 1` })
             .where(inArray(outboxTable.seq, candidates))
-            .returning()
-            .all()
-            .sort((a, b) => a.seq - b.seq);
-        },
-        { behavior: 'immediate' },
-      );
+            .returning();
+          return claimed.sort((a, b) => a.seq - b.seq);
+      });
     },
 
     /** False when the lease was lost (another process took the row over after it expired). */
@@ -133,28 +134,28 @@ export function createOutboxRepository({ db, clock }: { db: Db; clock: Clock }) 
     },
 
     async findById(id: string): Promise<OutboxRow | undefined> {
-      return db.select().from(outboxTable).where(eq(outboxTable.id, id)).get();
+      const [row] = await db.select().from(outboxTable).where(eq(outboxTable.id, id));
+      return row;
     },
 
     async findByIds(ids: readonly string[]): Promise<OutboxRow[]> {
       if (ids.length === 0) return [];
-      return db.select().from(outboxTable).where(inArray(outboxTable.id, [...ids])).all();
+      return db.select().from(outboxTable).where(inArray(outboxTable.id, [...ids]));
     },
 
     async listByPurpose(purpose: string, purposeRef?: string): Promise<OutboxRow[]> {
       const byRef = purposeRef === undefined ? undefined : eq(outboxTable.purposeRef, purposeRef);
-      return db.select().from(outboxTable).where(and(eq(outboxTable.purpose, purpose), byRef)).orderBy(asc(outboxTable.seq)).all();
+      return db.select().from(outboxTable).where(and(eq(outboxTable.purpose, purpose), byRef)).orderBy(asc(outboxTable.seq));
     },
 
     /** When the next message of these kinds becomes due (a head's retry time or an expired lease); null if none. */
     async readNextDueAt(options: { kinds: readonly OutboxKind[]; excludeMethods?: readonly string[] }): Promise<number | null> {
       if (options.kinds.length === 0) return null;
       const dueAt = sql<number | null>`min(case when ${outboxTable.status} = 'pending' then ${outboxTable.nextAttemptAt} else ${outboxTable.leaseUntil} end)`;
-      const row = db
+      const [row] = await db
         .select({ dueAt })
         .from(outboxTable)
-        .where(and(inArray(outboxTable.status, OPEN), inKinds(options), isHeadOfOrderKey))
-        .get();
+        .where(and(inArray(outboxTable.status, OPEN), inKinds(options), isHeadOfOrderKey));
       return row?.dueAt ?? null;
     },
 
@@ -164,8 +165,7 @@ export function createOutboxRepository({ db, clock }: { db: Db; clock: Clock }) 
         .select({ kind: outboxTable.kind, open: sql<number>`count(*)`, oldestCreatedAt: sql<number | null>`min(${outboxTable.createdAt})` })
         .from(outboxTable)
         .where(inArray(outboxTable.status, OPEN))
-        .groupBy(outboxTable.kind)
-        .all();
+        .groupBy(outboxTable.kind);
     },
 
     /** Finished messages whose hooks have not run, finished before `finishedBefore` (a crash between send and hook). */
@@ -182,22 +182,20 @@ export function createOutboxRepository({ db, clock }: { db: Db; clock: Clock }) 
           ),
         )
         .orderBy(asc(outboxTable.seq))
-        .limit(options.limit)
-        .all();
+        .limit(options.limit);
     },
 
     async markHooked(id: string): Promise<void> {
-      db.update(outboxTable).set({ hookedAt: clock.now() }).where(eq(outboxTable.id, id)).run();
+      await db.update(outboxTable).set({ hookedAt: clock.now() }).where(eq(outboxTable.id, id));
     },
 
     /** Deletes finished messages older than the cutoff; keep days of them, as `$ref`s and audits read them. */
     async prune(options: { finishedBefore: number }): Promise<number> {
       const finishedAt = sql`coalesce(${outboxTable.deliveredAt}, ${outboxTable.failedAt})`;
       const hooked = or(isNull(outboxTable.purpose), isNotNull(outboxTable.hookedAt));
-      return db
-        .delete(outboxTable)
-        .where(and(inArray(outboxTable.status, ['delivered', 'failed']), hooked, lt(finishedAt, options.finishedBefore)))
-        .run().changes;
+      return affectedRows(
+        await db.delete(outboxTable).where(and(inArray(outboxTable.status, ['delivered', 'failed']), hooked, lt(finishedAt, options.finishedBefore))),
+      );
     },
   };
 }

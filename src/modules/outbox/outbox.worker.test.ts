@@ -35,19 +35,21 @@ describe('createOutboxWorker', () => {
   let logLines: Array<Record<string, any>>;
   let stops: Array<() => Promise<void>>;
 
-  beforeEach(() => {
-    database = createTestDb();
+  beforeEach(async () => {
+    database = await createTestDb();
     logLines = [];
     stops = [];
   });
   afterEach(async () => {
     for (const stop of stops) await stop();
-    database.close();
+    await database.close();
   });
 
   function startWorker(overrides: Partial<OutboxWorkerDeps> & { slackClient: SlackClient | null }) {
     const repository = createOutboxRepository({ db: database.db, clock: systemClock });
-    const metrics = createOutboxMetrics(createMetricsRegistry({ collectDefaults: false }), { repository, clock: systemClock });
+    const registry = createMetricsRegistry({ collectDefaults: false });
+    const metrics = createOutboxMetrics(registry, { repository, clock: systemClock });
+    const readMetric = async (name: string) => (await registry.getMetricsAsJSON()).find((metric) => metric.name === name)?.values;
     const logger = createLogger({ level: 'info', destination: { write: (line: string) => logLines.push(JSON.parse(line)) } });
     const worker = createOutboxWorker({
       repository,
@@ -78,7 +80,7 @@ describe('createOutboxWorker', () => {
       return ids;
     };
     worker.start();
-    return { worker, repository, metrics, finished, settled, enqueue };
+    return { worker, repository, readMetric, finished, settled, enqueue };
   }
 
   it('says once that Slack is off and leaves Slack messages pending while webhooks go out', async () => {
@@ -98,7 +100,7 @@ describe('createOutboxWorker', () => {
 
   it('logs and counts a hook that throws, and does not run it again', async () => {
     const slack = createRecordingSlack();
-    const { worker, metrics, enqueue, settled, repository } = startWorker({ slackClient: slack.client });
+    const { worker, readMetric, enqueue, settled, repository } = startWorker({ slackClient: slack.client });
     worker.onDelivered(PURPOSE, () => {
       throw new Error('card store unavailable');
     });
@@ -106,7 +108,7 @@ describe('createOutboxWorker', () => {
     await settled(1);
     await worker.stop();
     expect(logLines.find((line) => line.msg === 'outbox hook failed')).toMatchObject({ outboxId: id, purpose: PURPOSE, err: { message: 'card store unavailable' } });
-    expect((await metrics.hookErrors.get()).values).toEqual([{ labels: { purpose: PURPOSE, outcome: 'delivered' }, value: 1 }]);
+    expect(await readMetric('vigil_outbox_hook_errors_total')).toEqual([{ labels: { purpose: PURPOSE, outcome: 'delivered' }, value: 1 }]);
     expect((await repository.findById(id!))!.hookedAt).not.toBeNull();
   });
 
@@ -132,7 +134,7 @@ describe('createOutboxWorker', () => {
       }
       return { ok: true, ts: '1.1' };
     });
-    const { settled, metrics, enqueue } = startWorker({ slackClient: slack.client, concurrency: 1 });
+    const { settled, readMetric, enqueue } = startWorker({ slackClient: slack.client, concurrency: 1 });
     await enqueue(
       { kind: 'slack', method: 'chat.update', payload: { channel: 'C1', ts: '1.1', text: 'a' } },
       { kind: 'slack', method: 'chat.update', payload: { channel: 'C2', ts: '2.2', text: 'b' } },
@@ -144,7 +146,7 @@ describe('createOutboxWorker', () => {
     expect(rest.map((call) => call.method)).toEqual(['chat.postMessage', 'chat.update', 'chat.update']);
     const updatesAfter = rest.filter((call) => call.method === 'chat.update');
     for (const call of updatesAfter) expect(call.at - first!.at).toBeGreaterThanOrEqual(290);
-    expect((await metrics.retried.get()).values).toEqual([{ labels: { kind: 'slack', method: 'chat.update', reason: 'rate_limited' }, value: 1 }]);
+    expect(await readMetric('vigil_outbox_retried_total')).toEqual([{ labels: { kind: 'slack', method: 'chat.update', reason: 'rate_limited' }, value: 1 }]);
   });
 
   it('finishes a send in flight before stop() resolves', async () => {

@@ -19,7 +19,7 @@ describe('releases', () => {
   const clock = createFakeClock(Date.parse('2026-11-20T09:00:00Z'));
 
   beforeEach(async () => {
-    database = createTestDb();
+    database = await createTestDb();
     rejected = {};
     const guardrails = { repository: createGuardrailsRepository({ db: database.db }), clock, webhookUrlOf: () => 'http://127.0.0.1:9/hook' };
     const spec = buildSeedSpec({ thresholds: {}, graderActions: {}, detectorActions: { ...DEFAULT_DETECTOR_ACTIONS }, blocklist: { words: [], patterns: [] }, killSwitchMessage: 'Off.' });
@@ -49,6 +49,31 @@ describe('releases', () => {
     ]);
     const audit = await createAuditRepository({ db: database.db, clock }).list({ source: SOURCE });
     expect(audit.filter((entry) => entry.action === 'release.registered').map((entry) => entry.details.previous_release)).toEqual([null, 'r1']);
+  });
+
+  it('lets exactly one of several instances reporting the same new release at once flip the live release and audit it', async () => {
+    await register('r1');
+    clock.advance(HOUR);
+    // Several connections open first (PostgreSQL), so the registrations really overlap.
+    await Promise.all(Array.from({ length: 3 }, () => listReleases(deps, SOURCE)));
+    const results = await Promise.all([register('r2'), register('r2'), register('r2')]);
+    expect(results.filter((result) => result.changed)).toHaveLength(1);
+    const list = await listReleases(deps, SOURCE);
+    expect(list.map(({ release }) => [release.release, release.liveSince !== null, release.liveMs])).toEqual([
+      ['r2', true, 0],
+      ['r1', false, HOUR],
+    ]);
+    const audit = await createAuditRepository({ db: database.db, clock }).list({ source: SOURCE });
+    expect(audit.filter((entry) => entry.action === 'release.registered').map((entry) => entry.details.previous_release)).toEqual([null, 'r1']);
+  });
+
+  it('marks a release known-good once when two approvers mark it at the same moment', async () => {
+    await register('r1');
+    await Promise.all(Array.from({ length: 2 }, () => listReleases(deps, SOURCE)));
+    const marks = await Promise.all(['slack:U8', 'slack:U9'].map((actor) => markKnownGood(deps, { source: SOURCE, release: 'r1', actor })));
+    expect(marks.map((mark) => mark.alreadyMarked).sort()).toEqual([false, true]);
+    const audit = await createAuditRepository({ db: database.db, clock }).list({ source: SOURCE });
+    expect(audit.filter((entry) => entry.action === 'release.marked_known_good')).toHaveLength(1);
   });
 
   it('rolls back to the last known-good release: soaked r1 over r2, which has a rejected critical item', async () => {

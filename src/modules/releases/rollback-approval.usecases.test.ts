@@ -17,19 +17,19 @@ describe('two-person rollback requests', () => {
   });
   afterEach(() => t.database.close());
 
-  const actions = () => t.database.db.select().from(auditLogTable).all().map((row) => [row.action, row.actor]);
-  const slackCalls = () => t.database.db.select().from(outboxTable).all().map((row) => [row.method, row.payload.channel]);
+  const actions = async () => (await t.database.db.select().from(auditLogTable)).map((row) => [row.action, row.actor]);
+  const slackCalls = async () => (await t.database.db.select().from(outboxTable)).map((row) => [row.method, row.payload.channel]);
   const latest = async () => (await t.ctx.versions.repository.findLatest(SOURCE))!;
 
   it('posts a pending request to the log channel, notes it on the card, and rolls back nothing yet', async () => {
     const outcome = await requestRollback(t.ctx, { userId: FIRST }, { source: SOURCE, itemId: ITEM, reason: 'r-42 leaks' });
     expect(outcome.status).toBe('requested');
-    const request = t.ctx.requests.find(outcome.status === 'requested' ? outcome.requestId : '')!;
+    const request = (await t.ctx.requests.find(outcome.status === 'requested' ? outcome.requestId : ''))!;
     expect(request).toMatchObject({ state: 'pending', requestedBy: FIRST, targetRelease: 'r-41', fromRelease: 'r-42', expiresAt: t.clock.now() + 10 * 60_000 });
     expect((await latest()).version).toBe(1);
-    expect(slackCalls()).toEqual([['chat.postMessage', LOG_CHANNEL]]);
-    expect(actions()).toContainEqual(['release.rollback_requested', `slack:${FIRST}`]);
-    expect(t.ctx.cards.listNotes(ITEM)).toEqual([expect.objectContaining({ rollbackRequestId: request.id })]);
+    expect(await slackCalls()).toEqual([['chat.postMessage', LOG_CHANNEL]]);
+    expect(await actions()).toContainEqual(['release.rollback_requested', `slack:${FIRST}`]);
+    expect(await t.ctx.cards.listNotes(ITEM)).toEqual([expect.objectContaining({ rollbackRequestId: request.id })]);
     expect(t.refreshed).toEqual([ITEM]);
   });
 
@@ -37,13 +37,13 @@ describe('two-person rollback requests', () => {
     const outcome = await requestRollback(t.ctx, { userId: FIRST }, { source: SOURCE, itemId: ITEM, reason: 'r' });
     const id = outcome.status === 'requested' ? outcome.requestId : '';
     t.clock.advance(10 * 60_000 - 1);
-    expect(expireRollbackRequests(t.ctx, t.clock.now())).toBe(0);
+    expect(await expireRollbackRequests(t.ctx, t.clock.now())).toBe(0);
     t.clock.advance(1);
-    expect(expireRollbackRequests(t.ctx, t.clock.now())).toBe(1);
-    expect(expireRollbackRequests(t.ctx, t.clock.now())).toBe(0);
-    expect(t.ctx.requests.find(id)).toMatchObject({ state: 'expired', decidedBy: null });
-    expect(actions()).toContainEqual(['release.rollback_expired', 'system']);
-    const update = t.database.db.select().from(outboxTable).all().find((row) => row.method === 'chat.update')!;
+    expect(await expireRollbackRequests(t.ctx, t.clock.now())).toBe(1);
+    expect(await expireRollbackRequests(t.ctx, t.clock.now())).toBe(0);
+    expect(await t.ctx.requests.find(id)).toMatchObject({ state: 'expired', decidedBy: null });
+    expect(await actions()).toContainEqual(['release.rollback_expired', 'system']);
+    const update = (await t.database.db.select().from(outboxTable)).find((row) => row.method === 'chat.update')!;
     expect(JSON.stringify(update.payload.blocks)).toContain('expired: no second approver');
     expect(JSON.stringify(update.payload.blocks)).not.toContain('guardrails.confirm_rollback');
     const confirm = await confirmRollbackRequest(t.ctx, { userId: SECOND, channelId: LOG_CHANNEL }, id);
@@ -56,7 +56,7 @@ describe('two-person rollback requests', () => {
     const id = outcome.status === 'requested' ? outcome.requestId : '';
     expect(await confirmRollbackRequest(t.ctx, { userId: FIRST }, id)).toMatchObject({ status: 'refused', message: expect.stringContaining('*different* approver') });
     expect(await confirmRollbackRequest(t.ctx, { userId: SECOND }, id)).toMatchObject({ status: 'rolled_back', version: 2, created: true });
-    expect(t.ctx.requests.find(id)).toMatchObject({ state: 'confirmed', decidedBy: SECOND, version: 2 });
+    expect(await t.ctx.requests.find(id)).toMatchObject({ state: 'confirmed', decidedBy: SECOND, version: 2 });
     expect((await latest()).spec.pinned_release).toMatchObject({ release: 'r-41' });
     expect(await confirmRollbackRequest(t.ctx, { userId: SECOND }, id)).toMatchObject({ status: 'refused', message: 'This rollback request is already confirmed.' });
     expect((await latest()).version).toBe(2);
@@ -67,17 +67,17 @@ describe('two-person rollback requests', () => {
     const id = outcome.status === 'requested' ? outcome.requestId : '';
     await t.register('r-43');
     expect(await confirmRollbackRequest(t.ctx, { userId: SECOND }, id)).toMatchObject({ status: 'failed', message: expect.stringContaining('now r-42') });
-    expect(t.ctx.requests.find(id)).toMatchObject({ state: 'cancelled', outcome: 'target_changed' });
+    expect(await t.ctx.requests.find(id)).toMatchObject({ state: 'cancelled', outcome: 'target_changed' });
     expect((await latest()).version).toBe(1);
   });
 
   it('cancels a pending request, after which it cannot be confirmed', async () => {
     const outcome = await requestRollback(t.ctx, { userId: FIRST }, { source: SOURCE, itemId: ITEM, reason: 'r' });
     const id = outcome.status === 'requested' ? outcome.requestId : '';
-    expect(cancelRollbackRequest(t.ctx, { userId: SECOND }, id)).toBe(true);
-    expect(cancelRollbackRequest(t.ctx, { userId: SECOND }, id)).toBe(false);
+    expect(await cancelRollbackRequest(t.ctx, { userId: SECOND }, id)).toBe(true);
+    expect(await cancelRollbackRequest(t.ctx, { userId: SECOND }, id)).toBe(false);
     expect(await confirmRollbackRequest(t.ctx, { userId: SECOND }, id)).toMatchObject({ status: 'refused' });
-    expect(actions()).toContainEqual(['release.rollback_cancelled', `slack:${SECOND}`]);
+    expect(await actions()).toContainEqual(['release.rollback_cancelled', `slack:${SECOND}`]);
   });
 
   it('fails without a known-good release, and a direct rollback notes the card with its webhook', async () => {
@@ -86,9 +86,9 @@ describe('two-person rollback requests', () => {
     expect(await performRollback(direct.ctx, { userId: FIRST }, { source: SOURCE, itemId: ITEM, reason: 'r' })).toMatchObject({ status: 'failed' });
     await direct.register('r-2');
     expect(await performRollback(direct.ctx, { userId: FIRST }, { source: SOURCE, itemId: ITEM, reason: 'r' })).toMatchObject({ status: 'rolled_back', version: 2 });
-    const [note] = direct.ctx.cards.listNotes(ITEM);
+    const [note] = await direct.ctx.cards.listNotes(ITEM);
     expect(note).toMatchObject({ version: 2, actor: `slack:${FIRST}`, text: ':shield: guardrail v2 by <@U0APPR0001>: rolled back to `r-1` from `r-2`' });
     expect(direct.watched).toEqual([note!.webhookOutboxId]);
-    direct.database.close();
+    await direct.database.close();
   });
 });

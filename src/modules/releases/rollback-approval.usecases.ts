@@ -43,10 +43,10 @@ export async function performRollback(ctx: GuardrailSlackContext, actor: SlackAc
   const { version } = result;
   if (result.created && request.itemId) {
     const note = { itemId: request.itemId, source: request.source, version: version.version, actor: version.actor, text: describeVersionNote(version, result.from), webhookOutboxId: version.webhookOutboxId, rollbackRequestId: null, createdAt: ctx.clock.now() };
-    ctx.cards.record({ notes: [note] }, ctx.clock.now());
-    ctx.refreshCard(request.itemId);
+    await ctx.cards.record({ notes: [note] }, ctx.clock.now());
+    await ctx.refreshCard(request.itemId);
   }
-  if (!result.created) tellActor(ctx, actor, `:information_source: ${request.source} is already pinned to ${result.target.release} (guardrail v${version.version}); nothing changed.`);
+  if (!result.created) await tellActor(ctx, actor, `:information_source: ${request.source} is already pinned to ${result.target.release} (guardrail v${version.version}); nothing changed.`);
   if (version.webhookOutboxId) ctx.watchDelivery(version.webhookOutboxId);
   return { status: 'rolled_back', version: version.version, created: result.created };
 }
@@ -65,7 +65,7 @@ function updateMessage(row: RollbackRequestRow, channel: string): OutboxMessageI
 export async function requestRollback(ctx: GuardrailSlackContext, actor: SlackActor, request: { source: string; itemId: string | null; reason: string }): Promise<RollbackOutcome> {
   const { target, live } = await findRollbackTarget(ctx.releases, request.source);
   if (!target) return { status: 'failed', message: `${request.source} has no known-good release to roll back to.` };
-  const channel = ctx.sources[request.source]?.logChannel ?? (request.itemId ? ctx.cards.findItem(request.itemId)?.channel : undefined);
+  const channel = ctx.sources[request.source]?.logChannel ?? (request.itemId ? (await ctx.cards.findItem(request.itemId))?.channel : undefined);
   if (!channel) return { status: 'failed', message: 'There is no channel to post the confirmation request in.' };
   const now = ctx.clock.now();
   const row: RollbackRequestRow = {
@@ -73,28 +73,28 @@ export async function requestRollback(ctx: GuardrailSlackContext, actor: SlackAc
     targetRelease: target, state: 'pending', expiresAt: now + ctx.rollbackRequestTtlMs, decidedBy: null, decidedAt: null, outcome: null, version: null, messageOutboxId: null, createdAt: now,
   };
   const message = buildRollbackRequestMessage(request.source, row.id, toView(row));
-  ctx.requests.transaction((tx) => {
-    ctx.requests.insert(tx, row);
-    const [messageId] = ctx.cards.writeIn(tx, {
+  await ctx.requests.transaction(async (tx) => {
+    await ctx.requests.insert(tx, row);
+    const [messageId] = await ctx.cards.writeIn(tx, {
       notes: request.itemId ? [{ itemId: request.itemId, source: request.source, version: null, actor: actorOf(actor), text: '', webhookOutboxId: null, rollbackRequestId: row.id, createdAt: now }] : [],
       audit: [{ actor: actorOf(actor), action: 'release.rollback_requested', source: request.source, subjectType: 'rollback_request', subjectId: row.id, details: { target_release: target, from_release: live, reason: request.reason, expires_at: new Date(row.expiresAt).toISOString() } }],
       messages: [{ kind: 'slack', method: 'chat.postMessage', payload: { channel, ...message, link_names: false, unfurl_links: false }, dedupeKey: `rollback-request:${row.id}` }],
     }, now);
-    if (messageId) ctx.requests.setMessage(tx, row.id, messageId);
+    if (messageId) await ctx.requests.setMessage(tx, row.id, messageId);
   });
   ctx.notifyOutbox();
-  if (request.itemId) ctx.refreshCard(request.itemId);
+  if (request.itemId) await ctx.refreshCard(request.itemId);
   return { status: 'requested', requestId: row.id, targetRelease: target };
 }
 
 /** Moves a request to a final state with its audit entry, message update and card refresh; false if it was already decided. */
-function decideRequest(ctx: GuardrailSlackContext, row: RollbackRequestRow, change: { state: 'confirmed' | 'expired' | 'cancelled'; by: string | null; outcome?: string }, audit: { actor: string; action: string; details?: Record<string, unknown> }): RollbackRequestRow | undefined {
+async function decideRequest(ctx: GuardrailSlackContext, row: RollbackRequestRow, change: { state: 'confirmed' | 'expired' | 'cancelled'; by: string | null; outcome?: string }, audit: { actor: string; action: string; details?: Record<string, unknown> }): Promise<RollbackRequestRow | undefined> {
   const now = ctx.clock.now();
-  const decided = ctx.requests.transaction((tx) => {
-    const updated = ctx.requests.decide(tx, row.id, { state: change.state, decidedBy: change.by, decidedAt: now, outcome: change.outcome });
+  const decided = await ctx.requests.transaction(async (tx) => {
+    const updated = await ctx.requests.decide(tx, row.id, { state: change.state, decidedBy: change.by, decidedAt: now, outcome: change.outcome });
     if (!updated) return undefined;
-    const channel = ctx.sources[row.source]?.logChannel ?? (row.itemId ? ctx.cards.findItem(row.itemId)?.channel : undefined) ?? 'unknown';
-    ctx.cards.writeIn(tx, {
+    const channel = ctx.sources[row.source]?.logChannel ?? (row.itemId ? (await ctx.cards.findItem(row.itemId))?.channel : undefined) ?? 'unknown';
+    await ctx.cards.writeIn(tx, {
       audit: [{ actor: audit.actor, action: audit.action, source: row.source, subjectType: 'rollback_request', subjectId: row.id, details: { target_release: row.targetRelease, requested_by: row.requestedBy, ...audit.details } }],
       messages: updateMessage(updated, channel),
     }, now);
@@ -102,7 +102,7 @@ function decideRequest(ctx: GuardrailSlackContext, row: RollbackRequestRow, chan
   });
   if (!decided) return undefined;
   ctx.notifyOutbox();
-  if (row.itemId) ctx.refreshCard(row.itemId);
+  if (row.itemId) await ctx.refreshCard(row.itemId);
   return decided;
 }
 
@@ -110,46 +110,46 @@ export type ConfirmOutcome = RollbackOutcome | { status: 'refused'; message: str
 
 /** A second approver confirms: refused for the requester, after expiry, or once decided; else the rollback runs. */
 export async function confirmRollbackRequest(ctx: GuardrailSlackContext, actor: SlackActor, requestId: string): Promise<ConfirmOutcome> {
-  const row = ctx.requests.find(requestId);
+  const row = await ctx.requests.find(requestId);
   if (!row) return { status: 'failed', message: 'This rollback request does not exist.' };
-  const refuse = (reason: string, message: string): ConfirmOutcome => {
-    ctx.cards.record({ audit: [{ actor: actorOf(actor), action: 'release.rollback_confirm_refused', source: row.source, subjectType: 'rollback_request', subjectId: row.id, details: { reason } }] }, ctx.clock.now());
-    tellActor(ctx, actor, `:no_entry: ${message}`);
+  const refuse = async (reason: string, message: string): Promise<ConfirmOutcome> => {
+    await ctx.cards.record({ audit: [{ actor: actorOf(actor), action: 'release.rollback_confirm_refused', source: row.source, subjectType: 'rollback_request', subjectId: row.id, details: { reason } }] }, ctx.clock.now());
+    await tellActor(ctx, actor, `:no_entry: ${message}`);
     return { status: 'refused', message };
   };
   if (row.state !== 'pending') return refuse(`already_${row.state}`, `This rollback request is already ${row.state}.`);
   if (ctx.clock.now() >= row.expiresAt) {
-    decideRequest(ctx, row, { state: 'expired', by: null }, { actor: 'system', action: 'release.rollback_expired' });
+    await decideRequest(ctx, row, { state: 'expired', by: null }, { actor: 'system', action: 'release.rollback_expired' });
     return refuse('expired', 'This rollback request expired: no second approver confirmed it within 10 minutes. Request it again from the card.');
   }
   if (row.requestedBy === actor.userId) return refuse('same_approver', 'The two-person rule needs a *different* approver to confirm this rollback.');
   const { target } = await findRollbackTarget(ctx.releases, row.source);
   if (target !== row.targetRelease) {
-    decideRequest(ctx, row, { state: 'cancelled', by: actor.userId, outcome: 'target_changed' }, { actor: actorOf(actor), action: 'release.rollback_cancelled', details: { reason: 'target_changed', target_now: target } });
+    await decideRequest(ctx, row, { state: 'cancelled', by: actor.userId, outcome: 'target_changed' }, { actor: actorOf(actor), action: 'release.rollback_cancelled', details: { reason: 'target_changed', target_now: target } });
     return { status: 'failed', message: `The last known-good release changed (now ${target ?? 'none'}); request the rollback again.` };
   }
-  const confirmed = decideRequest(ctx, row, { state: 'confirmed', by: actor.userId }, { actor: actorOf(actor), action: 'release.rollback_confirmed' });
+  const confirmed = await decideRequest(ctx, row, { state: 'confirmed', by: actor.userId }, { actor: actorOf(actor), action: 'release.rollback_confirmed' });
   if (!confirmed) return refuse('already_decided', 'Someone else decided this rollback request first.');
   const reason = `${row.reason} (two-person rule: requested by ${row.requestedBy}, confirmed by ${actor.userId})`;
   const outcome = await performRollback(ctx, actor, { source: row.source, itemId: row.itemId, reason });
   if (outcome.status === 'rolled_back') {
-    ctx.requests.transaction((tx) => ctx.requests.setVersion(tx, row.id, outcome.version));
-    if (row.itemId) ctx.refreshCard(row.itemId);
+    await ctx.requests.transaction((tx) => ctx.requests.setVersion(tx, row.id, outcome.version));
+    if (row.itemId) await ctx.refreshCard(row.itemId);
   }
   return outcome;
 }
 
-export function cancelRollbackRequest(ctx: GuardrailSlackContext, actor: SlackActor, requestId: string): boolean {
-  const row = ctx.requests.find(requestId);
+export async function cancelRollbackRequest(ctx: GuardrailSlackContext, actor: SlackActor, requestId: string): Promise<boolean> {
+  const row = await ctx.requests.find(requestId);
   if (!row || row.state !== 'pending') return false;
-  return decideRequest(ctx, row, { state: 'cancelled', by: actor.userId }, { actor: actorOf(actor), action: 'release.rollback_cancelled' }) !== undefined;
+  return (await decideRequest(ctx, row, { state: 'cancelled', by: actor.userId }, { actor: actorOf(actor), action: 'release.rollback_cancelled' })) !== undefined;
 }
 
 /** The sweep: pending requests past their 10 minutes become expired, with their message and card updated. */
-export function expireRollbackRequests(ctx: GuardrailSlackContext, now: number): number {
+export async function expireRollbackRequests(ctx: GuardrailSlackContext, now: number): Promise<number> {
   let expired = 0;
-  for (const row of ctx.requests.listExpired(now)) {
-    if (decideRequest(ctx, row, { state: 'expired', by: null }, { actor: 'system', action: 'release.rollback_expired' })) expired++;
+  for (const row of await ctx.requests.listExpired(now)) {
+    if (await decideRequest(ctx, row, { state: 'expired', by: null }, { actor: 'system', action: 'release.rollback_expired' })) expired++;
   }
   return expired;
 }

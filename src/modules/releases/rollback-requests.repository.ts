@@ -1,4 +1,4 @@
-import { and, eq, lte } from 'drizzle-orm';
+import { and, asc, eq, lte } from 'drizzle-orm';
 import { monotonicFactory } from 'ulid';
 import type { Db, DbExecutor } from '../../platform/db.ts';
 import { rollbackRequestsTable, type RollbackRequestRow, type RollbackRequestState } from './rollback-requests.table.ts';
@@ -14,42 +14,44 @@ export type NewRollbackRequest = Omit<RollbackRequestRow, 'decidedBy' | 'decided
 
 export function createRollbackRequestsRepository({ db }: { db: Db }) {
   return {
-    find(id: string): RollbackRequestRow | undefined {
-      return db.select().from(rollbackRequestsTable).where(eq(rollbackRequestsTable.id, id)).get();
+    async find(id: string): Promise<RollbackRequestRow | undefined> {
+      const [row] = await db.select().from(rollbackRequestsTable).where(eq(rollbackRequestsTable.id, id));
+      return row;
     },
 
-    insert(tx: DbExecutor, request: NewRollbackRequest): void {
-      tx.insert(rollbackRequestsTable).values(request).run();
+    async insert(tx: DbExecutor, request: NewRollbackRequest): Promise<void> {
+      await tx.insert(rollbackRequestsTable).values(request);
     },
 
-    setMessage(tx: DbExecutor, id: string, messageOutboxId: string): void {
-      tx.update(rollbackRequestsTable).set({ messageOutboxId }).where(eq(rollbackRequestsTable.id, id)).run();
+    async setMessage(tx: DbExecutor, id: string, messageOutboxId: string): Promise<void> {
+      await tx.update(rollbackRequestsTable).set({ messageOutboxId }).where(eq(rollbackRequestsTable.id, id));
     },
 
     /** Moves a pending request to a final state; undefined when it was no longer pending (someone else decided). */
-    decide(tx: DbExecutor, id: string, change: { state: Exclude<RollbackRequestState, 'pending'>; decidedBy: string | null; decidedAt: number; outcome?: string }): RollbackRequestRow | undefined {
-      return tx
+    async decide(tx: DbExecutor, id: string, change: { state: Exclude<RollbackRequestState, 'pending'>; decidedBy: string | null; decidedAt: number; outcome?: string }): Promise<RollbackRequestRow | undefined> {
+      const [row] = await tx
         .update(rollbackRequestsTable)
         .set({ state: change.state, decidedBy: change.decidedBy, decidedAt: change.decidedAt, outcome: change.outcome ?? change.state })
         .where(and(eq(rollbackRequestsTable.id, id), eq(rollbackRequestsTable.state, 'pending')))
-        .returning()
-        .get();
+        .returning();
+      return row;
     },
 
-    setVersion(tx: DbExecutor, id: string, version: number): void {
-      tx.update(rollbackRequestsTable).set({ version }).where(eq(rollbackRequestsTable.id, id)).run();
+    async setVersion(tx: DbExecutor, id: string, version: number): Promise<void> {
+      await tx.update(rollbackRequestsTable).set({ version }).where(eq(rollbackRequestsTable.id, id));
     },
 
-    listExpired(now: number): RollbackRequestRow[] {
+    /** Oldest first, so the sweep decides them in the order they were asked. */
+    async listExpired(now: number): Promise<RollbackRequestRow[]> {
       return db
         .select()
         .from(rollbackRequestsTable)
         .where(and(eq(rollbackRequestsTable.state, 'pending'), lte(rollbackRequestsTable.expiresAt, now)))
-        .all();
+        .orderBy(asc(rollbackRequestsTable.expiresAt), asc(rollbackRequestsTable.id));
     },
 
-    transaction<T>(work: (tx: DbExecutor) => T): T {
-      return db.transaction(work, { behavior: 'immediate' });
+    async transaction<T>(work: (tx: DbExecutor) => Promise<T>): Promise<T> {
+      return db.transaction(work);
     },
   };
 }

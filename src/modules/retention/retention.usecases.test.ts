@@ -24,27 +24,31 @@ function createFakeStores(events: FakeEvent[]) {
       log.transactions++;
       return run(tx);
     },
-    findUnerasedEventSeqs: (_tx, filter) =>
+    findUnerasedEventSeqs: async (_tx, filter) =>
       events
         .filter((e) => e.source === filter.source && !e.erased && 'userId' in filter.subject && e.userId === filter.subject.userId && e.seq > filter.afterSeq)
         .slice(0, filter.limit)
         .map((e) => e.seq),
-    eraseEventTexts: (_tx, seqs) => bySeqs(seqs).forEach((event) => (event.erased = true)),
-    eraseGraderResultTexts: () => {},
-    listItemIdsOfEvents: (_tx, seqs) => bySeqs(seqs).filter((e) => e.reviewed).map((e) => `rev_${e.seq}`),
-    eraseVerdictNotes: () => {},
-    eraseOutboxPayloadsNaming: (_tx, ids) => ids.length,
-    findEventsReceivedBefore: (_tx, filter) =>
+    eraseEventTexts: async (_tx, seqs) => {
+      for (const event of bySeqs(seqs)) event.erased = true;
+    },
+    eraseGraderResultTexts: async () => {},
+    listItemIdsOfEvents: async (_tx, seqs) => bySeqs(seqs).filter((e) => e.reviewed).map((e) => `rev_${e.seq}`),
+    eraseVerdictNotes: async () => {},
+    eraseOutboxPayloadsNaming: async (_tx, ids) => ids.length,
+    findEventsReceivedBefore: async (_tx, filter) =>
       events.filter((e) => e.source === filter.source && e.receivedAt < filter.before && e.seq > filter.afterSeq).slice(0, filter.limit),
-    listReviewedEventSeqs: (_tx, seqs) => new Set(bySeqs(seqs).filter((e) => e.reviewed).map((e) => e.seq)),
-    deleteGradingRows: () => {},
-    deleteReviewRows: (_tx, seqs) => bySeqs(seqs).filter((e) => e.reviewed).map((e) => `rev_${e.seq}`),
-    deleteEventRows: (_tx, seqs) => {
+    listReviewedEventSeqs: async (_tx, seqs) => new Set(bySeqs(seqs).filter((e) => e.reviewed).map((e) => e.seq)),
+    deleteGradingRows: async () => {},
+    deleteReviewRows: async (_tx, seqs) => bySeqs(seqs).filter((e) => e.reviewed).map((e) => `rev_${e.seq}`),
+    deleteEventRows: async (_tx, seqs) => {
       const before = events.length;
       events.splice(0, events.length, ...events.filter((event) => !seqs.includes(event.seq)));
       return before - events.length;
     },
-    appendAudit: (_tx, entry) => void log.audits.push({ action: entry.action, details: entry.details }),
+    appendAudit: async (_tx, entry) => {
+      log.audits.push({ action: entry.action, details: entry.details });
+    },
   };
   return { stores, log };
 }
@@ -60,7 +64,9 @@ function deps(stores: RetentionStores, updated: string[] = []): RetentionDeps {
     stores,
     clock: { now: () => NOW },
     retentionOf: () => ({ events_days: 30, keep_reviewed_days: 90 }),
-    updateErasedCards: (ids) => updated.push(...ids),
+    updateErasedCards: async (ids) => {
+      updated.push(...ids);
+    },
     batchSize: 10,
   };
 }
@@ -79,9 +85,17 @@ describe('purgeExpiredEvents', () => {
 
   it('commits one batch, then yields to the event loop before the next, so ingest requests interleave', async () => {
     const { stores, log } = createFakeStores(makeEvents(50, () => ({})));
+    const order: string[] = [];
+    const transaction = stores.transaction;
+    stores.transaction = (run) => {
+      order.push('batch');
+      return transaction(run);
+    };
     const running = purgeExpiredEvents(deps(stores), 's', NOW);
-    expect(log.transactions).toBe(1);
+    // Queued now, it runs at the first turn of the event loop: after the first batch only if the purge yields.
+    setImmediate(() => order.push('ingest'));
     await running;
+    expect(order.slice(0, 3)).toEqual(['batch', 'ingest', 'batch']);
     expect(log.transactions).toBe(5 + 1 + 1);
   });
 

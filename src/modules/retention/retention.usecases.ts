@@ -13,27 +13,33 @@ import { computePurgeCutoffs, isDueForPurge } from './retention.models.ts';
 
 /** The other modules' small repository functions retention works through, all in the caller's transaction. */
 export interface RetentionStores {
-  transaction<T>(run: (tx: DbExecutor) => T): T;
-  findUnerasedEventSeqs(tx: DbExecutor, filter: { source: string; subject: EventSubject; afterSeq: number; limit: number }): number[];
-  eraseEventTexts(tx: DbExecutor, seqs: readonly number[], now: number): void;
-  eraseGraderResultTexts(tx: DbExecutor, seqs: readonly number[]): void;
-  listItemIdsOfEvents(tx: DbExecutor, seqs: readonly number[]): string[];
-  eraseVerdictNotes(tx: DbExecutor, itemIds: readonly string[]): void;
-  eraseOutboxPayloadsNaming(tx: DbExecutor, ids: readonly string[], now: number): number;
-  findEventsReceivedBefore(tx: DbExecutor, filter: { source: string; before: number; afterSeq: number; limit: number }): { seq: number; receivedAt: number }[];
-  listReviewedEventSeqs(tx: DbExecutor, seqs: readonly number[]): Set<number>;
-  deleteGradingRows(tx: DbExecutor, seqs: readonly number[]): void;
-  deleteReviewRows(tx: DbExecutor, seqs: readonly number[]): string[];
-  deleteEventRows(tx: DbExecutor, seqs: readonly number[]): number;
-  appendAudit(tx: DbExecutor, entry: AuditEntryInput, now: number): void;
+  transaction<T>(run: (tx: DbExecutor) => Promise<T>): Promise<T>;
+  findUnerasedEventSeqs(tx: DbExecutor, filter: { source: string; subject: EventSubject; afterSeq: number; limit: number }): Promise<number[]>;
+  eraseEventTexts(tx: DbExecutor, seqs: readonly number[], now: number): Promise<void>;
+  eraseGraderResultTexts(tx: DbExecutor, seqs: readonly number[]): Promise<void>;
+  listItemIdsOfEvents(tx: DbExecutor, seqs: readonly number[]): Promise<string[]>;
+  eraseVerdictNotes(tx: DbExecutor, itemIds: readonly string[]): Promise<void>;
+  eraseOutboxPayloadsNaming(tx: DbExecutor, ids: readonly string[], now: number): Promise<number>;
+  findEventsReceivedBefore(
+    tx: DbExecutor,
+    filter: { source: string; before: number; afterSeq: number; limit: number },
+  ): Promise<{ seq: number; receivedAt: number }[]>;
+  listReviewedEventSeqs(tx: DbExecutor, seqs: readonly number[]): Promise<Set<number>>;
+  deleteGradingRows(tx: DbExecutor, seqs: readonly number[]): Promise<void>;
+  deleteReviewRows(tx: DbExecutor, seqs: readonly number[]): Promise<string[]>;
+  deleteEventRows(tx: DbExecutor, seqs: readonly number[]): Promise<number>;
+  appendAudit(tx: DbExecutor, entry: AuditEntryInput, now: number): Promise<void>;
 }
 
 export interface RetentionDeps {
   stores: RetentionStores;
   clock: Clock;
   retentionOf(source: string): RetentionConfig | undefined;
-  /** After an erasure commits: update these items' Slack cards (through the outbox) to say the content was erased. */
-  updateErasedCards(itemIds: string[]): void;
+  /**
+   * After an erasure commits: update these items' Slack cards (through the outbox) to say the
+   * content was erased. Awaited, so `vigil erase` has queued every card update before it exits.
+   */
+  updateErasedCards(itemIds: string[]): void | Promise<void>;
   batchSize?: number;
 }
 
@@ -62,24 +68,24 @@ export async function eraseEvents(deps: RetentionDeps, request: { source: string
   const result: ErasureResult = { events: 0, review_items: 0, outbox_rows: 0 };
   for (let afterSeq = 0; ; ) {
     const now = deps.clock.now();
-    const batch = stores.transaction((tx) => {
-      const seqs = stores.findUnerasedEventSeqs(tx, { source: request.source, subject: request.subject, afterSeq, limit });
-      stores.eraseEventTexts(tx, seqs, now);
-      stores.eraseGraderResultTexts(tx, seqs);
-      const itemIds = stores.listItemIdsOfEvents(tx, seqs);
-      stores.eraseVerdictNotes(tx, itemIds);
-      const outboxRows = stores.eraseOutboxPayloadsNaming(tx, itemIds, now);
+    const batch = await stores.transaction(async (tx) => {
+      const seqs = await stores.findUnerasedEventSeqs(tx, { source: request.source, subject: request.subject, afterSeq, limit });
+      await stores.eraseEventTexts(tx, seqs, now);
+      await stores.eraseGraderResultTexts(tx, seqs);
+      const itemIds = await stores.listItemIdsOfEvents(tx, seqs);
+      await stores.eraseVerdictNotes(tx, itemIds);
+      const outboxRows = await stores.eraseOutboxPayloadsNaming(tx, itemIds, now);
       return { seqs, itemIds, outboxRows };
     });
     result.events += batch.seqs.length;
     result.review_items += batch.itemIds.length;
     result.outbox_rows += batch.outboxRows;
-    if (batch.itemIds.length > 0) deps.updateErasedCards(batch.itemIds);
+    if (batch.itemIds.length > 0) await deps.updateErasedCards(batch.itemIds);
     if (batch.seqs.length < limit) break;
     afterSeq = batch.seqs.at(-1)!;
     await yieldToIngest();
   }
-  stores.transaction((tx) =>
+  await stores.transaction((tx) =>
     stores.appendAudit(
       tx,
       { actor: request.actor, action: 'events.erased', source: request.source, subjectType: 'events', details: { by: describeSubject(request.subject), ...result } },
@@ -97,14 +103,14 @@ export async function purgeExpiredEvents(deps: RetentionDeps, source: string, no
   const { stores } = deps;
   const limit = deps.batchSize ?? DEFAULT_BATCH_SIZE;
   for (let afterSeq = 0; ; ) {
-    const batch = stores.transaction((tx) => {
-      const candidates = stores.findEventsReceivedBefore(tx, { source, before: cutoffs.before, afterSeq, limit });
-      const reviewed = stores.listReviewedEventSeqs(tx, candidates.map((event) => event.seq));
+    const batch = await stores.transaction(async (tx) => {
+      const candidates = await stores.findEventsReceivedBefore(tx, { source, before: cutoffs.before, afterSeq, limit });
+      const reviewed = await stores.listReviewedEventSeqs(tx, candidates.map((event) => event.seq));
       const due = candidates.filter((event) => isDueForPurge({ receivedAt: event.receivedAt, reviewed: reviewed.has(event.seq) }, cutoffs)).map((event) => event.seq);
-      stores.deleteGradingRows(tx, due);
-      const itemIds = stores.deleteReviewRows(tx, due);
-      stores.eraseOutboxPayloadsNaming(tx, itemIds, now);
-      stores.deleteEventRows(tx, due);
+      await stores.deleteGradingRows(tx, due);
+      const itemIds = await stores.deleteReviewRows(tx, due);
+      await stores.eraseOutboxPayloadsNaming(tx, itemIds, now);
+      await stores.deleteEventRows(tx, due);
       return { candidates: candidates.length, lastSeq: candidates.at(-1)?.seq, events: due.length, items: itemIds.length };
     });
     purged.events += batch.events;
@@ -114,7 +120,7 @@ export async function purgeExpiredEvents(deps: RetentionDeps, source: string, no
     await yieldToIngest();
   }
   if (purged.events > 0) {
-    stores.transaction((tx) =>
+    await stores.transaction((tx) =>
       stores.appendAudit(
         tx,
         { actor: 'system', action: 'events.purged', source, subjectType: 'events', details: { ...purged, stored_before: new Date(cutoffs.before).toISOString() } },

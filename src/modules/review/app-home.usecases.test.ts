@@ -6,8 +6,8 @@ import { createTestReviewContext, parseReviewConfig, REVIEWER, seedSource } from
 
 describe('loadAppHome: reviewer standing', () => {
   let database: TestDb;
-  beforeEach(() => {
-    database = createTestDb((db) => seedSource(db));
+  beforeEach(async () => {
+    database = await createTestDb((db) => seedSource(db));
   });
   afterEach(() => database.close());
 

@@ -57,7 +57,7 @@ export async function loadAppHome(ctx: ReviewContext, queries: ReviewQueriesRepo
 export async function publishAppHome(ctx: ReviewContext, queries: ReviewQueriesRepository, userId: string): Promise<void> {
   const view = buildAppHomeView(await loadAppHome(ctx, queries, userId));
   const now = ctx.clock.now();
-  ctx.repository.transaction((tx) =>
+  await ctx.repository.transaction((tx) =>
     enqueueOutboxMessage(tx.executor, { kind: 'slack', method: 'views.publish', payload: { user_id: userId, view } }, now),
   );
   ctx.notifyOutbox();

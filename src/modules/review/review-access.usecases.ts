@@ -21,9 +21,9 @@ export function buildNotice(text: string): SlackMessage {
   return { text, blocks: [section('review.notice', text)] };
 }
 
-export function sendNotice(ctx: ReviewContext, tx: ReviewTx, actor: ReviewActor, item: ReviewItemRow | null, text: string, now: number): void {
+export async function sendNotice(ctx: ReviewContext, tx: ReviewTx, actor: ReviewActor, item: ReviewItemRow | null, text: string, now: number): Promise<void> {
   const channel = actor.channelId ?? item?.cardChannel ?? null;
-  if (channel) enqueueEphemeral(tx, { channel, user: actor.userId }, buildNotice(text), now);
+  if (channel) await enqueueEphemeral(tx, { channel, user: actor.userId }, buildNotice(text), now);
 }
 
 /** Checks the role; on refusal, audits it and tells the user which role is needed. */
@@ -31,8 +31,8 @@ export async function authorizeClick(ctx: ReviewContext, actor: ReviewActor, ite
   const role = await ctx.roles.resolveRole(item.source, actor.userId);
   if (hasRole(role, needed)) return true;
   const now = ctx.clock.now();
-  ctx.repository.transaction((tx) => {
-    appendAuditEntry(
+  await ctx.repository.transaction(async (tx) => {
+    await appendAuditEntry(
       tx.executor,
       {
         actor: `slack:${actor.userId}`,
@@ -44,7 +44,7 @@ export async function authorizeClick(ctx: ReviewContext, actor: ReviewActor, ite
       },
       now,
     );
-    sendNotice(ctx, tx, actor, item, describeMissingRole(escapeMrkdwn(item.source), needed, action), now);
+    await sendNotice(ctx, tx, actor, item, describeMissingRole(escapeMrkdwn(item.source), needed, action), now);
   });
   ctx.metrics.refused.inc({ source: item.source, role: needed });
   ctx.notifyOutbox();
@@ -52,8 +52,8 @@ export async function authorizeClick(ctx: ReviewContext, actor: ReviewActor, ite
 }
 
 /** The answer to a click on a decided item, in words: thanks to the one who decided it, who did to the others. */
-export function describeClosedItem(tx: Pick<ReviewTx, 'listVerdicts'>, item: ReviewItemRow, userId: string): string {
-  const verdicts = tx.listVerdicts(item.id);
+export async function describeClosedItem(tx: Pick<ReviewTx, 'listVerdicts'>, item: ReviewItemRow, userId: string): Promise<string> {
+  const verdicts = await tx.listVerdicts(item.id);
   const own = verdicts.find((verdict) => verdict.reviewerId === userId)?.decision ?? null;
   const decision = item.outcome === 'approved' ? 'approve' : 'reject';
   const deciders = verdicts.filter((verdict) => verdict.decision === decision).map((verdict) => verdict.reviewerId);
@@ -61,11 +61,11 @@ export function describeClosedItem(tx: Pick<ReviewTx, 'listVerdicts'>, item: Rev
 }
 
 /** Loads the item of a click, answering the user when it does not exist. */
-export function findClickedItem(ctx: ReviewContext, actor: ReviewActor, itemId: string): ReviewItemRow | null {
-  const item = ctx.repository.findItem(itemId);
+export async function findClickedItem(ctx: ReviewContext, actor: ReviewActor, itemId: string): Promise<ReviewItemRow | null> {
+  const item = await ctx.repository.findItem(itemId);
   if (item) return item;
   if (actor.channelId) {
-    ctx.repository.transaction((tx) => sendNotice(ctx, tx, actor, null, `:grey_question: Vigil has no review item \`${escapeMrkdwn(itemId)}\`.`, ctx.clock.now()));
+    await ctx.repository.transaction((tx) => sendNotice(ctx, tx, actor, null, `:grey_question: Vigil has no review item \`${escapeMrkdwn(itemId)}\`.`, ctx.clock.now()));
     ctx.notifyOutbox();
   }
   return null;

@@ -9,43 +9,43 @@ import { createTestReviewContext, insertEvent, parseReviewConfig, seedSource } f
 
 describe('renderCard', () => {
   let database: TestDb;
-  beforeEach(() => {
-    database = createTestDb((db) => {
-      seedSource(db);
-      seedSource(db, 'sales-bot');
+  beforeEach(async () => {
+    database = await createTestDb(async (db) => {
+      await seedSource(db);
+      await seedSource(db, 'sales-bot');
     });
-    insertEvent(database);
-    insertEvent(database, { source: 'sales-bot' });
+    await insertEvent(database);
+    await insertEvent(database, { source: 'sales-bot' });
   });
   afterEach(() => database.close());
 
   const sources = { 'support-bot': parseReviewConfig(), 'sales-bot': parseReviewConfig() };
-  const itemOf = (source: string) => database.db.select().from(reviewItemsTable).all().find((item) => item.source === source)!;
+  const itemOf = async (source: string) => (await database.db.select().from(reviewItemsTable)).find((item) => item.source === source)!;
 
-  it('offers Escalate on the cards of sources that have incidents, and only there', () => {
+  it('offers Escalate on the cards of sources that have incidents, and only there', async () => {
     const ctx = createTestReviewContext(database, { sources, hooks: { canEscalate: (source) => source === 'support-bot' } });
-    sampleBatch(ctx);
-    expect(renderCard(ctx, ctx.repository, itemOf('support-bot')).canEscalate).toBe(true);
-    expect(renderCard(ctx, ctx.repository, itemOf('sales-bot')).canEscalate).toBeUndefined();
-    const menu = JSON.stringify(buildReviewCardMessage(renderCard(ctx, ctx.repository, itemOf('support-bot'))).blocks);
-    expect(menu).toContain(`"value":"escalate|${itemOf('support-bot').id}"`);
+    await sampleBatch(ctx);
+    expect((await renderCard(ctx, ctx.repository, await itemOf('support-bot'))).canEscalate).toBe(true);
+    expect((await renderCard(ctx, ctx.repository, await itemOf('sales-bot'))).canEscalate).toBeUndefined();
+    const menu = JSON.stringify(buildReviewCardMessage(await renderCard(ctx, ctx.repository, await itemOf('support-bot'))).blocks);
+    expect(menu).toContain(`"value":"escalate|${(await itemOf('support-bot')).id}"`);
   });
 
-  it('never offers Escalate without the hook', () => {
+  it('never offers Escalate without the hook', async () => {
     const ctx = createTestReviewContext(database, { sources });
-    sampleBatch(ctx);
-    expect(renderCard(ctx, ctx.repository, itemOf('support-bot')).canEscalate).toBeUndefined();
+    await sampleBatch(ctx);
+    expect((await renderCard(ctx, ctx.repository, await itemOf('support-bot'))).canEscalate).toBeUndefined();
   });
 
-  it('sets Escalate before other modules decorate the card, so they see it', () => {
+  it('sets Escalate before other modules decorate the card, so they see it', async () => {
     const seen: ReviewCardModel[] = [];
     const decorateCard = (_item: unknown, card: ReviewCardModel) => {
       seen.push(card);
       return { ...card, canTighten: true };
     };
     const ctx = createTestReviewContext(database, { sources, hooks: { canEscalate: () => true, decorateCard } });
-    sampleBatch(ctx);
-    expect(renderCard(ctx, ctx.repository, itemOf('sales-bot'))).toMatchObject({ canEscalate: true, canTighten: true });
+    await sampleBatch(ctx);
+    expect(await renderCard(ctx, ctx.repository, await itemOf('sales-bot'))).toMatchObject({ canEscalate: true, canTighten: true });
     expect(seen[0]!.canEscalate).toBe(true);
   });
 });

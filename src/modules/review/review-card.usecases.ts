@@ -28,14 +28,14 @@ export interface SamplingBoost extends BoostLike {
 /** What other modules plug into review; each is optional, so review runs without them. */
 export interface ReviewHooks {
   /** Lets other modules add to every card rendered (the guardrail menu option and notes). */
-  decorateCard?(item: ReviewItemRow, card: ReviewCardModel): ReviewCardModel;
+  decorateCard?(item: ReviewItemRow, card: ReviewCardModel): Promise<ReviewCardModel> | ReviewCardModel;
   /** Whether the cards of a source offer "Escalate…" (the source has incidents configured). */
   canEscalate?(source: string): boolean;
   /**
-   * The drift boost covering a candidate event at `now`, or null. Synchronous: the sampler asks
-   * inside its SQLite transaction, once per event.
+   * The drift boost covering a candidate event at `now`, or null. The sampler asks inside its
+   * transaction, once per event: keep it quick (monitoring answers from memory).
    */
-  boostFor?(source: string, candidate: BoostCandidate, now: number): SamplingBoost | null;
+  boostFor?(source: string, candidate: BoostCandidate, now: number): Promise<SamplingBoost | null> | SamplingBoost | null;
   /** A reviewer's agreement and gold-accuracy lines for a source, shown on their App Home. */
   describeReviewerStanding?(source: string, reviewerId: string): Promise<string[]> | string[];
 }
@@ -65,20 +65,20 @@ export function readSourceConfig(ctx: Pick<ReviewContext, 'sources'>, source: st
   return ctx.sources[source];
 }
 
-export function renderCard(ctx: ReviewContext, tx: Pick<ReviewTx, 'loadCardSources'>, item: ReviewItemRow, showScores?: boolean): ReviewCardModel {
+export async function renderCard(ctx: ReviewContext, tx: Pick<ReviewTx, 'loadCardSources'>, item: ReviewItemRow, showScores?: boolean): Promise<ReviewCardModel> {
   const config = ctx.sources[item.source];
   if (!config) throw new Error(`review item ${item.id}: source ${item.source} is no longer configured`);
-  const sources = tx.loadCardSources(item);
+  const sources = await tx.loadCardSources(item);
   const built = buildCardModel({ item, ...sources }, { config, threshold: (grader) => ctx.threshold(item.source, grader), showScores });
   const card = ctx.canEscalate?.(item.source) ? { ...built, canEscalate: true } : built;
-  return ctx.decorateCard ? ctx.decorateCard(item, card) : card;
+  return ctx.decorateCard ? await ctx.decorateCard(item, card) : card;
 }
 
 // Cards carry untrusted text: never let Slack link names or unfurl what the output points at.
 const SAFE_POST = { link_names: false, unfurl_links: false, unfurl_media: false } as const;
 
-export function enqueueCardPost(tx: ReviewTx, item: ReviewItemRow, message: SlackMessage, now: number): string {
-  return enqueueOutboxMessage(
+export async function enqueueCardPost(tx: ReviewTx, item: ReviewItemRow, message: SlackMessage, now: number): Promise<string> {
+  const post = await enqueueOutboxMessage(
     tx.executor,
     {
       kind: 'slack',
@@ -88,7 +88,8 @@ export function enqueueCardPost(tx: ReviewTx, item: ReviewItemRow, message: Slac
       dedupeKey: `review.card:${item.id}`,
     },
     now,
-  ).id;
+  );
+  return post.id;
 }
 
 /** Where the card is: known once Slack answered, else a placeholder resolved when the post is delivered. */
@@ -98,18 +99,18 @@ function locateCard(item: ReviewItemRow): { channel: unknown; ts: unknown } {
   return { channel: outboxRef(item.cardOutboxId, 'channel'), ts: outboxRef(item.cardOutboxId, 'ts') };
 }
 
-export function enqueueCardUpdate(tx: ReviewTx, item: ReviewItemRow, message: SlackMessage, now: number): void {
+export async function enqueueCardUpdate(tx: ReviewTx, item: ReviewItemRow, message: SlackMessage, now: number): Promise<void> {
   const { channel, ts } = locateCard(item);
-  enqueueOutboxMessage(
+  await enqueueOutboxMessage(
     tx.executor,
     { kind: 'slack', method: 'chat.update', payload: { channel, ts, ...message, link_names: false }, orderKey: slackOrderKey(item.channel) },
     now,
   );
 }
 
-export function enqueueThreadReply(tx: ReviewTx, item: ReviewItemRow, message: SlackMessage, now: number, dedupeKey: string): void {
+export async function enqueueThreadReply(tx: ReviewTx, item: ReviewItemRow, message: SlackMessage, now: number, dedupeKey: string): Promise<void> {
   const { channel, ts } = locateCard(item);
-  enqueueOutboxMessage(
+  await enqueueOutboxMessage(
     tx.executor,
     { kind: 'slack', method: 'chat.postMessage', payload: { channel, thread_ts: ts, ...message, ...SAFE_POST }, orderKey: slackOrderKey(item.channel), dedupeKey },
     now,
@@ -117,8 +118,8 @@ export function enqueueThreadReply(tx: ReviewTx, item: ReviewItemRow, message: S
 }
 
 /** Ephemerals queue per user, not behind the channel's cards: they answer a click. */
-export function enqueueEphemeral(tx: ReviewTx, target: { channel: string; user: string }, message: SlackMessage, now: number): void {
-  enqueueOutboxMessage(
+export async function enqueueEphemeral(tx: ReviewTx, target: { channel: string; user: string }, message: SlackMessage, now: number): Promise<void> {
+  await enqueueOutboxMessage(
     tx.executor,
     { kind: 'slack', method: 'chat.postEphemeral', payload: { ...target, ...message }, orderKey: `slack:user:${target.user}` },
     now,

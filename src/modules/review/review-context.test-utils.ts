@@ -21,15 +21,15 @@ export const REVIEWER = 'U0REVIEW01';
 export const REVIEWER_2 = 'U0REVIEW02';
 export const APPROVER = 'U0APPROVE1';
 
-export function seedSource(database: TestDb, name = 'support-bot'): void {
-  database.db.insert(sourcesTable).values({ name, createdAt: TEST_START, updatedAt: TEST_START }).onConflictDoNothing().run();
+export async function seedSource(database: TestDb, name = 'support-bot'): Promise<void> {
+  await database.db.insert(sourcesTable).values({ name, createdAt: TEST_START, updatedAt: TEST_START }).onConflictDoNothing();
 }
 
 let nextEventId = 0;
 
 /** Inserts a stored event whose checks are complete and whose review is pending; returns its seq. */
-export function insertEvent(database: TestDb, overrides: Partial<typeof eventsTable.$inferInsert> = {}): number {
-  const row = database.db
+export async function insertEvent(database: TestDb, overrides: Partial<typeof eventsTable.$inferInsert> = {}): Promise<number> {
+  const [row] = await database.db
     .insert(eventsTable)
     .values({
       id: `evt-${++nextEventId}`,
@@ -44,24 +44,22 @@ export function insertEvent(database: TestDb, overrides: Partial<typeof eventsTa
       appFlags: [{ name: 'tone', severity: 'warn' }],
       ...overrides,
     })
-    .returning({ seq: eventsTable.seq })
-    .get();
-  return row.seq;
+    .returning({ seq: eventsTable.seq });
+  return row!.seq;
 }
 
-export function insertGraderResult(database: TestDb, eventSeq: number, grader: string, score: number): void {
-  database.db
+export async function insertGraderResult(database: TestDb, eventSeq: number, grader: string, score: number): Promise<void> {
+  await database.db
     .insert(graderResultsTable)
-    .values({ eventSeq, source: 'support-bot', grader, graderVersion: `${grader}@1`, contentHash: `h${eventSeq}`, score, label: 'ok', reason: 'r', hijacked: false, cached: false, createdAt: TEST_START })
-    .run();
+    .values({ eventSeq, source: 'support-bot', grader, graderVersion: `${grader}@1`, contentHash: `h${eventSeq}`, score, label: 'ok', reason: 'r', hijacked: false, cached: false, createdAt: TEST_START });
 }
 
 let nextItemId = 0;
 
 /** Inserts a review item of a stored event as it stands after some history; returns its id. */
-export function insertReviewItem(database: TestDb, eventSeq: number, overrides: Partial<typeof reviewItemsTable.$inferInsert> = {}): string {
+export async function insertReviewItem(database: TestDb, eventSeq: number, overrides: Partial<typeof reviewItemsTable.$inferInsert> = {}): Promise<string> {
   const id = `rev_test_${++nextItemId}`;
-  database.db
+  await database.db
     .insert(reviewItemsTable)
     .values({
       id,
@@ -78,8 +76,7 @@ export function insertReviewItem(database: TestDb, eventSeq: number, overrides: 
       createdAt: TEST_START,
       updatedAt: TEST_START,
       ...overrides,
-    })
-    .run();
+    });
   return id;
 }
 

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../platform/db.test-utils.ts';
 import { outboxTable } from '../outbox/outbox.table.ts';
@@ -30,47 +30,47 @@ describe('loadReview', () => {
   const ids: Record<string, string> = {};
 
   const at = (time: number) => ctx.clock.set(time);
-  const sample = (name: string, overrides = {}) => {
-    insertEvent(database, { occurredAt: ctx.clock.now(), ...overrides });
-    ids[name] = sampleBatch(ctx).created[0]!.id;
+  const sample = async (name: string, overrides = {}) => {
+    await insertEvent(database, { occurredAt: ctx.clock.now(), ...overrides });
+    ids[name] = (await sampleBatch(ctx)).created[0]!.id;
   };
   /** Slack answers every card posted so far, so the SLA sweep can find them. */
-  const deliverCards = () => {
-    const posts = database.db.select().from(outboxTable).where(and(eq(outboxTable.method, 'chat.postMessage'), eq(outboxTable.status, 'pending'))).all();
+  const deliverCards = async () => {
+    const posts = await database.db.select().from(outboxTable).where(and(eq(outboxTable.method, 'chat.postMessage'), eq(outboxTable.status, 'pending')));
     for (const post of posts) {
-      database.db.update(outboxTable).set({ status: 'delivered', response: { channel: CHANNEL, ts: `1730000000.${String(post.seq).padStart(6, '0')}` } }).where(eq(outboxTable.id, post.id)).run();
+      await database.db.update(outboxTable).set({ status: 'delivered', response: { channel: CHANNEL, ts: `1730000000.${String(post.seq).padStart(6, '0')}` } }).where(eq(outboxTable.id, post.id));
     }
-    recordCardOutcomes(ctx);
+    await recordCardOutcomes(ctx);
   };
   const by = (userId: string) => ({ userId, channelId: CHANNEL });
   const reject = (reasonCategory: string) => ({ reasonCategory, dimension: null, note: null });
 
   beforeAll(async () => {
-    database = createTestDb((db) => seedSource(db));
+    database = await createTestDb((db) => seedSource(db));
     ctx = createTestReviewContext(database);
 
     // Before the week: e0 is decided, e1 and e2 wait and get their SLA reminders.
-    sample('e0');
-    sample('e1');
-    sample('e2');
-    dispatchQueuedItems(ctx);
-    deliverCards();
+    await sample('e0');
+    await sample('e1');
+    await sample('e2');
+    await dispatchQueuedItems(ctx);
+    await deliverCards();
     at(TEST_START + HOUR);
     await recordDecision(ctx, by(REVIEWER), { itemId: ids.e0!, decision: 'approve' });
     at(TEST_START + 3 * HOUR);
-    expect(sendSlaReminders(ctx)).toBe(2);
+    expect(await sendSlaReminders(ctx)).toBe(2);
 
     // The week. e1 is rejected 25 h after its card was posted.
     at(START + HOUR);
     await recordDecision(ctx, by(REVIEWER), { itemId: ids.e1!, decision: 'reject', reject: reject('tone') });
-    sample('e3', CRITICAL);
-    sample('e4');
-    sample('e5');
-    dispatchQueuedItems(ctx);
-    deliverCards();
+    await sample('e3', CRITICAL);
+    await sample('e4');
+    await sample('e5');
+    await dispatchQueuedItems(ctx);
+    await deliverCards();
     // A gold copy of a past item: reviewed in the week, but none of its figures count.
-    const goldSeq = insertEvent(database, { origin: 'gold', reviewStatus: 'done' });
-    ids.gold = insertReviewItem(database, goldSeq, { state: 'in_review', createdAt: START, dispatchedAt: START, cardChannel: CHANNEL, cardTs: '1730000000.900000' });
+    const goldSeq = await insertEvent(database, { origin: 'gold', reviewStatus: 'done' });
+    ids.gold = await insertReviewItem(database, goldSeq, { state: 'in_review', createdAt: START, dispatchedAt: START, cardChannel: CHANNEL, cardTs: '1730000000.900000' });
 
     at(START + HOUR + 30 * 60_000);
     await recordRating(ctx, by(REVIEWER), { itemId: ids.e4!, rating: { brand: 5 } });
@@ -87,7 +87,7 @@ describe('loadReview', () => {
     await recordDecision(ctx, by(REVIEWER_2), { itemId: ids.e3!, decision: 'approve' });
     at(START + 3 * HOUR + 30 * 60_000);
     // e3 (critical, disputed), e5 and the gold item are past their SLA; e1 and e2 were reminded before.
-    expect(sendSlaReminders(ctx)).toBe(3);
+    expect(await sendSlaReminders(ctx)).toBe(3);
     at(START + 4 * HOUR);
     await adjudicateItem(ctx, by(APPROVER), { itemId: ids.e3!, outcome: 'rejected' });
     at(START + 5 * HOUR);
@@ -95,15 +95,15 @@ describe('loadReview', () => {
 
     // e6 waits unsent past its 24 h TTL and expires; e7 is still queued when the week ends.
     at(START + DAY);
-    sample('e6');
+    await sample('e6');
     at(START + 2 * DAY + HOUR);
-    expect(dispatchQueuedItems(ctx, { send: false }).expired.map((item) => item.id)).toEqual([ids.e6]);
+    expect((await dispatchQueuedItems(ctx, { send: false })).expired.map((item) => item.id)).toEqual([ids.e6]);
     at(START + 6 * DAY);
-    sample('e7');
+    await sample('e7');
 
     // After the week: e8 arrives and e5 is finally decided; neither changes the week.
     at(END + HOUR);
-    sample('e8');
+    await sample('e8');
     at(END + 2 * HOUR);
     await recordDecision(ctx, by(REVIEWER), { itemId: ids.e5!, decision: 'reject', reject: reject('factually_wrong') });
   });
@@ -140,8 +140,8 @@ describe('loadReview', () => {
     });
   });
 
-  it('stores what the figures rely on: a final time on every decided item and the gold item left out', () => {
-    const rows = database.db.select().from(reviewItemsTable).all();
+  it('stores what the figures rely on: a final time on every decided item and the gold item left out', async () => {
+    const rows = await database.db.select().from(reviewItemsTable).orderBy(asc(reviewItemsTable.seq));
     expect(rows.filter((row) => row.state === 'final').every((row) => row.finalAt !== null && row.dispatchedAt !== null)).toBe(true);
     expect(rows.find((row) => row.id === ids.gold)).toMatchObject({ state: 'final', outcome: 'rejected' });
   });

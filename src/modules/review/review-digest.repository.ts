@@ -25,16 +25,17 @@ export function createReviewDigestRepository({ db }: { db: Db }) {
   const liveItems = (source: string, ...conditions: (SQL | undefined)[]) =>
     and(eq(items.source, source), eq(eventsTable.origin, 'live'), ...conditions);
 
-  const countItems = (source: string, ...conditions: (SQL | undefined)[]): number =>
-    db
+  const countItems = async (source: string, ...conditions: (SQL | undefined)[]): Promise<number> => {
+    const [row] = await db
       .select({ n: sql<number>`count(*)` })
       .from(items)
       .innerJoin(eventsTable, eq(eventsTable.seq, items.eventSeq))
-      .where(liveItems(source, ...conditions))
-      .get()?.n ?? 0;
+      .where(liveItems(source, ...conditions));
+    return row?.n ?? 0;
+  };
 
-  const listVerdictEntries = (source: string, period: DigestPeriod): VerdictAuditEntry[] =>
-    db
+  const listVerdictEntries = async (source: string, period: DigestPeriod): Promise<VerdictAuditEntry[]> =>
+    (await db
       .select({ itemId: items.id, actor: auditLogTable.actor, action: auditLogTable.action, details: auditLogTable.details })
       .from(auditLogTable)
       .innerJoin(items, eq(items.id, auditLogTable.subjectId))
@@ -49,25 +50,22 @@ export function createReviewDigestRepository({ db }: { db: Db }) {
           liveItems(source),
         ),
       )
-      .orderBy(asc(auditLogTable.seq))
-      .all() as VerdictAuditEntry[];
+      .orderBy(asc(auditLogTable.seq))) as VerdictAuditEntry[];
 
   return {
     async loadReview(source: string, period: DigestPeriod): Promise<ReviewFigures> {
-      const outcomes = db
+      const outcomes = await db
         .select({ outcome: items.outcome, n: sql<number>`count(*)` })
         .from(items)
         .innerJoin(eventsTable, eq(eventsTable.seq, items.eventSeq))
         .where(liveItems(source, eq(items.state, 'final'), within(items.finalAt, period)))
-        .groupBy(items.outcome)
-        .all();
-      const decided = db
+        .groupBy(items.outcome);
+      const decided = await db
         .select({ dispatchedAt: items.dispatchedAt, finalAt: items.finalAt })
         .from(items)
         .innerJoin(eventsTable, eq(eventsTable.seq, items.eventSeq))
         .where(liveItems(source, eq(items.state, 'final'), within(items.finalAt, period), isNotNull(items.dispatchedAt)))
-        .orderBy(asc(items.finalAt), asc(items.seq))
-        .all();
+        .orderBy(asc(items.finalAt), asc(items.seq));
       // Waiting at the end of the week: created before it, and neither final nor expired by then.
       const waitingAtEnd = and(
         lt(items.createdAt, period.end),
@@ -75,14 +73,14 @@ export function createReviewDigestRepository({ db }: { db: Db }) {
         or(isNull(items.expiredAt), gte(items.expiredAt, period.end)),
       );
       return {
-        sampled: countItems(source, within(items.createdAt, period)),
+        sampled: await countItems(source, within(items.createdAt, period)),
         approved: outcomes.find((row) => row.outcome === 'approved')?.n ?? 0,
         rejected: outcomes.find((row) => row.outcome === 'rejected')?.n ?? 0,
-        ...summarizeVerdictEntries(listVerdictEntries(source, period)),
+        ...summarizeVerdictEntries(await listVerdictEntries(source, period)),
         decisionTimesMs: decided.map((row) => row.finalAt! - row.dispatchedAt!),
-        slaBreaches: countItems(source, within(items.slaRemindedAt, period)),
-        backlog: countItems(source, waitingAtEnd),
-        expiredUnreviewed: countItems(source, eq(items.state, 'expired'), isNull(items.outcome), within(items.expiredAt, period)),
+        slaBreaches: await countItems(source, within(items.slaRemindedAt, period)),
+        backlog: await countItems(source, waitingAtEnd),
+        expiredUnreviewed: await countItems(source, eq(items.state, 'expired'), isNull(items.outcome), within(items.expiredAt, period)),
       };
     },
   };

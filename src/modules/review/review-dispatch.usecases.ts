@@ -28,30 +28,30 @@ export interface DispatchResult {
  * With `send: false` (Slack is off) nothing is sent, so cards do not pile up in the outbox for
  * days; items wait in the queue and expire at their TTL as usual, visible in the API.
  */
-export function dispatchQueuedItems(ctx: ReviewContext, options: { send: boolean } = { send: true }): DispatchResult {
-  if (!ctx.repository.hasQueuedItems()) return { sent: 0, expired: [], nextSlotAt: null, more: false };
+export async function dispatchQueuedItems(ctx: ReviewContext, options: { send: boolean } = { send: true }): Promise<DispatchResult> {
+  if (!(await ctx.repository.hasQueuedItems())) return { sent: 0, expired: [], nextSlotAt: null, more: false };
   const now = ctx.clock.now();
-  const result = ctx.repository.transaction((tx) => dispatchWithin(ctx, tx, now, options));
+  const result = await ctx.repository.transaction((tx) => dispatchWithin(ctx, tx, now, options));
   countDispatched(ctx, result);
   return result;
 }
 
 /** The dispatcher's work inside a caller's transaction. */
-export function dispatchWithin(ctx: ReviewContext, tx: ReviewTx, now: number, options: { send: boolean }): DispatchResult {
+export async function dispatchWithin(ctx: ReviewContext, tx: ReviewTx, now: number, options: { send: boolean }): Promise<DispatchResult> {
   const outcome: DispatchResult = { sent: 0, expired: [], nextSlotAt: null, more: false };
-  for (const { source, channel } of tx.listQueuedChannels()) {
+  for (const { source, channel } of await tx.listQueuedChannels()) {
     const config = ctx.sources[source];
     if (!config) continue;
     const plan = planDispatch({
-      pending: tx.listQueued(source, channel),
-      sentTimestamps: tx.listDispatchTimes(channel, now - BUDGET_WINDOW_MS),
+      pending: await tx.listQueued(source, channel),
+      sentTimestamps: await tx.listDispatchTimes(channel, now - BUDGET_WINDOW_MS),
       budgetPerHour: options.send ? resolveHourlyBudget(config.sampling, channel) : 0,
       ttlMs: config.sampling.ttl_hours * HOUR_MS,
       now,
     });
-    for (const item of plan.expire) outcome.expired.push(expireItem(tx, item, now));
+    for (const item of plan.expire) outcome.expired.push(await expireItem(tx, item, now));
     const room = DISPATCH_BATCH - outcome.sent;
-    for (const item of plan.send.slice(0, Math.max(0, room))) postCard(ctx, tx, item, now);
+    for (const item of plan.send.slice(0, Math.max(0, room))) await postCard(ctx, tx, item, now);
     outcome.sent += Math.min(plan.send.length, Math.max(0, room));
     if (plan.send.length > room) outcome.more = true;
     if (plan.nextSlotAt !== null) outcome.nextSlotAt = Math.min(outcome.nextSlotAt ?? Infinity, plan.nextSlotAt);
@@ -63,8 +63,8 @@ export function countDispatched(ctx: ReviewContext, result: DispatchResult): voi
   for (const item of result.expired) ctx.metrics.expired.inc({ source: item.source });
 }
 
-function expireItem(tx: ReviewTx, item: ReviewItemRow, now: number): ReviewItemRow {
-  appendAuditEntry(
+async function expireItem(tx: ReviewTx, item: ReviewItemRow, now: number): Promise<ReviewItemRow> {
+  await appendAuditEntry(
     tx.executor,
     {
       actor: 'system',
@@ -79,10 +79,10 @@ function expireItem(tx: ReviewTx, item: ReviewItemRow, now: number): ReviewItemR
   return tx.updateItem(item.id, { state: 'expired', expiredAt: now, updatedAt: now });
 }
 
-function postCard(ctx: ReviewContext, tx: ReviewTx, item: ReviewItemRow, now: number): void {
+async function postCard(ctx: ReviewContext, tx: ReviewTx, item: ReviewItemRow, now: number): Promise<void> {
   const dispatched: ReviewItemRow = { ...item, state: 'in_review', dispatchedAt: now, updatedAt: now };
-  const outboxId = enqueueCardPost(tx, dispatched, buildReviewCardMessage(renderCard(ctx, tx, dispatched)), now);
-  tx.markDispatched(item.id, now, outboxId);
+  const outboxId = await enqueueCardPost(tx, dispatched, buildReviewCardMessage(await renderCard(ctx, tx, dispatched)), now);
+  await tx.markDispatched(item.id, now, outboxId);
 }
 
 /** Reads `{channel, ts}` from Slack's answer to a card post, as the outbox kept it. */
@@ -93,9 +93,9 @@ export function readCardLocation(response: Record<string, unknown> | null): { ca
 }
 
 /** Before a follow-up: persists where the card landed if Slack has answered, so it no longer depends on the outbox row. */
-export function resolveCardLocation(tx: ReviewTx, item: ReviewItemRow): ReviewItemRow {
+export async function resolveCardLocation(tx: ReviewTx, item: ReviewItemRow): Promise<ReviewItemRow> {
   if (item.cardTs || !item.cardOutboxId) return item;
-  const location = readCardLocation(tx.readCardResponse(item.cardOutboxId));
+  const location = readCardLocation(await tx.readCardResponse(item.cardOutboxId));
   return location ? tx.updateItem(item.id, location) : item;
 }
 
@@ -106,30 +106,30 @@ export function resolveCardLocation(tx: ReviewTx, item: ReviewItemRow): ReviewIt
  * once per channel and error to the source's admin channel, or logged when it has none.
  * Returns how many cards are still on their way.
  */
-export function recordCardOutcomes(ctx: ReviewContext): { posted: number; failed: number; inFlight: number } {
-  const awaiting = ctx.repository.listCardsAwaitingOutcome(1000);
+export async function recordCardOutcomes(ctx: ReviewContext): Promise<{ posted: number; failed: number; inFlight: number }> {
+  const awaiting = await ctx.repository.listCardsAwaitingOutcome(1000);
   const settled = awaiting.filter(({ outbox }) => outbox?.status !== 'pending' && outbox?.status !== 'in_flight');
   if (settled.length === 0) return { posted: 0, failed: 0, inFlight: awaiting.length };
   const now = ctx.clock.now();
-  const outcome = ctx.repository.transaction((tx) => {
+  const outcome = await ctx.repository.transaction(async (tx) => {
     const failed: { item: ReviewItemRow; code: string; reported: boolean }[] = [];
     let posted = 0;
     let inFlight = 0;
-    for (const { item, outbox } of tx.listCardsAwaitingOutcome(1000)) {
+    for (const { item, outbox } of await tx.listCardsAwaitingOutcome(1000)) {
       if (outbox && outbox.status !== 'delivered' && outbox.status !== 'failed') {
         inFlight += 1;
         continue;
       }
       const location = outbox?.status === 'delivered' ? readCardLocation(outbox.response) : null;
       if (location) {
-        tx.updateItem(item.id, location);
+        await tx.updateItem(item.id, location);
         posted += 1;
         continue;
       }
       // A pruned outbox row is a card nobody will ever see: report it like a refusal.
       const code = !outbox ? 'outbox_message_missing' : outbox.status === 'delivered' ? 'no_ts_in_response' : readDeliveryError(outbox).code;
-      const refused = tx.updateItem(item.id, { cardError: code, updatedAt: now });
-      failed.push({ item: refused, code, reported: reportCardError(tx, ctx, refused, code, now) });
+      const refused = await tx.updateItem(item.id, { cardError: code, updatedAt: now });
+      failed.push({ item: refused, code, reported: await reportCardError(tx, ctx, refused, code, now) });
     }
     return { posted, failed, inFlight };
   });
@@ -141,10 +141,10 @@ export function recordCardOutcomes(ctx: ReviewContext): { posted: number; failed
   return { posted: outcome.posted, failed: outcome.failed.length, inFlight: outcome.inFlight };
 }
 
-function reportCardError(tx: ReviewTx, ctx: ReviewContext, item: ReviewItemRow, code: string, now: number): boolean {
+async function reportCardError(tx: ReviewTx, ctx: ReviewContext, item: ReviewItemRow, code: string, now: number): Promise<boolean> {
   const admin = ctx.sources[item.source]?.admin_channel;
   if (!admin) return false;
   const text = `:rotating_light: Vigil cannot post review cards of *${escapeMrkdwn(item.source)}* to ${formatInlineCode(item.channel)}: Slack says ${formatInlineCode(code)}. Their items are listed by \`GET /v1/items\` with \`card_error\`.`;
-  enqueueOutboxMessage(tx.executor, { kind: 'slack', method: 'chat.postMessage', payload: { channel: admin, text }, dedupeKey: `review.card_error:${item.source}:${item.channel}:${code}` }, now);
+  await enqueueOutboxMessage(tx.executor, { kind: 'slack', method: 'chat.postMessage', payload: { channel: admin, text }, dedupeKey: `review.card_error:${item.source}:${item.channel}:${code}` }, now);
   return true;
 }

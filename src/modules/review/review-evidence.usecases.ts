@@ -13,11 +13,11 @@ export interface ItemEvidence {
   ts: string | null;
 }
 
-export function loadItemEvidence(ctx: ReviewContext, itemId: string): ItemEvidence | null {
-  return ctx.repository.transaction((tx) => {
-    const found = tx.findItem(itemId);
+export function loadItemEvidence(ctx: ReviewContext, itemId: string): Promise<ItemEvidence | null> {
+  return ctx.repository.transaction(async (tx) => {
+    const found = await tx.findItem(itemId);
     if (!found) return null;
-    const item = resolveCardLocation(tx, found);
-    return { source: item.source, card: renderCard(ctx, tx, item, true), channel: item.cardChannel, ts: item.cardTs };
+    const item = await resolveCardLocation(tx, found);
+    return { source: item.source, card: await renderCard(ctx, tx, item, true), channel: item.cardChannel, ts: item.cardTs };
   });
 }

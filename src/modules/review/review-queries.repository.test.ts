@@ -5,10 +5,10 @@ import { insertEvent, insertReviewItem, seedSource, TEST_START } from './review-
 
 describe('countRejectedCritical', () => {
   let database: TestDb;
-  beforeEach(() => {
-    database = createTestDb((db) => {
-      seedSource(db);
-      seedSource(db, 'sales-bot');
+  beforeEach(async () => {
+    database = await createTestDb(async (db) => {
+      await seedSource(db);
+      await seedSource(db, 'sales-bot');
     });
   });
   afterEach(() => database.close());
@@ -19,16 +19,16 @@ describe('countRejectedCritical', () => {
 
   it('counts finally rejected critical items of the release whose event occurred since the given time', async () => {
     const since = TEST_START;
-    insertReviewItem(database, insertEvent(database, { release: 'r2', occurredAt: since }), rejectedCritical);
-    insertReviewItem(database, insertEvent(database, { release: 'r2', occurredAt: since + 2 * HOUR }), rejectedCritical);
+    await insertReviewItem(database, await insertEvent(database, { release: 'r2', occurredAt: since }), rejectedCritical);
+    await insertReviewItem(database, await insertEvent(database, { release: 'r2', occurredAt: since + 2 * HOUR }), rejectedCritical);
     // Each of these misses one condition.
-    insertReviewItem(database, insertEvent(database, { release: 'r2', occurredAt: since - 1 }), rejectedCritical);
-    insertReviewItem(database, insertEvent(database, { release: 'r1', occurredAt: since + HOUR }), rejectedCritical);
-    insertReviewItem(database, insertEvent(database, { release: 'r2', occurredAt: since + HOUR }), { ...rejectedCritical, priority: 'warn' });
-    insertReviewItem(database, insertEvent(database, { release: 'r2', occurredAt: since + HOUR }), { ...rejectedCritical, outcome: 'approved' });
-    insertReviewItem(database, insertEvent(database, { release: 'r2', occurredAt: since + HOUR }), { state: 'needs_adjudication', priority: 'critical' });
-    insertReviewItem(database, insertEvent(database, { release: 'r2', occurredAt: since + HOUR, origin: 'gold' }), rejectedCritical);
-    insertReviewItem(database, insertEvent(database, { source: 'sales-bot', release: 'r2', occurredAt: since + HOUR }), { ...rejectedCritical, source: 'sales-bot' });
+    await insertReviewItem(database, await insertEvent(database, { release: 'r2', occurredAt: since - 1 }), rejectedCritical);
+    await insertReviewItem(database, await insertEvent(database, { release: 'r1', occurredAt: since + HOUR }), rejectedCritical);
+    await insertReviewItem(database, await insertEvent(database, { release: 'r2', occurredAt: since + HOUR }), { ...rejectedCritical, priority: 'warn' });
+    await insertReviewItem(database, await insertEvent(database, { release: 'r2', occurredAt: since + HOUR }), { ...rejectedCritical, outcome: 'approved' });
+    await insertReviewItem(database, await insertEvent(database, { release: 'r2', occurredAt: since + HOUR }), { state: 'needs_adjudication', priority: 'critical' });
+    await insertReviewItem(database, await insertEvent(database, { release: 'r2', occurredAt: since + HOUR, origin: 'gold' }), rejectedCritical);
+    await insertReviewItem(database, await insertEvent(database, { source: 'sales-bot', release: 'r2', occurredAt: since + HOUR }), { ...rejectedCritical, source: 'sales-bot' });
     expect(await count('support-bot', 'r2', since)).toBe(2);
     expect(await count('support-bot', 'r2', since + HOUR)).toBe(1);
     expect(await count('sales-bot', 'r2', since)).toBe(1);
@@ -36,9 +36,9 @@ describe('countRejectedCritical', () => {
   });
 
   it('counts an event routed to two channels and rejected in both once', async () => {
-    const seq = insertEvent(database, { release: 'r2' });
-    insertReviewItem(database, seq, { ...rejectedCritical, channel: 'CTRUST' });
-    insertReviewItem(database, seq, { ...rejectedCritical, channel: 'CBRAND' });
+    const seq = await insertEvent(database, { release: 'r2' });
+    await insertReviewItem(database, seq, { ...rejectedCritical, channel: 'CTRUST' });
+    await insertReviewItem(database, seq, { ...rejectedCritical, channel: 'CBRAND' });
     expect(await count('support-bot', 'r2', TEST_START)).toBe(1);
   });
 });

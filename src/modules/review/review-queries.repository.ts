@@ -64,16 +64,16 @@ export function createReviewQueriesRepository({ db }: { db: Db }) {
           ),
         )
         .orderBy(asc(reviewItemsTable.seq))
-        .limit(filter.limit)
-        .all();
+        .limit(filter.limit);
     },
 
     async findItem(id: string, scope: SourceScope): Promise<ReviewItemRow | undefined> {
-      return db.select().from(reviewItemsTable).where(and(eq(reviewItemsTable.id, id), inScope(scope))).get();
+      const [item] = await db.select().from(reviewItemsTable).where(and(eq(reviewItemsTable.id, id), inScope(scope)));
+      return item;
     },
 
     async listVerdicts(itemId: string): Promise<VerdictRow[]> {
-      return db.select().from(reviewVerdictsTable).where(eq(reviewVerdictsTable.itemId, itemId)).orderBy(asc(reviewVerdictsTable.id)).all();
+      return db.select().from(reviewVerdictsTable).where(eq(reviewVerdictsTable.itemId, itemId)).orderBy(asc(reviewVerdictsTable.id));
     },
 
     /** One page of verdicts changed since `since`, in (updatedAt, id) order; decided verdicts only. */
@@ -106,8 +106,7 @@ export function createReviewQueriesRepository({ db }: { db: Db }) {
           ),
         )
         .orderBy(asc(reviewVerdictsTable.updatedAt), asc(reviewVerdictsTable.id))
-        .limit(filter.limit)
-        .all();
+        .limit(filter.limit);
     },
 
     async countByState(scope: SourceScope = 'all'): Promise<{ source: string; state: ReviewItemState; n: number }[]> {
@@ -116,7 +115,7 @@ export function createReviewQueriesRepository({ db }: { db: Db }) {
         .from(reviewItemsTable)
         .where(and(inScope(scope), inArray(reviewItemsTable.state, ['queued', ...OPEN_STATES])))
         .groupBy(reviewItemsTable.source, reviewItemsTable.state)
-        .all();
+        .orderBy(asc(reviewItemsTable.source), asc(reviewItemsTable.state));
     },
 
     async countExpiredSince(scope: SourceScope, since: number): Promise<{ source: string; n: number }[]> {
@@ -125,7 +124,7 @@ export function createReviewQueriesRepository({ db }: { db: Db }) {
         .from(reviewItemsTable)
         .where(and(inScope(scope), eq(reviewItemsTable.state, 'expired'), gte(reviewItemsTable.expiredAt, since)))
         .groupBy(reviewItemsTable.source)
-        .all();
+        .orderBy(asc(reviewItemsTable.source));
     },
 
     /** Items on cards in these sources that still wait for this reviewer's decision, with their event's findings (for a headline). */
@@ -135,15 +134,14 @@ export function createReviewQueriesRepository({ db }: { db: Db }) {
         .select({ one: sql`1` })
         .from(reviewVerdictsTable)
         .where(and(eq(reviewVerdictsTable.itemId, reviewItemsTable.id), eq(reviewVerdictsTable.reviewerId, reviewerId), isNotNull(reviewVerdictsTable.decision)));
-      return db
+      const rows = await db
         .select({ item: reviewItemsTable, ...FINDINGS })
         .from(reviewItemsTable)
         .innerJoin(eventsTable, eq(eventsTable.seq, reviewItemsTable.eventSeq))
         .where(and(inArray(reviewItemsTable.source, [...sources]), inArray(reviewItemsTable.state, OPEN_STATES), notExists(decided)))
-        .orderBy(sql`case ${reviewItemsTable.priority} when 'critical' then 0 when 'warn' then 1 else 2 end`, asc(reviewItemsTable.dispatchedAt))
-        .limit(limit)
-        .all()
-        .map(({ item, ...findings }) => ({ ...item, ...findings }));
+        .orderBy(sql`case ${reviewItemsTable.priority} when 'critical' then 0 when 'warn' then 1 else 2 end`, asc(reviewItemsTable.dispatchedAt), asc(reviewItemsTable.seq))
+        .limit(limit);
+      return rows.map(({ item, ...findings }) => ({ ...item, ...findings }));
     },
 
     /**
@@ -152,7 +150,7 @@ export function createReviewQueriesRepository({ db }: { db: Db }) {
      * live traffic only (a gold copy repeats a past item's answer).
      */
     async countRejectedCritical(source: string, release: string, since: number): Promise<number> {
-      const row = db
+      const [row] = await db
         .select({ n: sql<number>`count(distinct ${reviewItemsTable.eventSeq})` })
         .from(reviewItemsTable)
         .innerJoin(eventsTable, eq(eventsTable.seq, reviewItemsTable.eventSeq))
@@ -164,22 +162,20 @@ export function createReviewQueriesRepository({ db }: { db: Db }) {
             eq(eventsTable.release, release),
             gte(eventsTable.occurredAt, since),
           ),
-        )
-        .get();
+        );
       return row?.n ?? 0;
     },
 
     async listReviewerVerdictsSince(reviewerId: string, since: number, limit: number): Promise<(VerdictRow & ItemFindings & { source: string; reasons: ReviewItemRow['reasons'] })[]> {
-      return db
+      const rows = await db
         .select({ verdict: reviewVerdictsTable, source: reviewItemsTable.source, reasons: reviewItemsTable.reasons, ...FINDINGS })
         .from(reviewVerdictsTable)
         .innerJoin(reviewItemsTable, eq(reviewItemsTable.id, reviewVerdictsTable.itemId))
         .innerJoin(eventsTable, eq(eventsTable.seq, reviewItemsTable.eventSeq))
         .where(and(eq(reviewVerdictsTable.reviewerId, reviewerId), isNotNull(reviewVerdictsTable.decision), gte(reviewVerdictsTable.updatedAt, since)))
-        .orderBy(desc(reviewVerdictsTable.updatedAt))
-        .limit(limit)
-        .all()
-        .map(({ verdict, ...rest }) => ({ ...verdict, ...rest }));
+        .orderBy(desc(reviewVerdictsTable.updatedAt), desc(reviewVerdictsTable.id))
+        .limit(limit);
+      return rows.map(({ verdict, ...rest }) => ({ ...verdict, ...rest }));
     },
   };
 }

@@ -17,31 +17,31 @@ export type Rating = { tone: number } | { brand: number } | { edgeCase: true };
 export type RatingResult = { status: 'recorded'; changed: boolean } | ClickRefusal;
 
 export async function recordRating(ctx: ReviewContext, actor: ReviewActor, input: { itemId: string; rating: Rating }): Promise<RatingResult> {
-  const found = findClickedItem(ctx, actor, input.itemId);
+  const found = await findClickedItem(ctx, actor, input.itemId);
   if (!found) return { status: 'not_found' };
   if (!(await authorizeClick(ctx, actor, found, 'reviewer', 'rate its items', `rate_${Object.keys(input.rating)[0]}`))) {
     return { status: 'refused', role: 'reviewer' };
   }
   const now = ctx.clock.now();
-  const result = ctx.repository.transaction((tx): RatingResult => {
-    const item = tx.findItem(input.itemId)!;
+  const result = await ctx.repository.transaction(async (tx): Promise<RatingResult> => {
+    const item = (await tx.findItemForUpdate(input.itemId))!;
     if (!isItemOpenForVerdicts(item.state)) {
-      sendNotice(ctx, tx, actor, item, describeClosedItem(tx, item, actor.userId), now);
+      await sendNotice(ctx, tx, actor, item, await describeClosedItem(tx, item, actor.userId), now);
       return { status: 'closed', item };
     }
-    const previous = tx.findVerdict(item.id, actor.userId);
+    const previous = await tx.findVerdict(item.id, actor.userId);
     const unchanged =
       ('tone' in input.rating && previous?.tone === input.rating.tone) ||
       ('brand' in input.rating && previous?.brand === input.rating.brand) ||
       ('edgeCase' in input.rating && previous?.edgeCase === true);
     if (unchanged) return { status: 'recorded', changed: false };
-    tx.upsertVerdict({ itemId: item.id, reviewerId: actor.userId, ...input.rating, createdAt: now, updatedAt: now });
-    appendAuditEntry(
+    await tx.upsertVerdict({ itemId: item.id, reviewerId: actor.userId, ...input.rating, createdAt: now, updatedAt: now });
+    await appendAuditEntry(
       tx.executor,
       { actor: `slack:${actor.userId}`, action: 'verdict.rated', source: item.source, subjectType: 'review_item', subjectId: item.id, details: { ...input.rating } },
       now,
     );
-    if ('edgeCase' in input.rating) sendNotice(ctx, tx, actor, item, describeEdgeCaseMarked(), now);
+    if ('edgeCase' in input.rating) await sendNotice(ctx, tx, actor, item, describeEdgeCaseMarked(), now);
     return { status: 'recorded', changed: true };
   });
   ctx.notifyOutbox();
@@ -54,13 +54,13 @@ async function prepareModal(
   ctx: ReviewContext,
   actor: ReviewActor,
   itemId: string,
-  build: (item: ReviewItemRow) => ModalView | ClickRefusal,
+  build: (item: ReviewItemRow) => Promise<ModalView | ClickRefusal>,
   action: { describe: string; attempted: string },
 ): Promise<ModalResult> {
-  const item = findClickedItem(ctx, actor, itemId);
+  const item = await findClickedItem(ctx, actor, itemId);
   if (!item) return { status: 'not_found' };
   if (!(await authorizeClick(ctx, actor, item, 'reviewer', action.describe, action.attempted))) return { status: 'refused', role: 'reviewer' };
-  const view = build(item);
+  const view = await build(item);
   return 'type' in view ? { status: 'ok', view } : view;
 }
 
@@ -70,13 +70,13 @@ export function prepareRejectModal(ctx: ReviewContext, actor: ReviewActor, itemI
     ctx,
     actor,
     itemId,
-    (item) => {
+    async (item) => {
       if (!isItemOpenForVerdicts(item.state)) {
-        ctx.repository.transaction((tx) => sendNotice(ctx, tx, actor, item, describeClosedItem(tx, item, actor.userId), ctx.clock.now()));
+        await ctx.repository.transaction(async (tx) => sendNotice(ctx, tx, actor, item, await describeClosedItem(tx, item, actor.userId), ctx.clock.now()));
         ctx.notifyOutbox();
         return { status: 'closed', item };
       }
-      const card = renderCard(ctx, ctx.repository, item);
+      const card = await renderCard(ctx, ctx.repository, item);
       return buildRejectModal(card, { channel: item.cardChannel ?? message.channel, ts: item.cardTs ?? message.ts });
     },
     { describe: 'reject its items', attempted: 'reject' },
@@ -85,7 +85,7 @@ export function prepareRejectModal(ctx: ReviewContext, actor: ReviewActor, itemI
 
 /** The whole input and output, redacted and escaped like the card. */
 export function prepareFullContentModal(ctx: ReviewContext, actor: ReviewActor, itemId: string): Promise<ModalResult> {
-  return prepareModal(ctx, actor, itemId, (item) => buildFullContentModal(renderCard(ctx, ctx.repository, item)), {
+  return prepareModal(ctx, actor, itemId, async (item) => buildFullContentModal(await renderCard(ctx, ctx.repository, item)), {
     describe: 'see the full content of its items',
     attempted: 'view_full',
   });
@@ -93,15 +93,15 @@ export function prepareFullContentModal(ctx: ReviewContext, actor: ReviewActor, 
 
 /** Checks a reject submission against the source's lists; returns Slack's per-block errors, or null. */
 /** A reason that names a rubric dimension (`tone`, `off_brand`…) also records it, since the modal no longer asks twice. */
-export function resolveRejectDimension(ctx: ReviewContext, input: { itemId: string; reasonCategory: string; dimension: string | null }): string | null {
+export async function resolveRejectDimension(ctx: ReviewContext, input: { itemId: string; reasonCategory: string; dimension: string | null }): Promise<string | null> {
   if (input.dimension !== null) return input.dimension;
-  const item = ctx.repository.findItem(input.itemId);
+  const item = await ctx.repository.findItem(input.itemId);
   const config = item ? ctx.sources[item.source] : undefined;
   return config ? impliedDimension(input.reasonCategory, config.dimensions) : null;
 }
 
-export function checkRejectChoices(ctx: ReviewContext, input: { itemId: string; reasonCategory: string; dimension: string | null }): Record<string, string> | null {
-  const item = ctx.repository.findItem(input.itemId);
+export async function checkRejectChoices(ctx: ReviewContext, input: { itemId: string; reasonCategory: string; dimension: string | null }): Promise<Record<string, string> | null> {
+  const item = await ctx.repository.findItem(input.itemId);
   const config = item ? ctx.sources[item.source] : undefined;
   if (!item || !config) return null;
   const errors: Record<string, string> = {};

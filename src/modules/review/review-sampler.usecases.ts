@@ -18,23 +18,24 @@ export interface SamplerResult {
   created: ReviewItemRow[];
 }
 
-export function sampleBatch(ctx: ReviewContext, limit = SAMPLER_BATCH): SamplerResult {
-  if (!ctx.repository.hasPendingEvents()) return { processed: 0, created: [] };
+export async function sampleBatch(ctx: ReviewContext, limit = SAMPLER_BATCH): Promise<SamplerResult> {
+  if (!(await ctx.repository.hasPendingEvents())) return { processed: 0, created: [] };
   const now = ctx.clock.now();
-  const result = ctx.repository.transaction((tx) => sampleWithin(ctx, tx, now, limit));
+  const result = await ctx.repository.transaction((tx) => sampleWithin(ctx, tx, now, limit));
   countSampled(ctx, result);
   return result;
 }
 
 /** The sampler's work inside a caller's transaction (the review loop runs it with dispatch, in one commit). */
-export function sampleWithin(ctx: ReviewContext, tx: ReviewTx, now: number, limit = SAMPLER_BATCH): SamplerResult {
-  const events = tx.listPendingEvents(limit);
+export async function sampleWithin(ctx: ReviewContext, tx: ReviewTx, now: number, limit = SAMPLER_BATCH): Promise<SamplerResult> {
+  const events = await tx.listPendingEvents(limit);
   if (events.length === 0) return { processed: 0, created: [] };
   const scores = new Map<number, { grader: string; score: number }[]>();
-  for (const row of tx.listGraderScores(events.map((event) => event.seq))) scores.set(row.eventSeq, [...(scores.get(row.eventSeq) ?? []), row]);
+  for (const row of await tx.listGraderScores(events.map((event) => event.seq))) scores.set(row.eventSeq, [...(scores.get(row.eventSeq) ?? []), row]);
   const created: ReviewItemRow[] = [];
-  for (const event of events) created.push(...sampleEvent(ctx, tx, event, scores.get(event.seq) ?? [], now));
-  tx.markEventsDone(events.map((event) => event.seq));
+  // One event after another: each sees the items and first sightings the previous ones recorded.
+  for (const event of events) created.push(...(await sampleEvent(ctx, tx, event, scores.get(event.seq) ?? [], now)));
+  await tx.markEventsDone(events.map((event) => event.seq));
   return { processed: events.length, created };
 }
 
@@ -43,7 +44,7 @@ export function countSampled(ctx: ReviewContext, result: SamplerResult): void {
   for (const item of result.created) ctx.metrics.created.inc({ source: item.source, priority: item.priority });
 }
 
-function sampleEvent(ctx: ReviewContext, tx: ReviewTx, event: PendingEvent, scores: { grader: string; score: number }[], now: number): ReviewItemRow[] {
+async function sampleEvent(ctx: ReviewContext, tx: ReviewTx, event: PendingEvent, scores: { grader: string; score: number }[], now: number): Promise<ReviewItemRow[]> {
   const config = ctx.sources[event.source];
   const defaultChannel = config ? resolveDefaultChannel(config) : null;
   if (!config || defaultChannel === null) {
@@ -51,20 +52,20 @@ function sampleEvent(ctx: ReviewContext, tx: ReviewTx, event: PendingEvent, scor
     return [];
   }
   const candidate = buildSamplingCandidate(event, scores, (grader) => ctx.threshold(event.source, grader));
-  const last = tx.findLastItemByOutput(event.source, candidate.outputHash);
-  const boost = ctx.boostFor?.(event.source, buildBoostCandidate(event, candidate), now) ?? null;
+  const last = await tx.findLastItemByOutput(event.source, candidate.outputHash);
+  const boost = (await ctx.boostFor?.(event.source, buildBoostCandidate(event, candidate), now)) ?? null;
   const context: SamplingContext = {
     now,
-    ...(event.release !== null ? { releaseFirstSeenAt: tx.readAndRecordFirstSeen(event.source, 'release', event.release, event.occurredAt) } : {}),
+    ...(event.release !== null ? { releaseFirstSeenAt: await tx.readAndRecordFirstSeen(event.source, 'release', event.release, event.occurredAt) } : {}),
     ...(event.modelVersion !== null
-      ? { modelVersionFirstSeenAt: tx.readAndRecordFirstSeen(event.source, 'model_version', event.modelVersion, event.occurredAt) }
+      ? { modelVersionFirstSeenAt: await tx.readAndRecordFirstSeen(event.source, 'model_version', event.modelVersion, event.occurredAt) }
       : {}),
     ...(last ? { lastSeenOutputAt: last.createdAt, lastQueuedEventId: last.eventId } : {}),
     ...(boost ? { driftBoost: { metric: boost.metric, rate: boost.rate } } : {}),
   };
   const decision = decideSampling(candidate, config.sampling, context, ctx.rng);
   if (decision.dedupedOf && last) {
-    tx.attachDuplicate(event.seq, last.eventSeq, decision.inclusionProbability, now);
+    await tx.attachDuplicate(event.seq, last.eventSeq, decision.inclusionProbability, now);
     ctx.metrics.sampled.inc({ source: event.source, outcome: 'deduped' });
     return [];
   }
@@ -77,8 +78,9 @@ function sampleEvent(ctx: ReviewContext, tx: ReviewTx, event: PendingEvent, scor
   // Overlap is drawn once per event, so its items in every channel ask for the same reviewers.
   const base = resolveReviewersPerItem(config.sampling.reviewers_per_item, decision.priority);
   const requiredVerdicts = resolveRequiredVerdicts(base, ctx.overlapShare?.(event.source) ?? 0, ctx.rng);
-  return channels.flatMap((channel) => {
-    const item = tx.insertItem({
+  const created: ReviewItemRow[] = [];
+  for (const channel of channels) {
+    const item = await tx.insertItem({
       eventSeq: event.seq,
       eventId: event.id,
       source: event.source,
@@ -92,6 +94,7 @@ function sampleEvent(ctx: ReviewContext, tx: ReviewTx, event: PendingEvent, scor
       createdAt: now,
       updatedAt: now,
     });
-    return item ? [item] : [];
-  });
+    if (item) created.push(item);
+  }
+  return created;
 }

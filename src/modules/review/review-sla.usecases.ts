@@ -8,19 +8,19 @@ import { buildSlaReminder } from './review-sla.blocks.ts';
 
 const MINUTE_MS = 60_000;
 
-export function sendSlaReminders(ctx: ReviewContext): number {
+export async function sendSlaReminders(ctx: ReviewContext): Promise<number> {
   const configs = Object.values(ctx.sources);
   if (configs.length === 0) return 0;
   const now = ctx.clock.now();
   const shortest = Math.min(...configs.flatMap((config) => Object.values(config.sla_minutes)));
-  const sent = ctx.repository.transaction((tx) => {
+  const sent = await ctx.repository.transaction(async (tx) => {
     const reminded: { source: string; priority: string }[] = [];
-    for (const item of tx.listSlaCandidates(now - shortest * MINUTE_MS)) {
+    for (const item of await tx.listSlaCandidates(now - shortest * MINUTE_MS)) {
       const config = ctx.sources[item.source];
       if (!config || item.dispatchedAt === null) continue;
       const slaMinutes = config.sla_minutes[item.priority];
       if (now - item.dispatchedAt < slaMinutes * MINUTE_MS) continue;
-      const verdicts = tx.listVerdicts(item.id).filter((verdict) => verdict.decision !== null).length;
+      const verdicts = (await tx.listVerdicts(item.id)).filter((verdict) => verdict.decision !== null).length;
       const needsAdjudication = item.state === 'needs_adjudication';
       const mentions = [
         ...(item.priority === 'critical' && config.oncall_group ? [config.oncall_group] : []),
@@ -36,8 +36,8 @@ export function sendSlaReminders(ctx: ReviewContext): number {
         needsAdjudication,
         mentions,
       });
-      enqueueThreadReply(tx, item, message, now, `review.sla:${item.id}:${slaMinutes}`);
-      tx.updateItem(item.id, { slaRemindedAt: now });
+      await enqueueThreadReply(tx, item, message, now, `review.sla:${item.id}:${slaMinutes}`);
+      await tx.updateItem(item.id, { slaRemindedAt: now });
       reminded.push({ source: item.source, priority: item.priority });
     }
     return reminded;

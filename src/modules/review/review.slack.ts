@@ -51,11 +51,11 @@ export function registerReviewSlackHandlers(app: App, deps: ReviewSlackDeps): vo
 
   app.view(REVIEW_VIEWS.reject, async ({ ack, body, view }) => {
     const submission = parseRejectSubmission(view);
-    const errors = checkRejectChoices(ctx, submission);
+    const errors = await checkRejectChoices(ctx, submission);
     if (errors) return ack({ response_action: 'errors', errors });
     await ack();
     const { itemId, channel, reasonCategory, note } = submission;
-    const dimension = resolveRejectDimension(ctx, submission);
+    const dimension = await resolveRejectDimension(ctx, submission);
     await recordDecision(ctx, { userId: body.user.id, channelId: channel }, { itemId, decision: 'reject', reject: { reasonCategory, dimension, note } });
   });
 

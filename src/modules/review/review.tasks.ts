@@ -34,18 +34,18 @@ export interface ReviewTickResult {
  * One full pass; exported for tests. Sampling and sending share one transaction per batch:
  * with a commit (and its fsync) per event, the review loop would be the database's busiest writer.
  */
-export function runReviewTasks(ctx: ReviewContext, options: { sla: boolean; sendCards?: boolean; outcomes?: boolean }): ReviewTickResult {
+export async function runReviewTasks(ctx: ReviewContext, options: { sla: boolean; sendCards?: boolean; outcomes?: boolean }): Promise<ReviewTickResult> {
   const result: ReviewTickResult = { sampled: 0, created: 0, sent: 0, expired: 0, reminded: 0, nextSlotAt: null, cardsInFlight: 0 };
-  if (options.outcomes ?? true) result.cardsInFlight = recordCardOutcomes(ctx).inFlight;
+  if (options.outcomes ?? true) result.cardsInFlight = (await recordCardOutcomes(ctx)).inFlight;
   const send = { send: options.sendCards ?? true };
-  let queued = ctx.repository.hasQueuedItems();
+  let queued = await ctx.repository.hasQueuedItems();
   for (;;) {
-    const pending = ctx.repository.hasPendingEvents();
+    const pending = await ctx.repository.hasPendingEvents();
     if (!pending && !queued) break;
     const now = ctx.clock.now();
-    const pass = ctx.repository.transaction((tx) => {
-      const sampled = pending ? sampleWithin(ctx, tx, now) : { processed: 0, created: [] };
-      const dispatch = queued || sampled.created.length > 0 ? dispatchWithin(ctx, tx, now, send) : null;
+    const pass = await ctx.repository.transaction(async (tx) => {
+      const sampled = pending ? await sampleWithin(ctx, tx, now) : { processed: 0, created: [] };
+      const dispatch = queued || sampled.created.length > 0 ? await dispatchWithin(ctx, tx, now, send) : null;
       return { sampled, dispatch };
     });
     countSampled(ctx, pass.sampled);
@@ -61,7 +61,7 @@ export function runReviewTasks(ctx: ReviewContext, options: { sla: boolean; send
     queued = pass.dispatch?.more ?? false;
     if (pass.sampled.processed < SAMPLER_BATCH && !queued) break;
   }
-  if (options.sla) result.reminded = sendSlaReminders(ctx);
+  if (options.sla) result.reminded = await sendSlaReminders(ctx);
   if (result.sent > 0) result.cardsInFlight += result.sent;
   return result;
 }
@@ -91,7 +91,7 @@ export function createReviewWorker(ctx: ReviewContext, options: ReviewWorkerOpti
         // Throttled: during a Slack outage thousands of cards can wait, and ingest wakes this loop often.
         const outcomes = now - lastOutcomesAt >= outcomeEveryMs;
         if (outcomes) lastOutcomesAt = now;
-        ({ nextSlotAt, cardsInFlight } = runReviewTasks(ctx, { sla, sendCards: options.sendCards, outcomes }));
+        ({ nextSlotAt, cardsInFlight } = await runReviewTasks(ctx, { sla, sendCards: options.sendCards, outcomes }));
         if (!outcomes) cardsInFlight = Math.max(cardsInFlight, 1);
         // Let HTTP requests and Slack clicks in between passes of a long backlog.
         if (again) await new Promise((resolve) => setImmediate(resolve));

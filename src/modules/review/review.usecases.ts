@@ -36,23 +36,23 @@ export async function recordDecision(
   actor: ReviewActor,
   input: { itemId: string; decision: ReviewDecision; reject?: RejectDetails },
 ): Promise<VerdictResult> {
-  const found = findClickedItem(ctx, actor, input.itemId);
+  const found = await findClickedItem(ctx, actor, input.itemId);
   if (!found) return { status: 'not_found' };
   if (!(await authorizeClick(ctx, actor, found, 'reviewer', 'approve or reject its items', input.decision))) return { status: 'refused', role: 'reviewer' };
   const reject = input.decision === 'reject' ? (input.reject ?? null) : null;
   const now = ctx.clock.now();
-  const result = ctx.repository.transaction((tx): VerdictResult => {
-    const item = tx.findItem(input.itemId)!;
+  const result = await ctx.repository.transaction(async (tx): Promise<VerdictResult> => {
+    const item = (await tx.findItemForUpdate(input.itemId))!;
     if (!isItemOpenForVerdicts(item.state)) {
-      sendNotice(ctx, tx, actor, item, describeClosedItem(tx, item, actor.userId), now);
+      await sendNotice(ctx, tx, actor, item, await describeClosedItem(tx, item, actor.userId), now);
       return { status: 'closed', item };
     }
-    const previous = tx.findVerdict(item.id, actor.userId);
+    const previous = await tx.findVerdict(item.id, actor.userId);
     if (isSameVerdict(previous, input.decision, reject)) {
-      sendNotice(ctx, tx, actor, item, describeRepeatVote(input.decision), now);
+      await sendNotice(ctx, tx, actor, item, describeRepeatVote(input.decision), now);
       return { status: 'recorded', changed: false, item };
     }
-    tx.upsertVerdict({
+    await tx.upsertVerdict({
       itemId: item.id,
       reviewerId: actor.userId,
       decision: input.decision,
@@ -62,7 +62,7 @@ export async function recordDecision(
       createdAt: now,
       updatedAt: now,
     });
-    appendAuditEntry(
+    await appendAuditEntry(
       tx.executor,
       {
         actor: `slack:${actor.userId}`,
@@ -74,8 +74,8 @@ export async function recordDecision(
       },
       now,
     );
-    const updated = settleConsensus(ctx, tx, item, now);
-    if (ctx.sources[item.source]?.blind && updated.state !== 'final') sendScores(ctx, tx, actor, updated, now);
+    const updated = await settleConsensus(ctx, tx, item, now);
+    if (ctx.sources[item.source]?.blind && updated.state !== 'final') await sendScores(ctx, tx, actor, updated, now);
     return { status: 'recorded', changed: true, item: updated };
   });
   if (result.status === 'recorded' && result.changed) countVerdict(ctx, result.item, input.decision, found.state);
@@ -84,34 +84,34 @@ export async function recordDecision(
 }
 
 /** Re-evaluates the item after a verdict changed, updates its card, asks approvers once on disagreement. */
-function settleConsensus(ctx: ReviewContext, tx: ReviewTx, item: ReviewItemRow, now: number): ReviewItemRow {
-  const decisions = tx.listVerdicts(item.id).flatMap((verdict) => (verdict.decision ? [verdict.decision] : []));
+async function settleConsensus(ctx: ReviewContext, tx: ReviewTx, item: ReviewItemRow, now: number): Promise<ReviewItemRow> {
+  const decisions = (await tx.listVerdicts(item.id)).flatMap((verdict) => (verdict.decision ? [verdict.decision] : []));
   const consensus = decideConsensus(decisions, item.requiredVerdicts);
-  let updated = resolveCardLocation(tx, item);
+  let updated = await resolveCardLocation(tx, item);
   if (consensus.state !== item.state) {
-    updated = tx.updateItem(item.id, {
+    updated = await tx.updateItem(item.id, {
       state: consensus.state,
       outcome: consensus.outcome,
       updatedAt: now,
       ...(consensus.state === 'final' ? { decisionMode: 'consensus' as const, finalAt: now } : {}),
     });
     const action = consensus.state === 'final' ? 'review_item.final' : consensus.state === 'needs_adjudication' ? 'review_item.needs_adjudication' : 'review_item.reopened';
-    appendAuditEntry(tx.executor, { actor: 'system', action, source: item.source, subjectType: 'review_item', subjectId: item.id, details: { outcome: consensus.outcome, decisions } }, now);
+    await appendAuditEntry(tx.executor, { actor: 'system', action, source: item.source, subjectType: 'review_item', subjectId: item.id, details: { outcome: consensus.outcome, decisions } }, now);
   }
-  const card = renderCard(ctx, tx, updated);
-  enqueueCardUpdate(tx, updated, buildReviewCardMessage(card), now);
+  const card = await renderCard(ctx, tx, updated);
+  await enqueueCardUpdate(tx, updated, buildReviewCardMessage(card), now);
   if (updated.state === 'needs_adjudication' && item.state !== 'needs_adjudication') {
     const approvers = ctx.sources[item.source]?.approvers ?? [];
-    enqueueThreadReply(tx, updated, buildAdjudicationRequest(card, approvers), now, `review.adjudication:${item.id}`);
+    await enqueueThreadReply(tx, updated, buildAdjudicationRequest(card, approvers), now, `review.adjudication:${item.id}`);
   }
   return updated;
 }
 
 /** Blind review: the voter sees the grader scores right after voting, privately. */
-function sendScores(ctx: ReviewContext, tx: ReviewTx, actor: ReviewActor, item: ReviewItemRow, now: number): void {
-  const card = renderCard(ctx, tx, item, true);
+async function sendScores(ctx: ReviewContext, tx: ReviewTx, actor: ReviewActor, item: ReviewItemRow, now: number): Promise<void> {
+  const card = await renderCard(ctx, tx, item, true);
   const channel = actor.channelId ?? item.cardChannel;
-  if (card.graderScores.length > 0 && channel) enqueueEphemeral(tx, { channel, user: actor.userId }, buildScoresEphemeral(card), now);
+  if (card.graderScores.length > 0 && channel) await enqueueEphemeral(tx, { channel, user: actor.userId }, buildScoresEphemeral(card), now);
 }
 
 function countVerdict(ctx: ReviewContext, item: ReviewItemRow, decision: ReviewDecision, stateBefore: string): void {
@@ -123,27 +123,27 @@ function countVerdict(ctx: ReviewContext, item: ReviewItemRow, decision: ReviewD
 
 /** An approver settles a disagreement; their decision is final. */
 export async function adjudicateItem(ctx: ReviewContext, actor: ReviewActor, input: { itemId: string; outcome: ReviewOutcome }): Promise<VerdictResult> {
-  const found = findClickedItem(ctx, actor, input.itemId);
+  const found = await findClickedItem(ctx, actor, input.itemId);
   if (!found) return { status: 'not_found' };
   if (!(await authorizeClick(ctx, actor, found, 'approver', 'adjudicate disagreements', `adjudicate_${input.outcome}`))) {
     return { status: 'refused', role: 'approver' };
   }
   const now = ctx.clock.now();
-  const result = ctx.repository.transaction((tx): VerdictResult => {
-    const item = tx.findItem(input.itemId)!;
+  const result = await ctx.repository.transaction(async (tx): Promise<VerdictResult> => {
+    const item = (await tx.findItemForUpdate(input.itemId))!;
     if (item.state !== 'needs_adjudication') {
-      const text = item.state === 'in_review' ? ':hourglass_flowing_sand: Reviewers have not disagreed on this item, so there is nothing to settle yet.' : describeClosedItem(tx, item, actor.userId);
-      sendNotice(ctx, tx, actor, item, text, now);
+      const text = item.state === 'in_review' ? ':hourglass_flowing_sand: Reviewers have not disagreed on this item, so there is nothing to settle yet.' : await describeClosedItem(tx, item, actor.userId);
+      await sendNotice(ctx, tx, actor, item, text, now);
       return item.state === 'in_review' ? { status: 'recorded', changed: false, item } : { status: 'closed', item };
     }
-    const updated = tx.updateItem(resolveCardLocation(tx, item).id, { state: 'final', outcome: input.outcome, decisionMode: 'adjudication', decidedBy: actor.userId, finalAt: now, updatedAt: now });
-    const decisions = tx.listVerdicts(item.id).map((v) => ({ reviewer: v.reviewerId, decision: v.decision }));
-    appendAuditEntry(
+    const updated = await tx.updateItem((await resolveCardLocation(tx, item)).id, { state: 'final', outcome: input.outcome, decisionMode: 'adjudication', decidedBy: actor.userId, finalAt: now, updatedAt: now });
+    const decisions = (await tx.listVerdicts(item.id)).map((v) => ({ reviewer: v.reviewerId, decision: v.decision }));
+    await appendAuditEntry(
       tx.executor,
       { actor: `slack:${actor.userId}`, action: 'review_item.adjudicated', source: item.source, subjectType: 'review_item', subjectId: item.id, details: { outcome: input.outcome, decisions } },
       now,
     );
-    enqueueCardUpdate(tx, updated, buildReviewCardMessage(renderCard(ctx, tx, updated)), now);
+    await enqueueCardUpdate(tx, updated, buildReviewCardMessage(await renderCard(ctx, tx, updated)), now);
     return { status: 'recorded', changed: true, item: updated };
   });
   if (result.status === 'recorded' && result.changed) ctx.metrics.final.inc({ source: result.item.source, outcome: input.outcome, mode: 'adjudication' });
@@ -155,13 +155,13 @@ export async function adjudicateItem(ctx: ReviewContext, actor: ReviewActor, inp
  * Re-renders a card that is in Slack (or on its way) and updates it in place, for changes made
  * outside a verdict (guardrail notes, a webhook delivered). Returns false when there is no card.
  */
-export function refreshCard(ctx: ReviewContext, itemId: string): boolean {
+export async function refreshCard(ctx: ReviewContext, itemId: string): Promise<boolean> {
   const now = ctx.clock.now();
-  const refreshed = ctx.repository.transaction((tx) => {
-    const found = tx.findItem(itemId);
+  const refreshed = await ctx.repository.transaction(async (tx) => {
+    const found = await tx.findItem(itemId);
     if (!found?.cardOutboxId || found.cardError) return false;
-    const item = resolveCardLocation(tx, found);
-    enqueueCardUpdate(tx, item, buildReviewCardMessage(renderCard(ctx, tx, item)), now);
+    const item = await resolveCardLocation(tx, found);
+    await enqueueCardUpdate(tx, item, buildReviewCardMessage(await renderCard(ctx, tx, item)), now);
     return true;
   });
   if (refreshed) ctx.notifyOutbox();

@@ -9,17 +9,18 @@ export function createSourcesRepository({ db, clock }: { db: Db; clock: Clock })
     async upsertMany(sources: { name: string; description?: string | undefined }[]): Promise<void> {
       if (sources.length === 0) return;
       const now = clock.now();
-      db.insert(sourcesTable)
+      await db
+        .insert(sourcesTable)
         .values(sources.map((s) => ({ name: s.name, description: s.description ?? null, createdAt: now, updatedAt: now })))
         .onConflictDoUpdate({
           target: sourcesTable.name,
           set: { description: sql`excluded.description`, updatedAt: now },
-        })
-        .run();
+        });
     },
 
     async listNames(): Promise<string[]> {
-      return db.select({ name: sourcesTable.name }).from(sourcesTable).all().map((row) => row.name);
+      const rows = await db.select({ name: sourcesTable.name }).from(sourcesTable);
+      return rows.map((row) => row.name);
     },
   };
 }

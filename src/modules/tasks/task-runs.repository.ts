@@ -1,5 +1,5 @@
-import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../platform/db.ts';
+import { and, eq, lte, or } from 'drizzle-orm';
+import { affectedRows, type Db } from '../../platform/db.ts';
 import { taskRunsTable } from './task-runs.table.ts';
 
 // A claim is a lease, not a lock: a `running` row older than the lease is taken to be a
@@ -24,23 +24,26 @@ export function createTaskRunsRepository({ db, leaseMs = DEFAULT_TASK_LEASE_MS }
     /**
      * Claims (task, period) at `now`. Returns false when it is done, or running under a
      * lease that has not ended; a failed run, or a running one whose lease ended, may be
-     * claimed again.
+     * claimed again. Two single statements, not read-then-write: on PostgreSQL (READ
+     * COMMITTED) two instances could both read a failed row and both claim it, while a
+     * conditional UPDATE re-checks its WHERE on the row after the other writer commits,
+     * and the unique index lets only one INSERT through.
      */
     async claim(task: string, periodKey: string, now: number): Promise<boolean> {
-      return db.transaction(
-        (tx) => {
-          const existing = tx.select().from(taskRunsTable).where(forPeriod(task, periodKey)).get();
-          if (existing?.status === 'done') return false;
-          if (existing?.status === 'running' && now - existing.claimedAt < leaseMs) return false;
-          if (existing) {
-            tx.update(taskRunsTable).set({ status: 'running', claimedAt: now, finishedAt: null, error: null }).where(eq(taskRunsTable.id, existing.id)).run();
-          } else {
-            tx.insert(taskRunsTable).values({ task, periodKey, status: 'running', claimedAt: now }).run();
-          }
-          return true;
-        },
-        { behavior: 'immediate' },
-      );
+      return db.transaction(async (tx) => {
+        const inserted = await tx
+          .insert(taskRunsTable)
+          .values({ task, periodKey, status: 'running', claimedAt: now })
+          .onConflictDoNothing()
+          .returning({ id: taskRunsTable.id });
+        if (inserted.length > 0) return true;
+        const claimable = or(eq(taskRunsTable.status, 'failed'), and(eq(taskRunsTable.status, 'running'), lte(taskRunsTable.claimedAt, now - leaseMs)));
+        const reclaimed = await tx
+          .update(taskRunsTable)
+          .set({ status: 'running', claimedAt: now, finishedAt: null, error: null })
+          .where(and(forPeriod(task, periodKey), claimable));
+        return affectedRows(reclaimed) === 1;
+      });
     },
 
     /**
@@ -48,14 +51,15 @@ export function createTaskRunsRepository({ db, leaseMs = DEFAULT_TASK_LEASE_MS }
      * outlived its lease and was claimed again leaves the new run's row alone.
      */
     async finish(task: string, periodKey: string, now: number, error?: string, claimedAt?: number): Promise<void> {
-      db.update(taskRunsTable)
+      await db
+        .update(taskRunsTable)
         .set({ status: error ? 'failed' : 'done', finishedAt: now, error: error ?? null })
-        .where(and(forPeriod(task, periodKey), claimedAt === undefined ? undefined : eq(taskRunsTable.claimedAt, claimedAt)))
-        .run();
+        .where(and(forPeriod(task, periodKey), claimedAt === undefined ? undefined : eq(taskRunsTable.claimedAt, claimedAt)));
     },
 
     async find(task: string, periodKey: string) {
-      return db.select().from(taskRunsTable).where(forPeriod(task, periodKey)).get();
+      const [row] = await db.select().from(taskRunsTable).where(forPeriod(task, periodKey));
+      return row;
     },
   };
 }
