@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { createErrorFactory } from './errors.ts';
-import type { BackupResult } from './db-backup.ts';
+import { createBackupExistsError, createDatabaseInUseError, createRestoreNeedsConfirmationError, type BackupResult } from './db-backup.ts';
 
 // Backups of a PostgreSQL store: pg_dump's custom format (a consistent snapshot taken in one
 // transaction while Vigil keeps writing) and pg_restore, both from the PostgreSQL client tools
@@ -13,27 +13,12 @@ import type { BackupResult } from './db-backup.ts';
 
 const run = promisify(execFile);
 
+
 const createToolMissingError = createErrorFactory({
   code: 'backup.pg_tool_missing',
   statusCode: 500,
   message: (tool: string) => `${tool} is not installed; install the PostgreSQL client tools (Debian: apt-get install postgresql-client).`,
 });
-const createBackupExistsError = createErrorFactory({
-  code: 'backup.file_exists',
-  statusCode: 409,
-  message: (file: string) => `${file} already exists; choose a new file name (a backup never overwrites one).`,
-});
-const createRestoreNeedsConfirmationError = createErrorFactory({
-  code: 'backup.confirm_overwrite',
-  statusCode: 400,
-  message: (url: string) => `${url} would be replaced; run again with --yes to replace it.`,
-});
-const createDatabaseInUseError = createErrorFactory({
-  code: 'backup.database_in_use',
-  statusCode: 409,
-  message: (count: number) => `${count} Vigil connection(s) are open on this database; stop every Vigil instance, then restore.`,
-});
-
 async function runTool(tool: string, args: string[]): Promise<void> {
   try {
     await run(tool, args, { maxBuffer: 16 * 1024 * 1024 });
@@ -70,7 +55,7 @@ export async function restorePostgres(options: { from: string; url: string; over
   if (!existsSync(from)) throw new Error(`${options.from} does not exist`);
   if (!options.overwrite) throw createRestoreNeedsConfirmationError(options.url.replace(/:[^:@/]*@/, ':***@'));
   const open = await countVigilConnections(options.url);
-  if (open > 0) throw createDatabaseInUseError(open);
+  if (open > 0) throw createDatabaseInUseError(`the PostgreSQL database (${open} Vigil connection(s))`);
   // --single-transaction: a restore that fails half way leaves the database as it was.
   await runTool('pg_restore', ['--clean', '--if-exists', '--no-owner', '--single-transaction', '--dbname', options.url, from]);
   return { file: from, bytes: statSync(from).size, pages: 0 };

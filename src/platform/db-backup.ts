@@ -10,7 +10,7 @@ import { createErrorFactory } from './errors.ts';
 // file under a stopped Vigil only: a running one would keep writing to the old file and its
 // write-ahead log, and the two would corrupt each other.
 
-const createBackupExistsError = createErrorFactory({
+export const createBackupExistsError = createErrorFactory({
   code: 'backup.file_exists',
   statusCode: 409,
   message: (file: string) => `${file} already exists; choose a new file name (a backup never overwrites one).`,
@@ -20,12 +20,12 @@ const createNotAVigilDatabaseError = createErrorFactory({
   statusCode: 400,
   message: (file: string, why: string) => `${file} is not a Vigil database backup: ${why}.`,
 });
-const createDatabaseInUseError = createErrorFactory({
+export const createDatabaseInUseError = createErrorFactory({
   code: 'backup.database_in_use',
   statusCode: 409,
-  message: (file: string) => `${file} is open in another process (is Vigil running?); stop Vigil, then restore.`,
+  message: (where: string) => `${where} is open in another process (is Vigil running?); stop Vigil, then restore.`,
 });
-const createRestoreNeedsConfirmationError = createErrorFactory({
+export const createRestoreNeedsConfirmationError = createErrorFactory({
   code: 'backup.confirm_overwrite',
   statusCode: 400,
   message: (file: string) => `${file} exists and would be replaced; run again with --yes to replace it.`,

@@ -10,31 +10,8 @@ import { makeNewEvent, TEST_EVENT_TIME } from './events.test-utils.ts';
 // The batch insert on either store (SQLite's prepared multi-row statement, PostgreSQL's bound
 // one) must agree on duplicates, on each event's seq, on the stored columns and on grading jobs.
 
-const T0 = Date.UTC(2026, 10, 24, 10, 0, 0);
-
-function makeEvent(id: string, overrides: Partial<NewEvent> = {}): NewEvent {
-  return {
-    id,
-    source: 'support-bot',
-    input: 'Where is my order?',
-    output: `Answer for ${id}`,
-    model: 'gpt-4o-mini',
-    modelVersion: null,
-    promptVersion: 'v12',
-    release: 'r1',
-    sessionId: null,
-    userId: null,
-    occurredAt: T0,
-    receivedAt: T0,
-    metadata: { locale: 'en-GB' },
-    appFlags: null,
-    detections: [],
-    flags: [],
-    checksStatus: 'complete',
-    origin: 'live',
-    ...overrides,
-  };
-}
+const T0 = TEST_EVENT_TIME;
+const makeEvent = (id: string, overrides: Partial<NewEvent> = {}) => makeNewEvent(id, { model: 'gpt-4o-mini', promptVersion: 'v12', release: 'r1', metadata: { locale: 'en-GB' }, ...overrides });
 
 describe('events repository: multi-row insert', () => {
   let database: TestDb;
