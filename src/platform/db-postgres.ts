@@ -38,6 +38,14 @@ pg.types.setTypeParser(NUMERIC_OID, Number);
 const RETRYABLE_CODES = new Set(['40P01', '40001']);
 const TRANSACTION_ATTEMPTS = 3;
 
+/** PostgreSQL's SQLSTATE of an error, looking through drizzle's "Failed query" wrapper (its `cause`). */
+export function readPostgresCode(error: unknown): string {
+  for (let current = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; current && depth < 3; current = current.cause as typeof current, depth++) {
+    if (typeof current.code === 'string') return current.code;
+  }
+  return '';
+}
+
 export function redactDatabaseUrl(url: string): string {
   try {
     const parsed = new URL(url);
@@ -79,7 +87,7 @@ function createPostgresDb(raw: NodePgDatabase): Db {
       try {
         return await raw.transaction((tx) => context.run({ handle: tx, depth: 1 }, () => work(db)));
       } catch (error) {
-        if (attempt >= TRANSACTION_ATTEMPTS || !RETRYABLE_CODES.has(String((error as { code?: unknown }).code))) throw error;
+        if (attempt >= TRANSACTION_ATTEMPTS || !RETRYABLE_CODES.has(readPostgresCode(error))) throw error;
       }
     }
   }
