@@ -4,7 +4,7 @@ import type { Logger } from './logger.ts';
 import { isVigilError, type VigilError } from './errors.ts';
 import { parseJsonBody } from './json-body.ts';
 import { errorBody, handleClientError, handleFrameworkError, type ErrorBody } from './http-errors.ts';
-import { readStorageErrorCode, STORAGE_RETRY_AFTER_SECONDS, type StorageHealth } from './storage-health.ts';
+import { isStorageFullCode, readStorageErrorCode, STORAGE_RETRY_AFTER_SECONDS, type StorageHealth } from './storage-health.ts';
 import { createHttpMetrics, type Registry } from './metrics.ts';
 import { createLazyRequestLogger } from './request-logger.ts';
 
@@ -145,7 +145,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     if (storageCode) {
       options.storage?.recordWriteFailure(storageCode);
       request.log.error({ err: error }, 'storage failure');
-      const code = storageCode === 'SQLITE_FULL' || storageCode === 'ENOSPC' ? 'storage_full' : 'storage_unavailable';
+      const code = isStorageFullCode(storageCode) ? 'storage_full' : 'storage_unavailable';
       return reply
         .code(503)
         .header('retry-after', String(STORAGE_RETRY_AFTER_SECONDS))

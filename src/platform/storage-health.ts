@@ -16,6 +16,16 @@ export interface StorageFailure {
   code: string;
 }
 
+/**
+ * PostgreSQL's side of the same failures: its disk is full (53100), it is out of memory or
+ * connections (53200, 53300), shutting down or starting (57P01, 57P03), or the connection to it
+ * failed (class 08, and the socket errors of a server that is not there).
+ */
+const POSTGRES_STORAGE_CODES = new Set(['53100', '53200', '53300', '57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT']);
+
+/** Codes that mean "out of space" (503 storage_full); any other storage code is storage_unavailable. */
+export const isStorageFullCode = (code: string) => code === 'SQLITE_FULL' || code === 'ENOSPC' || code === '53100';
+
 interface SqliteLikeError {
   code?: unknown;
   cause?: unknown;
@@ -26,6 +36,7 @@ export function readStorageErrorCode(error: unknown): string | null {
   for (let current = error as SqliteLikeError | undefined, depth = 0; current && depth < 4; current = current.cause as SqliteLikeError, depth++) {
     const code = typeof current.code === 'string' ? current.code : '';
     if (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR') || code === 'SQLITE_READONLY' || code === 'ENOSPC') return code;
+    if (POSTGRES_STORAGE_CODES.has(code) || code.startsWith('08')) return code;
   }
   return null;
 }
