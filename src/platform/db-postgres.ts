@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { createTransactionContext } from './db-transactions.ts';
+import { readErrorCodes } from './errors.ts';
 import type { Db } from './db.types.ts';
 
 // PostgreSQL for several Vigil instances on one database, through drizzle's node-postgres
@@ -40,10 +41,7 @@ const TRANSACTION_ATTEMPTS = 3;
 
 /** PostgreSQL's SQLSTATE of an error, looking through drizzle's "Failed query" wrapper (its `cause`). */
 export function readPostgresCode(error: unknown): string {
-  for (let current = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; current && depth < 3; current = current.cause as typeof current, depth++) {
-    if (typeof current.code === 'string') return current.code;
-  }
-  return '';
+  return readErrorCodes(error)[0] ?? '';
 }
 
 export function redactDatabaseUrl(url: string): string {

@@ -53,3 +53,16 @@ export function isVigilError(error: unknown): error is VigilError {
 export function assert<T>(value: T, createError: () => VigilError): asserts value is NonNullable<T> {
   if (value === null || value === undefined || value === false) throw createError();
 }
+
+/**
+ * The `code`s of an error and of the errors it wraps (`cause`), outermost first: a driver's code
+ * (SQLITE_FULL, PostgreSQL's SQLSTATE) often sits under drizzle's "Failed query" error.
+ */
+export function readErrorCodes(error: unknown, levels = 4): string[] {
+  const codes: string[] = [];
+  let current = error as { code?: unknown; cause?: unknown } | undefined;
+  for (let level = 0; current && level < levels; level++, current = current.cause as typeof current) {
+    if (typeof current.code === 'string') codes.push(current.code);
+  }
+  return codes;
+}

@@ -1,5 +1,6 @@
 import { statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { readErrorCodes } from './errors.ts';
 
 // A full or failing disk is an operator's problem, not a client's bug: requests that hit
 // it answer 503 with a storage code and Retry-After (the client retries; nothing was
@@ -26,19 +27,12 @@ const POSTGRES_STORAGE_CODES = new Set(['53100', '53200', '53300', '57P01', '57P
 /** Codes that mean "out of space" (503 storage_full); any other storage code is storage_unavailable. */
 export const isStorageFullCode = (code: string) => code === 'SQLITE_FULL' || code === 'ENOSPC' || code === '53100';
 
-interface SqliteLikeError {
-  code?: unknown;
-  cause?: unknown;
-}
+const isStorageCode = (code: string) =>
+  code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR') || code === 'SQLITE_READONLY' || code === 'ENOSPC' || POSTGRES_STORAGE_CODES.has(code) || code.startsWith('08');
 
-/** The SQLite code of a storage failure (disk full, I/O error, read-only file), looking through wrappers, or null. */
+/** The code of a storage failure (full disk, I/O error, read-only file, unreachable PostgreSQL), looking through wrappers, or null. */
 export function readStorageErrorCode(error: unknown): string | null {
-  for (let current = error as SqliteLikeError | undefined, depth = 0; current && depth < 4; current = current.cause as SqliteLikeError, depth++) {
-    const code = typeof current.code === 'string' ? current.code : '';
-    if (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR') || code === 'SQLITE_READONLY' || code === 'ENOSPC') return code;
-    if (POSTGRES_STORAGE_CODES.has(code) || code.startsWith('08')) return code;
-  }
-  return null;
+  return readErrorCodes(error).find(isStorageCode) ?? null;
 }
 
 /** Free bytes for an unprivileged writer on the file system that holds `path`, or null (in-memory, unreadable). */
