@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { openDatabase, runMigrations } from '../src/platform/db.ts';
+import { withAdmin, withDatabase } from '../src/platform/db.test-utils.ts';
 import type { BenchEvent } from './events.fixtures.ts';
 
 // The PostgreSQL side of `npm run bench:ingest -- --database postgres`: a fresh database per run
@@ -8,21 +9,7 @@ import type { BenchEvent } from './events.fixtures.ts';
 
 export const BENCH_POSTGRES_URL = process.env.VIGIL_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-const withDatabaseName = (url: string, name: string) => {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-};
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const admin = <T>(work: (client: pg.Client) => Promise<T>) => withAdmin(BENCH_POSTGRES_URL, work);
 
 /** A fresh, migrated database; `drop` removes it. */
 export async function createBenchDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
@@ -31,7 +18,7 @@ export async function createBenchDatabase(label: string): Promise<{ url: string;
     await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await client.query(`CREATE DATABASE ${name}`);
   });
-  const url = withDatabaseName(BENCH_POSTGRES_URL, name);
+  const url = withDatabase(BENCH_POSTGRES_URL, name);
   const database = openDatabase({ url, poolSize: 1 });
   try {
     await runMigrations(database);

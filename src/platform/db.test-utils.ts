@@ -37,7 +37,8 @@ export async function createEmptyTestDatabaseUrl(): Promise<{ url: string; drop(
   return { url: withDatabase(admin, name), drop: () => dropDatabase(admin, name) };
 }
 
-const withDatabase = (url: string, name: string) => {
+/** The same server URL, naming another database. */
+export const withDatabase = (url: string, name: string) => {
   const parsed = new URL(url);
   parsed.pathname = `/${name}`;
   return parsed.toString();
@@ -60,7 +61,8 @@ const templateName = () => `vigil_template_${testRunId()}`;
 let templateReady: Promise<string> | undefined;
 let cloned = 0;
 
-async function withAdmin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `work` on a one-off client (CREATE / DROP DATABASE cannot run inside a pooled transaction). */
+export async function withAdmin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
