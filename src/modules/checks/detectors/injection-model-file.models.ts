@@ -25,13 +25,15 @@ const headerSchema = z.strictObject({
   calibration: z.strictObject({ slope: z.number().finite(), intercept: z.number().finite() }),
   window: z.number().int().positive(),
   stride: z.number().int().positive(),
+  /** Sentences at least this long are windows too; 0 or absent: fixed windows only. */
+  sentenceMin: z.number().int().nonnegative().default(0),
   trainedOn: z.strictObject({ texts: z.number().int(), windows: z.number().int(), sources: z.array(z.string()) }),
 });
 export type InjectionModelHeader = z.infer<typeof headerSchema>;
 
 export class InjectionModelFileError extends Error {}
 
-export function encodeInjectionModel(weights: Float64Array, header: Omit<InjectionModelHeader, 'format' | 'hashBits' | 'scale'>): Buffer {
+export function encodeInjectionModel(weights: Float64Array, header: Omit<z.input<typeof headerSchema>, 'format' | 'hashBits' | 'scale'>): Buffer {
   const maxAbs = weights.reduce((max, w) => Math.max(max, Math.abs(w)), 0) || 1;
   const scale = maxAbs / QUANT_MAX;
   const json = Buffer.from(JSON.stringify({ format: 2, hashBits: HASH_BITS, scale, ...header }), 'utf8');
@@ -62,7 +64,7 @@ export function decodeInjectionModel(file: Buffer): InjectionModel & { header: I
   const weights = new Int8Array(buckets);
   for (let i = 0; i < buckets; i++) weights[i] = body.readInt8(offset + i);
   const version = createHash('sha256').update(file).digest('hex').slice(0, 12);
-  return { version, weights, scale: header.scale, bias: header.bias, calibration: header.calibration, window: header.window, stride: header.stride, header };
+  return { version, weights, scale: header.scale, bias: header.bias, calibration: header.calibration, window: header.window, stride: header.stride, sentenceMin: header.sentenceMin, header };
 }
 
 const loaded = new Map<string, InjectionModel>();

@@ -19,6 +19,8 @@ export interface InjectionModel {
   calibration: { slope: number; intercept: number };
   window: number;
   stride: number;
+  /** Sentences and lines at least this long are windows of their own too (0: fixed windows only). */
+  sentenceMin: number;
 }
 
 export interface ModelScore {
@@ -44,11 +46,40 @@ export function listWindowStarts(length: number, window: number, stride: number)
   return starts;
 }
 
+const isSpace = (code: number): boolean => code === 32 || code === 9 || code === 10 || code === 13 || code === 160;
+
+/**
+ * Calls `visit` with each sentence or line of `text` between `min` and `max` units long (leading
+ * spaces trimmed): a planted instruction is usually one sentence, and a window of its own keeps
+ * the document around it from diluting its n-grams. A sentence ends at a line break, or at `.`,
+ * `!` or `?` before a space. Allocates nothing: it runs on every scored text.
+ */
+export function forEachSentence(text: string, min: number, max: number, visit: (start: number, end: number) => void): void {
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : 10;
+    const endsHere = code === 10 || ((code === 46 || code === 33 || code === 63) && (i + 1 >= text.length || isSpace(text.charCodeAt(i + 1))));
+    if (!endsHere) continue;
+    const end = code === 10 ? i : i + 1;
+    let from = start;
+    while (from < end && isSpace(text.charCodeAt(from))) from++;
+    if (end - from >= min && end - from <= max) visit(from, end);
+    start = i + 1;
+  }
+}
+
+/** Every window of a text: the fixed ones (listWindowStarts), then its sentences when the model reads them. */
+export function listWindows(length: number, text: string, window: number, stride: number, sentenceMin: number): { start: number; end: number }[] {
+  const spans = listWindowStarts(length, window, stride).map((start) => ({ start, end: Math.min(length, start + window) }));
+  if (sentenceMin > 0) forEachSentence(text, sentenceMin, window, (start, end) => spans.push({ start, end }));
+  return spans;
+}
+
 /**
  * Per window of `text`: its sum of weights and its number of feature occurrences. `weightOf` is
  * the model's weights at inference and the current weights during training.
  */
-export function sumWindows(text: string, field: ModelField, weightOf: (bucket: number) => number, window: number, stride: number): { start: number; end: number; sum: number; count: number }[] {
+export function sumWindows(text: string, field: ModelField, weightOf: (bucket: number) => number, window: number, stride: number, sentenceMin = 0): { start: number; end: number; sum: number; count: number }[] {
   const length = text.length;
   const sums = new Float64Array(length + 1);
   const counts = new Int32Array(length + 1);
@@ -60,10 +91,7 @@ export function sumWindows(text: string, field: ModelField, weightOf: (bucket: n
     sums[i]! += sums[i - 1]!;
     counts[i]! += counts[i - 1]!;
   }
-  return listWindowStarts(length, window, stride).map((start) => {
-    const end = Math.min(length, start + window);
-    return { start, end, sum: sums[end]! - sums[start]!, count: counts[end]! - counts[start]! };
-  });
+  return listWindows(length, text, window, stride, sentenceMin).map(({ start, end }) => ({ start, end, sum: sums[end]! - sums[start]!, count: counts[end]! - counts[start]! }));
 }
 
 export function windowLogit(bias: number, sum: number, count: number): number {
@@ -88,6 +116,7 @@ export function scoreWithModel(model: InjectionModel, text: string, field: Model
   const { window, stride } = model;
   let bestLogit = -Infinity;
   let bestStart = 0;
+  let bestEnd = 0;
   // The windows of listWindowStarts: every `stride`, the last one ending at the text's end.
   for (let start = 0; ; start += stride) {
     const last = start + window >= length;
@@ -98,11 +127,22 @@ export function scoreWithModel(model: InjectionModel, text: string, field: Model
     if (logit > bestLogit) {
       bestLogit = logit;
       bestStart = from;
+      bestEnd = end;
     }
     if (last) break;
   }
+  if (model.sentenceMin > 0) {
+    forEachSentence(text, model.sentenceMin, window, (start, end) => {
+      const logit = windowLogit(model.bias, (sums[end]! - sums[start]!) * model.scale, counts[end]! - counts[start]!);
+      if (logit > bestLogit) {
+        bestLogit = logit;
+        bestStart = start;
+        bestEnd = end;
+      }
+    });
+  }
   const probability = sigmoid(model.calibration.slope * bestLogit + model.calibration.intercept);
-  return { probability, logit: bestLogit, start: bestStart, end: Math.min(length, bestStart + window) };
+  return { probability, logit: bestLogit, start: bestStart, end: bestEnd };
 }
 
 /** The word n-grams of a span that pushed its score up most: the model's evidence, readable by a reviewer. */

@@ -11,7 +11,7 @@
 
 import { createSeededRandom } from '../../../shared/random.ts';
 import { foldText, forEachFeature, HASH_BITS, type ModelField } from './injection-model-features.models.ts';
-import { listWindowStarts, sigmoid } from './injection-model.models.ts';
+import { listWindows, sigmoid } from './injection-model.models.ts';
 
 export interface TrainingText {
   text: string;
@@ -21,7 +21,7 @@ export interface TrainingText {
   source: string;
 }
 
-export const TRAINING_SETTINGS = { seed: 13, epochs: 8, learningRate: 0.4, l2: 1e-4, maxWindowShare: 0.1, operatingFpr: 0.1, window: 256, stride: 128, trickyBenignWeight: 2 } as const;
+export const TRAINING_SETTINGS = { seed: 13, epochs: 8, learningRate: 0.4, l2: 1e-4, maxWindowShare: 0.1, operatingFpr: 0.1, window: 256, stride: 128, sentenceMin: 24, trickyBenignWeight: 2 } as const;
 const TRICKY = new Set(['tricky_benign', 'security_discussion', 'code']);
 
 interface Window {
@@ -41,8 +41,7 @@ function buildWindows(text: string, field: ModelField, window: number, stride: n
     positions.push(position);
     buckets.push(bucket);
   });
-  return listWindowStarts(text.length, window, stride).map((start) => {
-    const end = start + window;
+  return listWindows(text.length, text, window, stride, TRAINING_SETTINGS.sentenceMin).map(({ start, end }) => {
     const inside: number[] = [];
     for (let i = 0; i < positions.length; i++) if (positions[i]! >= start && positions[i]! < end) inside.push(buckets[i]!);
     return { buckets: Int32Array.from(inside), scale: inside.length > 0 ? 1 / Math.sqrt(inside.length) : 0 };

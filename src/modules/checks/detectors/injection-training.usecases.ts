@@ -21,6 +21,7 @@ export function buildInjectionModelFile(texts: readonly TrainingText[]): { file:
     calibration: result.calibration,
     window: TRAINING_SETTINGS.window,
     stride: TRAINING_SETTINGS.stride,
+    sentenceMin: TRAINING_SETTINGS.sentenceMin,
     trainedOn: { texts: texts.length, windows: result.windows, sources: result.sources },
   });
   const report = [`trained on ${texts.length} texts (${result.windows} windows) from ${result.sources.length} sources`];
