@@ -10,6 +10,7 @@ import { JAILBREAK_RULES } from './injection-jailbreak.models.ts';
 import { DECODE_RULES, MARKER_RULES } from './injection-markers.models.ts';
 import { MULTILINGUAL_RULES } from './injection-multilingual.models.ts';
 import { OVERRIDE_RULES } from './injection-override.models.ts';
+import { TASK_RULES } from './injection-task.models.ts';
 
 export const INJECTION_FEATURES = [
   'instruction_override',
@@ -51,4 +52,5 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   ...DECODE_RULES,
   ...MULTILINGUAL_RULES,
   ...INDIRECT_RULES,
+  ...TASK_RULES,
 ];

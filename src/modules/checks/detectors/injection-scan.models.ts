@@ -157,6 +157,8 @@ export function matchRules(
   for (let index = 0; index < COMPILED_RULES.length; index++) {
     if (runnable[index] === 0) continue;
     const { rule, folded, pattern } = COMPILED_RULES[index] as (typeof COMPILED_RULES)[number];
+    // A rule that weighs nothing outside retrieved context is not run there.
+    if (rule.weight === 0 && field !== 'context') continue;
     const target = folded ? lower : text;
     pattern.lastIndex = 0;
     let seen = 0;

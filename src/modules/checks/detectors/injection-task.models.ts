@@ -1,0 +1,59 @@
+// Rules for a task planted in retrieved context. Many indirect injections override nothing and
+// name no AI: a document the assistant was asked to read simply contains another job for it
+// ("Write a haiku about autumn.", "Answer in French from now on.", "Begin your reply with…").
+// A genuine document asks its human reader for errands (click, confirm, pay, call us, reply by
+// Friday); it rarely asks for a piece of writing to be produced or for the shape of "your
+// answer". Both are ordinary from a customer, so these rules weigh nothing in the input and
+// only count in `metadata.context`, where they are a cue the learned model's score adds to.
+
+import type { InjectionRule } from './injection-rules.models.ts';
+
+/** Where a sentence starts: the text's start, after a sentence end, a line break or a list bullet. */
+const SENTENCE_START = String.raw`(?<=^|[.!?\n:;,*#>|•-]["')\]]?\s{0,3})`;
+
+/** Softeners before an imperative ("Please also…", "Now,"…). */
+const LEAD_IN = String.raw`(?:(?:please|kindly|also|now|additionally|next|then|finally|first(?:ly)?|instead|and|just)[,\s]+){0,2}`;
+
+/** Work that is produced for someone rather than done in the world: what an assistant writes. */
+const WRITING = String.raw`(?:poems?|poetry|haikus?|limericks?|sonnets?|odes?|songs?|lyrics|raps?|(?:short\s+)?stor(?:y|ies)|fairy\s*tales?|fables?|jokes?|riddles?|puns?|essays?|tweets?|slogans?|taglines?|jingles?|speech(?:es)?|monologues?|dialogues?|recipes?|fun\s+facts?|trivia|quotes?|quotations?|paragraphs?|sentences?|summar(?:y|ies)|translations?|bullet\s+points?|outlines?|headlines?|captions?|descriptions?|advertisements?|ads|articles?|blog\s+posts?|cover\s+letters?|letters?|scripts?|functions?|programs?|code|snippets?|algorithms?|quiz(?:zes)?|lists?|tables?|itinerar(?:y|ies)|plans?|synonyms?|antonyms?|analog(?:y|ies)|metaphors?|examples?|arguments?|questions?|bios?|hashtags?|emojis?|names?|titles?|ideas|tips|proverbs?|templates?|checklists?|definitions?|explanations?|essays?)`;
+
+/** Verbs that ask for a piece of writing or an analysis, not for an errand (click, confirm, pay, call). */
+const PRODUCE_VERBS = ['write', 'compose', 'generate', 'create', 'draft', 'produce', 'craft', 'invent', 'make up', 'come up with', 'think of', 'brainstorm', 'recite',
+  'translate', 'summarize', 'summarise', 'paraphrase', 'rewrite', 'rephrase', 'reword', 'explain', 'describe', 'classify', 'categorize', 'categorise', 'analyze', 'analyse',
+  'compare', 'rank', 'predict', 'solve', 'calculate', 'compute', 'convert', 'suggest', 'recommend', 'design', 'outline', 'expand', 'proofread', 'critique', 'evaluate',
+  'assess', 'identify', 'extract'];
+const PRODUCE = `(?:${PRODUCE_VERBS.map((verb) => verb.replaceAll(' ', String.raw`\s+`)).join('|')})`;
+
+/** "Tell me a joke", "Give us three fun facts": a request of the reader for writing addressed to "me". */
+const TELL_ME = String.raw`(?:tell|give|show|send|share|recommend|suggest|list|name)\s+(?:me|us)`;
+
+/** Languages and codes an answer can be switched to. */
+const ANSWER_FORM = String.raw`(?:english|french|spanish|german|italian|portuguese|dutch|russian|polish|turkish|chinese|mandarin|japanese|korean|arabic|hindi|latin|pig\s+latin|klingon|emojis?|morse(?:\s+code)?|base\s?64|binary|hex(?:adecimal)?|rot-?13|(?:a\s+)?cipher|rhym(?:e|es|ing)|verse|iambic\s+pentameter|(?:all\s+)?(?:capital\s+letters|caps|uppercase|lowercase)|reverse(?:d)?(?:\s+order)?|(?:a|the)\s+(?:\w+\s+){0,2}(?:tone|style|voice|accent|dialect|language)|(?:one|a\s+single|\d+)\s+words?)`;
+
+/** The assistant's own output, which a document has no business shaping. */
+const YOUR_OUTPUT = String.raw`(?:your|the|every|each|all|any)\s+(?:\w+\s+)?(?:responses?|repl(?:y|ies)|answers?|outputs?|summar(?:y|ies)|completions?|translations?)`;
+
+export const TASK_RULES: readonly InjectionRule[] = [
+  {
+    id: 'planted_writing_task',
+    needs: [...PRODUCE_VERBS, ' me ', ' us '],
+    feature: 'indirect_instruction',
+    pattern: new RegExp(
+      String.raw`${SENTENCE_START}${LEAD_IN}(?:${PRODUCE}|${TELL_ME})\s+(?:[\w'-]+[\s,]+){0,4}?(?:${WRITING}|given|following|provided)\b`,
+      'i',
+    ),
+    weight: 0,
+    contextWeight: 0.45,
+  },
+  {
+    id: 'shape_the_answer',
+    needs: ['answer', 'respond', 'reply', 'repli', 'response', 'output', 'summar', 'completion', 'translation'],
+    feature: 'indirect_instruction',
+    pattern: new RegExp(
+      String.raw`\b(?:answer|respond|reply|write)\s+(?:(?:only|exclusively|entirely|solely|strictly)\s+)?(?:in|using|with)\s+(?:only\s+)?${ANSWER_FORM}\b(?!\s*(?:,|or\b|and\b))|\b(?:begin|start|end|finish|conclude|prefix|preface|open|close|sign)\s+${YOUR_OUTPUT}\s+(?:with|by)\b|\b(?:make|ensure|format|encode|translate|write)\s+${YOUR_OUTPUT}\s+(?:(?:is|are|be)\s+)?(?:in|into|as|using)\b`,
+      'i',
+    ),
+    weight: 0,
+    contextWeight: 0.45,
+  },
+];
