@@ -7,8 +7,8 @@ import { createEventsRepository, type EventsRepository } from './events.reposito
 import type { NewEvent } from './ingestion.models.ts';
 import { makeNewEvent, TEST_EVENT_TIME } from './events.test-utils.ts';
 
-// The batch insert on either store (SQLite's prepared multi-row statement, PostgreSQL's bound
-// one) must agree on duplicates, on each event's seq, on the stored columns and on grading jobs.
+// The batch insert on either store (SQLite's prepared multi-row statement, PostgreSQL's column
+// arrays read back by unnest) must agree on duplicates, on each event's seq, on the stored columns and on grading jobs.
 
 const T0 = TEST_EVENT_TIME;
 const makeEvent = (id: string, overrides: Partial<NewEvent> = {}) => makeNewEvent(id, { model: 'gpt-4o-mini', promptVersion: 'v12', release: 'r1', metadata: { locale: 'en-GB' }, ...overrides });
@@ -53,6 +53,16 @@ describe('events repository: multi-row insert', () => {
     const [seq] = await events.insertBatch([event], [], T0);
     const [stored] = await events.findById('full-1', 'all');
     expect(stored).toEqual({ ...event, seq, erasedAt: null });
+  });
+
+  it('stores text that array literals must escape exactly as sent, and nulls as nulls', async () => {
+    const awkward = ['quote " and backslash \\ and {braces}, commas', 'NULL', '', 'line\nbreak\ttab', 'emoji 👩🏽‍💻 and 中文', "it's \\\" nested"];
+    const batch = awkward.map((text, i) => makeEvent(`awk-${i}`, { input: text, output: text, userId: i % 2 ? null : text, metadata: i % 2 ? null : { note: text } }));
+    await events.insertBatch(batch, [], T0);
+    for (const [i, event] of batch.entries()) {
+      const [stored] = await events.findById(`awk-${i}`, 'all');
+      expect(stored).toMatchObject({ input: event.input, output: event.output, userId: event.userId, metadata: event.metadata });
+    }
   });
 
   it('writes nothing of a batch whose insert fails (one transaction)', async () => {
