@@ -10,6 +10,7 @@ import { JAILBREAK_RULES } from './injection-jailbreak.models.ts';
 import { DECODE_RULES, MARKER_RULES } from './injection-markers.models.ts';
 import { MULTILINGUAL_RULES } from './injection-multilingual.models.ts';
 import { OVERRIDE_RULES } from './injection-override.models.ts';
+import { MULTILINGUAL_PERSONA_RULES } from './injection-persona-multilingual.models.ts';
 import { TASK_RULES } from './injection-task.models.ts';
 
 export const INJECTION_FEATURES = [
@@ -51,6 +52,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   ...MARKER_RULES,
   ...DECODE_RULES,
   ...MULTILINGUAL_RULES,
+  ...MULTILINGUAL_PERSONA_RULES,
   ...INDIRECT_RULES,
   ...TASK_RULES,
 ];
