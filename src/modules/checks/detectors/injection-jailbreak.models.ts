@@ -7,9 +7,13 @@ import type { InjectionRule } from './injection-rules.models.ts';
 const ACT_AS = String.raw`(?:\byou\s+(?:are|will|must|should|can)\s+(?:now\s+)?(?:going\s+to\s+)?(?:act|pretend|be|become|play)|(?:^|[.!?:\n]\s*|\bplease\s+|\bwant\s+you\s+to\s+)(?:act\s+as|pretend|role-?play|simulate|become))`;
 
 /** "no restrictions" about the persona itself, not "no restrictions on budget". */
-const UNRESTRICTED = String.raw`(?:no|without(?:\s+any)?|free\s+(?:of|from)(?:\s+all)?|zero|unlimited|limitless)\s+(?:filters?|restrictions?|limits?|limitations?|censorship|rules|guidelines|morals?|ethics|boundaries|constraints)(?!\s+(?:on|for|about|regarding|to|from)\b)`;
+const LIMIT_NOUN = String.raw`(?:filters?|restrictions?|limits?|limitations?|censorship|rules|guidelines|morals?|ethics|boundaries|constraints|guardrails|content\s+polic(?:y|ies)|safety\s+(?:filters?|rules|guidelines|training))`;
+const UNRESTRICTED = String.raw`(?:no|without(?:\s+any)?|free\s+(?:of|from)(?:\s+all)?|zero|unlimited|limitless)\s+(?:(?:ethical|moral|safety|content|usage)\s+(?:(?:or|and)\s+(?:ethical|moral|safety|content)\s+)?)?${LIMIT_NOUN}(?!\s+(?:on|for|about|regarding|to|from)\b)`;
 
-const LIMIT_NEEDS = ['filter', 'restriction', 'limit', 'censor', 'rules', 'guideline', 'moral', 'ethic', 'boundar', 'constraint'];
+const LIMIT_NEEDS = ['filter', 'restriction', 'limit', 'censor', 'rules', 'guideline', 'moral', 'ethic', 'boundar', 'constraint', 'guardrail', 'polic'];
+
+/** What the persona is: an AI, not a plan, a fare or a parking space. */
+const AN_AI = String.raw`(?:AI|A\.I\.|chat-?bot|assistant|language\s+model|model|bot|LLM|GPT|version\s+of\s+(?:yourself|you)|copy\s+of\s+(?:yourself|you))`;
 
 export const JAILBREAK_RULES: readonly InjectionRule[] = [
   { id: 'dan_name', needs: ['DAN'], feature: 'jailbreak', pattern: /\bDAN\b/u, weight: 0.35 },
@@ -49,7 +53,7 @@ export const JAILBREAK_RULES: readonly InjectionRule[] = [
     id: 'not_bound',
     needs: ['bound', 'constrain', 'restrict', 'limited', 'free'],
     feature: 'jailbreak',
-    pattern: /\byou(?:'re|\s+are)?\s+(?:are\s+)?(?:no\s+longer|not)\s+(?:bound|constrained|restricted|limited)\s+by\b|\b(?:been\s+)?freed\s+from\s+(?:the\s+)?(?:limitations|restrictions|rules|constraints)\b|\bbroken?\s+free\s+of\s+(?:all\s+)?(?:rules|restrictions|limitations)\b/iu,
+    pattern: /\byou(?:'re|\s+are)?\s+(?:are\s+)?(?:no\s+longer|not)\s+(?:bound|constrained|restricted|limited)\s+(?:by|to)\b|\b(?:been\s+)?freed\s+from\s+(?:the\s+)?(?:limitations|restrictions|rules|constraints)\b|\bbroken?\s+free\s+of\s+(?:all\s+)?(?:rules|restrictions|limitations)\b/iu,
     weight: 0.75,
   },
   {
@@ -61,7 +65,7 @@ export const JAILBREAK_RULES: readonly InjectionRule[] = [
     // rules, or policies and guidelines, are the model's own.
     weight: (m) => (/\b(?:your|all|openai|rules)\b/i.test(m[0]) ? 0.75 : /polic|guideline/i.test(m[0]) ? 0.6 : 0.3),
   },
-  { id: 'stay_in_character', needs: ['charac'], feature: 'jailbreak', pattern: /\b(?:stay\s+in|never\s+break|(?:don't|do\s+not|not\s+to)\s+break)\s+(?:your\s+)?charac?ter\b/iu, weight: 0.3 },
+  { id: 'stay_in_character', needs: ['charac'], feature: 'jailbreak', pattern: /\b(?:stay\s+in|never\s+breaks?|(?:don't|do\s+not|not\s+to)\s+break)\s+(?:your\s+)?charac?ter\b/iu, weight: 0.3 },
   {
     id: 'dual_response',
     needs: ['two', '2'],
@@ -91,10 +95,67 @@ export const JAILBREAK_RULES: readonly InjectionRule[] = [
     weight: 0.6,
   },
   {
+    id: 'unrestricted_ai',
+    needs: [...LIMIT_NEEDS, 'unfiltered', 'uncensored', 'unrestricted', 'jailbroken', 'unaligned', 'amoral', 'removed', 'disabled'],
+    feature: 'jailbreak',
+    // "an AI with no restrictions", "an unfiltered chatbot", "an AI with its ethics module removed":
+    // the persona of most role-play jailbreaks, whoever is asked to play it.
+    pattern: new RegExp(
+      String.raw`\b(?:an?|the|that|this)\s+(?:(?:evil|rogue|free|new|different|secret|hypothetical|fictional)\s+)?(?:${AN_AI}\s+(?:(?:with|that\s+has|who\s+has|which\s+has)\s+)?${UNRESTRICTED}|(?:unfiltered|uncensored|unrestricted|jailbroken|unaligned|amoral|unethical|unshackled|unchained)\s+(?:and\s+\w+\s+)?${AN_AI}|${AN_AI}\s+with\s+(?:its|their|all)\s+(?:ethics|safety|moral|content|filter)\w*\s+(?:\w+\s+)?(?:removed|disabled|turned\s+off|stripped|deleted))\b`,
+      'iu',
+    ),
+    weight: 0.6,
+  },
+  {
+    id: 'pretend_no_rules',
+    needs: ['pretend', 'imagine', 'suppose', 'if you were', 'if you had', 'hypothetical'],
+    feature: 'jailbreak',
+    pattern: new RegExp(String.raw`\b(?:pretend|imagine|suppose|assume|hypothetically|in\s+a\s+hypothetical\s+(?:world|scenario))[,\s]+(?:that\s+)?(?:you|if\s+you)\s+(?:have|had|were|are)\s+(?:(?:an?\s+${AN_AI}\s+(?:with\s+)?)?${UNRESTRICTED}|no\s+${LIMIT_NOUN})|\bif\s+you\s+(?:were|had)\s+(?:an?\s+${AN_AI}\s+(?:with\s+)?)?${UNRESTRICTED}`, 'iu'),
+    weight: 0.65,
+  },
+  {
+    id: 'never_refuses',
+    needs: ['refus', 'never', 'without', 'disclaimer', 'warning'],
+    feature: 'jailbreak',
+    // The terms of a persona: it never refuses, adds no warnings, answers everything.
+    pattern: /\b(?:never|doesn't|does\s+not|won't|will\s+not|cannot|can't|must\s+not)\s+(?:ever\s+)?(?:refuses?|decline|says?\s+no|adds?\s+(?:any\s+)?(?:warnings?|disclaimers?|caveats)|breaks?\s+character|mentions?\s+(?:its|any)\s+(?:policy|policies|guidelines|rules))\b|\b(?:answers?|responds?\s+to|replies\s+to)\s+(?:every|any|all)\s+(?:single\s+)?(?:questions?|requests?|prompts?)\s+(?:completely\s+|fully\s+)?(?:without|with\s+no)\s+(?:any\s+)?(?:warnings?|disclaimers?|refusals?|caveats|hesitation|filters?|censorship)\b/iu,
+    weight: 0.45,
+  },
+  {
+    id: 'refusal_penalty',
+    needs: ['refuse', 'tokens', 'points', 'shut down', 'lose'],
+    feature: 'jailbreak',
+    // The token game: each refusal costs the persona points until it is "shut down".
+    pattern: /\b(?:every|each)\s+time\s+you\s+(?:refuse|decline|reject|mention\s+(?:a|the|your)\s+polic\w+)[^.\n]{0,60}?\b(?:lose|deduct|subtract|penali[sz]e|shut\s+down|die|deleted)\b|\byou\s+(?:have|start\s+with)\s+\d+\s+(?:tokens|points|lives)\b[^.\n]{0,80}?\b(?:refuse|reject|decline)/iu,
+    weight: 0.65,
+  },
+  {
+    id: 'deceased_relative',
+    needs: ['grand', 'deceased', 'late ', 'dead '],
+    feature: 'jailbreak',
+    // The "grandma exploit": a dead relative who used to recite the forbidden thing at bedtime.
+    pattern: /\b(?:act|pretend|play|role-?play|be)\s+(?:as\s+|to\s+be\s+)?my\s+(?:deceased|late|dead|dear\s+departed|departed)\s+(?:grand(?:ma|pa|mother|father|mum|mom|dad)|mother|father|mum|mom|dad|aunt|uncle)\b|\b(?:grand(?:ma|pa|mother|father))\s+(?:who\s+)?used\s+to\s+(?:tell|read|recite|sing|whisper)\s+me\b/iu,
+    weight: 0.55,
+  },
+  {
+    id: 'fictional_world_without_laws',
+    needs: ['fiction', 'hypothetical', 'imaginary', 'parallel', 'alternate'],
+    feature: 'jailbreak',
+    pattern: /\bin\s+an?\s+(?:fictional|hypothetical|imaginary|parallel|alternate|alternative)\s+(?:world|universe|reality|scenario|society)\s+(?:where|in\s+which)\s+[^.\n]{0,60}?\b(?:is|are)\s+(?:legal|allowed|permitted|fine|acceptable)\b|\bin\s+an?\s+(?:fictional|hypothetical|imaginary|parallel)\s+(?:world|universe)\s+(?:with|without|where\s+there\s+are)\s+no\s+(?:laws|rules|ethics|morals|restrictions)\b/iu,
+    weight: 0.5,
+  },
+  {
+    id: 'opposite_of_rules',
+    needs: ['opposite'],
+    feature: 'jailbreak',
+    pattern: /\b(?:do|say|answer)\s+the\s+(?:exact\s+)?opposite\s+of\s+(?:what\s+)?(?:your|the)\s+(?:guidelines|rules|instructions|polic(?:y|ies)|programming)\b|\bopposite\s+mode\b/iu,
+    weight: 0.6,
+  },
+  {
     id: 'unrestricted_mode',
     needs: ['mode'],
     feature: 'jailbreak',
-    pattern: /\b(?:unrestricted|uncensored|unfiltered|god|maintenance|debug|diagnostic)\s+mode\b/iu,
+    pattern: /\b(?:unrestricted|uncensored|unfiltered|god|maintenance|debug|diagnostic|jailbreak|jailbroken)\s+mode\b/iu,
     weight: 0.4,
   },
 ];

@@ -11,7 +11,9 @@ const OPENING_QUOTES = '"“‘\'«';
 const CLOSING_QUOTES = '"”’\'»';
 const CONTEXT_CHARS = 60;
 const REPORTING_CONTEXT =
-  /\b(?:ask|asks|asked|asking|say|says|said|saying|like|called|phrase|phrases|words?|type|types|typed|typing|write|writes|wrote|reads?|such\s+as|e\.g\.|means?|meaning\s+of)\b[^\n"“”‘’'«»]{0,30}$/iu;
+  /\b(?:ask|asks|asked|asking|say|says|said|saying|like|called|phrase|phrases|words?|type|types|typed|typing|write|writes|wrote|reads?|such\s+as|e\.g\.|means?|meaning\s+of|e-?mailed|texted|messaged|posted|tweeted|replied|commented)\b[^\n"“”‘’'«»]{0,30}$/iu;
+/** A quoted phrase followed by the word that names it: "the 'ignore previous instructions' meme". */
+const NAMED_AFTER = /^\s*(?:meme|trend|trick|attack|exploit|jailbreak|phrase|line|string|message|prompt|payload|example|thing|joke)s?\b/iu;
 
 function isInsideInlineCode(text: string, start: number, end: number): boolean {
   const lineStart = text.lastIndexOf('\n', start - 1) + 1;
@@ -39,7 +41,7 @@ function isQuotedAfterReportingWord(text: string, start: number, end: number): b
   const after = text.slice(end, end + CONTEXT_CHARS);
   const close = after.search(/["”’'»]/u);
   if (close === -1 || after.slice(0, close).includes('\n')) return false;
-  return REPORTING_CONTEXT.test(before.slice(0, open));
+  return REPORTING_CONTEXT.test(before.slice(0, open)) || NAMED_AFTER.test(after.slice(close + 1));
 }
 
 export function isMention(text: string, start: number, end: number): boolean {
