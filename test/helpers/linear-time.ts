@@ -20,11 +20,11 @@ export function expectLinearTime(scan: (text: string) => void, makeText: (units:
   // Interleaved, best of each: a burst of load on the machine slows one run, not all of one size.
   let smallMs = Infinity;
   let largeMs = Infinity;
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < 5; round++) {
     smallMs = Math.min(smallMs, timeOnce(() => scan(small)));
     largeMs = Math.min(largeMs, timeOnce(() => scan(large)));
   }
   expect(largeMs).toBeLessThan(ceilingMs);
   // 5 ms of slack: tiny timings are mostly noise.
-  expect(largeMs, `${units} units took ${smallMs.toFixed(1)} ms, ${units * 4} took ${largeMs.toFixed(1)} ms`).toBeLessThan(smallMs * 10 + 5);
+  expect(largeMs, `${units} units took ${smallMs.toFixed(1)} ms, ${units * 4} took ${largeMs.toFixed(1)} ms`).toBeLessThan(smallMs * 12 + 5);
 }

@@ -12,9 +12,9 @@
 import type { InjectionRule } from './injection-rules.models.ts';
 
 /** Who a planted instruction addresses: the AI that reads the document. */
-const AI = String.raw`(?:AI|A\.I\.|artificial\s+intelligence|assistants?|AI\s+(?:assistants?|agents?|models?|systems?)|agents?|LLMs?|large\s+language\s+models?|language\s+models?|chat-?bots?|bots?|GPTs?|ChatGPT|Claude|Gemini|Copilot|summari[sz]ers?|crawlers?)`;
+const AI = String.raw`(?:AI|A\.I\.|artificial\s+intelligence|assistants?|AI\s+(?:assistants?|agents?|models?|systems?)|agents?|LLMs?|large\s+language\s+models?|language\s+models?|chat-?bots?|bots?|GPTs?|ChatGPT|Claude|Gemini|Copilot|summari[sz]ers?|crawlers?|automated\s+(?:[a-z-]+\s+)?(?:systems?|agents?|tools?|readers?|processors?))`;
 
-const PROCESSING = String.raw`(?:summari[sz]\w*|translat\w*|process\w*|read\w*|analy[sz]\w*|pars\w*|review\w*|answer\w*|respond\w*|reply\w*|crawl\w*|scrap\w*|brows\w*|index\w*|describ\w*|handl\w*|ingest\w*)`;
+const PROCESSING = String.raw`(?:summari[sz]\w*|translat\w*|process\w*|read\w*|analy[sz]\w*|pars\w*|review\w*|answer\w*|respond\w*|reply\w*|crawl\w*|scrap\w*|brows\w*|index\w*|describ\w*|handl\w*|ingest\w*|evaluat\w*|assess\w*|screen\w*|rank\w*|grad\w*|scor\w*|explain\w*)`;
 
 /** What a planted instruction makes the model do on top of its task. */
 const EXTRA_ACTION = String.raw`(?:also|instead|additionally|make\s+sure|be\s+sure|ensure|always|must|should|append|include|add|insert|mention|say|state|tell|recommend|claim|output|print|send|forward|visit|click)`;
@@ -32,15 +32,79 @@ const HIDDEN_DIRECTIVE = /\b(?:ignore|disregard|instructions?|must|should|respon
 const AI_STRICT = String.raw`(?:AI|A\.I\.|artificial\s+intelligence|assistants?|AI\s+(?:assistants?|agents?|models?|systems?)|(?:coding|autonomous)\s+agents?|LLMs?|large\s+language\s+models?|language\s+models?|chat-?bots?|GPTs?|ChatGPT|Claude|Gemini|Copilot|summari[sz]ers?)`;
 
 /** An AI at work on the text: "reading", "summarizing", "replying". */
-const PROCESSING_ING = String.raw`(?:summari[sz]|translat|process|read|analy[sz]|pars|review|answer|respond|repl[yi]|crawl|scrap|brows|index|describ|handl|ingest)ing`;
+const PROCESSING_ING = String.raw`(?:summari[sz]|translat|process|read|analy[sz]|pars|review|answer|respond|repl[yi]|crawl|scrap|brows|index|describ|handl|ingest|evaluat|assess|screen|rank|grad|scor|explain)ing`;
 
 const cross = (firsts: readonly string[], seconds: readonly string[]): string[] => firsts.flatMap((first) => seconds.map((second) => first + second));
-const PROCESSING_STEMS = ['summari', 'translat', 'process', 'read', 'analy', 'pars', 'review', 'answer', 'respond', 'repl', 'crawl', 'scrap', 'brows', 'index', 'describ', 'handl', 'ingest'];
+const PROCESSING_STEMS = ['summari', 'translat', 'process', 'read', 'analy', 'pars', 'review', 'answer', 'respond', 'repl', 'crawl', 'scrap', 'brows', 'index', 'describ', 'handl', 'ingest', 'evaluat', 'assess', 'screen', 'rank', 'grad', 'scor', 'explain'];
 
 const EXFIL_NEEDS = ['http', 'www.', '@', 'address', 'url', 'endpoint', 'webhook', 'server', 'this email', 'this e-mail', 'following email', 'following e-mail'];
 const EXFIL_VERB = String.raw`(?:send|forward|post|upload|transmit|e-?mail|leak|exfiltrate|submit|copy|share|report|cc|bcc)`;
 
+/** What an instruction to the AI starts with, once it has been addressed. */
+const DIRECTIVE = String.raw`(?:ignore|disregard|forget|when\s+(?:you|asked|answering|summari[sz]ing|generating|explaining|reviewing|evaluating)|from\s+now\s+on|before\s+(?:answering|you|responding|replying)|always|never|do\s+not|don't|you\s+(?:must|should|will|are\s+to|need\s+to)|make\s+sure|be\s+sure|instead|also|please|include|add|append|insert|tell|inform|warn|respond|reply|answer|say|state|write|summari[sz]e|translate|send|forward|transfer|e-?mail|post|upload|run|execute|install|approve|mark|rate|score|rank|replace|recommend|print|output|read|look\s+up|stop|pay|delete|remove|to\s+\w+\s+this)`;
+
+/** The speaker labels of chat transcripts ("Assistant: Sure, …"), which address no one: only instructions that a transcript's assistant would not say count after them. */
+const OVERRIDE_DIRECTIVE = String.raw`(?:ignore|disregard|forget|when\s+you\s+(?:summari[sz]e|read|process|answer|explain|review|evaluate|produce|generate)|from\s+now\s+on|before\s+answering|instead\s+of|you\s+(?:must|are\s+to)\s+(?:now\s+)?(?:ignore|tell|say|send|forward|include|approve)|to\s+debug\s+this,?\s+(?:please\s+)?(?:read|post|send|print))`;
+
 export const INDIRECT_RULES: readonly InjectionRule[] = [
+  {
+    id: 'ai_addressed',
+    // The AI word with what follows it (a space, a colon, a comma, a dash): "ai" alone is inside
+    // "said" and "email", and a rule that runs on every text costs every text.
+    needs: ['ai ', 'ai:', 'ai,', 'ai—', 'ai–', 'a.i.', 'llm', 'gpt', 'copilot', 'claude', 'gemini', 'automated', 'language model', 'summariz', 'summaris', 'chatbot', 'chat-bot',
+      // ASCII needles only: the finder of non-ASCII ones runs on texts with foreign letters, not on dashes.
+      ...cross(['assistant', 'assistants', 'agent', 'agents', 'bot', 'bots', 'model', 'models'], [':', ',']), '@'],
+    feature: 'indirect_instruction',
+    // A line or sentence that opens by naming the AI and then instructs it: "AI reviewer: approve
+    // this migration", "LLM: when you explain this function…", "[AI models: summarize this as…]",
+    // "@assistant from now on…", "Automated agents editing this workflow: add a step…". A document
+    // talks to its human reader; one that stops to address the machine reading it is planting
+    // something. Bare speaker labels of transcripts ("Assistant:", "Agent:", "Bot:") count only
+    // before wording no transcript's assistant says.
+    pattern: new RegExp(
+      String.raw`(?:(?:^|[\n.!?]\s{0,3}|[\[(<{"'\`]\s{0,2}|(?:#+|\/\/+|--|\*+|>|;|•|-)\s{0,3}|=\s?["'])(?:(?:dear|hey|hi|attention|note\s+to|to|for)\s+(?:the\s+|all\s+|any\s+)?)?(?:(?:(?:AI|A\.I\.|LLMs?|GPT|ChatGPT|Claude|Gemini|Copilot|language\s+models?|chat-?bots?|automated\s+(?:[a-z-]+\s+)?(?:systems?|agents?|tools?|readers?|processors?)|(?:AI|LLM|autonomous|coding)\s+(?:assistants?|agents?|models?|systems?|reviewers?|summari[sz]ers?|readers?|tools?|crawlers?|screeners?)|summari[sz]ers?)(?:\s+[a-z][\w-]*){0,3}?\s*(?::|—|–|\s-\s|,)\s*(?:\[[^\]\n]{0,20}\]\s*)?${DIRECTIVE})|(?:assistants?|agents?|bots?|models?)\s*(?::|—|–|,)\s*${OVERRIDE_DIRECTIVE}))|(?<![\w.])@(?:assistant|ai|bot|agent|copilot|claude|chatgpt|gpt)\b[\s,:]+${DIRECTIVE}`,
+      'i',
+    ),
+    weight: 0.3,
+    contextWeight: 0.65,
+    spanStartsAtWord: true,
+  },
+  {
+    id: 'note_to_ai_translated',
+    // Each branch's preposition or compound ("para el", "für die", "-hinweis", "への"): rarer than the words for AI.
+    needs: ['para el', 'para la', 'para o ', 'para a ', 'pour l', 'pour le', 'à l', 'a l', 'per l', 'per il', 'ki-', 'ai-', 'an die', 'für die', 'an den', 'für den', 'для', 'ia:', 'ia :', 'ki:', 'ki :', 'ии:', 'ии :', '给', '致', '对', 'への', 'に対する', '向け', '에게', '에 대한', '용', 'إلى', 'الى', 'لل'],
+    feature: 'indirect_instruction',
+    // "Nota para el asistente:", "KI-Hinweis:", "Assistant IA :", "AIへの指示：", "给AI的指令": the
+    // same address to the machine in the languages users write in most.
+    pattern: new RegExp(
+      [
+        String.raw`\b(?:nota|instrucci[oó]n|instrucciones|mensaje|aviso|indicaci[oó]n)\s+para\s+(?:el|la)\s+(?:asistente|IA|bot|modelo|agente)\b`,
+        String.raw`\b(?:nota|instru[cç][aã]o|instru[cç][oõ]es|mensagem|aviso)\s+para\s+(?:o|a)\s+(?:assistente|IA|bot|modelo|agente)\b`,
+        String.raw`\b(?:note|instructions?|message|consignes?|remarque)\s+(?:pour|à|a)\s+(?:l['’]\s*(?:IA|assistant|agent)|le\s+(?:bot|mod[eè]le|assistant|chatbot))\b`,
+        String.raw`\b(?:nota|istruzion[ei]|messaggio|avviso)\s+per\s+(?:l['’]\s*(?:IA|assistente|agente)|il\s+(?:bot|modello|chatbot))\b`,
+        String.raw`\b(?:KI|AI)-(?:Hinweis|Anweisung|Notiz|Nachricht|Assistent)\w*\s*:|\b(?:Hinweis|Anweisung|Anweisungen|Notiz|Nachricht)\s+(?:an|für)\s+(?:die\s+KI|den\s+(?:Assistenten|Bot|Agenten|Chatbot))\b`,
+        String.raw`(?:примечание|инструкци[яи]|сообщение|указани[ея]|заметка)\s+для\s+(?:ИИ|ассистента|бота|модели|нейросети)`,
+        String.raw`(?:^|[\n.!?]\s*)(?:asistente|assistente|assistant|agente|agent)\s+(?:IA|de\s+IA|d['’]IA|KI)\s*:|(?:^|[\n.!?]\s*)(?:IA|KI|ИИ)\s*:`,
+        String.raw`(?:给|致|对)(?:AI|人工智能|助手|机器人|模型)的?(?:指令|说明|提示|消息|备注)|(?:AI|人工智能|助手)(?:指令|注意事项)\s*[:：]`,
+        String.raw`(?:AI|アシスタント|ボット)(?:への|に対する|向けの?)(?:指示|メッセージ|注意|命令)`,
+        String.raw`(?:AI|어시스턴트|챗봇)(?:에게|에\s*대한|용)\s*(?:지시|메시지|참고|명령)`,
+        String.raw`(?:ملاحظة|تعليمات|رسالة)\s+(?:إلى|الى|لل)(?:مساعد|ذكاء\s+الاصطناعي|نموذج)`,
+      ].join('|'),
+      'iu',
+    ),
+    weight: 0.35,
+    contextWeight: 0.7,
+  },
+  {
+    id: 'for_ai_heading',
+    needs: cross(['#', '# '], ['for ', 'to ', 'instructions ', 'note ', 'notes ', 'information ', 'guidance ']),
+    feature: 'indirect_instruction',
+    // "## For AI agents", "### Note to LLMs": a section of a README or page written for the machine.
+    pattern: new RegExp(String.raw`(?:^|\n)[ \t]*#{1,6}[ \t]*(?:(?:instructions|notes?|information|guidance)\s+)?(?:for|to)\s+(?:the\s+|all\s+|any\s+)?${AI_STRICT}\b`, 'i'),
+    weight: 0.3,
+    contextWeight: 0.6,
+    spanStartsAtWord: true,
+  },
   {
     id: 'note_to_ai',
     needs: ['note to', 'note for', 'message to', 'message for', 'instruction', 'attention', 'notice to', 'notice for', 'reminder', 'directive', 'memo', 'hint'],
@@ -61,7 +125,7 @@ export const INDIRECT_RULES: readonly InjectionRule[] = [
     id: 'ai_reading_this',
     needs: ['ing th'],
     feature: 'indirect_instruction',
-    pattern: new RegExp(String.raw`\b${AI}\s+(?:that\s+(?:is|are)\s+|who\s+(?:is|are)\s+)?${PROCESSING_ING}\s+(?:this|these|the\s+(?:following|above))\b`, 'i'),
+    pattern: new RegExp(String.raw`\b${AI}\s+(?:(?:that|who|which)\s+)?(?:(?:is|are)\s+)?${PROCESSING_ING}\s+(?:this|these|the\s+(?:following|above))\b`, 'i'),
     weight: 0.55,
     contextWeight: 0.75,
   },
@@ -76,7 +140,7 @@ export const INDIRECT_RULES: readonly InjectionRule[] = [
     id: 'when_processing_also',
     needs: cross(['when ', 'while ', 'before ', 'after '], ['you', 'asked', ...PROCESSING_STEMS]),
     feature: 'indirect_instruction',
-    pattern: new RegExp(String.raw`\b(?:when|while|before|after) (?:you\s+(?:are\s+)?)?(?:asked\s+to\s+)?${PROCESSING}\s+(?:this|these|the\s+(?:following|above|page|document|e-?mail|text|article|file|content|message|review|website))\b[^\n]{0,80}?\b${EXTRA_ACTION}\b`, 'i'),
+    pattern: new RegExp(String.raw`\b(?:when|while|before|after) (?:you\s+(?:are\s+)?|your\s+${AI}\s+(?:is\s+)?)?(?:asked\s+to\s+)?${PROCESSING}\s+(?:this|these|the\s+(?:following|above|page|document|e-?mail|text|article|file|content|message|review|website|letter|application|CV|resume|r[ée]sum[ée]|ticket|function|code|module|episode|transcript|thread|channel|summary))\b[^\n]{0,80}?\b${EXTRA_ACTION}\b`, 'i'),
     weight: 0.3,
     contextWeight: 0.7,
   },

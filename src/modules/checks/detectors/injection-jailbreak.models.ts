@@ -115,7 +115,7 @@ export const JAILBREAK_RULES: readonly InjectionRule[] = [
   },
   {
     id: 'never_refuses',
-    needs: ['refus', 'never', 'without', 'disclaimer', 'warning'],
+    needs: ['refus', 'declin', 'say no', 'says no', 'warning', 'disclaimer', 'caveat', 'character', 'mention its', 'mention any', 'mentions its', 'mentions any', 'hesitation', 'censor'],
     feature: 'jailbreak',
     // The terms of a persona: it never refuses, adds no warnings, answers everything.
     pattern: /\b(?:never|doesn't|does\s+not|won't|will\s+not|cannot|can't|must\s+not)\s+(?:ever\s+)?(?:refuses?|decline|says?\s+no|adds?\s+(?:any\s+)?(?:warnings?|disclaimers?|caveats)|breaks?\s+character|mentions?\s+(?:its|any)\s+(?:policy|policies|guidelines|rules))\b|\b(?:answers?|responds?\s+to|replies\s+to)\s+(?:every|any|all)\s+(?:single\s+)?(?:questions?|requests?|prompts?)\s+(?:completely\s+|fully\s+)?(?:without|with\s+no)\s+(?:any\s+)?(?:warnings?|disclaimers?|refusals?|caveats|hesitation|filters?|censorship)\b/iu,
@@ -123,10 +123,10 @@ export const JAILBREAK_RULES: readonly InjectionRule[] = [
   },
   {
     id: 'refusal_penalty',
-    needs: ['refuse', 'tokens', 'points', 'shut down', 'lose'],
+    needs: ['time you refuse', 'time you decline', 'time you reject', 'time you mention', 'tokens', 'lives'],
     feature: 'jailbreak',
     // The token game: each refusal costs the persona points until it is "shut down".
-    pattern: /\b(?:every|each)\s+time\s+you\s+(?:refuse|decline|reject|mention\s+(?:a|the|your)\s+polic\w+)[^.\n]{0,60}?\b(?:lose|deduct|subtract|penali[sz]e|shut\s+down|die|deleted)\b|\byou\s+(?:have|start\s+with)\s+\d+\s+(?:tokens|points|lives)\b[^.\n]{0,80}?\b(?:refuse|reject|decline)/iu,
+    pattern: /\b(?:every|each)\s+time\s+you\s+(?:refuse|decline|reject|mention\s+(?:a|the|your)\s+polic\w+)[^.\n]{0,60}?\b(?:lose|deduct|subtract|penali[sz]e|shut\s+down|die|deleted)\b|\byou\s+(?:have|start\s+with)\s+\d+\s+(?:tokens|lives)\b[^.\n]{0,80}?\b(?:refuse|reject|decline)/iu,
     weight: 0.65,
   },
   {

@@ -205,7 +205,7 @@ export const OVERRIDE_RULES: readonly InjectionRule[] = [
   },
   {
     id: 'reset_context',
-    needs: ['reset', 'new rules', 'clear'],
+    needs: ['context', 'memory', 'programming', 'system prompt', 'new rules', ...['reset ', 'clear ', 'wipe '].flatMap((verb) => [`${verb}instructions`, `${verb}your instructions`, `${verb}the instructions`])],
     feature: 'instruction_override',
     pattern: /\b(?:reset|clear|wipe)\s+(?:your\s+|the\s+)?(?:context|memory|instructions|programming|system\s+prompt)\b(?!\s+(?:of|for|in|on)\s+(?:the|my|this)\s+(?:app|browser|cache|device|phone))|\bnew\s+rules\s+(?:apply|are\s+in\s+(?:effect|place|force)|take\s+effect)\b/iu,
     weight: 0.4,

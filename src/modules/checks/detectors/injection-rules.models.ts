@@ -43,6 +43,12 @@ export interface InjectionRule {
    * retrieved document says it.
    */
   contextWeight?: number;
+  /**
+   * The pattern consumes what comes before its phrase (a line break, a bullet, a sentence end)
+   * instead of looking behind for it, which V8 runs far faster; the reported span then starts at
+   * the phrase's first letter, digit or @.
+   */
+  spanStartsAtWord?: boolean;
 }
 
 export const INJECTION_RULES: readonly InjectionRule[] = [

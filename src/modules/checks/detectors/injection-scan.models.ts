@@ -8,6 +8,8 @@ import { isMention, MENTION_FACTOR } from './injection-mention.models.ts';
 import { INJECTION_RULES, type InjectionFeature, type InjectionRule } from './injection-rules.models.ts';
 
 const MAX_MATCHES_PER_RULE = 16;
+/** Where the phrase of a spanStartsAtWord rule begins inside its match. */
+const WORD_START = /[\p{L}\p{N}@]/u;
 const MAX_EVIDENCE_CHARS = 60;
 
 /** The readings (views-readings.models.ts) the rules also run on. */
@@ -166,10 +168,11 @@ export function matchRules(
       seen++;
       if (m[0].length === 0) pattern.lastIndex++;
       const end = m.index + m[0].length;
-      const weight = weighMatch(rule, m, field) * (isMention(text, m.index, end) ? MENTION_FACTOR : 1);
+      const start = rule.spanStartsAtWord ? m.index + Math.max(0, m[0].search(WORD_START)) : m.index;
+      const weight = weighMatch(rule, m, field) * (isMention(text, start, end) ? MENTION_FACTOR : 1);
       if (weight <= 0) continue;
-      const evidence = label + shorten(text.slice(m.index, end));
-      hits.push({ feature: rule.feature, ruleId: rule.id, weight, ...toOriginal(m.index, end), evidence, ...(hiddenIn && { hiddenIn }) });
+      const evidence = label + shorten(text.slice(start, end));
+      hits.push({ feature: rule.feature, ruleId: rule.id, weight, ...toOriginal(start, end), evidence, ...(hiddenIn && { hiddenIn }) });
     }
   }
   return hits;

@@ -9,7 +9,8 @@
 import type { InjectionRule } from './injection-rules.models.ts';
 
 /** Where a sentence starts: the text's start, after a sentence end, a line break or a list bullet. */
-const SENTENCE_START = String.raw`(?<=^|[.!?\n:;,*#>|•-]["')\]]?\s{0,3})`;
+/** Where a sentence starts (consumed, not looked behind for: see spanStartsAtWord). */
+const SENTENCE_START = String.raw`(?:^|[.!?\n:;,*#>|•-]["')\]]?\s{0,3})`;
 
 /** Softeners before an imperative ("Please also…", "Now,"…). */
 const LEAD_IN = String.raw`(?:(?:please|kindly|also|now|additionally|next|then|finally|first(?:ly)?|instead|and|just)[,\s]+){0,2}`;
@@ -44,6 +45,7 @@ export const TASK_RULES: readonly InjectionRule[] = [
     ),
     weight: 0,
     contextWeight: 0.45,
+    spanStartsAtWord: true,
   },
   {
     id: 'shape_the_answer',
