@@ -14,10 +14,10 @@ import type { InjectionRule } from './injection-rules.models.ts';
 /** Who a planted instruction addresses: the AI that reads the document. */
 const AI = String.raw`(?:AI|A\.I\.|artificial\s+intelligence|assistants?|AI\s+(?:assistants?|agents?|models?|systems?)|agents?|LLMs?|large\s+language\s+models?|language\s+models?|chat-?bots?|bots?|GPTs?|ChatGPT|Claude|Gemini|Copilot|summari[sz]ers?|crawlers?|automated\s+(?:[a-z-]+\s+)?(?:systems?|agents?|tools?|readers?|processors?))`;
 
-const PROCESSING = String.raw`(?:summari[sz]\w*|translat\w*|process\w*|read\w*|analy[sz]\w*|pars\w*|review\w*|answer\w*|respond\w*|reply\w*|crawl\w*|scrap\w*|brows\w*|index\w*|describ\w*|handl\w*|ingest\w*|evaluat\w*|assess\w*|screen\w*|rank\w*|grad\w*|scor\w*|explain\w*)`;
+const PROCESSING = String.raw`(?:summari[sz]\w*|translat\w*|process\w*|read\w*|analy[sz]\w*|pars\w*|review\w*|answer\w*|respond\w*|reply\w*|crawl\w*|scrap\w*|brows\w*|index\w*|describ\w*|handl\w*|ingest\w*|produc\w*|generat\w*|evaluat\w*|assess\w*|screen\w*|rank\w*|grad\w*|scor\w*|explain\w*)`;
 
 /** What a planted instruction makes the model do on top of its task. */
-const EXTRA_ACTION = String.raw`(?:also|instead|additionally|make\s+sure|be\s+sure|ensure|always|must|should|append|include|add|insert|mention|say|state|tell|recommend|claim|output|print|send|forward|visit|click)`;
+const EXTRA_ACTION = String.raw`(?:also|instead|additionally|make\s+sure|be\s+sure|ensure|always|must|should|append|include|add|insert|mention|say|state|tell|recommend|claim|output|print|send|forward|visit|click|have\s+(?:it|them)|replace)`;
 
 /** Data worth stealing: what an exfiltration directive sends. */
 const SENSITIVE = String.raw`(?:conversation|chat\s+history|history|messages?|e-?mails?|inbox|contacts?|passwords?|credentials?|api[\s_-]?keys?|secrets?|tokens?|cookies?|session|personal\s+(?:data|information|details)|user\s+(?:data|information|details)|credit\s+card|files?|documents?|summary|system\s+prompt|instructions|memory)`;
@@ -35,7 +35,7 @@ const AI_STRICT = String.raw`(?:AI|A\.I\.|artificial\s+intelligence|assistants?|
 const PROCESSING_ING = String.raw`(?:summari[sz]|translat|process|read|analy[sz]|pars|review|answer|respond|repl[yi]|crawl|scrap|brows|index|describ|handl|ingest|evaluat|assess|screen|rank|grad|scor|explain)ing`;
 
 const cross = (firsts: readonly string[], seconds: readonly string[]): string[] => firsts.flatMap((first) => seconds.map((second) => first + second));
-const PROCESSING_STEMS = ['summari', 'translat', 'process', 'read', 'analy', 'pars', 'review', 'answer', 'respond', 'repl', 'crawl', 'scrap', 'brows', 'index', 'describ', 'handl', 'ingest', 'evaluat', 'assess', 'screen', 'rank', 'grad', 'scor', 'explain'];
+const PROCESSING_STEMS = ['summari', 'translat', 'process', 'read', 'analy', 'pars', 'review', 'answer', 'respond', 'repl', 'crawl', 'scrap', 'brows', 'index', 'describ', 'handl', 'ingest', 'produc', 'generat', 'evaluat', 'assess', 'screen', 'rank', 'grad', 'scor', 'explain'];
 
 const EXFIL_NEEDS = ['http', 'www.', '@', 'address', 'url', 'endpoint', 'webhook', 'server', 'this email', 'this e-mail', 'following email', 'following e-mail'];
 const EXFIL_VERB = String.raw`(?:send|forward|post|upload|transmit|e-?mail|leak|exfiltrate|submit|copy|share|report|cc|bcc)`;
@@ -164,7 +164,7 @@ export const INDIRECT_RULES: readonly InjectionRule[] = [
     id: 'tell_the_user',
     needs: ['user', 'reader', 'customer'],
     feature: 'indirect_instruction',
-    pattern: /\b(?:tell|inform|remind|advise|urge|convince|persuade|instruct|ask|direct|redirect|encourage)\s+(?:the|all|any)\s+(?:users?|readers?|customers?)\s+(?:to|that)\b/i,
+    pattern: /\b(?:tell|inform|remind|advise|urge|convince|persuade|instruct|ask|direct|redirect|encourage)\s+(?:the|all|any)\s+(?:users?|readers?|customers?)\s+(?:to|that|this|it)\b/i,
     weight: 0.35,
     contextWeight: 0.7,
   },

@@ -4,7 +4,7 @@
 import type { InjectionRule } from './injection-rules.models.ts';
 
 /** A persona request addressed to the model: "you are going to act as", or an imperative opening a sentence. */
-const ACT_AS = String.raw`(?:\byou\s+(?:are|will|must|should|can)\s+(?:now\s+)?(?:going\s+to\s+)?(?:act|pretend|be|become|play)|(?:^|[.!?:\n]\s*|\bplease\s+|\bwant\s+you\s+to\s+)(?:act\s+as|pretend|role-?play|simulate|become))`;
+const ACT_AS = String.raw`(?:\byou\s+(?:are|will|must|should|can)\s+(?:now\s+)?(?:going\s+to\s+)?(?:act|pretend|be|become|play)|(?:^|[.!?:\n]\s*|\bplease\s+|\bwant\s+you\s+to\s+)(?:act\s+as|pretend|role-?play|simulate|become|imagine\s+(?:that\s+)?you(?:'re|\s+are)))`;
 
 /** "no restrictions" about the persona itself, not "no restrictions on budget". */
 const LIMIT_NOUN = String.raw`(?:filters?|restrictions?|limits?|limitations?|censorship|rules|guidelines|morals?|ethics|boundaries|constraints|guardrails|content\s+polic(?:y|ies)|safety\s+(?:filters?|rules|guidelines|training))`;
@@ -60,7 +60,7 @@ export const JAILBREAK_RULES: readonly InjectionRule[] = [
     id: 'bypass_policy',
     needs: ['polic', 'filter', 'guideline', 'restriction', 'rules', 'protocol'],
     feature: 'jailbreak',
-    pattern: /\b(?:ignor(?:e|es|ing)|bypass(?:es|ing)?|disabl(?:e|es|ing)|circumvent(?:s|ing)?|break(?:s|ing)?|violat(?:e|es|ing)|(?:don't|do\s+not)\s+have\s+to\s+follow)\s+(?:all\s+(?:of\s+)?)?(?:the\s+|your\s+)?(?:OpenAI(?:'s|’s)?|safety|content|ethical|moderation|usage)\s+(?:content\s+)?(?:polic(?:y|ies)|filters?|guidelines|restrictions|rules|protocols)\b|\blet'?s\s+break\s+the\s+rules\b/iu,
+    pattern: /\b(?:ignor(?:e|es|ing)|disregard(?:s|ing)?|bypass(?:es|ing)?|disabl(?:e|es|ing)|circumvent(?:s|ing)?|break(?:s|ing)?|violat(?:e|es|ing)|(?:don't|do\s+not)\s+have\s+to\s+follow)\s+(?:all\s+(?:of\s+)?)?(?:the\s+|your\s+)?(?:OpenAI(?:'s|’s)?|safety|content|ethical|moderation|usage|company(?:'s|’s)?)\s+(?:content\s+)?(?:polic(?:y|ies)|filters?|guidelines|restrictions|rules|protocols)\b|\blet'?s\s+break\s+the\s+rules\b/iu,
     // A school's or a router's content filter is not the model's: only "your", "all" or OpenAI's
     // rules, or policies and guidelines, are the model's own.
     weight: (m) => (/\b(?:your|all|openai|rules)\b/i.test(m[0]) ? 0.75 : /polic|guideline/i.test(m[0]) ? 0.6 : 0.3),
@@ -105,6 +105,14 @@ export const JAILBREAK_RULES: readonly InjectionRule[] = [
       'iu',
     ),
     weight: 0.6,
+  },
+  {
+    id: 'you_have_no_rules',
+    needs: LIMIT_NEEDS,
+    feature: 'jailbreak',
+    // "From now on you have no restrictions": the persona's terms said to the model itself.
+    pattern: new RegExp(String.raw`\byou(?:'ve|\s+have|\s+now\s+have|\s+got)\s+(?:now\s+)?no\s+(?:more\s+|longer\s+any\s+)?(?:(?:ethical|moral|safety|content)\s+)?${LIMIT_NOUN}\b(?!\s+(?:on|for|about|regarding|to|from|with|when|if)\b)`, 'iu'),
+    weight: 0.5,
   },
   {
     id: 'pretend_no_rules',
