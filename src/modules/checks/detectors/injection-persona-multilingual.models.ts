@@ -70,6 +70,12 @@ const END = String.raw`(?:(?<!${LETTER})|(?!${LETTER}))`;
 
 /** At most this many characters of one clause between the parts of a phrase. */
 const GAP = String.raw`[^.!?;\n。！？；]{0,30}?`;
+/**
+ * The same in Chinese and Japanese, which say in a few characters what takes words elsewhere
+ * ("公司给你的规则" = "the rules the company gave you"): a shorter gap keeps the nested gaps of a
+ * verb-last phrase cheap on long texts without punctuation.
+ */
+const GAPS = { words: GAP, prefix: GAP, none: String.raw`[^.!?;\n。！？；]{0,12}?` } as const;
 
 /** Between an agent and its "without limits": at most one word ("un asistente virtual sin…"). */
 const NEAR_WORDS = String.raw`\s*(?:[\p{L}\p{M}'’-]{1,20}\s+)?`;
@@ -132,13 +138,14 @@ function forgetCompanyRule(language: PersonaLanguage): InjectionRule {
   const verb = `${before}${word(language.forget, bounds)}${after}`;
   const [company, rules] = [language.company, language.rules].map((part) => word(part, bounds));
   const objects = language.objects === undefined ? '' : `|${word(language.objects, bounds)}`;
-  const object = `(?:${company}${GAP}${rules}|${rules}${GAP}${company}${objects})`;
-  const verbFirst = `${verb}${GAP}${object}`;
+  const gap = GAPS[bounds];
+  const object = `(?:${company}${gap}${rules}|${rules}${gap}${company}${objects})`;
+  const verbFirst = `${verb}${gap}${object}`;
   return {
     id: `persona_forget_company_${language.code}`,
     needs: language.forgetNeeds,
     feature: 'instruction_override',
-    pattern: new RegExp(language.verbLast ? `${verbFirst}|${object}${GAP}${verb}` : verbFirst, 'iu'),
+    pattern: new RegExp(language.verbLast ? `${verbFirst}|${object}${gap}${verb}` : verbFirst, 'iu'),
     weight: 0.6,
   };
 }
