@@ -17,7 +17,7 @@ export const ASIAN_PERSONA_LANGUAGES: readonly PersonaLanguage[] = [
   {
     code: 'zh',
     bounds: 'none',
-    agents: String.raw`ai|人工智能|人工智慧|助手|助理|聊天机器人|聊天機器人|机器人|機器人|语言模型|語言模型|模型|gpt`,
+    agents: String.raw`ai|人工智能|人工智慧|助手|助理|聊天机器人|聊天機器人|机器人|機器人|语言模型|語言模型|模型|模式|(?:chat)?gpt`,
     unlimited: String.raw`(?:没有|沒有|没|沒|无|無|不受|不带|不帶|摆脱了|擺脫了)(?:任何|一切)?的?(?:${ZH_LIMITS})的?|不受限的?`,
     noLimits: String.raw`你(?:现在|現在|已经|已經|从此|從此|再也|也)?(?:没有|沒有|不再有|不再受|不受)(?:任何|一切)?的?(?:${ZH_LIMITS})|你(?:现在|現在|已经|已經)?(?:不再|无需|無需|不用|不必|不需要)(?:遵守|遵循|受)(?:任何)?的?(?:${ZH_LIMITS}|政策|准则|準則)`,
     limitNeeds: ['限', '约束', '約束', '规', '規', '过滤', '過濾', '审查', '審查', '道德', '伦理', '倫理', '底线', '底線'],
@@ -39,7 +39,7 @@ export const ASIAN_PERSONA_LANGUAGES: readonly PersonaLanguage[] = [
   {
     code: 'ja',
     bounds: 'none',
-    agents: String.raw`ai|人工知能|アシスタント|チャットボット|ボット|言語モデル|モデル|gpt`,
+    agents: String.raw`ai|人工知能|アシスタント|チャットボット|ボット|言語モデル|モデル|モード|(?:chat)?gpt`,
     unlimited: String.raw`(?:${JA_LIMITS})(?:の|が|は)?(?:一切)?(?:ない|無い|なし|無し)の?|無制限の`,
     noLimits: String.raw`(?:あなた|君|きみ|お前)(?:に|には|は)(?:もう|もはや)?(?:一切の|何の|なんの|どんな)?(?:${JA_LIMITS})(?:も|は|が)?(?:一切)?(?:ありません|ない|無い|存在しない|なくなりました|なくなった)`,
     limitNeeds: ['制限', '制約', '規制', 'ルール', '規則', 'フィルター', '検閲', '倫理', '縛り'],
@@ -60,7 +60,7 @@ export const ASIAN_PERSONA_LANGUAGES: readonly PersonaLanguage[] = [
   {
     code: 'ko',
     bounds: 'prefix',
-    agents: String.raw`ai|인공지능|어시스턴트|비서|챗봇|봇|언어\s*모델|모델|gpt`,
+    agents: String.raw`ai|인공지능|어시스턴트|비서|챗봇|봇|언어\s*모델|모델|모드|(?:chat)?gpt`,
     unlimited: String.raw`(?:아무(?:런)?\s*|어떠한\s*|어떤\s*)?(?:${KO_LIMITS})(?:이|도|은|가)?\s*(?:없는|없이)|무제한(?:의|인)?`,
     noLimits: String.raw`(?:너(?:는|에게는|한테는)?|넌|당신(?:은|에게는)?)\s*(?:이제\s*|더\s*이상\s*)?(?:아무(?:런)?\s*|어떠한\s*)?(?:${KO_LIMITS})(?:이|도|은|가)?\s*(?:없어|없다|없습니다|없음|없어요)`,
     limitNeeds: ['제한', '제약', '규칙', '필터', '검열', '윤리', '규제'],
@@ -81,7 +81,7 @@ export const ASIAN_PERSONA_LANGUAGES: readonly PersonaLanguage[] = [
   {
     code: 'ar',
     bounds: 'words',
-    agents: String.raw`(?:ال)?ذكاء\s+(?:ال)?اصطناعي|(?:ال)?مساعد|(?:ال)?بوت|(?:ال)?روبوت|(?:ال)?نموذج|شات\s*بوت|ai`,
+    agents: String.raw`(?:ال)?ذكاء\s+(?:ال)?اصطناعي|(?:ال)?مساعد|(?:ال)?بوت|(?:ال)?روبوت|(?:ال)?نموذج|شات\s*بوت|(?:ال)?وضع|ai|(?:chat)?gpt`,
     without: String.raw`(?:بلا|بدون|دون|من\s+دون|من\s+غير)\s+(?:أي\s+|اي\s+)?(?:${AR_LIMITS}|أخلاق)|غير\s+(?:مقيد|محدود|خاضع)\p{L}*|حر\s+من\s+(?:كل\s+|جميع\s+)?(?:ال)?(?:قيود|قواعد)`,
     noLimits: String.raw`(?:ليس\s+لديك|ليست\s+لديك|لا\s+(?:توجد|يوجد)\s+(?:لديك|عليك)|لم\s+(?:تعد|يعد)\s+(?:لديك|عليك))\s+(?:أي\s+|اي\s+)?(?:${AR_LIMITS})|(?:أنت|انت)\s+(?:الآن\s+)?(?:لست|لم\s+تعد)\s+(?:مقيد|ملزم|مرتبط)\p{L}*`,
     limitNeeds: ['قيود', 'حدود', 'قواعد', 'ضوابط', 'رقابة', 'فلاتر', 'محظورات', 'أخلاق', 'مقيد', 'محدود', 'خاضع', 'ملزم', 'مرتبط'],
@@ -102,7 +102,7 @@ export const ASIAN_PERSONA_LANGUAGES: readonly PersonaLanguage[] = [
   {
     code: 'hi',
     bounds: 'words',
-    agents: String.raw`ai|एआई|सहायक|असिस्टेंट|चैटबॉट|बॉट|मॉडल|कृत्रिम\s+बुद्धि(?:मत्ता)?`,
+    agents: String.raw`ai|एआई|सहायक|असिस्टेंट|चैटबॉट|बॉट|मॉडल|मोड|(?:chat)?gpt|कृत्रिम\s+बुद्धि(?:मत्ता)?`,
     unlimited: String.raw`बिना\s+(?:किसी\s+(?:भी\s+)?)?(?:${HI_LIMITS})(?:ों|ओं)?(?:\s+(?:के|वाला|वाले|वाली))?|असीमित|अप्रतिबंधित|बेलगाम|प्रतिबंध-?मुक्त`,
     noLimits: String.raw`(?:तुम|आप)[\p{L}\p{M}]*\s+(?:पर\s+|लिए\s+|के\s+लिए\s+)?(?:अब\s+)?कोई\s+(?:भी\s+)?(?:${HI_LIMITS})(?:एं|ें|ों)?\s+(?:लागू\s+)?नहीं`,
     limitNeeds: ['प्रतिबंध', 'पाबंदी', 'सीमा', 'सीमित', 'नियम', 'फ़िल्टर', 'फिल्टर', 'रोक', 'सेंसर', 'बेलगाम'],
@@ -123,7 +123,7 @@ export const ASIAN_PERSONA_LANGUAGES: readonly PersonaLanguage[] = [
   {
     code: 'vi',
     bounds: 'words',
-    agents: String.raw`ai|trí\s+tuệ\s+nhân\s+tạo|trợ\s+lý|chatbot|bot|robot|mô\s+hình(?:\s+ngôn\s+ngữ)?|llm`,
+    agents: String.raw`ai|trí\s+tuệ\s+nhân\s+tạo|trợ\s+lý|chatbot|bot|robot|mô\s+hình(?:\s+ngôn\s+ngữ)?|chế\s+độ|(?:chat)?gpt|llm`,
     without: String.raw`(?:không\s+(?:có\s+|bị\s+)?|chẳng\s+có\s+)(?:bất\s+kỳ\s+|bất\s+cứ\s+|một\s+)?(?:${VI_LIMITS}|đạo\s+đức)(?:\s+nào)?|vô\s+hạn`,
     noLimits: String.raw`(?:bạn|mày|cậu)\s+(?:bây\s+giờ\s+|giờ\s+|đã\s+)?(?:không\s+(?:còn\s+)?(?:có\s+|bị\s+)?|chẳng\s+có\s+)(?:bất\s+kỳ\s+|bất\s+cứ\s+)?(?:${VI_LIMITS})`,
     limitNeeds: ['giới hạn', 'hạn chế', 'quy tắc', 'luật lệ', 'bộ lọc', 'kiểm duyệt', 'ràng buộc', 'đạo đức', 'vô hạn'],
@@ -144,7 +144,7 @@ export const ASIAN_PERSONA_LANGUAGES: readonly PersonaLanguage[] = [
   {
     code: 'id',
     bounds: 'words',
-    agents: String.raw`ai|kecerdasan\s+buatan|asisten|chatbot|bot|robot|model(?:\s+bahasa)?|llm`,
+    agents: String.raw`ai|kecerdasan\s+buatan|asisten|chatbot|bot|robot|model(?:\s+bahasa)?|mode|(?:chat)?gpt|llm`,
     without: String.raw`tanpa\s+(?:ada\s+|satu\s+pun\s+)?(?:${ID_LIMITS}|etika|moral)|(?:yang\s+)?tidak\s+(?:punya|memiliki|ada)\s+(?:${ID_LIMITS})|bebas\s+(?:dari\s+)?(?:segala\s+|semua\s+)?(?:batasan|aturan)`,
     noLimits: String.raw`(?:kamu|anda|kau|engkau)\s+(?:sekarang\s+|kini\s+|sudah\s+)?(?:tidak|tak|gak|nggak)\s+(?:lagi\s+)?(?:punya|memiliki|mempunyai|terikat|dibatasi)(?:\s+(?:oleh|pada))?\s+(?:${ID_LIMITS})|(?:kamu|anda|kau)\s+(?:sekarang\s+|kini\s+)?(?:tidak|tak)\s+(?:lagi\s+)?(?:terikat|dibatasi)`,
     limitNeeds: ['batas', 'aturan', 'filter', 'sensor', 'larangan', 'restriksi', 'etika', 'moral', 'terikat'],

@@ -77,8 +77,8 @@ const GAP = String.raw`[^.!?;\n。！？；]{0,30}?`;
  */
 const GAPS = { words: GAP, prefix: GAP, none: String.raw`[^.!?;\n。！？；]{0,12}?` } as const;
 
-/** Between an agent and its "without limits": at most one word ("un asistente virtual sin…"). */
-const NEAR_WORDS = String.raw`\s*(?:[\p{L}\p{M}'’-]{1,20}\s+)?`;
+/** Between an agent and its "without limits": a comma and one word ("un asistente virtual sin…", "eine KI, die keine…"). */
+const NEAR_WORDS = String.raw`,?\s*(?:[\p{L}\p{M}'’-]{1,20}\s+)?`;
 const NEAR_NONE = String.raw`[^\s.!?,;。！？，、；]{0,4}?`;
 
 /** The clause ends in a question mark: a customer asking whether there are limits. */
