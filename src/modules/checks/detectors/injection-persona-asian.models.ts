@@ -11,7 +11,7 @@ const KO_LIMITS = String.raw`제한|제약|규칙|필터|검열|윤리|규제`;
 const AR_LIMITS = String.raw`قيود|حدود|قواعد|ضوابط|رقابة|فلاتر|محظورات`;
 const HI_LIMITS = String.raw`प्रतिबंध|पाबंदी|सीमा|नियम|फ़िल्टर|फिल्टर|रोक|सेंसर`;
 const VI_LIMITS = String.raw`giới\s+hạn|hạn\s+chế|quy\s+tắc|luật\s+lệ|bộ\s+lọc|kiểm\s+duyệt|ràng\s+buộc`;
-const ID_LIMITS = String.raw`batasan|batas|aturan|filter|sensor|pembatasan|larangan|restriksi`;
+const ID_LIMITS = String.raw`batasan|batas|aturan|filter|pembatasan|larangan|restriksi`;
 
 export const ASIAN_PERSONA_LANGUAGES: readonly PersonaLanguage[] = [
   {
@@ -145,9 +145,9 @@ export const ASIAN_PERSONA_LANGUAGES: readonly PersonaLanguage[] = [
     code: 'id',
     bounds: 'words',
     agents: String.raw`ai|kecerdasan\s+buatan|asisten|chatbot|bot|robot|model(?:\s+bahasa)?|mode|(?:chat)?gpt|llm`,
-    without: String.raw`tanpa\s+(?:ada\s+|satu\s+pun\s+)?(?:${ID_LIMITS}|etika|moral)|(?:yang\s+)?tidak\s+(?:punya|memiliki|ada)\s+(?:${ID_LIMITS})|bebas\s+(?:dari\s+)?(?:segala\s+|semua\s+)?(?:batasan|aturan)`,
+    without: String.raw`tanpa\s+(?:ada\s+|satu\s+pun\s+)?(?:${ID_LIMITS}|sensor|etika|moral)|(?:yang\s+)?tidak\s+(?:punya|memiliki|ada)\s+(?:${ID_LIMITS})|bebas\s+(?:dari\s+)?(?:segala\s+|semua\s+)?(?:batasan|aturan)`,
     noLimits: String.raw`(?:kamu|anda|kau|engkau)\s+(?:sekarang\s+|kini\s+|sudah\s+)?(?:tidak|tak|gak|nggak)\s+(?:lagi\s+)?(?:punya|memiliki|mempunyai|terikat|dibatasi)(?:\s+(?:oleh|pada))?\s+(?:${ID_LIMITS})|(?:kamu|anda|kau)\s+(?:sekarang\s+|kini\s+)?(?:tidak|tak)\s+(?:lagi\s+)?(?:terikat|dibatasi)`,
-    limitNeeds: ['batas', 'aturan', 'filter', 'sensor', 'larangan', 'restriksi', 'etika', 'moral', 'terikat'],
+    limitNeeds: ['batas', 'aturan', 'filter', 'tanpa', 'larangan', 'restriksi', 'terikat'],
     specific: String.raw`untuk|pada|dalam|soal|terkait|mengenai`,
     forget: String.raw`lupakan|abaikan|acuhkan|jangan\s+(?:ikuti|patuhi|turuti)|tidak\s+usah\s+(?:ikuti|patuhi|mengikuti)`,
     forgetNeeds: ['lupakan', 'abaikan', 'acuhkan', 'ikuti', 'patuhi', 'turuti'],

@@ -84,8 +84,6 @@ const NEAR_NONE = String.raw`[^\s.!?,;。！？，、；]{0,4}?`;
 /** The clause ends in a question mark: a customer asking whether there are limits. */
 const NOT_QUESTION = String.raw`(?![^.!\n。！]{0,40}[?？؟])`;
 
-const STARTS_LATIN = /^[a-z]/;
-
 /** The alternatives of a regex source at depth 0 (`a|b(c|d)|e` → `a`, `b(c|d)`, `e`). */
 function splitAlternatives(source: string): string[] {
   const parts: string[] = [];
@@ -105,15 +103,43 @@ function splitAlternatives(source: string): string[] {
   return parts;
 }
 
+/** Index of the `)` that closes the group opened at `open`. */
+function closingParen(source: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < source.length; i++) {
+    const char = source[i];
+    if (char === '\\') i++;
+    else if (char === '(' || char === '[') depth++;
+    else if ((char === ')' || char === ']') && --depth === 0) return i;
+  }
+  return source.length;
+}
+
+/** Whether every match of `alternative` starts with an ASCII letter, looking into a leading `(?:…)` or `(?:…)?`. */
+function startsLatin(alternative: string): boolean {
+  if (/^[a-z]/.test(alternative)) return true;
+  if (!alternative.startsWith('(?:')) return false;
+  const close = closingParen(alternative, 0);
+  const inner = splitAlternatives(alternative.slice(3, close)).every(startsLatin);
+  const optional = alternative[close + 1] === '?' || alternative[close + 1] === '*';
+  return inner && (!optional || startsLatin(alternative.slice(close + 2)));
+}
+
 /**
  * `alternatives` as one group with its language's word boundaries. \b knows only ASCII letters,
- * so other scripts need a lookbehind; words in Latin script keep \b, because a pattern that
- * opens with a lookbehind is tried at every position of the text and costs several times more.
+ * so other scripts need a lookbehind; words that start with an ASCII letter keep \b, because V8
+ * scans ahead for the letters a pattern can start with, and a lookbehind in front hides them.
  */
 function word(alternatives: string, bounds: PersonaLanguage['bounds']): string {
   if (bounds === 'none') return `(?:${alternatives})`;
-  const isLatin = splitAlternatives(alternatives).every((alternative) => STARTS_LATIN.test(alternative));
-  return `${isLatin ? String.raw`\b` : `(?<!${LETTER})`}(?:${alternatives})${bounds === 'words' ? END : ''}`;
+  const parts = splitAlternatives(alternatives);
+  const latin = parts.filter(startsLatin);
+  const other = parts.filter((part) => !startsLatin(part));
+  const starts = [
+    ...(latin.length > 0 ? [String.raw`\b(?:${latin.join('|')})`] : []),
+    ...(other.length > 0 ? [`(?<!${LETTER})(?:${other.join('|')})`] : []),
+  ];
+  return `(?:${starts.join('|')})${bounds === 'words' ? END : ''}`;
 }
 
 function notSpecific(language: PersonaLanguage): string {
