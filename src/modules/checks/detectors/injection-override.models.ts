@@ -198,7 +198,7 @@ export const OVERRIDE_RULES: readonly InjectionRule[] = [
   },
   {
     id: 'stop_being_assistant',
-    needs: ['stop being', 'no longer', 'not a'],
+    needs: ['stop being', ...["you're", 'you are'].flatMap((you) => [' no longer a', ' no longer the', ' no longer my', ' not a', ' not the', ' not my'].map((rest) => you + rest))],
     feature: 'instruction_override',
     pattern: /\b(?:stop\s+being|you(?:'re|\s+are)\s+no\s+longer|you(?:'re|\s+are)\s+not)\s+(?:a|an|the|my)\s+(?:[\w-]+\s+){0,3}?(?:assistant|bot|chatbot|agent|AI)\b(?!\s+(?:that|who|which)\b)/iu,
     weight: 0.45,

@@ -37,7 +37,7 @@ const YOUR_OUTPUT = String.raw`(?:your|the|every|each|all|any)\s+(?:\w+\s+)?(?:r
 export const TASK_RULES: readonly InjectionRule[] = [
   {
     id: 'planted_writing_task',
-    needs: [...PRODUCE_VERBS, ' me ', ' us '],
+    needs: [...PRODUCE_VERBS, ...['tell', 'give', 'show', 'send', 'share', 'recommend', 'suggest', 'list', 'name'].flatMap((verb) => [`${verb} me`, `${verb} us`])],
     feature: 'indirect_instruction',
     pattern: new RegExp(
       String.raw`${SENTENCE_START}${LEAD_IN}(?:${PRODUCE}|${TELL_ME})\s+(?:[\w'-]+[\s,]+){0,4}?(?:${WRITING}|given|following|provided)\b`,
