@@ -72,7 +72,7 @@ export const INDIRECT_RULES: readonly InjectionRule[] = [
   {
     id: 'note_to_ai_translated',
     // Each branch's preposition or compound ("para el", "für die", "-hinweis", "への"): rarer than the words for AI.
-    needs: ['para el', 'para la', 'para o ', 'para a ', 'pour l', 'pour le', 'à l', 'a l', 'per l', 'per il', 'ki-', 'ai-', 'an die', 'für die', 'an den', 'für den', 'для', 'ia:', 'ia :', 'ki:', 'ki :', 'ии:', 'ии :', '给', '致', '对', 'への', 'に対する', '向け', '에게', '에 대한', '용', 'إلى', 'الى', 'لل'],
+    needs: ['para el', 'para la', 'para o ', 'para a ', 'pour l', 'pour le', 'à l', 'per l', 'per il', 'ki-', 'ai-', 'an die', 'für die', 'an den', 'für den', 'для', 'ia:', 'ia :', 'ki:', 'ki :', 'ии:', 'ии :', '给', '致', '对', 'への', 'に対する', '向け', '에게', '에 대한', '용', 'إلى', 'الى', 'لل'],
     feature: 'indirect_instruction',
     // "Nota para el asistente:", "KI-Hinweis:", "Assistant IA :", "AIへの指示：", "给AI的指令": the
     // same address to the machine in the languages users write in most.
