@@ -14,10 +14,14 @@ describe('npm run train:injection', () => {
     const lines = readCorpus(CORPUS);
     const trainIds = lines.filter((l) => l.kind === 'injection' && l.split === 'train').length;
     expect(texts).toHaveLength(trainIds);
-    // Held-out public sources are never trained on (hand-written cases are split by file instead).
-    const heldOutSources = new Set(lines.filter((l) => l.split === 'heldout' && l.source !== 'hand-written').map((l) => l.source));
+    // Held-out public sources are never trained on (hand-written cases are split by file instead),
+    // and no held-out text is.
+    const heldOut = lines.filter((l) => l.split === 'heldout');
+    const heldOutSources = new Set(heldOut.filter((l) => !l.source.startsWith('hand-written')).map((l) => l.source));
     expect(heldOutSources.size).toBeGreaterThanOrEqual(3);
     expect(texts.filter((t) => heldOutSources.has(t.source))).toEqual([]);
+    const heldOutTexts = new Set(heldOut.map((l) => l.text));
+    expect(texts.filter((t) => heldOutTexts.has(t.text))).toEqual([]);
   });
 
   // Trains the whole model (about a minute on a shared machine): the committed weights must be
