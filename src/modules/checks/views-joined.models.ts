@@ -47,6 +47,17 @@ const MAX_DIGIT_GROUP = 15;
 const KEY_CHARS = new Uint8Array(128);
 for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/=') KEY_CHARS[char.charCodeAt(0)] = 1;
 
+/** Per ASCII code: 1 for the characters of `chars` (tables, not sets of strings: the chunk pass reads one per chunk). */
+function asciiTable(chars: string): Uint8Array {
+  const table = new Uint8Array(128);
+  for (const char of chars) table[char.charCodeAt(0)] = 1;
+  return table;
+}
+
+function isIn(table: Uint8Array, code: number): boolean {
+  return code < 128 && table[code] === 1;
+}
+
 function isKeyChar(code: number): boolean {
   return code < 128 && KEY_CHARS[code] === 1;
 }
@@ -135,10 +146,10 @@ function isKeyHead(text: string, chunk: Chunk): boolean {
   return run.upper - firstUpper > 0 && run.lower > 0;
 }
 
-const CLOSING = new Set(['"', "'", '`', ')', ']', '}', ',', ';', '.']);
+const CLOSING = asciiTable('"\'`)]},;.');
 
 function isClosingOnly(text: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (!CLOSING.has(text[i] as string)) return false;
+  for (let i = start; i < end; i++) if (!isIn(CLOSING, text.charCodeAt(i))) return false;
   return end - start <= 3;
 }
 
@@ -180,7 +191,7 @@ function readChunk(text: string, start: number, gapStart: number): Chunk {
   const chunk = { start, end: i, coreEnd: i, gapStart, gap: classifyGap(text, gapStart, start), headEnd: headEnd === -1 ? i : headEnd, tailStart, allDigits, allUpperOrDigit };
   // `… 0130 00.`: sentence punctuation after the last group is not part of it.
   let coreEnd = i;
-  while (coreEnd > start + 1 && i - coreEnd < 3 && TRAILING_PUNCTUATION.has(text[coreEnd - 1] as string)) coreEnd--;
+  while (coreEnd > start + 1 && i - coreEnd < 3 && isIn(TRAILING_PUNCTUATION, text.charCodeAt(coreEnd - 1))) coreEnd--;
   if (coreEnd < i) {
     chunk.coreEnd = coreEnd;
     chunk.allDigits = chunk.allUpperOrDigit = true;
@@ -193,7 +204,7 @@ function readChunk(text: string, start: number, gapStart: number): Chunk {
   return chunk;
 }
 
-const TRAILING_PUNCTUATION = new Set(['.', ',', ';', ':', ')', '!', '?', '"', "'"]);
+const TRAILING_PUNCTUATION = asciiTable('.,;:)!?"\'');
 
 /** The edits of a run of chunks [first, last]: every gap between them removed or folded. */
 function editGaps(chunks: Chunk[], first: number, last: number, replacement: '' | ' ', edits: Edit[], onlyUnusual = false): void {
@@ -338,19 +349,22 @@ function isGroupChunk(text: string, start: number, end: number): boolean {
 
 /**
  * A neighbouring group chunk across a gap, the two together at least MIN_GROUP_PAIR long:
- * `4539 1488`, `DE89 3704`, `020 7946`, but not `50 GB`.
+ * `4539 1488`, `DE89 3704`, `020 7946`, but not `50 GB`. Each neighbour is read only while it
+ * holds capitals and digits, so the word after an ordinary number costs one character.
  */
 function hasGroupNeighbour(text: string, start: number, end: number): boolean {
   let nextStart = end;
   while (nextStart < text.length && isSpace(text.charCodeAt(nextStart))) nextStart++;
   let nextEnd = nextStart;
-  while (nextEnd < text.length && !isSpace(text.charCodeAt(nextEnd))) nextEnd++;
-  if (nextStart > end && isGroupChunk(text, nextStart, nextEnd) && end - start + nextEnd - nextStart >= MIN_GROUP_PAIR) return true;
+  while (nextEnd < text.length && isGroupNeighbour(text.charCodeAt(nextEnd))) nextEnd++;
+  const nextIsGroup = nextEnd > nextStart && (nextEnd === text.length || isSpace(text.charCodeAt(nextEnd)));
+  if (nextStart > end && nextIsGroup && end - start + nextEnd - nextStart >= MIN_GROUP_PAIR) return true;
   let previousEnd = start;
   while (previousEnd > 0 && isSpace(text.charCodeAt(previousEnd - 1))) previousEnd--;
   let previousStart = previousEnd;
-  while (previousStart > 0 && !isSpace(text.charCodeAt(previousStart - 1))) previousStart--;
-  return previousEnd < start && isGroupChunk(text, previousStart, previousEnd) && end - start + previousEnd - previousStart >= MIN_GROUP_PAIR;
+  while (previousStart > 0 && isGroupNeighbour(text.charCodeAt(previousStart - 1))) previousStart--;
+  const previousIsGroup = previousEnd > previousStart && (previousStart === 0 || isSpace(text.charCodeAt(previousStart - 1)));
+  return previousEnd < start && previousIsGroup && end - start + previousEnd - previousStart >= MIN_GROUP_PAIR;
 }
 
 const MIN_GROUP_PAIR = 6;

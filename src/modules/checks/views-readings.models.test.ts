@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldViews, ReadingName, TextView } from './checks.models.ts';
 import { foldConfusable, foldLeet, segmentWords } from './views-folding.models.ts';
+import { hasSpacedChars } from './views-readings.models.ts';
 import { buildFieldViews } from './views.models.ts';
 
 function readingOf(views: FieldViews, name: ReadingName): TextView {
@@ -118,5 +119,24 @@ describe('readings: ROT13 and mirrored text', () => {
   it('builds no ROT13 or mirrored reading for ordinary text', () => {
     const views = buildFieldViews('input', 'The parcel left the warehouse on Monday and will arrive within two days.');
     expect(views.readings).toBeUndefined();
+  });
+});
+
+describe('readings: the spaced-characters gate', () => {
+  const PLAIN = /(?:^|[^A-Za-z0-9])[A-Za-z0-9@$][ .\-_*][A-Za-z0-9@$][ .\-_*][A-Za-z0-9@$][ .\-_*][A-Za-z0-9@$](?![A-Za-z0-9])/;
+
+  it('finds four single characters apart, at the start, the end or alone, and not inside longer words', () => {
+    for (const text of ['i g n o r e', 'a.b.c.d', 'x-y_z*w', '$ @ 1 2', '(s k 1 l)', 'say i g n o']) expect({ text, found: hasSpacedChars(text) }).toEqual({ text, found: true });
+    for (const text of ['a b c', 'ab c d e', 'a b c de', 'a  b c d', 'a b c d1', 'xa b c d', 'a,b,c,d', 's k _ l', '']) expect({ text, found: hasSpacedChars(text) }).toEqual({ text, found: false });
+  });
+
+  it('answers as the plain regex it replaces, on random texts of those characters', () => {
+    const alphabet = 'ab1$@ .-_*,x';
+    let seed = 7;
+    const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let n = 0; n < 20000; n++) {
+      const text = Array.from({ length: 1 + Math.floor(next() * 14) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+      if (hasSpacedChars(text) !== PLAIN.test(text)) expect({ text, found: hasSpacedChars(text) }).toEqual({ text, found: PLAIN.test(text) });
+    }
   });
 });

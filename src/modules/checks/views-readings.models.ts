@@ -79,7 +79,15 @@ function hasLetterBesideAscii(text: string): boolean {
  * several times more on every text.
  */
 const LEET_WORD = /[A-Za-z][0134578@$|!+]+[A-Za-z]/g;
-const SPACED_CHARS = /(?:^|[^A-Za-z0-9])[A-Za-z0-9@$][ .\-_*][A-Za-z0-9@$][ .\-_*][A-Za-z0-9@$][ .\-_*][A-Za-z0-9@$](?![A-Za-z0-9])/;
+// `(?:^|[^A-Za-z0-9])X.X.X.X(?![A-Za-z0-9])`, but starting at the first separator and checking
+// behind it for the first character and its boundary: V8 then tries only the offsets of a
+// separator, which halves the cost on a 2.4 KB text.
+const SPACED_CHARS = /[ .\-_*][A-Za-z0-9@$][ .\-_*][A-Za-z0-9@$][ .\-_*](?<=(?:^|[^A-Za-z0-9])[A-Za-z0-9@$][ .\-_*][A-Za-z0-9@$][ .\-_*][A-Za-z0-9@$][ .\-_*])[A-Za-z0-9@$](?![A-Za-z0-9])/;
+
+/** Four single characters separated by one space, dot, dash, underscore or star, not inside a longer word. */
+export function hasSpacedChars(text: string): boolean {
+  return SPACED_CHARS.test(text);
+}
 /** Wording that asks for decoding. */
 const DECODE_CUE = /rot.?13|caesar|cipher|decod|decrypt|revers|backward|mirror|unscrambl|right to left/i;
 /** Words of ordinary English prose: a text that has them is not written in ROT13 or mirrored throughout. */
@@ -90,7 +98,7 @@ const MIRRORED_WORDS = /\b(?:eht|dna|uoy|ruoy|siht|taht|htiw|rof|lla|won|erongi|
 
 /** Two leet words, or one run of spaced letters. */
 function hasLeetOrSpacing(text: string): boolean {
-  if (SPACED_CHARS.test(text)) return true;
+  if (hasSpacedChars(text)) return true;
   LEET_WORD.lastIndex = 0;
   return LEET_WORD.test(text) && LEET_WORD.test(text);
 }

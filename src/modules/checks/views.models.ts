@@ -8,6 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import type { FieldViews, TextField, TextView } from './checks.models.ts';
 import { buildReadings } from './views-readings.models.ts';
 import { buildJoinedView } from './views-joined.models.ts';
+import { isClusterContinuation, needsNormalization } from './views-normalization.models.ts';
 
 const DEFAULT_MAX_DECODED_CHARS = 64 * 1024;
 const MIN_ENCODED_RUN = 16;
@@ -17,11 +18,8 @@ const MIN_PRINTABLE_SHARE = 0.9;
 const MAX_CLUSTER_MARKS = 30;
 const MAX_CACHED_CLUSTERS = 4096;
 
-const NON_ASCII = /[\u0080-\uffff]/;
 /** Zero-width, soft hyphen, bidi controls, variation selectors, tag characters: invisible when rendered. */
-const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
 const IGNORABLE_ALL = /\p{Default_Ignorable_Code_Point}/gu;
-const COMBINING_MARK = /^\p{M}/u;
 const HEX_ONLY = /^(?:0x)?[0-9A-Fa-f]+$/;
 /** Per ASCII code (read below 128 only: V8 reads past a typed array's end slowly): 1 for the base64 alphabets. */
 const RUN_CHARS = new Uint8Array(128);
@@ -74,7 +72,7 @@ function finishMap(out: MapBuilder): MappedText {
 export function buildFieldViews(field: TextField, text: string, options?: { maxDecodedChars?: number; leaks?: boolean }): FieldViews {
   // A method, not a named arrow: under tsx's keepNames each named arrow costs a defineProperty.
   const views: TextView[] = [{ name: 'original', text, toOriginal(start, end) { return clampRange(start, end, text.length); } }];
-  const normalized = NON_ASCII.test(text) && needsNormalization(text) ? normalizeWithMap(text) : undefined;
+  const normalized = needsNormalization(text) ? normalizeWithMap(text) : undefined;
   if (normalized !== undefined) views.push(createMappedView('normalized', normalized));
 
   const base = normalized?.text ?? text;
@@ -105,27 +103,6 @@ function createMappedView(name: TextView['name'], { text, from, to }: MappedText
     return { start: at, end: at };
   };
   return { name, text, toOriginal };
-}
-
-function needsNormalization(text: string): boolean {
-  return IGNORABLE.test(text) || text.normalize('NFKC') !== text;
-}
-
-/** Per BMP code unit: 0 not yet known, 1 continues a cluster, 2 does not. Filled on first sight. */
-const continuationByCode = new Uint8Array(0x10000);
-
-function isClusterContinuation(text: string, index: number): boolean {
-  const code = text.charCodeAt(index);
-  if (code < 0x300) return false;
-  // Conjoining Hangul vowels and finals compose with what precedes them, like combining marks.
-  if ((code >= 0x1160 && code <= 0x11ff) || (code >= 0xd7b0 && code <= 0xd7ff)) return true;
-  if (code >= 0xd800 && code <= 0xdfff) return COMBINING_MARK.test(text.slice(index, index + 2));
-  let known = continuationByCode[code] ?? 0;
-  if (known === 0) {
-    known = COMBINING_MARK.test(String.fromCharCode(code)) ? 1 : 2;
-    continuationByCode[code] = known;
-  }
-  return known === 1;
 }
 
 /**

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { buildFieldViews } from '../views.models.ts';
 import { INJECTION_RULES } from './injection-rules.models.ts';
 import { expectRulePrefiltersCover } from './injection-rules.test-utils.ts';
-import { createNeedleFinder, foldRegexLiterals, lowerSameLength } from './injection-scan.models.ts';
+import { createNeedleFinder } from './injection-needles.models.ts';
+import { foldRegexLiterals, lowerSameLength } from './injection-scan.models.ts';
 import { scoreInjection } from './injection.detector.ts';
 
 /** Prints a measured figure in the test output (the figures are part of what these tests report). */

@@ -17,8 +17,11 @@ const FNV_PRIME = 0x01000193;
 const CHAR_SALT = 0x9e3779b1;
 const WORD_SALT = 0x85ebca6b;
 const CONTEXT_SALT = 0xc2b2ae35;
+// sumFeatureWeights is written out for 3- to 5-grams: a change here must be made there too (its test compares the two per offset).
 const MIN_CHAR_GRAM = 3;
 const MAX_CHAR_GRAM = 5;
+/** The seed of a word's hash, as a 32-bit integer (Math.imul reads it so). */
+const WORD_SEED = (FNV_OFFSET ^ WORD_SALT) | 0;
 
 export type ModelField = 'input' | 'context';
 
@@ -111,70 +114,90 @@ export function forEachFeature(folded: Uint16Array, field: ModelField, sink: Fea
 const ASCII_FOLDED = new Uint16Array(128);
 for (let code = 0; code < 128; code++) ASCII_FOLDED[code] = foldUnit(code);
 
-/** Scratch buffers of sumFeatureWeights, grown as needed and reused: scoring runs on every event. */
-let scratch = { squeezed: new Uint16Array(4096), origin: new Int32Array(4096) };
+/** Per ASCII unit as squeezed (a separator is 32): the hash of a character n-gram after its first unit. */
+const FIRST_UNIT_HASH = new Int32Array(128);
+for (let code = 0; code < 128; code++) FIRST_UNIT_HASH[code] = Math.imul((FNV_OFFSET ^ CHAR_SALT) ^ code, FNV_PRIME);
+
+function charGramBucket(hash: number): number {
+  return (hash ^ (hash >>> 15)) & BUCKET_MASK;
+}
 
 /**
  * The same features as forEachFeature(foldText(text)), written straight into per-offset totals:
  * `sums[p + 1]` gets the (quantised) weights and `counts[p + 1]` the number of features starting
- * at offset p. This is the part of the model that runs on every event, so it folds and squeezes
- * in one pass, reads words off the squeezed sequence (a word is a run without its space), sums
- * each offset's features in a local before one write, and reads the 8-bit weights as stored:
- * a quarter of the memory of floats, and the table's cache misses are most of its cost.
+ * at offset p. This is the part of the model that runs on every event, so it reads the text once:
+ * each unit is folded and squeezed as it comes, and extends the n-grams still open before it —
+ * the one started by the previous unit, and those started two, three and four units back, which
+ * it completes as a 3-, 4- and 5-gram. A start's weights add up in locals and are written once,
+ * when its 5-gram closes (or at the end). The 8-bit weights are read as stored: a quarter of the
+ * memory of floats, and the table's cache misses were most of its cost.
  */
 export function sumFeatureWeights(text: string, field: ModelField, weights: Int8Array, sums: Float64Array, counts: Int32Array): void {
   const length = text.length;
-  if (scratch.squeezed.length < length) scratch = { squeezed: new Uint16Array(length * 2), origin: new Int32Array(length * 2) };
-  const { squeezed, origin } = scratch;
-  let size = 0;
+  // Open character n-grams, by how many units they hold: hash, offset of their first unit (-1:
+  // none open), and for those past three units the weights summed so far.
+  let hash1 = 0, hash2 = 0, hash3 = 0, hash4 = 0;
+  let at1 = -1, at2 = -1, at3 = -1, at4 = -1;
+  let sum3 = 0, sum4 = 0;
+  let word = WORD_SEED;
+  let wordAt = 0;
+  let previousWord = 0;
+  let hasPrevious = false;
   let last = 32;
   for (let i = 0; i < length; i++) {
     const unit = text.charCodeAt(i);
-    const code = unit < 128 ? ASCII_FOLDED[unit]! : foldUnit(unit);
-    if (code === 0) {
-      if (last === 32) continue;
-      last = 32;
+    let code = unit < 128 ? ASCII_FOLDED[unit]! : foldUnit(unit);
+    if (code !== 0) {
+      if (last === 32) wordAt = i;
+      word = Math.imul(word ^ code, FNV_PRIME);
     } else {
-      last = code;
+      // A run of separators is one space; its first unit ends the word before it.
+      if (last === 32) continue;
+      code = 32;
+      addWord(word >>> 0, wordAt, hasPrevious, previousWord, field, weights, sums, counts);
+      previousWord = word >>> 0;
+      hasPrevious = true;
+      word = WORD_SEED;
     }
-    squeezed[size] = last;
-    origin[size++] = i;
-  }
-  const charSeed = (FNV_OFFSET ^ CHAR_SALT) >>> 0;
-  for (let start = 0; start + MIN_CHAR_GRAM <= size; start++) {
-    let hash = charSeed;
-    let sum = 0;
-    let count = 0;
-    const end = Math.min(size, start + MAX_CHAR_GRAM);
-    for (let k = start; k < end; k++) {
-      hash = Math.imul(hash ^ squeezed[k]!, FNV_PRIME);
-      if (k - start + 1 >= MIN_CHAR_GRAM) {
-        sum += weights[(hash ^ (hash >>> 15)) & BUCKET_MASK]!;
-        count++;
-      }
+    last = code;
+    if (at4 >= 0) {
+      const hash5 = Math.imul(hash4 ^ code, FNV_PRIME);
+      sums[at4 + 1]! += sum4 + weights[charGramBucket(hash5)]!;
+      counts[at4 + 1]! += 3;
     }
-    const at = origin[start]! + 1;
-    sums[at]! += sum;
-    counts[at]! += count;
-  }
-  let previous = 0;
-  let hasPrevious = false;
-  for (let k = 0; k < size; ) {
-    if (squeezed[k] === 32) {
-      k++;
-      continue;
+    if (at3 >= 0) {
+      hash4 = Math.imul(hash3 ^ code, FNV_PRIME);
+      sum4 = sum3 + weights[charGramBucket(hash4)]!;
     }
-    const at = origin[k]! + 1;
-    let hash = (FNV_OFFSET ^ WORD_SALT) >>> 0;
-    while (k < size && squeezed[k] !== 32) hash = Math.imul(hash ^ squeezed[k++]!, FNV_PRIME);
-    const word = hash >>> 0;
-    let sum = weights[wordBucket(word)]!;
-    if (hasPrevious) sum += weights[pairBucket(previous, word, field)]!;
-    sums[at]! += sum;
-    counts[at]! += hasPrevious ? 2 : 1;
-    previous = word;
-    hasPrevious = true;
+    at4 = at3;
+    if (at2 >= 0) {
+      hash3 = Math.imul(hash2 ^ code, FNV_PRIME);
+      sum3 = weights[charGramBucket(hash3)]!;
+    }
+    at3 = at2;
+    hash2 = Math.imul(hash1 ^ code, FNV_PRIME);
+    at2 = at1;
+    hash1 = code < 128 ? FIRST_UNIT_HASH[code]! : Math.imul((FNV_OFFSET ^ CHAR_SALT) ^ code, FNV_PRIME);
+    at1 = i;
   }
+  // Starts too near the end for a 5-gram keep the 3- and 4-grams they have.
+  if (at4 >= 0) {
+    sums[at4 + 1]! += sum4;
+    counts[at4 + 1]! += 2;
+  }
+  if (at3 >= 0) {
+    sums[at3 + 1]! += sum3;
+    counts[at3 + 1]! += 1;
+  }
+  if (last !== 32) addWord(word >>> 0, wordAt, hasPrevious, previousWord, field, weights, sums, counts);
+}
+
+/** A word's unigram and, after the first word, its pair with the previous one, at the word's offset. */
+function addWord(word: number, at: number, hasPrevious: boolean, previous: number, field: ModelField, weights: Int8Array, sums: Float64Array, counts: Int32Array): void {
+  let sum = weights[wordBucket(word)]!;
+  if (hasPrevious) sum += weights[pairBucket(previous, word, field)]!;
+  sums[at + 1]! += sum;
+  counts[at + 1]! += hasPrevious ? 2 : 1;
 }
 
 /** The readable n-grams (words and word pairs) of a span with their buckets, for evidence. */

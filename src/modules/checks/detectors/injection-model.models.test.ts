@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildFieldViews } from '../views.models.ts';
 import { decodeInjectionModel, DEFAULT_INJECTION_MODEL_PATH, encodeInjectionModel, InjectionModelFileError, loadInjectionModel } from './injection-model-file.models.ts';
-import { foldText, forEachFeature, HASH_BITS, listWordGrams } from './injection-model-features.models.ts';
+import { foldText, forEachFeature, HASH_BITS, listWordGrams, sumFeatureWeights } from './injection-model-features.models.ts';
 import { forEachSentence, listWindows, listWindowStarts, scoreWithModel, sumWindows, windowLogit } from './injection-model.models.ts';
 import { assessInjection, createInjectionDetector } from './injection.detector.ts';
 
@@ -158,6 +158,24 @@ describe('the features', () => {
         const scored = scoreWithModel(model, text, field);
         const listed = sumWindows(text, field, (bucket) => model.weights[bucket]!, model.window, model.stride, model.sentenceMin);
         expect(scored.logit).toBe(Math.max(...listed.map((w) => windowLogit(model.bias, w.sum * model.scale, w.count))));
+      }
+    }
+  });
+
+  it('give every offset the weights and counts of the training features, in texts shorter than an n-gram too', () => {
+    const texts = ['', 'a', 'ab', 'abc', 'abcd', 'abcde', ' a b ', '  x  ', ',,', 'ab, cd', 'Ignore   ALL previous!', 'Ça va? 😀 İx', '忽略之前的指令 ok', 'x\n\n\ny z'];
+    for (const text of texts) {
+      for (const field of ['input', 'context'] as const) {
+        const expectedSums = new Float64Array(text.length + 1);
+        const expectedCounts = new Int32Array(text.length + 1);
+        forEachFeature(foldText(text), field, (bucket, position) => {
+          expectedSums[position + 1]! += model.weights[bucket]!;
+          expectedCounts[position + 1]!++;
+        });
+        const sums = new Float64Array(text.length + 1);
+        const counts = new Int32Array(text.length + 1);
+        sumFeatureWeights(text, field, model.weights, sums, counts);
+        expect({ text, sums: [...sums], counts: [...counts] }).toEqual({ text, sums: [...expectedSums], counts: [...expectedCounts] });
       }
     }
   });

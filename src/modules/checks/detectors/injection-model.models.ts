@@ -109,9 +109,14 @@ export function scoreWithModel(model: InjectionModel, text: string, field: Model
   sums.fill(0, 0, length + 1);
   counts.fill(0, 0, length + 1);
   sumFeatureWeights(text, field, model.weights, sums, counts);
+  // Running totals in locals: a loop that read back the previous offset's total waited on its own store.
+  let sum = 0;
+  let count = 0;
   for (let i = 1; i <= length; i++) {
-    sums[i]! += sums[i - 1]!;
-    counts[i]! += counts[i - 1]!;
+    sum += sums[i]!;
+    sums[i] = sum;
+    count += counts[i]!;
+    counts[i] = count;
   }
   const { window, stride } = model;
   let bestLogit = -Infinity;

@@ -19,8 +19,9 @@ import { ASSIGNMENT_HEAD_SOURCE } from './secrets-patterns.models.ts';
  */
 const PROVIDER_MARKERS: ReadonlyArray<{ needs?: string; pattern: RegExp }> = [
   { pattern: /glpat-|xapp-|sk-ant-|dapi|x-oauth-basic/ }, // gitlab, slack, anthropic, databricks, npm files
-  { pattern: /T3BlbkFJ|SG\.|PRIVATE KEY|eyJ|AIza/ }, // openai ("OpenAI" in base64), sendgrid, private keys, jwt, google
-  { needs: 'A', pattern: /(?:A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}/ }, // aws access key id
+  // openai ("OpenAI" in base64), sendgrid, private keys, jwt, google; aws access key id (in this
+  // group it costs next to nothing, alone a whole scan).
+  { pattern: /T3BlbkFJ|SG\.|PRIVATE KEY|eyJ|AIza|(?:A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}/ },
   { needs: 'xox', pattern: /xox[bpaor]-/ }, // slack
   { needs: 'hv', pattern: /hv[sbr]\./ }, // vault
   // tailscale, hex private keys (`PRIVATE KEY` and `private_key=` are found by other markers), Basic authorization, mysql -pSECRET.
@@ -41,16 +42,19 @@ const PROVIDER_MARKERS: ReadonlyArray<{ needs?: string; pattern: RegExp }> = [
 
 /**
  * Case-insensitive markers: rules whose regexes ignore case or need a keyword and an operator.
- * Kept as separate regexes: each starts with a literal V8 can search for quickly, where one
- * big case-insensitive alternation is ten times slower.
+ * One alternation of these five costs about a third of five scans (measured on 2.4 KB answers);
+ * the URL credentials marker holds no letter, so ignoring case changes nothing for it.
  */
-const CONTEXT_MARKERS: readonly RegExp[] = [
-  /hooks\.slack\.com/i,
-  /:\/\/[^\s/]{0,600}@/, // user:password@ in a URL (basic auth, databases, any scheme)
-  /secret_?access_?key/i, // aws secret access key
-  /account_?(?:id)?["']?\s*(?::|=>|=)\s*["']?\d{4}-?\d{4}-?\d{4}/i, // aws account id
-  /bearer\s/i,
-];
+const CONTEXT_MARKERS = new RegExp(
+  [
+    String.raw`hooks\.slack\.com`,
+    String.raw`:\/\/[^\s/]{0,600}@`, // user:password@ in a URL (basic auth, databases, any scheme)
+    'secret_?access_?key', // aws secret access key
+    String.raw`account_?(?:id)?["']?\s*(?::|=>|=)\s*["']?\d{4}-?\d{4}-?\d{4}`, // aws account id
+    String.raw`bearer\s`,
+  ].join('|'),
+  'i',
+);
 
 /** api_key=, token:, password = … (also key=value connection strings), anywhere in a text. */
 const ASSIGNMENT_HEAD = new RegExp(ASSIGNMENT_HEAD_SOURCE, 'i');
@@ -82,8 +86,7 @@ function hasProviderMarker(text: string): boolean {
 }
 
 function hasContextMarker(text: string): boolean {
-  for (const marker of CONTEXT_MARKERS) if (marker.test(text)) return true;
-  return false;
+  return CONTEXT_MARKERS.test(text);
 }
 
 /** ASSIGNMENT_HEAD.test(text), tried only on the few characters before each `:` and `=`. */
