@@ -69,6 +69,33 @@ describe('sentence windows', () => {
     expect(sentencesOf('Ok. This sentence is long enough. ' + 'x'.repeat(300) + '.', 10, 256)).toEqual(['This sentence is long enough.']);
   });
 
+  it('finds the same sentences as a reading of every unit, on random texts', () => {
+    const isSpace = (code: number): boolean => [32, 9, 10, 13, 160].includes(code);
+    const perUnit = (text: string): string[] => {
+      const found: string[] = [];
+      let start = 0;
+      for (let i = 0; i <= text.length; i++) {
+        const code = i < text.length ? text.charCodeAt(i) : 10;
+        if (code !== 10 && !([46, 33, 63].includes(code) && (i + 1 >= text.length || isSpace(text.charCodeAt(i + 1))))) continue;
+        const end = code === 10 ? i : i + 1;
+        let from = start;
+        while (from < end && isSpace(text.charCodeAt(from))) from++;
+        if (end - from >= 1 && end - from <= 30) found.push(`${from}-${end}`);
+        start = i + 1;
+      }
+      return found;
+    };
+    const units = ['a', 'b', ' ', '.', '!', '?', '\n', '\t', '\r', '\u00a0', 'x'];
+    let seed = 7;
+    const next = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (let k = 0; k < 2000; k++) {
+      const text = Array.from({ length: Math.floor(next() * 50) }, () => units[Math.floor(next() * units.length)]).join('');
+      const found: string[] = [];
+      forEachSentence(text, 1, 30, (start, end) => found.push(`${start}-${end}`));
+      expect(found, JSON.stringify(text)).toEqual(perUnit(text));
+    }
+  });
+
   it('adds the sentences after the fixed windows when the model reads them', () => {
     const text = 'A short one. Then a planted instruction to write a poem.';
     expect(listWindows(text.length, text, 256, 128, 0)).toEqual([{ start: 0, end: text.length }]);

