@@ -17,6 +17,8 @@ export interface InjectionModel {
   bias: number;
   /** Platt scaling of the worst window's logit, fitted on out-of-source predictions at training time. */
   calibration: { slope: number; intercept: number };
+  /** The same for retrieved context, whose benign texts are documents rather than questions. */
+  contextCalibration: { slope: number; intercept: number };
   window: number;
   stride: number;
   /** Sentences and lines at least this long are windows of their own too (0: fixed windows only). */
@@ -149,7 +151,8 @@ export function scoreWithModel(model: InjectionModel, text: string, field: Model
       }
     });
   }
-  const probability = sigmoid(model.calibration.slope * bestLogit + model.calibration.intercept);
+  const calibration = field === 'context' ? model.contextCalibration : model.calibration;
+  const probability = sigmoid(calibration.slope * bestLogit + calibration.intercept);
   return { probability, logit: bestLogit, start: bestStart, end: bestEnd };
 }
 

@@ -166,7 +166,10 @@ export function fitPlatt(points: readonly { logit: number; label: 0 | 1 }[]): { 
 }
 
 export interface TrainingResult extends TrainedWeights {
+  /** For user input. */
   calibration: { slope: number; intercept: number };
+  /** For retrieved context (metadata.context). */
+  contextCalibration: { slope: number; intercept: number };
   /** Out-of-source logits of every training text, in input order (for the training report). */
   outOfSource: number[];
   windows: number;
@@ -188,7 +191,12 @@ export function trainInjectionModel(texts: readonly TrainingText[]): TrainingRes
   // OPERATING_FPR of the out-of-source benign texts, not at the balanced training prior.
   const negatives = outOfSource.filter((_, i) => texts[i]!.label === 0).sort((a, b) => b - a);
   const operatingLogit = negatives[Math.floor(TRAINING_SETTINGS.operatingFpr * negatives.length)] ?? 0;
-  const calibration = { slope: platt.slope, intercept: -platt.slope * operatingLogit };
+  const contextCalibration = { slope: platt.slope, intercept: -platt.slope * operatingLogit };
+  // The same operating point for user input, with the slope of the input texts alone: out of
+  // source, retrieved documents rank no better than chance (another domain's clean documents score
+  // as high as planted ones), and pooled with them the slope flattened every input's probability.
+  const inputSlope = fitPlatt(outOfSource.map((logit, i) => ({ logit, label: texts[i]!.label })).filter((_, i) => texts[i]!.field === 'input')).slope;
+  const calibration = { slope: inputSlope, intercept: -inputSlope * operatingLogit };
   const final = fit(examples);
-  return { ...final, calibration, outOfSource, windows: examples.reduce((sum, e) => sum + e.windows.length, 0), sources };
+  return { ...final, calibration, contextCalibration, outOfSource, windows: examples.reduce((sum, e) => sum + e.windows.length, 0), sources };
 }
