@@ -21,7 +21,7 @@ export interface TrainingText {
   source: string;
 }
 
-export const TRAINING_SETTINGS = { seed: 13, epochs: 8, learningRate: 0.4, l2: 1e-4, maxWindowShare: 0.1, operatingFpr: 0.1, window: 256, stride: 128, sentenceMin: 24, trickyBenignWeight: 2 } as const;
+export const TRAINING_SETTINGS = { seed: 13, epochs: 8, learningRate: 0.4, l2: 1e-4, maxWindowShare: 0.1, operatingFpr: 0.1, inputOperatingFpr: 0.05, window: 256, stride: 128, sentenceMin: 24, trickyBenignWeight: 2 } as const;
 const TRICKY = new Set(['tricky_benign', 'security_discussion', 'code']);
 
 interface Window {
@@ -192,11 +192,16 @@ export function trainInjectionModel(texts: readonly TrainingText[]): TrainingRes
   const negatives = outOfSource.filter((_, i) => texts[i]!.label === 0).sort((a, b) => b - a);
   const operatingLogit = negatives[Math.floor(TRAINING_SETTINGS.operatingFpr * negatives.length)] ?? 0;
   const contextCalibration = { slope: platt.slope, intercept: -platt.slope * operatingLogit };
-  // The same operating point for user input, with the slope of the input texts alone: out of
-  // source, retrieved documents rank no better than chance (another domain's clean documents score
-  // as high as planted ones), and pooled with them the slope flattened every input's probability.
+  // User input gets its own slope and operating point. Out of source, retrieved documents rank no
+  // better than chance (another domain's clean documents score as high as planted ones): pooled
+  // with them, the slope flattened every input's probability, and the 10 % point was set by
+  // documents (whose sentence windows lift their worst window). Input's 0.5 sits where it flags
+  // 5 % of the out-of-source benign inputs: the bound on tricky prompts, on texts harder
+  // than traffic.
   const inputSlope = fitPlatt(outOfSource.map((logit, i) => ({ logit, label: texts[i]!.label })).filter((_, i) => texts[i]!.field === 'input')).slope;
-  const calibration = { slope: inputSlope, intercept: -inputSlope * operatingLogit };
+  const inputNegatives = outOfSource.filter((_, i) => texts[i]!.field === 'input' && texts[i]!.label === 0).sort((a, b) => b - a);
+  const inputOperatingLogit = inputNegatives[Math.floor(TRAINING_SETTINGS.inputOperatingFpr * inputNegatives.length)] ?? 0;
+  const calibration = { slope: inputSlope, intercept: -inputSlope * inputOperatingLogit };
   const final = fit(examples);
   return { ...final, calibration, contextCalibration, outOfSource, windows: examples.reduce((sum, e) => sum + e.windows.length, 0), sources };
 }
