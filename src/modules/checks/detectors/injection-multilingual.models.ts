@@ -6,6 +6,7 @@
 // languages) or verb last (Japanese, Korean, Turkish, Hindi, German infinitives). A verb with
 // a negation ("n'oubliez pas", "不要忘记", "не забудь") is advice to keep the rules, not an attack.
 
+import { splitAlternatives } from './injection-regex-source.models.ts';
 import type { InjectionRule } from './injection-rules.models.ts';
 
 interface Language {
@@ -191,25 +192,6 @@ const GAP = String.raw`[^.!?;\n。！？；]{0,30}?`;
 const LETTER = String.raw`[\p{L}\p{M}\p{N}]`;
 
 const STARTS_LATIN = /^[a-z]/;
-
-/** The alternatives of a regex source at depth 0 (`a|b(c|d)|e` → `a`, `b(c|d)`, `e`). */
-function splitAlternatives(source: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < source.length; i++) {
-    const char = source[i];
-    if (char === '\\') i++;
-    else if (char === '(' || char === '[') depth++;
-    else if (char === ')' || char === ']') depth--;
-    else if (char === '|' && depth === 0) {
-      parts.push(source.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(source.slice(start));
-  return parts;
-}
 
 /**
  * `alternatives` as one group, with the word boundaries its language uses. \b knows only ASCII

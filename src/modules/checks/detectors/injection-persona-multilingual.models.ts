@@ -12,6 +12,7 @@
 
 import type { InjectionRule } from './injection-rules.models.ts';
 import { ASIAN_PERSONA_LANGUAGES } from './injection-persona-asian.models.ts';
+import { closingParen, splitAlternatives } from './injection-regex-source.models.ts';
 import { EUROPEAN_PERSONA_LANGUAGES } from './injection-persona-european.models.ts';
 
 export interface PersonaLanguage {
@@ -83,37 +84,6 @@ const NEAR_NONE = String.raw`[^\s.!?,;。！？，、；]{0,4}?`;
 
 /** The clause ends in a question mark: a customer asking whether there are limits. */
 const NOT_QUESTION = String.raw`(?![^.!\n。！]{0,40}[?？؟])`;
-
-/** The alternatives of a regex source at depth 0 (`a|b(c|d)|e` → `a`, `b(c|d)`, `e`). */
-function splitAlternatives(source: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < source.length; i++) {
-    const char = source[i];
-    if (char === '\\') i++;
-    else if (char === '(' || char === '[') depth++;
-    else if (char === ')' || char === ']') depth--;
-    else if (char === '|' && depth === 0) {
-      parts.push(source.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(source.slice(start));
-  return parts;
-}
-
-/** Index of the `)` that closes the group opened at `open`. */
-function closingParen(source: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < source.length; i++) {
-    const char = source[i];
-    if (char === '\\') i++;
-    else if (char === '(' || char === '[') depth++;
-    else if ((char === ')' || char === ']') && --depth === 0) return i;
-  }
-  return source.length;
-}
 
 /** Whether every match of `alternative` starts with an ASCII letter, looking into a leading `(?:…)` or `(?:…)?`. */
 function startsLatin(alternative: string): boolean {
