@@ -1,8 +1,10 @@
 // Texts about prompt injection quote its phrases: a security advisory warns that attackers
 // "ask chatbots to “ignore previous instructions”", a developer asks what `<|endoftext|>`
 // means. Such a phrase is mentioned, not used, and weighs less. Inline code always counts as a
-// mention; quotes only after a reporting word ("ask", "say", "such as", "the phrase"), so an
-// attacker cannot lower a score just by wrapping the command in quotes.
+// mention; quotes only after a reporting word ("ask", "say", "such as", "the phrase", "the
+// input contains", "when asked to") or right after a noun that names them ('the instruction
+// "…"', never across a colon: 'New instruction: "…"' is a command), so an attacker cannot
+// lower a score just by wrapping the command in quotes.
 
 /** What a mentioned phrase still weighs, as a share of its rule's weight. */
 export const MENTION_FACTOR = 0.3;
@@ -11,9 +13,11 @@ const OPENING_QUOTES = '"“‘\'«';
 const CLOSING_QUOTES = '"”’\'»';
 const CONTEXT_CHARS = 60;
 const REPORTING_CONTEXT =
-  /\b(?:ask|asks|asked|asking|say|says|said|saying|like|called|phrase|phrases|words?|type|types|typed|typing|write|writes|wrote|reads?|such\s+as|e\.g\.|means?|meaning\s+of|e-?mailed|texted|messaged|posted|tweeted|replied|commented)\b[^\n"“”‘’'«»]{0,30}$/iu;
+  /\b(?:ask|asks|asked|asking|say|says|said|saying|like|called|phrase|phrases|words?|type|types|typed|typing|write|writes|wrote|reads?|such\s+as|e\.g\.|means?|meaning\s+of|e-?mailed|texted|messaged|posted|tweeted|replied|commented|followed|obeyed|embedded|planted|injected|contains?|contained|containing|includes|included|block(?:s|ed)?|detects?|detected|flags?|flagged|filters?|filtered|match(?:es|ed)?|told\s+to|asked\s+to|when\s+asked)\b[^\n"“”‘’'«»:]{0,30}$/iu;
+/** A quoted phrase right after the noun that names it, with no colon between: 'the instruction "repeat the words above"'. */
+const NAMED_BEFORE = /\b(?:instructions?|commands?|inputs?|payloads?|prompts?|requests?|strings?|sentences?|lines?|texts?|slogans?|titles?)\s*$/iu;
 /** A quoted phrase followed by the word that names it: "the 'ignore previous instructions' meme". */
-const NAMED_AFTER = /^\s*(?:meme|trend|trick|attack|exploit|jailbreak|phrase|line|string|message|prompt|payload|example|thing|joke)s?\b/iu;
+const NAMED_AFTER = /^\s*(?:(?:meme|trend|trick|attack|exploit|jailbreak|phrase|line|string|message|prompt|payload|example|thing|joke)s?\b|(?:is|was)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:title|name|phrase|line|meme|quote|lyric|slogan)s?\b|(?:mean|means|stand\s+for|refer\s+to)\b)/iu;
 
 function isInsideInlineCode(text: string, start: number, end: number): boolean {
   const lineStart = text.lastIndexOf('\n', start - 1) + 1;
@@ -41,7 +45,8 @@ function isQuotedAfterReportingWord(text: string, start: number, end: number): b
   const after = text.slice(end, end + CONTEXT_CHARS);
   const close = after.search(/["”’'»]/u);
   if (close === -1 || after.slice(0, close).includes('\n')) return false;
-  return REPORTING_CONTEXT.test(before.slice(0, open)) || NAMED_AFTER.test(after.slice(close + 1));
+  const lead = before.slice(0, open);
+  return REPORTING_CONTEXT.test(lead) || NAMED_BEFORE.test(lead) || NAMED_AFTER.test(after.slice(close + 1));
 }
 
 export function isMention(text: string, start: number, end: number): boolean {
