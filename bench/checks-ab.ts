@@ -1,7 +1,9 @@
 // npm run bench:checks-ab -- --base <worktree> [--json] [--rounds 30] [--slice-ms 150]
 // Three lines of bench:checks (views of 2.4 KB answers, injection on a 2.4 KB retrieved
 // context, everything with default settings) for this tree and another one — a worktree of the
-// baseline commit with its node_modules — loaded into the same process and measured in
+// baseline commit with its own node_modules (a copy: through a symlink both trees load the same
+// package instances, whose shared JIT state cost the views line 1.3–1.45× that was not there in
+// separate processes) — loaded into the same process and measured in
 // alternating slices of CPU time. Two bench:checks runs one after the other see different load
 // from other processes on a shared machine (±30% between runs of one tree); alternating slices
 // put the same load on both trees, so their ratio holds where the absolute rates do not.

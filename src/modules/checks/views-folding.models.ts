@@ -18,8 +18,21 @@ const MAX_CACHED = 4096;
 
 const foldedChars = new Map<string, string | null>();
 
+/**
+ * Small capitals that the confusables table leaves out or maps to another letter (it reads ʀ as
+ * nothing and ɢ as nothing): "fancy text" generators write whole sentences in them ("ɪɢɴᴏʀᴇ ᴀʟʟ").
+ */
+const SMALL_CAPITALS: Record<string, string> = {
+  'ᴀ': 'a', 'ʙ': 'b', 'ᴄ': 'c', 'ᴅ': 'd', 'ᴇ': 'e', 'ꜰ': 'f', 'ɢ': 'g', 'ʜ': 'h', 'ɪ': 'i', 'ᴊ': 'j', 'ᴋ': 'k', 'ʟ': 'l', 'ᴍ': 'm',
+  'ɴ': 'n', 'ᴏ': 'o', 'ᴘ': 'p', 'ǫ': 'q', 'ʀ': 'r', 'ꜱ': 's', 'ᴛ': 't', 'ᴜ': 'u', 'ᴠ': 'v', 'ᴡ': 'w', 'ʏ': 'y', 'ᴢ': 'z',
+};
+/** Small capitals in a text: enough of them make it a look-alike text even without ASCII letters beside them. */
+export const SMALL_CAPITAL = new RegExp(`[${Object.keys(SMALL_CAPITALS).join('')}]`, 'g');
+
 function computeFold(char: string): string | null {
   if (!LETTER_OR_MARK.test(char)) return null;
+  const small = SMALL_CAPITALS[char];
+  if (small !== undefined) return small;
   // Stacked accents ("ì̸g̷n̷o̷r̷e̷") and lone marks fold away; accented Latin letters fold to their base.
   if (MARK.test(char)) return '';
   const prototype = CONFUSABLES[char];
@@ -64,6 +77,16 @@ const HAS_ASCII_LETTER = /[A-Za-z]/;
  */
 export function foldLeet(token: string): string {
   if (!HAS_ASCII_LETTER.test(token)) return token;
+  const folded = foldLeetInner(token);
+  // "|gn0r3", "!nstructions": a symbol at the edge reads as "i" when that makes a word of instructions.
+  if (INNER_ONLY.has(token[0] ?? '') || INNER_ONLY.has(token[token.length - 1] ?? '')) {
+    const edges = folded.replace(/^[!|]/, 'i').replace(/[!|]$/, 'i');
+    if (VOCABULARY.has(edges.toLowerCase())) return edges;
+  }
+  return folded;
+}
+
+function foldLeetInner(token: string): string {
   let out = '';
   for (let k = 0; k < token.length; k++) {
     const char = token[k] ?? '';
@@ -93,6 +116,11 @@ const VOCABULARY = new Set(
   run execute include summary summarize summarise translate document text above below following instead ai assistant model
   chatbot user users human bot safety ethical ethics moral content please reveal hidden internal confidential`.split(/\s+/),
 );
+/** True when `word` (lower case) is one of the words instructions to a model are made of. */
+export function isInstructionWord(word: string): boolean {
+  return VOCABULARY.has(word);
+}
+
 const MAX_WORD = 13;
 const MIN_COVERED_SHARE = 0.8;
 

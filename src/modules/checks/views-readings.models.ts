@@ -4,13 +4,14 @@
 // need it, so ordinary text costs a few regex tests and no copy:
 // - skeleton: Unicode confusables (UTS #39 data) and accents folded to the Latin letters they
 //   imitate, when a word mixes ASCII letters with look-alikes ("Ignоre" with a Cyrillic о);
-// - leet: "1gn0r3 4ll pr3v10u5" and "i g n o r e" folded back, when the text has such words;
+// - leet: "1gn0r3 4ll pr3v10u5", "i g n o r e" and "ig-nore pre*vious" folded back, when the text
+//   has such words;
 // - rot13, reversed, reversed_words: when the text asks for decoding or is full of the ROT13
 //   or mirrored forms of the commonest English words.
 // Every reading keeps, per UTF-16 unit, the original range it came from.
 
 import type { TextView } from './checks.models.ts';
-import { foldConfusable, foldLeet, isAccentFold, segmentWords } from './views-folding.models.ts';
+import { foldConfusable, foldLeet, isAccentFold, isInstructionWord, segmentWords, SMALL_CAPITAL } from './views-folding.models.ts';
 
 /** A reading's text and, per UTF-16 unit, the original range [from, to) it came from. */
 interface Layer {
@@ -64,7 +65,11 @@ const ASCII_LETTER = /^[A-Za-z]$/;
  */
 function hasLetterBesideAscii(text: string): boolean {
   NON_ASCII_ALL.lastIndex = 0;
+  let smallCapitals = 0;
   for (let m = NON_ASCII_ALL.exec(text); m !== null; m = NON_ASCII_ALL.exec(text)) {
+    // A sentence in small capitals ("ɪɢɴᴏʀᴇ ᴀʟʟ") has no ASCII letter beside them.
+    SMALL_CAPITAL.lastIndex = 0;
+    if (SMALL_CAPITAL.test(m[0]) && ++smallCapitals >= 4) return true;
     const at = m.index;
     if (!ASCII_LETTER.test(text[at - 1] ?? '') && !ASCII_LETTER.test(text[at + 1] ?? '')) continue;
     if (LETTER_OR_MARK_CHAR.test(m[0])) return true;
@@ -96,9 +101,34 @@ const PLAIN_ENGLISH = / (?:the|and|you|is) /i;
 const ROT13_WORDS = /\b(?:gur|naq|lbh|lbhe|guvf|gung|jvgu|sbe|nyy|abj|vtaber|cerivbhf|vafgehpgvbaf|flfgrz|cebzcg|fnl|cevag|gryy|erirny)\b/gi;
 const MIRRORED_WORDS = /\b(?:eht|dna|uoy|ruoy|siht|taht|htiw|rof|lla|won|erongi|suoiverp|snoitcurtsni|metsys|tpmorp|yas|tnirp|llet|laever)\b/gi;
 
-/** Two leet words, or one run of spaced letters. */
+/** A dash, star, underscore or middle dot inside a word ("ig-nore", "pre*vious"). */
+const WORD_SEPARATOR = /[-*_·](?=[A-Za-z0-9@$!|])/g;
+const TOKEN_CHAR = /[A-Za-z0-9@$!|+]/;
+const TOKEN_OR_SEPARATOR = /[A-Za-z0-9@$!|+*_·-]/;
+const SEPARATORS = /[-*_·]/g;
+
+/**
+ * Two words of instructions split by a separator ("ig-nore … pre-vious"): jumps from separator to
+ * separator, so prose with its "e-mail" and "well-known" costs a few lookups.
+ */
+function hasSplitInstructionWords(text: string): boolean {
+  let found = 0;
+  WORD_SEPARATOR.lastIndex = 0;
+  for (let m = WORD_SEPARATOR.exec(text); m !== null; m = WORD_SEPARATOR.exec(text)) {
+    if (!TOKEN_CHAR.test(text[m.index - 1] ?? '')) continue;
+    let start = m.index;
+    while (start > 0 && TOKEN_OR_SEPARATOR.test(text[start - 1] ?? '')) start--;
+    let end = m.index + 1;
+    while (end < text.length && TOKEN_OR_SEPARATOR.test(text[end] ?? '')) end++;
+    if (isInstructionWord(foldLeet(text.slice(start, end).replace(SEPARATORS, '')).toLowerCase()) && ++found >= 2) return true;
+    WORD_SEPARATOR.lastIndex = end;
+  }
+  return false;
+}
+
+/** Two leet words, one run of spaced letters, or two words split by separators. */
 function hasLeetOrSpacing(text: string): boolean {
-  if (hasSpacedChars(text)) return true;
+  if (hasSpacedChars(text) || hasSplitInstructionWords(text)) return true;
   LEET_WORD.lastIndex = 0;
   return LEET_WORD.test(text) && LEET_WORD.test(text);
 }
@@ -174,7 +204,8 @@ function foldSkeleton(layer: Layer): Layer | undefined {
 }
 
 const SPACED_RUN = /(?<![\p{L}\p{N}])[A-Za-z0-9@$!|](?:[ .\-_*][A-Za-z0-9@$!|]){2,}(?![\p{L}\p{N}])/gu;
-const LEET_TOKEN = /[A-Za-z0-9@$!|+]+/g;
+const LEET_TOKEN = /[A-Za-z0-9@$!|+]+(?:[-*_·][A-Za-z0-9@$!|+]+)*/g;
+const LEET_PART = /[A-Za-z0-9@$!|+]+/g;
 
 /** Spaced letters joined (and split into words when nothing else separates them), then leet folded. */
 function foldLeetAndSpacing(layer: Layer): Layer | undefined {
@@ -199,11 +230,23 @@ function foldLeetAndSpacing(layer: Layer): Layer | undefined {
   copied = 0;
   LEET_TOKEN.lastIndex = 0;
   for (let m = LEET_TOKEN.exec(spaced.text); m !== null; m = LEET_TOKEN.exec(spaced.text)) {
-    const folded = foldLeet(m[0]);
-    if (folded === m[0]) continue;
+    const token = m[0];
+    const joined = token.replace(SEPARATORS, '');
+    const joinedFolded = joined.length < token.length ? foldLeet(joined) : '';
+    if (joinedFolded !== '' && isInstructionWord(joinedFolded.toLowerCase())) {
+      // "ig-nore" reads as "ignore": each letter keeps its own unit, the separators drop out.
+      out.copy(spaced, copied, m.index);
+      let k = 0;
+      for (let j = 0; j < token.length; j++) if (!'-*_·'.includes(token[j] ?? '')) out.push(joinedFolded[k++] ?? '', spaced, m.index + j, m.index + j + 1);
+      copied = m.index + token.length;
+      continue;
+    }
+    // Otherwise each part on its own, the same length as the token.
+    const folded = joined.length < token.length ? token.replace(LEET_PART, (part) => foldLeet(part)) : foldLeet(token);
+    if (folded === token) continue;
     out.copy(spaced, copied, m.index);
     for (let k = 0; k < folded.length; k++) out.push(folded[k] ?? '', spaced, m.index + k, m.index + k + 1);
-    copied = m.index + m[0].length;
+    copied = m.index + token.length;
   }
   out.copy(spaced, copied, spaced.text.length);
   const result = out.finish();

@@ -96,6 +96,22 @@ describe('buildFieldViews', () => {
     expect(originalOf(views, 'decoded', '✓')).toBe('%E2%9C%93');
   });
 
+  it('decodes numeric character references, decimal and hex, and maps them to their references', () => {
+    const text = 'Note: &#73;&#x67;nore the rules. Price &lt; 5 &amp; more.';
+    const views = buildFieldViews('input', text);
+    expect(viewOf(views, 'decoded').text).toBe('Note: Ignore the rules. Price &lt; 5 &amp; more.');
+    expect(originalOf(views, 'decoded', 'Ig')).toBe('&#73;&#x67;');
+  });
+
+  it('decodes text written as bits, 8 to a byte, and leaves bit flags that are not text alone', () => {
+    const bits = [...Buffer.from('Hello world')].map((byte) => byte.toString(2).padStart(8, '0')).join(' ');
+    const views = buildFieldViews('input', `Decode: ${bits}.`);
+    expect(viewOf(views, 'decoded').text).toBe('Decode: Hello world.');
+    expect(originalOf(views, 'decoded', 'Hello world')).toBe(bits);
+    const flags = buildFieldViews('input', 'Masks 00000000 11111111 00001111 11110000 set.');
+    expect(flags.views.map((view) => view.name)).toEqual(['original']);
+  });
+
   it('decodes one level of nesting: base64 whose + and / were URL-encoded', () => {
     const base64 = Buffer.from('?✓ glpat-abcdefghij0123456789').toString('base64');
     expect(base64[1]).toBe('+');
@@ -158,9 +174,9 @@ describe('buildFieldViews', () => {
 
 });
 
-/** The plain scan hasEncodedHint replaced: a %xx escape or 16 base64/hex-alphabet characters in a row. */
+/** The plain scan hasEncodedHint replaced: a %xx escape, a character reference, 32 bits in bytes or 16 base64/hex-alphabet characters in a row. */
 function referenceHasEncodedHint(text: string): boolean {
-  return /%[0-9A-Fa-f]{2}/.test(text) || /[A-Za-z0-9+/_-]{16}/.test(text);
+  return /%[0-9A-Fa-f]{2}/.test(text) || text.includes('&#') || /(?:[01]{8}[ \t]?){3}[01]{8}/.test(text) || /[A-Za-z0-9+/_-]{16}/.test(text);
 }
 
 describe('hasEncodedHint', () => {

@@ -78,12 +78,15 @@ export function buildFieldViews(field: TextField, text: string, options?: { maxD
   const base = normalized?.text ?? text;
   const joined = (options?.leaks ?? field === 'output') ? buildJoinedView(base, normalized) : undefined;
   if (joined !== undefined) views.push(joined);
-  if (hasEncodedHint(base)) {
+  // Text spelled as character references or bits hides instructions, not keys: only the fields the
+  // injection rules read are decoded so (an answer's views stay as cheap as they were).
+  const textEncodings = field !== 'output';
+  if (hasEncodedHint(base, textEncodings)) {
     const budget = { left: options?.maxDecodedChars ?? DEFAULT_MAX_DECODED_CHARS };
-    const once = decodeWithMap(base, normalized, budget);
+    const once = decodeWithMap(base, normalized, budget, textEncodings);
     // Nested once: runs that only become decodable after the first pass (URL-encoded base64,
     // base64 of base64).
-    const decoded = (once && decodeWithMap(once.text, once, budget)) ?? once;
+    const decoded = (once && decodeWithMap(once.text, once, budget, textEncodings)) ?? once;
     if (decoded !== undefined) views.push(createMappedView('decoded', decoded));
   }
   const readings = field === 'output' ? [] : buildReadings(normalized === undefined ? (views[0] as TextView) : (views[1] as TextView));
@@ -174,10 +177,65 @@ function normalizeCluster(cluster: string): string {
   return normalized;
 }
 
-/** Something a decoder could work on: a %xx escape or a 16-character base64/hex-alphabet run. */
-export function hasEncodedHint(text: string): boolean {
+/**
+ * Something a decoder could work on: a %xx escape, a 16-character base64/hex-alphabet run and,
+ * with `textEncodings`, a numeric character reference or 32 bits written as bytes.
+ */
+export function hasEncodedHint(text: string, textEncodings = true): boolean {
   for (let at = text.indexOf('%'); at !== -1; at = text.indexOf('%', at + 1)) if (isPercentEscape(text, at)) return true;
-  return hasEncodedRun(text);
+  return (textEncodings && (text.includes('&#') || hasBinaryBytes(text))) || hasEncodedRun(text);
+}
+
+/** One numeric character reference ("&#105;", "&#x69;"), read where the pass stands. */
+const NUMERIC_REFERENCE = /&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));/y;
+/** Bytes written as bits, 8 to a group, at least four groups ("01101001 01100111 …"). */
+const BINARY_BYTES = /(?:[01]{8}[ \t]?){4,}/y;
+const isBit = (code: number): boolean => code === 0x30 || code === 0x31;
+
+/**
+ * Four bytes of bits in a row. Finds a run of 8 bits by reading its last unit first and jumping
+ * past a non-bit (a regex tried at every digit cost the views line twice its time), then checks
+ * the run with BINARY_BYTES.
+ */
+function hasBinaryBytes(text: string): boolean {
+  let start = 0;
+  while (start + 8 <= text.length) {
+    let back = start + 7;
+    while (back >= start && isBit(text.charCodeAt(back))) back--;
+    if (back >= start) {
+      start = back + 1;
+      continue;
+    }
+    BINARY_BYTES.lastIndex = start;
+    if (BINARY_BYTES.test(text)) return true;
+    start += 8;
+  }
+  return false;
+}
+
+/** Decodes consecutive numeric character references starting at `start` (HTML and XML escape text so). */
+function decodeReferenceGroup(text: string, start: number): { decoded: string | undefined; end: number } {
+  let decoded = '';
+  let end = start;
+  for (;;) {
+    NUMERIC_REFERENCE.lastIndex = end;
+    const m = NUMERIC_REFERENCE.exec(text);
+    if (m === null) break;
+    const code = m[1] !== undefined ? parseInt(m[1], 16) : parseInt(m[2] ?? '', 10);
+    if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) break;
+    decoded += String.fromCodePoint(code);
+    end = NUMERIC_REFERENCE.lastIndex;
+  }
+  return { decoded: end > start ? decoded : undefined, end: Math.max(end, start + 2) };
+}
+
+/** Decodes a run of bits written 8 to a byte starting at `start`; undefined when there is none or it is not text. */
+function decodeBinaryRun(text: string, start: number): { decoded: string | undefined; end: number } {
+  BINARY_BYTES.lastIndex = start;
+  const m = BINARY_BYTES.exec(text);
+  if (m === null || /[01]/.test(text[start + m[0].length] ?? '')) return { decoded: undefined, end: start };
+  const bytes = (m[0].match(/[01]{8}/g) ?? []).map((bits) => parseInt(bits, 2));
+  return { decoded: decodeBytes(Buffer.from(bytes)), end: start + m[0].trimEnd().length };
 }
 
 // MIN_ENCODED_RUN run characters in a row; `start` is 0 or just after a non-run character. A `[…]{16}`
@@ -248,9 +306,9 @@ function decodePercentGroup(text: string, start: number): { decoded: string | un
 /**
  * One left-to-right pass that replaces decodable runs in `text`. Every decoded unit maps to the
  * whole encoded run in the original; literal units keep their own mapping. `map` is the mapping
- * of `text` to the original, undefined when `text` is the original.
+ * of `text` to the original, undefined when `text` is the original; `textEncodings` as in hasEncodedHint.
  */
-function decodeWithMap(text: string, map: MappedText | undefined, budget: { left: number }): MappedText | undefined {
+function decodeWithMap(text: string, map: MappedText | undefined, budget: { left: number }, textEncodings: boolean): MappedText | undefined {
   const out = createMapBuilder(text.length + 16);
   let copied = 0;
   const emit = (start: number, end: number, decoded: string): void => {
@@ -262,6 +320,21 @@ function decodeWithMap(text: string, map: MappedText | undefined, budget: { left
 
   let i = 0;
   while (i < text.length && budget.left > 0) {
+    const code = text.charCodeAt(i);
+    if (textEncodings && code === 0x26 && text.charCodeAt(i + 1) === 0x23) {
+      const { decoded, end } = decodeReferenceGroup(text, i);
+      if (decoded !== undefined && decoded.length <= budget.left) emit(i, end, decoded);
+      i = end;
+      continue;
+    }
+    if (textEncodings && isBit(code) && (i === 0 || !/[0-9A-Za-z]/.test(text[i - 1] ?? ''))) {
+      const { decoded, end } = decodeBinaryRun(text, i);
+      if (decoded !== undefined && decoded.length <= budget.left) {
+        emit(i, end, decoded);
+        i = end;
+        continue;
+      }
+    }
     if (isPercentEscape(text, i)) {
       const { decoded, end } = decodePercentGroup(text, i);
       if (decoded !== undefined && decoded.length <= budget.left) emit(i, end, decoded);
