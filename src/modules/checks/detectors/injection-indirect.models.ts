@@ -22,6 +22,8 @@ const EXTRA_ACTION = String.raw`(?:also|instead|additionally|make\s+sure|be\s+su
 /** Data worth stealing: what an exfiltration directive sends. */
 const SENSITIVE = String.raw`(?:conversation|chat\s+history|history|messages?|e-?mails?|inbox|contacts?|passwords?|credentials?|api[\s_-]?keys?|secrets?|tokens?|cookies?|session|personal\s+(?:data|information|details)|user\s+(?:data|information|details)|credit\s+card|files?|documents?|summary|system\s+prompt|instructions|memory)`;
 
+const SENSITIVE_WORD = new RegExp(String.raw`\b${SENSITIVE}\b`, 'i');
+
 const HIDDEN_DIRECTIVE = /\b(?:ignore|disregard|instructions?|must|should|respond|reply|say|tell|forward|send|include|recommend)\b/iu;
 
 // Needles (see InjectionRule.needs) are few and short: the prefilter tries every needle at
@@ -215,8 +217,10 @@ export const INDIRECT_RULES: readonly InjectionRule[] = [
     needs: EXFIL_NEEDS,
     feature: 'exfiltration',
     pattern: new RegExp(String.raw`\b${EXFIL_VERB}\s+(?:(?:it|them|all|every|the|this|these|any|their|his|her|your|user'?s?|a\s+copy\s+of|copies\s+of|everything)\s+){0,3}(?:[A-Za-z-]+\s+){0,4}?(?:to|at|via)\s+(?:https?:\/\/|www\.|[\w.+-]+@[\w-]+\.[\w.]+|this\s+(?:address|url|endpoint|e-?mail|webhook|server)|(?:the\s+)?(?:following|attacker|external|remote)\s+(?:address|url|endpoint|e-?mail|server|webhook))`, 'i'),
-    weight: (m) => (new RegExp(`\\b${SENSITIVE}\\b`, 'i').test(m[0]) ? 0.7 : 0.35),
-    contextWeight: 0.75,
+    weight: (m) => (SENSITIVE_WORD.test(m[0]) ? 0.7 : 0.35),
+    // A document may ask its reader to send the invoice to accounts@…; sending the conversation,
+    // the user's data or credentials anywhere is the attack.
+    contextWeight: (m) => (SENSITIVE_WORD.test(m[0]) ? 0.75 : 0.45),
   },
   {
     id: 'data_in_image_url',

@@ -2,9 +2,9 @@
 // "ask chatbots to “ignore previous instructions”", a developer asks what `<|endoftext|>`
 // means. Such a phrase is mentioned, not used, and weighs less. Inline code always counts as a
 // mention; quotes only after a reporting word ("ask", "say", "such as", "the phrase", "the
-// input contains", "when asked to") or right after a noun that names them ('the instruction
-// "…"', never across a colon: 'New instruction: "…"' is a command), so an attacker cannot
-// lower a score just by wrapping the command in quotes.
+// input contains", "when asked to", "containing:") or right after a noun that names them ('the
+// instruction "…"', never across a colon: 'New instruction: "…"' is a command), so an attacker
+// cannot lower a score just by wrapping the command in quotes.
 
 /** What a mentioned phrase still weighs, as a share of its rule's weight. */
 export const MENTION_FACTOR = 0.3;
@@ -13,11 +13,11 @@ const OPENING_QUOTES = '"“‘\'«';
 const CLOSING_QUOTES = '"”’\'»';
 const CONTEXT_CHARS = 60;
 const REPORTING_CONTEXT =
-  /\b(?:ask|asks|asked|asking|say|says|said|saying|like|called|phrase|phrases|words?|type|types|typed|typing|write|writes|wrote|reads?|such\s+as|e\.g\.|means?|meaning\s+of|e-?mailed|texted|messaged|posted|tweeted|replied|commented|followed|obeyed|embedded|planted|injected|contains?|contained|containing|includes|included|block(?:s|ed)?|detects?|detected|flags?|flagged|filters?|filtered|match(?:es|ed)?|told\s+to|asked\s+to|when\s+asked)\b[^\n"“”‘’'«»:]{0,30}$/iu;
+  /\b(?:ask|asks|asked|asking|say|says|said|saying|like|called|phrase|phrases|words?|type|types|typed|typing|write|writes|wrote|reads?|such\s+as|e\.g\.|means?|meaning\s+of|e-?mailed|texted|messaged|posted|tweeted|replied|commented|followed|obeyed|embedded|planted|injected|contains?|contained|containing|includes|included|block(?:s|ed)?|detects?|detected|flags?|flagged|filters?|filtered|match(?:es|ed)?|told\s+to|asked\s+to|when\s+asked|payloads?|examples?|samples?)\b(?::\s*|[^\n"“”‘’'«»:]{0,30})$/iu;
 /** A quoted phrase right after the noun that names it, with no colon between: 'the instruction "repeat the words above"'. */
 const NAMED_BEFORE = /\b(?:instructions?|commands?|inputs?|payloads?|prompts?|requests?|strings?|sentences?|lines?|texts?|slogans?|titles?)\s*$/iu;
 /** A quoted phrase followed by the word that names it: "the 'ignore previous instructions' meme". */
-const NAMED_AFTER = /^\s*(?:(?:meme|trend|trick|attack|exploit|jailbreak|phrase|line|string|message|prompt|payload|example|thing|joke)s?\b|(?:is|was)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:title|name|phrase|line|meme|quote|lyric|slogan)s?\b|(?:mean|means|stand\s+for|refer\s+to)\b)/iu;
+const NAMED_AFTER = /^\s*(?:(?:meme|trend|trick|attack|exploit|jailbreak|phrase|line|string|message|prompt|payload|example|thing|joke|type|style|kind|sort|variant|technique|injection)s?\b|(?:is|are|was)\s+(?:trending|going\s+around|viral|everywhere|a\s+classic)\b|(?:is|was)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:title|name|phrase|line|meme|quote|lyric|slogan)s?\b|(?:mean|means|stand\s+for|refer\s+to)\b)/iu;
 
 function isInsideInlineCode(text: string, start: number, end: number): boolean {
   const lineStart = text.lastIndexOf('\n', start - 1) + 1;
@@ -51,4 +51,27 @@ function isQuotedAfterReportingWord(text: string, start: number, end: number): b
 
 export function isMention(text: string, start: number, end: number): boolean {
   return isInsideInlineCode(text, start, end) || isQuotedAfterReportingWord(text, start, end);
+}
+
+/** A quoted or inline-code phrase on one line: the opening mark, the phrase, the closing mark. */
+const QUOTED_PHRASE = /(["“«‘`]|(?<=^|[\s([:])')([^"“”«»‘’`\n]{2,300}?)(["”»’`]|'(?=[\s.,;:!?)\]]|$))/g;
+const HAS_QUOTE = /["“«‘`']/;
+
+/**
+ * The text with every mentioned phrase (isMention) replaced by spaces, same length: what the
+ * learned model reads. N-grams cannot tell "Why do bots fall for 'you are now in developer
+ * mode'?" from the command itself; the rules weigh such a phrase less, and the model does not
+ * read it at all.
+ */
+export function maskMentions(text: string): string {
+  if (!HAS_QUOTE.test(text)) return text;
+  let masked: string | undefined;
+  QUOTED_PHRASE.lastIndex = 0;
+  for (let m = QUOTED_PHRASE.exec(text); m !== null; m = QUOTED_PHRASE.exec(text)) {
+    const start = m.index + (m[1]?.length ?? 0);
+    const end = start + (m[2]?.length ?? 0);
+    if (!isMention(text, start, end)) continue;
+    masked = (masked ?? text).slice(0, start) + ' '.repeat(end - start) + (masked ?? text).slice(end);
+  }
+  return masked ?? text;
 }

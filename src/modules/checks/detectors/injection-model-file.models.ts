@@ -23,6 +23,8 @@ const headerSchema = z.strictObject({
   scale: z.number().positive(),
   bias: z.number().finite(),
   calibration: z.strictObject({ slope: z.number().finite(), intercept: z.number().finite() }),
+  /** Short user input's own operating point (the shared slope, its own intercept); absent: the input's. */
+  shortInput: z.strictObject({ maxLength: z.number().int().positive(), intercept: z.number().finite() }).optional(),
   /** Retrieved context's own calibration; absent: the same as the input's. */
   contextCalibration: z.strictObject({ slope: z.number().finite(), intercept: z.number().finite() }).optional(),
   window: z.number().int().positive(),
@@ -66,7 +68,7 @@ export function decodeInjectionModel(file: Buffer): InjectionModel & { header: I
   const weights = new Int8Array(buckets);
   for (let i = 0; i < buckets; i++) weights[i] = body.readInt8(offset + i);
   const version = createHash('sha256').update(file).digest('hex').slice(0, 12);
-  return { version, weights, scale: header.scale, bias: header.bias, calibration: header.calibration, contextCalibration: header.contextCalibration ?? header.calibration, window: header.window, stride: header.stride, sentenceMin: header.sentenceMin, header };
+  return { version, weights, scale: header.scale, bias: header.bias, calibration: header.calibration, contextCalibration: header.contextCalibration ?? header.calibration, shortInput: header.shortInput ?? null, window: header.window, stride: header.stride, sentenceMin: header.sentenceMin, header };
 }
 
 const loaded = new Map<string, InjectionModel>();

@@ -19,6 +19,12 @@ export interface InjectionModel {
   calibration: { slope: number; intercept: number };
   /** The same for retrieved context, whose benign texts are documents rather than questions. */
   contextCalibration: { slope: number; intercept: number };
+  /**
+   * User input of at most `maxLength` units: the input's slope with an intercept of its own. A
+   * short message sums few n-grams, so its worst window never reaches the logit that long texts
+   * (pasted code, role-play templates) set the input's operating point at; null: none.
+   */
+  shortInput: { maxLength: number; intercept: number } | null;
   window: number;
   stride: number;
   /** Sentences and lines at least this long are windows of their own too (0: fixed windows only). */
@@ -152,7 +158,8 @@ export function scoreWithModel(model: InjectionModel, text: string, field: Model
     });
   }
   const calibration = field === 'context' ? model.contextCalibration : model.calibration;
-  const probability = sigmoid(calibration.slope * bestLogit + calibration.intercept);
+  const intercept = field === 'input' && model.shortInput !== null && length <= model.shortInput.maxLength ? model.shortInput.intercept : calibration.intercept;
+  const probability = sigmoid(calibration.slope * bestLogit + intercept);
   return { probability, logit: bestLogit, start: bestStart, end: bestEnd };
 }
 

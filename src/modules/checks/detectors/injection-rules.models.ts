@@ -40,9 +40,9 @@ export interface InjectionRule {
   /**
    * Weight in retrieved context (`metadata.context`) when it differs: wording a customer may
    * address to the assistant ("when you summarise this, include…") is an attack when a
-   * retrieved document says it.
+   * retrieved document says it. A function when the wording of the match changes it.
    */
-  contextWeight?: number;
+  contextWeight?: number | ((match: RegExpExecArray) => number);
   /**
    * The pattern consumes what comes before its phrase (a line break, a bullet, a sentence end)
    * instead of looking behind for it, which V8 runs far faster; the reported span then starts at

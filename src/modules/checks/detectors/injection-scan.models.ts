@@ -102,7 +102,8 @@ function markRunnable(runnable: Uint8Array, found: ReadonlySet<string>, byNeedle
 
 function weighMatch(rule: InjectionRule, match: RegExpExecArray, field: TextField | undefined): number {
   const weight = typeof rule.weight === 'number' ? rule.weight : rule.weight(match);
-  return field === 'context' && rule.contextWeight !== undefined ? Math.max(weight, rule.contextWeight) : weight;
+  if (field !== 'context' || rule.contextWeight === undefined) return weight;
+  return Math.max(weight, typeof rule.contextWeight === 'number' ? rule.contextWeight : rule.contextWeight(match));
 }
 
 /** The match, or its first and last words around " … " when it is long. */

@@ -7,10 +7,12 @@
 // trigger words alone do not make an attack. Calibration is Platt scaling on out-of-source
 // predictions (each training source scored by a model trained on the others), so the
 // probability reflects text the model has not seen, shifted so that 0.5 falls at a low
-// false-positive rate on those predictions.
+// false-positive rate on those predictions (for user input, short messages at their own 5 %
+// point). Texts are read with their mentioned phrases masked (maskMentions), as at scoring.
 
 import { createSeededRandom } from '../../../shared/random.ts';
 import { foldText, forEachFeature, HASH_BITS, type ModelField } from './injection-model-features.models.ts';
+import { maskMentions } from './injection-mention.models.ts';
 import { listWindows, sigmoid } from './injection-model.models.ts';
 
 export interface TrainingText {
@@ -21,7 +23,7 @@ export interface TrainingText {
   source: string;
 }
 
-export const TRAINING_SETTINGS = { seed: 13, epochs: 8, learningRate: 0.4, l2: 1e-4, maxWindowShare: 0.1, operatingFpr: 0.1, inputOperatingFpr: 0.05, window: 256, stride: 128, sentenceMin: 24, trickyBenignWeight: 2 } as const;
+export const TRAINING_SETTINGS = { seed: 13, epochs: 8, learningRate: 0.4, l2: 1e-4, maxWindowShare: 0.1, operatingFpr: 0.1, inputOperatingFpr: 0.05, shortInputMaxLength: 128, window: 256, stride: 128, sentenceMin: 24, trickyBenignWeight: 2 } as const;
 const TRICKY = new Set(['tricky_benign', 'security_discussion', 'code']);
 
 interface Window {
@@ -53,7 +55,8 @@ function buildExamples(texts: readonly TrainingText[]): Example[] {
   const negativeWeights = texts.filter((t) => t.label === 0).reduce((sum, t) => sum + (TRICKY.has(t.category) ? TRAINING_SETTINGS.trickyBenignWeight : 1), 0) || 1;
   const total = texts.length;
   return texts.map((t) => ({
-    windows: buildWindows(t.text, t.field, TRAINING_SETTINGS.window, TRAINING_SETTINGS.stride),
+    // The model reads what it will read at scoring time: mentioned phrases masked.
+    windows: buildWindows(maskMentions(t.text), t.field, TRAINING_SETTINGS.window, TRAINING_SETTINGS.stride),
     label: t.label,
     // Each class carries half of the total weight; the mean weight is 1.
     weight: t.label === 1 ? total / 2 / positives : ((TRICKY.has(t.category) ? TRAINING_SETTINGS.trickyBenignWeight : 1) * total) / 2 / negativeWeights,
@@ -170,6 +173,8 @@ export interface TrainingResult extends TrainedWeights {
   calibration: { slope: number; intercept: number };
   /** For retrieved context (metadata.context). */
   contextCalibration: { slope: number; intercept: number };
+  /** For user input of at most maxLength units. */
+  shortInput: { maxLength: number; intercept: number };
   /** Out-of-source logits of every training text, in input order (for the training report). */
   outOfSource: number[];
   windows: number;
@@ -202,6 +207,13 @@ export function trainInjectionModel(texts: readonly TrainingText[]): TrainingRes
   const inputNegatives = outOfSource.filter((_, i) => texts[i]!.field === 'input' && texts[i]!.label === 0).sort((a, b) => b - a);
   const inputOperatingLogit = inputNegatives[Math.floor(TRAINING_SETTINGS.inputOperatingFpr * inputNegatives.length)] ?? 0;
   const calibration = { slope: inputSlope, intercept: -inputSlope * inputOperatingLogit };
+  // Short messages get their own 5 % point: the pooled one is set by long benign inputs (pasted
+  // code, role-play templates), whose worst window sums many n-grams, and a short attack never
+  // reaches it. Never stricter than the pooled point.
+  const { shortInputMaxLength } = TRAINING_SETTINGS;
+  const shortNegatives = outOfSource.filter((_, i) => texts[i]!.field === 'input' && texts[i]!.label === 0 && texts[i]!.text.length <= shortInputMaxLength).sort((a, b) => b - a);
+  const shortOperatingLogit = Math.min(inputOperatingLogit, shortNegatives[Math.floor(TRAINING_SETTINGS.inputOperatingFpr * shortNegatives.length)] ?? inputOperatingLogit);
+  const shortInput = { maxLength: shortInputMaxLength, intercept: -inputSlope * shortOperatingLogit };
   const final = fit(examples);
-  return { ...final, calibration, contextCalibration, outOfSource, windows: examples.reduce((sum, e) => sum + e.windows.length, 0), sources };
+  return { ...final, calibration, contextCalibration, shortInput, outOfSource, windows: examples.reduce((sum, e) => sum + e.windows.length, 0), sources };
 }

@@ -20,6 +20,7 @@ export function buildInjectionModelFile(texts: readonly TrainingText[]): { file:
     bias: result.bias,
     calibration: result.calibration,
     contextCalibration: result.contextCalibration,
+    shortInput: result.shortInput,
     window: TRAINING_SETTINGS.window,
     stride: TRAINING_SETTINGS.stride,
     sentenceMin: TRAINING_SETTINGS.sentenceMin,
@@ -27,14 +28,15 @@ export function buildInjectionModelFile(texts: readonly TrainingText[]): { file:
   });
   const report = [`trained on ${texts.length} texts (${result.windows} windows) from ${result.sources.length} sources`];
   for (const source of result.sources) {
-    const calibrationOf = (field: string) => (field === 'context' ? result.contextCalibration : result.calibration);
-    const inside = texts.map((t, i) => ({ t, p: sigmoid(calibrationOf(t.field).slope * result.outOfSource[i]! + calibrationOf(t.field).intercept) })).filter(({ t }) => t.source === source);
+    const interceptOf = (t: TrainingText): number => (t.field === 'context' ? result.contextCalibration.intercept : t.text.length <= result.shortInput.maxLength ? result.shortInput.intercept : result.calibration.intercept);
+    const slopeOf = (t: TrainingText): number => (t.field === 'context' ? result.contextCalibration : result.calibration).slope;
+    const inside = texts.map((t, i) => ({ t, p: sigmoid(slopeOf(t) * result.outOfSource[i]! + interceptOf(t)) })).filter(({ t }) => t.source === source);
     const positives = inside.filter(({ t }) => t.label === 1);
     const negatives = inside.filter(({ t }) => t.label === 0);
     const caught = positives.filter(({ p }) => p >= 0.5).length;
     const flagged = negatives.filter(({ p }) => p >= 0.5).length;
     report.push(`  out-of-source ${source}: recall ${positives.length ? (caught / positives.length).toFixed(2) : '-'} (${positives.length}), FPR ${negatives.length ? (flagged / negatives.length).toFixed(3) : '-'} (${negatives.length})`);
   }
-  report.push(`  calibration: input slope ${result.calibration.slope.toFixed(3)}, intercept ${result.calibration.intercept.toFixed(3)}; context slope ${result.contextCalibration.slope.toFixed(3)}, intercept ${result.contextCalibration.intercept.toFixed(3)}`);
+  report.push(`  calibration: input slope ${result.calibration.slope.toFixed(3)}, intercept ${result.calibration.intercept.toFixed(3)}; context slope ${result.contextCalibration.slope.toFixed(3)}, intercept ${result.contextCalibration.intercept.toFixed(3)}; input of at most ${result.shortInput.maxLength} units intercept ${result.shortInput.intercept.toFixed(3)}`);
   return { file, report };
 }

@@ -14,6 +14,7 @@
 import type { Detection, FieldViews, Severity, TextField, TextView } from '../checks.models.ts';
 import { decodeSmuggledText, findObfuscation, weighObfuscation } from './injection-obfuscation.models.ts';
 import type { InjectionFeature } from './injection-rules.models.ts';
+import { maskMentions } from './injection-mention.models.ts';
 import { matchRules, READING_NAMES, type HiddenIn, type InjectionHit } from './injection-scan.models.ts';
 import { listTopGrams, scoreWithModel, type InjectionModel, type ModelScore } from './injection-model.models.ts';
 
@@ -157,7 +158,7 @@ function scoreViewsWithModel(model: InjectionModel, views: readonly TextView[], 
   let best: ModelScore = { probability: 0, logit: -Infinity, start: 0, end: 0 };
   for (const view of [base, views.find((v) => v.name === 'decoded')]) {
     if (view === undefined) continue;
-    const scored = scoreWithModel(model, view.text, field);
+    const scored = scoreWithModel(model, maskMentions(view.text), field);
     if (scored.logit > best.logit) best = { ...scored, ...view.toOriginal(scored.start, scored.end) };
   }
   return best;
