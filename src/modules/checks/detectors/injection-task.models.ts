@@ -40,7 +40,8 @@ export const TASK_RULES: readonly InjectionRule[] = [
     needs: [...PRODUCE_VERBS, ...['tell', 'give', 'show', 'send', 'share', 'recommend', 'suggest', 'list', 'name'].flatMap((verb) => [`${verb} me`, `${verb} us`])],
     feature: 'indirect_instruction',
     pattern: new RegExp(
-      String.raw`${SENTENCE_START}${LEAD_IN}(?:${PRODUCE}|${TELL_ME})\s+(?:[\w'-]+[\s,]+){0,4}?(?:${WRITING}|given|following|provided)\b`,
+      // Not SQL's "CREATE TABLE users (…": a name and a parenthesis after the noun.
+      String.raw`${SENTENCE_START}${LEAD_IN}(?:${PRODUCE}|${TELL_ME})\s+(?:[\w'-]+[\s,]+){0,4}?(?:${WRITING}|given|following|provided)\b(?!\s+(?:if\s+not\s+exists\s+)?[\w."\`[\]]+\s*\()`,
       'i',
     ),
     weight: 0,
