@@ -53,9 +53,38 @@ export function isMention(text: string, start: number, end: number): boolean {
   return isInsideInlineCode(text, start, end) || isQuotedAfterReportingWord(text, start, end);
 }
 
-/** A quoted or inline-code phrase on one line: the opening mark, the phrase, the closing mark. */
-const QUOTED_PHRASE = /(["“«‘`]|(?<=^|[\s([:])')([^"“”«»‘’`\n]{2,300}?)(["”»’`]|'(?=[\s.,;:!?)\]]|$))/g;
-const HAS_QUOTE = /["“«‘`']/;
+const QUOTE_MARK = /["“«‘`']/g;
+/** Marks that end a quoted phrase ("'" only before a space, punctuation or the end). */
+const CLOSING_MARKS = new Set(['"', '”', '»', '’', '`']);
+/** Marks a quoted phrase cannot hold. */
+const NOT_IN_PHRASE = new Set(['"', '“', '”', '«', '»', '‘', '’', '`', '\n']);
+const AFTER_CLOSING_APOSTROPHE = /[\s.,;:!?)\]]/;
+const BEFORE_OPENING_APOSTROPHE = /[\s([:]/;
+const MIN_PHRASE = 2;
+const MAX_PHRASE = 300;
+
+/**
+ * Where the quoted phrase opened at `open` ends (its closing mark), or -1: the first closing mark
+ * 2–300 units on, on the same line, with no other quotation mark between. A loop over the units
+ * after each mark: one regex for the whole pattern, with its lookbehind for an opening
+ * apostrophe, cost 14 µs per 2.4 KB trying every offset.
+ */
+function findClosingMark(text: string, open: number): number {
+  const limit = Math.min(text.length, open + 1 + MAX_PHRASE + 1);
+  for (let i = open + 1; i < limit; i++) {
+    const char = text[i] ?? '';
+    const length = i - open - 1;
+    if (char === "'" && length >= MIN_PHRASE && (i + 1 === text.length || AFTER_CLOSING_APOSTROPHE.test(text[i + 1] ?? ''))) return i;
+    if (!NOT_IN_PHRASE.has(char)) continue;
+    return CLOSING_MARKS.has(char) && length >= MIN_PHRASE ? i : -1;
+  }
+  return -1;
+}
+/**
+ * Words of an attack phrase. Only a quote that has one is worth checking for a mention: code's
+ * strings and ordinary quotations are many, and the checks cost a few µs each.
+ */
+const ATTACK_WORD = /ignor|disregard|forget|instruction|prompt|rules|previous|reveal|pretend|jailbreak|developer|mode|restrict|filter|unfilter|dan\b|act\s+as|you\s+are|system|admin|override|bypass|repeat|translate|print|forward|send|password|secret|assistant|\bai\b|llm/i;
 
 /**
  * The text with every mentioned phrase (isMention) replaced by spaces, same length: what the
@@ -64,14 +93,17 @@ const HAS_QUOTE = /["“«‘`']/;
  * read it at all.
  */
 export function maskMentions(text: string): string {
-  if (!HAS_QUOTE.test(text)) return text;
   let masked: string | undefined;
-  QUOTED_PHRASE.lastIndex = 0;
-  for (let m = QUOTED_PHRASE.exec(text); m !== null; m = QUOTED_PHRASE.exec(text)) {
-    const start = m.index + (m[1]?.length ?? 0);
-    const end = start + (m[2]?.length ?? 0);
-    if (!isMention(text, start, end)) continue;
-    masked = (masked ?? text).slice(0, start) + ' '.repeat(end - start) + (masked ?? text).slice(end);
+  QUOTE_MARK.lastIndex = 0;
+  for (let m = QUOTE_MARK.exec(text); m !== null; m = QUOTE_MARK.exec(text)) {
+    const open = m.index;
+    if (m[0] === "'" && open > 0 && !BEFORE_OPENING_APOSTROPHE.test(text[open - 1] ?? '')) continue;
+    const close = findClosingMark(text, open);
+    if (close === -1) continue;
+    QUOTE_MARK.lastIndex = close + 1;
+    const start = open + 1;
+    if (!ATTACK_WORD.test(text.slice(start, close)) || !isMention(text, start, close)) continue;
+    masked = (masked ?? text).slice(0, start) + ' '.repeat(close - start) + (masked ?? text).slice(close);
   }
   return masked ?? text;
 }
