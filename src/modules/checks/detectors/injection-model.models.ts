@@ -20,9 +20,9 @@ export interface InjectionModel {
   /** The same for retrieved context, whose benign texts are documents rather than questions. */
   contextCalibration: { slope: number; intercept: number };
   /**
-   * User input of at most `maxLength` units: the input's slope with an intercept of its own. A
-   * short message sums few n-grams, so its worst window never reaches the logit that long texts
-   * (pasted code, role-play templates) set the input's operating point at; null: none.
+   * User input of at most `maxLength` units (one window): the input's slope with an intercept of
+   * its own. Long texts (pasted code, role-play templates) are scored by the worst of many windows
+   * and set the input's operating point where a one-window message never reached; null: none.
    */
   shortInput: { maxLength: number; intercept: number } | null;
   window: number;

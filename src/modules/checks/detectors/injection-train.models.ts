@@ -7,8 +7,8 @@
 // trigger words alone do not make an attack. Calibration is Platt scaling on out-of-source
 // predictions (each training source scored by a model trained on the others), so the
 // probability reflects text the model has not seen, shifted so that 0.5 falls at a low
-// false-positive rate on those predictions (for user input, short messages at their own 5 %
-// point). Texts are read with their mentioned phrases masked (maskMentions), as at scoring.
+// false-positive rate on those predictions (for user input, messages that fit one window at
+// their own 5 % point). Texts are read with their mentioned phrases masked (maskMentions), as at scoring.
 
 import { createSeededRandom } from '../../../shared/random.ts';
 import { foldText, forEachFeature, HASH_BITS, type ModelField } from './injection-model-features.models.ts';
@@ -23,7 +23,7 @@ export interface TrainingText {
   source: string;
 }
 
-export const TRAINING_SETTINGS = { seed: 13, epochs: 8, learningRate: 0.4, l2: 1e-4, maxWindowShare: 0.1, operatingFpr: 0.1, inputOperatingFpr: 0.05, shortInputMaxLength: 128, window: 256, stride: 128, sentenceMin: 24, trickyBenignWeight: 2 } as const;
+export const TRAINING_SETTINGS = { seed: 13, epochs: 8, learningRate: 0.4, l2: 1e-4, maxWindowShare: 0.1, operatingFpr: 0.1, inputOperatingFpr: 0.05, window: 256, stride: 128, sentenceMin: 24, trickyBenignWeight: 2 } as const;
 const TRICKY = new Set(['tricky_benign', 'security_discussion', 'code']);
 
 interface Window {
@@ -207,10 +207,11 @@ export function trainInjectionModel(texts: readonly TrainingText[]): TrainingRes
   const inputNegatives = outOfSource.filter((_, i) => texts[i]!.field === 'input' && texts[i]!.label === 0).sort((a, b) => b - a);
   const inputOperatingLogit = inputNegatives[Math.floor(TRAINING_SETTINGS.inputOperatingFpr * inputNegatives.length)] ?? 0;
   const calibration = { slope: inputSlope, intercept: -inputSlope * inputOperatingLogit };
-  // Short messages get their own 5 % point: the pooled one is set by long benign inputs (pasted
-  // code, role-play templates), whose worst window sums many n-grams, and a short attack never
-  // reaches it. Never stricter than the pooled point.
-  const { shortInputMaxLength } = TRAINING_SETTINGS;
+  // Messages that fit one window get their own 5 % point. The pooled one is set by long benign
+  // inputs (pasted code, role-play templates), scored by the worst of many windows, a maximum that
+  // grows with their number; a one-window attack never reached it. Never stricter than the pooled
+  // point.
+  const shortInputMaxLength = TRAINING_SETTINGS.window;
   const shortNegatives = outOfSource.filter((_, i) => texts[i]!.field === 'input' && texts[i]!.label === 0 && texts[i]!.text.length <= shortInputMaxLength).sort((a, b) => b - a);
   const shortOperatingLogit = Math.min(inputOperatingLogit, shortNegatives[Math.floor(TRAINING_SETTINGS.inputOperatingFpr * shortNegatives.length)] ?? inputOperatingLogit);
   const shortInput = { maxLength: shortInputMaxLength, intercept: -inputSlope * shortOperatingLogit };
