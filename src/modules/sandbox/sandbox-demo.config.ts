@@ -74,6 +74,9 @@ sources:
       log_channel: ${DEMO_CHANNELS.guardrails}
     calibration:
       channel: ${DEMO_CHANNELS.guardrails}
+      # One vote decides every demo card: a visitor who clicks Reject sees it rejected, not a
+      # random tenth of cards waiting for a second reviewer who is not there.
+      overlap_share: 0
     incidents:
       oncall_group: ${DEMO_GROUPS.oncall}
       auto_rules:
