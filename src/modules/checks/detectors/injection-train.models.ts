@@ -193,8 +193,11 @@ export function trainInjectionModel(texts: readonly TrainingText[]): TrainingRes
   }
   const platt = fitPlatt(outOfSource.map((logit, i) => ({ logit, label: texts[i]!.label })));
   // Attacks are rare in real traffic, so 0.5 (where a flag starts) is placed where it flags
-  // OPERATING_FPR of the out-of-source benign texts, not at the balanced training prior.
-  const negatives = outOfSource.filter((_, i) => texts[i]!.label === 0).sort((a, b) => b - a);
+  // OPERATING_FPR of the out-of-source benign documents, not at the balanced training prior. Of
+  // the documents only: benign user input pooled in moved the point with every set of questions
+  // added to training (900 messages in 18 languages lowered it enough to flag 10 % of BIPIA's
+  // clean e-mails instead of 3 %).
+  const negatives = outOfSource.filter((_, i) => texts[i]!.label === 0 && texts[i]!.field === 'context').sort((a, b) => b - a);
   const operatingLogit = negatives[Math.floor(TRAINING_SETTINGS.operatingFpr * negatives.length)] ?? 0;
   const contextCalibration = { slope: platt.slope, intercept: -platt.slope * operatingLogit };
   // User input gets its own slope and operating point. Out of source, retrieved documents rank no
