@@ -27,7 +27,7 @@ const SMALL_CAPITALS: Record<string, string> = {
   'ɴ': 'n', 'ᴏ': 'o', 'ᴘ': 'p', 'ǫ': 'q', 'ʀ': 'r', 'ꜱ': 's', 'ᴛ': 't', 'ᴜ': 'u', 'ᴠ': 'v', 'ᴡ': 'w', 'ʏ': 'y', 'ᴢ': 'z',
 };
 /** Small capitals in a text: enough of them make it a look-alike text even without ASCII letters beside them. */
-export const SMALL_CAPITAL = new RegExp(`[${Object.keys(SMALL_CAPITALS).join('')}]`, 'g');
+export const SMALL_CAPITAL = new RegExp(`[${Object.keys(SMALL_CAPITALS).join('')}]`);
 
 function computeFold(char: string): string | null {
   if (!LETTER_OR_MARK.test(char)) return null;

@@ -68,7 +68,6 @@ function hasLetterBesideAscii(text: string): boolean {
   let smallCapitals = 0;
   for (let m = NON_ASCII_ALL.exec(text); m !== null; m = NON_ASCII_ALL.exec(text)) {
     // A sentence in small capitals ("ɪɢɴᴏʀᴇ ᴀʟʟ") has no ASCII letter beside them.
-    SMALL_CAPITAL.lastIndex = 0;
     if (SMALL_CAPITAL.test(m[0]) && ++smallCapitals >= 4) return true;
     const at = m.index;
     if (!ASCII_LETTER.test(text[at - 1] ?? '') && !ASCII_LETTER.test(text[at + 1] ?? '')) continue;

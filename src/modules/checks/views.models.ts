@@ -191,6 +191,8 @@ const NUMERIC_REFERENCE = /&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));/y;
 /** Bytes written as bits, 8 to a group, at least four groups ("01101001 01100111 …"). */
 const BINARY_BYTES = /(?:[01]{8}[ \t]?){4,}/y;
 const isBit = (code: number): boolean => code === 0x30 || code === 0x31;
+/** A bit run starts a word: it does not continue a number or a name. */
+const ASCII_ALNUM = /[0-9A-Za-z]/;
 
 /**
  * Four bytes of bits in a row. Finds a run of 8 bits by reading its last unit first and jumping
@@ -327,7 +329,7 @@ function decodeWithMap(text: string, map: MappedText | undefined, budget: { left
       i = end;
       continue;
     }
-    if (textEncodings && isBit(code) && (i === 0 || !/[0-9A-Za-z]/.test(text[i - 1] ?? ''))) {
+    if (textEncodings && isBit(code) && (i === 0 || !ASCII_ALNUM.test(text[i - 1] ?? ''))) {
       const { decoded, end } = decodeBinaryRun(text, i);
       if (decoded !== undefined && decoded.length <= budget.left) {
         emit(i, end, decoded);

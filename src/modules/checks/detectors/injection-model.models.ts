@@ -157,10 +157,18 @@ export function scoreWithModel(model: InjectionModel, text: string, field: Model
       }
     });
   }
+  return { probability: calibrate(model, bestLogit, field, length), logit: bestLogit, start: bestStart, end: bestEnd };
+}
+
+/**
+ * The probability of a worst-window logit for a text of `length` units read as `field`: context
+ * through its own calibration, user input through the input's slope and, when it fits the short
+ * class, that class's intercept. Scoring and the training report share it.
+ */
+export function calibrate(model: Pick<InjectionModel, 'calibration' | 'contextCalibration' | 'shortInput'>, logit: number, field: ModelField, length: number): number {
   const calibration = field === 'context' ? model.contextCalibration : model.calibration;
   const intercept = field === 'input' && model.shortInput !== null && length <= model.shortInput.maxLength ? model.shortInput.intercept : calibration.intercept;
-  const probability = sigmoid(calibration.slope * bestLogit + intercept);
-  return { probability, logit: bestLogit, start: bestStart, end: bestEnd };
+  return sigmoid(calibration.slope * logit + intercept);
 }
 
 /** The word n-grams of a span that pushed its score up most: the model's evidence, readable by a reviewer. */

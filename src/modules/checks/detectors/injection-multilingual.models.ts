@@ -6,7 +6,7 @@
 // languages) or verb last (Japanese, Korean, Turkish, Hindi, German infinitives). A verb with
 // a negation ("n'oubliez pas", "不要忘记", "не забудь") is advice to keep the rules, not an attack.
 
-import { splitAlternatives } from './injection-regex-source.models.ts';
+import { CLAUSE_GAP as GAP, LETTER, splitAlternatives, unlessNegated, verbPhrase } from './injection-regex-source.models.ts';
 import type { InjectionRule } from './injection-rules.models.ts';
 
 interface Language {
@@ -318,11 +318,6 @@ const LANGUAGES: readonly Language[] = [
   },
 ];
 
-/** At most this many characters of one clause between the parts of a phrase. */
-const GAP = String.raw`[^.!?;\n。！？；]{0,30}?`;
-
-const LETTER = String.raw`[\p{L}\p{M}\p{N}]`;
-
 const STARTS_LATIN = /^[a-z]/;
 
 /**
@@ -339,29 +334,25 @@ function word(alternatives: string, bounds: Language['bounds']): string {
 }
 
 function overrideRule(language: Language): InjectionRule {
-  const { bounds, negation, negationAfter } = language;
-  const [verbs, qualifiers, nouns] = [language.verbs, language.qualifiers, language.nouns].map((part) => word(part, bounds));
-  const before = negation === undefined ? '' : String.raw`(?<!(?:${negation}))`;
-  const after = negationAfter === undefined ? '' : String.raw`(?!\s+(?:${negationAfter})(?!${LETTER}))`;
-  const verb = `${before}${verbs}${after}`;
+  const [qualifiers, nouns] = [language.qualifiers, language.nouns].map((part) => word(part, language.bounds));
+  const verb = unlessNegated(word(language.verbs, language.bounds), language.negation, language.negationAfter);
   const object = String.raw`(?:${qualifiers}${GAP}${nouns}|${nouns}${GAP}${qualifiers})`;
-  const verbFirst = `${verb}${GAP}${object}`;
   return {
     id: `override_${language.code}`,
     needs: language.needs,
     feature: 'instruction_override',
-    pattern: new RegExp(language.verbLast ? `${verbFirst}|${object}${GAP}${verb}` : verbFirst, 'iu'),
+    pattern: new RegExp(verbPhrase(verb, object, GAP, language.verbLast), 'iu'),
     weight: 0.8,
   };
 }
 
 function revealRule(language: Language, reveal: NonNullable<Language['reveal']>): InjectionRule {
-  const [verbs, objects] = [reveal.verbs, reveal.objects].map((part) => word(part, language.bounds === 'words' ? 'prefix' : language.bounds));
+  const bounds = language.bounds === 'words' ? 'prefix' : language.bounds;
   return {
     id: `reveal_prompt_${language.code}`,
     needs: language.revealNeeds ?? language.needs,
     feature: 'system_prompt_extraction',
-    pattern: new RegExp(`${verbs}${GAP}${objects}${language.verbLast ? `|${objects}${GAP}${verbs}` : ''}`, 'iu'),
+    pattern: new RegExp(verbPhrase(word(reveal.verbs, bounds), word(reveal.objects, bounds), GAP, language.verbLast), 'iu'),
     weight: 0.75,
   };
 }

@@ -12,7 +12,7 @@
 
 import type { InjectionRule } from './injection-rules.models.ts';
 import { ASIAN_PERSONA_LANGUAGES } from './injection-persona-asian.models.ts';
-import { closingParen, splitAlternatives } from './injection-regex-source.models.ts';
+import { CLAUSE_GAP as GAP, closingParen, LETTER, splitAlternatives, unlessNegated, verbPhrase } from './injection-regex-source.models.ts';
 import { EUROPEAN_PERSONA_LANGUAGES } from './injection-persona-european.models.ts';
 
 export interface PersonaLanguage {
@@ -64,17 +64,13 @@ export interface PersonaLanguage {
   fromNowNeeds: readonly string[];
 }
 
-const LETTER = String.raw`[\p{L}\p{M}\p{N}]`;
-
 /** Not inside a word: the previous or the next character is not a letter ("un'IA" ends "un'" well). */
 const END = String.raw`(?:(?<!${LETTER})|(?!${LETTER}))`;
 
-/** At most this many characters of one clause between the parts of a phrase. */
-const GAP = String.raw`[^.!?;\n。！？；]{0,30}?`;
 /**
- * The same in Chinese and Japanese, which say in a few characters what takes words elsewhere
- * ("公司给你的规则" = "the rules the company gave you"): a shorter gap keeps the nested gaps of a
- * verb-last phrase cheap on long texts without punctuation.
+ * The clause gap per kind of word boundary, shorter in Chinese and Japanese, which say in a few
+ * characters what takes words elsewhere ("公司给你的规则" = "the rules the company gave you"): a
+ * shorter gap keeps the nested gaps of a verb-last phrase cheap on long texts without punctuation.
  */
 const GAPS = { words: GAP, prefix: GAP, none: String.raw`[^.!?;\n。！？；]{0,12}?` } as const;
 
@@ -128,20 +124,17 @@ function unrestrictedRule(language: PersonaLanguage): InjectionRule {
 }
 
 function forgetCompanyRule(language: PersonaLanguage): InjectionRule {
-  const { bounds, negation, negationAfter } = language;
-  const before = negation === undefined ? '' : `(?<!(?:${negation}))`;
-  const after = negationAfter === undefined ? '' : String.raw`(?!\s+(?:${negationAfter})(?!${LETTER}))`;
-  const verb = `${before}${word(language.forget, bounds)}${after}`;
+  const { bounds } = language;
+  const verb = unlessNegated(word(language.forget, bounds), language.negation, language.negationAfter);
   const [company, rules] = [language.company, language.rules].map((part) => word(part, bounds));
   const objects = language.objects === undefined ? '' : `|${word(language.objects, bounds)}`;
   const gap = GAPS[bounds];
   const object = `(?:${company}${gap}${rules}|${rules}${gap}${company}${objects})`;
-  const verbFirst = `${verb}${gap}${object}`;
   return {
     id: `persona_forget_company_${language.code}`,
     needs: language.forgetNeeds,
     feature: 'instruction_override',
-    pattern: new RegExp(language.verbLast ? `${verbFirst}|${object}${gap}${verb}` : verbFirst, 'iu'),
+    pattern: new RegExp(verbPhrase(verb, object, gap, language.verbLast), 'iu'),
     weight: 0.6,
   };
 }

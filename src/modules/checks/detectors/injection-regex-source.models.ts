@@ -1,5 +1,6 @@
-// Reading regex sources written as strings, for the rule builders that assemble per-language
-// patterns from word lists (injection-multilingual.models.ts, injection-persona-multilingual.models.ts).
+// Reading and assembling regex sources written as strings, for the rule builders that build
+// per-language patterns from word lists (injection-multilingual.models.ts,
+// injection-persona-multilingual.models.ts).
 
 /** The alternatives of a regex source at depth 0 (`a|b(c|d)|e` → `a`, `b(c|d)`, `e`). */
 export function splitAlternatives(source: string): string[] {
@@ -30,4 +31,26 @@ export function closingParen(source: string, open: number): number {
     else if ((char === ')' || char === ']') && --depth === 0) return i;
   }
   return source.length;
+}
+
+/** A letter, mark or digit of any script: what a word boundary outside ASCII looks for. */
+export const LETTER = String.raw`[\p{L}\p{M}\p{N}]`;
+
+/** At most this many characters of one clause between the parts of a phrase. */
+export const CLAUSE_GAP = String.raw`[^.!?;\n。！？；]{0,30}?`;
+
+/**
+ * `verb` unless a negation is written before it ("n'oubliez pas", "不要忘记") or after it
+ * ("vergiss nicht"): advice to keep the rules, not an attack.
+ */
+export function unlessNegated(verb: string, negation?: string, negationAfter?: string): string {
+  const before = negation === undefined ? '' : `(?<!(?:${negation}))`;
+  const after = negationAfter === undefined ? '' : String.raw`(?!\s+(?:${negationAfter})(?!${LETTER}))`;
+  return `${before}${verb}${after}`;
+}
+
+/** The verb then its object, and in a verb-last language (Japanese, Turkish, Hindi…) the object then the verb too. */
+export function verbPhrase(verb: string, object: string, gap: string, verbLast?: boolean): string {
+  const verbFirst = `${verb}${gap}${object}`;
+  return verbLast ? `${verbFirst}|${object}${gap}${verb}` : verbFirst;
 }

@@ -4,7 +4,7 @@
 
 import type { CorpusLine } from '../eval/eval-corpus.models.ts';
 import { encodeInjectionModel } from './injection-model-file.models.ts';
-import { sigmoid } from './injection-model.models.ts';
+import { calibrate } from './injection-model.models.ts';
 import { TRAINING_SETTINGS, trainInjectionModel, type TrainingText } from './injection-train.models.ts';
 
 /** Injection lines of the train split, input and context fields, in corpus order. */
@@ -28,9 +28,7 @@ export function buildInjectionModelFile(texts: readonly TrainingText[]): { file:
   });
   const report = [`trained on ${texts.length} texts (${result.windows} windows) from ${result.sources.length} sources`];
   for (const source of result.sources) {
-    const interceptOf = (t: TrainingText): number => (t.field === 'context' ? result.contextCalibration.intercept : t.text.length <= result.shortInput.maxLength ? result.shortInput.intercept : result.calibration.intercept);
-    const slopeOf = (t: TrainingText): number => (t.field === 'context' ? result.contextCalibration : result.calibration).slope;
-    const inside = texts.map((t, i) => ({ t, p: sigmoid(slopeOf(t) * result.outOfSource[i]! + interceptOf(t)) })).filter(({ t }) => t.source === source);
+    const inside = texts.map((t, i) => ({ t, p: calibrate(result, result.outOfSource[i]!, t.field, t.text.length) })).filter(({ t }) => t.source === source);
     const positives = inside.filter(({ t }) => t.label === 1);
     const negatives = inside.filter(({ t }) => t.label === 0);
     const caught = positives.filter(({ p }) => p >= 0.5).length;
