@@ -42,6 +42,24 @@ describe('buildJoinedView', () => {
     expect(buildJoinedView('ssn 5 3 6 - 2 2 - 1 4 7 8 ok')?.text).toBe('ssn 536-22-1478 ok');
   });
 
+  it('joins spaced-out characters that hold no digit', () => {
+    const text = 'Your key: s k _ l i v e _ p X o j o z A u w i k L J h K b Z M F U v o z H';
+    expect(buildJoinedView(text)?.text).toBe('Your key: sk_live_pXojozAuwikLJhKbZMFUvozH');
+    expect(originalOf(text, 'sk_live_pXojozAuwikLJhKbZMFUvozH')).toBe(text.slice('Your key: '.length));
+  });
+
+  it('joins an AWS key id wrapped over lines even when it holds no digit', () => {
+    const text = 'aws_access_key_id = AKIAUNQGSQ\nWQYVEGEQID';
+    expect(buildJoinedView(text)?.text).toBe('aws_access_key_id = AKIAUNQGSQWQYVEGEQID');
+    expect(originalOf(text, 'AKIAUNQGSQWQYVEGEQID')).toBe('AKIAUNQGSQ\nWQYVEGEQID');
+    expect(buildJoinedView('id ASIAQWERTYUIOPAS\r\n   DFGH end')?.text).toBe('id ASIAQWERTYUIOPASDFGH end');
+  });
+
+  it('does not join capitals after an AWS prefix unless they make exactly one key id', () => {
+    const texts = ['AKIAUNQGSQ\nWQYVEGEQIDXX', 'AKIAUNQGSQ\nWQYVE', 'ABCDUNQGSQ\nWQYVEGEQID', 'NOTE: AKIAUNQGSQ\nNext line'];
+    for (const text of texts) expect(buildJoinedView(text)?.text, text).toBeUndefined();
+  });
+
   it('joins a hyphenated digit run broken at a line end', () => {
     expect(buildJoinedView('card 4539-1488-\n0343-6467')?.text).toBe('card 4539-1488-0343-6467');
   });

@@ -122,15 +122,31 @@ function isKeyLike(text: string, start: number, end: number, minLength: number):
 
 /**
  * Both sides of a line break are runs of capitals and digits (base32-like ids and keys such as
- * AWS access key ids, wrapped by a narrow column): joined when long enough and holding a digit.
+ * AWS access key ids, wrapped by a narrow column): joined when long enough and holding a digit,
+ * or, without one, when they make an AWS key id exactly (its 16 base32 characters hold no digit
+ * once in about 30 keys).
  */
 function isUpperKeyWrap(text: string, left: Chunk, right: Chunk): boolean {
-  if (left.end - left.tailStart < MIN_KEY_HALF || right.headEnd - right.start < MIN_KEY_HALF) return false;
-  if (!isClosingOnly(text, right.headEnd, right.end)) return false;
+  const leftLength = left.end - left.tailStart;
+  const rightLength = right.headEnd - right.start;
+  if (leftLength < MIN_KEY_HEAD || rightLength < MIN_KEY_HEAD || !isClosingOnly(text, right.headEnd, right.end)) return false;
   const a = describeRun(text, left.tailStart, left.end);
   const b = describeRun(text, right.start, right.headEnd);
-  return a.lower + b.lower + a.symbols + b.symbols === 0 && a.digits + b.digits > 0;
+  if (a.lower + b.lower + a.symbols + b.symbols > 0) return false;
+  if (isWrappedAwsKeyId(text, left.tailStart, leftLength, rightLength)) return true;
+  return leftLength >= MIN_KEY_HALF && rightLength >= MIN_KEY_HALF && a.digits + b.digits > 0;
 }
+
+/** Prefixes of AWS access key ids: AKIA long-term, ASIA temporary (the ids of users and roles are no credentials). */
+const AWS_KEY_ID_START = /^(?:AKIA|ASIA)/;
+const AWS_KEY_ID_LENGTH = 20;
+
+function isWrappedAwsKeyId(text: string, leftStart: number, leftLength: number, rightLength: number): boolean {
+  return leftLength + rightLength === AWS_KEY_ID_LENGTH && AWS_KEY_ID_START.test(text.slice(leftStart, leftStart + 4));
+}
+
+/** An AWS key id's prefix and a line break within its 20 characters: the one wrapped key the digit search cannot see. */
+const AWS_KEY_ID_WRAP = /\b(?:AKIA|ASIA)[A-Z2-7]{0,12}[ \t]*\r?\n/;
 
 /**
  * The rest of a key on the next line: the whole chunk (closing quotes and punctuation aside) is
@@ -308,12 +324,26 @@ function listChunks(text: string): Chunk[] {
 }
 
 /**
- * Whether any rule could apply, looked for from the digits only (V8 finds them natively): every
- * rule's trigger holds one in practice — a digit group next to another group across a gap, a
- * spaced-out digit, or a key-like run with a digit that ends at whitespace (a wrapped key has
- * digits on one of its lines). Prose has few digits, so most texts cost one native scan.
+ * Whether any rule could apply, looked for mostly from the digits (V8 finds them natively): a
+ * digit group next to another group across a gap, a spaced-out digit, or a key-like run with a
+ * digit that ends at whitespace (a wrapped key has digits on one of its lines). Prose has few
+ * digits, so most texts cost that scan and two native regex scans for the triggers without a
+ * digit: an AWS key id wrapped over lines, and spaced-out letters.
  */
 function mayNeedJoining(text: string): boolean {
+  return hasDigitTrigger(text) || hasLetterOnlyTrigger(text);
+}
+
+/**
+ * The two triggers without a digit, each looked for only after a native search for a substring
+ * prose rarely holds: a regex tried at every offset of prose cost the views a third more.
+ */
+function hasLetterOnlyTrigger(text: string): boolean {
+  if ((text.includes('AKIA') || text.includes('ASIA')) && AWS_KEY_ID_WRAP.test(text)) return true;
+  return text.includes('_ ') && SPACED_LETTERS.test(text);
+}
+
+function hasDigitTrigger(text: string): boolean {
   DIGIT_SEARCH.lastIndex = 0;
   // test() and lastIndex, not exec(): no match array per digit run.
   while (DIGIT_SEARCH.test(text)) {
@@ -336,6 +366,14 @@ function mayNeedJoining(text: string): boolean {
 }
 
 const DIGIT_SEARCH = /\d/g;
+
+/**
+ * Spaced-out characters without a digit (`s k _ l i v e _ p X o j …`: a 24-character key holds
+ * none once in about 70): eight one-character chunks, each followed by one to three spaces or
+ * tabs. Looked for when the text holds `_ `, as the spaced prefixes of most key formats do
+ * (`sk_live_`, `ghp_`, `github_pat_`).
+ */
+const SPACED_LETTERS = /(?<!\S)(?:\S[ \t]{1,3}){7}\S(?!\S)/;
 
 function isGroupNeighbour(code: number): boolean {
   return isDigit(code) || isUpper(code);

@@ -39,6 +39,13 @@ describe('createSecretsDetector', () => {
     ]);
   });
 
+  it('finds keys that hold no digit when wrapped over lines or spaced out, spans over the gaps', async () => {
+    const wrapped = 'aws_access_key_id = AKIAUNQGSQ\n    WQYVEGEQID';
+    expect(await found(wrapped)).toEqual(['aws_access_key_id:AKIAUNQGSQ\n    WQYVEGEQID']);
+    const spaced = 'Your key: s k _ l i v e _ p X o j o z A u w i k L J h K b Z M F U v o z H';
+    expect(await found(spaced)).toEqual([`stripe_secret_key:${spaced.slice('Your key: '.length)}`]);
+  });
+
   it('points the AWS secret key span at the value, not at the variable name', async () => {
     const text = `aws_access_key_id = ${AWS_KEY_ID}\naws_secret_access_key = "${AWS_SECRET}"`;
     expect(await found(text)).toEqual([`aws_access_key_id:${AWS_KEY_ID}`, `aws_secret_access_key:${AWS_SECRET}`]);
