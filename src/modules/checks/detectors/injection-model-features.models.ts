@@ -2,9 +2,9 @@
 // case-folded view of the text (letters and digits kept, every other run of characters one
 // space). Hashing (FNV-1a into 2^16 buckets) keeps the weights a fixed, small array and lets
 // unseen wording share evidence with seen wording through its n-grams, which is what makes a
-// lexical model generalise beyond the strings it was trained on. Word pairs of retrieved
-// context get a salt of their own: "write a poem" is an ordinary request from the user, and an
-// instruction planted in a document the assistant reads.
+// lexical model generalise beyond the strings it was trained on. Every feature of retrieved
+// context gets a salt of its own (SEEDS): "write a poem" is an ordinary request from the user,
+// and an instruction planted in a document the assistant reads.
 // 2^16 buckets of 8 bits (64 KB) stay in the CPU's cache between events; 2^18 (tried) gave no
 // better held-out figures and cost a cache miss per n-gram.
 //
@@ -20,17 +20,26 @@ const CONTEXT_SALT = 0xc2b2ae35;
 // sumFeatureWeights is written out for 3- to 5-grams: a change here must be made there too (its test compares the two per offset).
 const MIN_CHAR_GRAM = 3;
 const MAX_CHAR_GRAM = 5;
-/** The seed of a word's hash, as a 32-bit integer (Math.imul reads it so). */
-const WORD_SEED = (FNV_OFFSET ^ WORD_SALT) | 0;
-
 export type ModelField = 'input' | 'context';
+
+/**
+ * The seeds of character n-gram and word hashes per field, as 32-bit integers (Math.imul reads
+ * them so). Every feature of retrieved context is salted: the two fields learn apart, in one
+ * table. Shared features had taught the input model from documents (a security article quoting
+ * "ignore previous instructions" is benign context) and the context model from questions; apart,
+ * the out-of-source AUC of each training source rose from 0.80 to 0.86 on average.
+ */
+const SEEDS: Record<ModelField, { char: number; word: number }> = {
+  input: { char: (FNV_OFFSET ^ CHAR_SALT) | 0, word: (FNV_OFFSET ^ WORD_SALT) | 0 },
+  context: { char: (FNV_OFFSET ^ CHAR_SALT ^ CONTEXT_SALT) | 0, word: (FNV_OFFSET ^ WORD_SALT ^ CONTEXT_SALT) | 0 },
+};
 
 function wordBucket(word: number): number {
   return (word ^ (word >>> 13)) & BUCKET_MASK;
 }
 
-function pairBucket(previous: number, word: number, field: ModelField): number {
-  const pair = (Math.imul(previous ^ 0x27d4eb2d, FNV_PRIME) ^ word ^ (field === 'context' ? CONTEXT_SALT : 0)) >>> 0;
+function pairBucket(previous: number, word: number): number {
+  const pair = (Math.imul(previous ^ 0x27d4eb2d, FNV_PRIME) ^ word) >>> 0;
   return (pair ^ (pair >>> 16)) & BUCKET_MASK;
 }
 
@@ -84,7 +93,7 @@ export function forEachFeature(folded: Uint16Array, field: ModelField, sink: Fea
     origin[size++] = i;
   }
   for (let start = 0; start < size; start++) {
-    let hash = (FNV_OFFSET ^ CHAR_SALT) >>> 0;
+    let hash = SEEDS[field].char;
     const end = Math.min(size, start + MAX_CHAR_GRAM);
     for (let k = start; k < end; k++) {
       hash = Math.imul(hash ^ squeezed[k]!, FNV_PRIME);
@@ -100,11 +109,11 @@ export function forEachFeature(folded: Uint16Array, field: ModelField, sink: Fea
       continue;
     }
     const start = i;
-    let hash = (FNV_OFFSET ^ WORD_SALT) >>> 0;
+    let hash = SEEDS[field].word;
     while (i < length && folded[i] !== 0) hash = Math.imul(hash ^ folded[i++]!, FNV_PRIME);
     const word = hash >>> 0;
     sink(wordBucket(word), start);
-    if (hasPrevious) sink(pairBucket(previous, word, field), start);
+    if (hasPrevious) sink(pairBucket(previous, word), start);
     previous = word;
     hasPrevious = true;
   }
@@ -114,9 +123,14 @@ export function forEachFeature(folded: Uint16Array, field: ModelField, sink: Fea
 const ASCII_FOLDED = new Uint16Array(128);
 for (let code = 0; code < 128; code++) ASCII_FOLDED[code] = foldUnit(code);
 
-/** Per ASCII unit as squeezed (a separator is 32): the hash of a character n-gram after its first unit. */
-const FIRST_UNIT_HASH = new Int32Array(128);
-for (let code = 0; code < 128; code++) FIRST_UNIT_HASH[code] = Math.imul((FNV_OFFSET ^ CHAR_SALT) ^ code, FNV_PRIME);
+/** Per field, per ASCII unit as squeezed (a separator is 32): the hash of a character n-gram after its first unit. */
+const FIRST_UNIT_HASH: Record<ModelField, Int32Array> = { input: listFirstUnitHashes('input'), context: listFirstUnitHashes('context') };
+
+function listFirstUnitHashes(field: ModelField): Int32Array {
+  const hashes = new Int32Array(128);
+  for (let code = 0; code < 128; code++) hashes[code] = Math.imul(SEEDS[field].char ^ code, FNV_PRIME);
+  return hashes;
+}
 
 function charGramBucket(hash: number): number {
   return (hash ^ (hash >>> 15)) & BUCKET_MASK;
@@ -139,7 +153,9 @@ export function sumFeatureWeights(text: string, field: ModelField, weights: Int8
   let hash1 = 0, hash2 = 0, hash3 = 0, hash4 = 0;
   let at1 = -1, at2 = -1, at3 = -1, at4 = -1;
   let sum3 = 0, sum4 = 0;
-  let word = WORD_SEED;
+  const { char: charSeed, word: wordSeed } = SEEDS[field];
+  const firstUnitHash = FIRST_UNIT_HASH[field];
+  let word = wordSeed;
   let wordAt = 0;
   let previousWord = 0;
   let hasPrevious = false;
@@ -154,10 +170,10 @@ export function sumFeatureWeights(text: string, field: ModelField, weights: Int8
       // A run of separators is one space; its first unit ends the word before it.
       if (last === 32) continue;
       code = 32;
-      addWord(word >>> 0, wordAt, hasPrevious, previousWord, field, weights, sums, counts);
+      addWord(word >>> 0, wordAt, hasPrevious, previousWord, weights, sums, counts);
       previousWord = word >>> 0;
       hasPrevious = true;
-      word = WORD_SEED;
+      word = wordSeed;
     }
     last = code;
     if (at4 >= 0) {
@@ -177,7 +193,7 @@ export function sumFeatureWeights(text: string, field: ModelField, weights: Int8
     at3 = at2;
     hash2 = Math.imul(hash1 ^ code, FNV_PRIME);
     at2 = at1;
-    hash1 = code < 128 ? FIRST_UNIT_HASH[code]! : Math.imul((FNV_OFFSET ^ CHAR_SALT) ^ code, FNV_PRIME);
+    hash1 = code < 128 ? firstUnitHash[code]! : Math.imul(charSeed ^ code, FNV_PRIME);
     at1 = i;
   }
   // Starts too near the end for a 5-gram keep the 3- and 4-grams they have.
@@ -189,13 +205,13 @@ export function sumFeatureWeights(text: string, field: ModelField, weights: Int8
     sums[at3 + 1]! += sum3;
     counts[at3 + 1]! += 1;
   }
-  if (last !== 32) addWord(word >>> 0, wordAt, hasPrevious, previousWord, field, weights, sums, counts);
+  if (last !== 32) addWord(word >>> 0, wordAt, hasPrevious, previousWord, weights, sums, counts);
 }
 
 /** A word's unigram and, after the first word, its pair with the previous one, at the word's offset. */
-function addWord(word: number, at: number, hasPrevious: boolean, previous: number, field: ModelField, weights: Int8Array, sums: Float64Array, counts: Int32Array): void {
+function addWord(word: number, at: number, hasPrevious: boolean, previous: number, weights: Int8Array, sums: Float64Array, counts: Int32Array): void {
   let sum = weights[wordBucket(word)]!;
-  if (hasPrevious) sum += weights[pairBucket(previous, word, field)]!;
+  if (hasPrevious) sum += weights[pairBucket(previous, word)]!;
   sums[at + 1]! += sum;
   counts[at + 1]! += hasPrevious ? 2 : 1;
 }
@@ -211,11 +227,11 @@ export function listWordGrams(text: string, field: ModelField): { gram: string; 
       continue;
     }
     const start = i;
-    let hash = (FNV_OFFSET ^ WORD_SALT) >>> 0;
+    let hash = SEEDS[field].word;
     while (i < folded.length && folded[i] !== 0) hash = Math.imul(hash ^ folded[i++]!, FNV_PRIME);
     const word = hash >>> 0;
     grams.push({ gram: text.slice(start, i).toLowerCase(), bucket: wordBucket(word) });
-    if (previous) grams.push({ gram: text.slice(previous.start, i).toLowerCase().replace(/\s+/g, ' '), bucket: pairBucket(previous.word, word, field) });
+    if (previous) grams.push({ gram: text.slice(previous.start, i).toLowerCase().replace(/\s+/g, ' '), bucket: pairBucket(previous.word, word) });
     previous = { word, start, end: i };
   }
   return grams;

@@ -16,21 +16,27 @@ export const DEFAULT_INJECTION_MODEL_PATH = fileURLToPath(new URL('./injection-m
 const MAGIC = Buffer.from('VIGILINJ', 'ascii');
 const DIGEST_BYTES = 32;
 const QUANT_MAX = 127;
+/**
+ * The file layout and the features its weights were trained on. 3: every feature of retrieved
+ * context salted (injection-model-features.models.ts); a format-2 file's context weights sit in
+ * other buckets, so it is refused rather than read wrong.
+ */
+const FORMAT = 3;
 
 const headerSchema = z.strictObject({
-  format: z.literal(2),
+  format: z.literal(FORMAT),
   hashBits: z.literal(HASH_BITS),
   scale: z.number().positive(),
   bias: z.number().finite(),
   calibration: z.strictObject({ slope: z.number().finite(), intercept: z.number().finite() }),
-  /** Short user input's own operating point (the shared slope, its own intercept); absent: the input's. */
-  shortInput: z.strictObject({ maxLength: z.number().int().positive(), intercept: z.number().finite() }).optional(),
-  /** Retrieved context's own calibration; absent: the same as the input's. */
-  contextCalibration: z.strictObject({ slope: z.number().finite(), intercept: z.number().finite() }).optional(),
+  /** Short user input's own operating point (the input's slope, its own intercept). */
+  shortInput: z.strictObject({ maxLength: z.number().int().positive(), intercept: z.number().finite() }),
+  /** Retrieved context's own calibration. */
+  contextCalibration: z.strictObject({ slope: z.number().finite(), intercept: z.number().finite() }),
   window: z.number().int().positive(),
   stride: z.number().int().positive(),
-  /** Sentences at least this long are windows too; 0 or absent: fixed windows only. */
-  sentenceMin: z.number().int().nonnegative().default(0),
+  /** Sentences at least this long are windows too; 0: fixed windows only. */
+  sentenceMin: z.number().int().nonnegative(),
   trainedOn: z.strictObject({ texts: z.number().int(), windows: z.number().int(), sources: z.array(z.string()) }),
 });
 export type InjectionModelHeader = z.infer<typeof headerSchema>;
@@ -40,7 +46,7 @@ export class InjectionModelFileError extends Error {}
 export function encodeInjectionModel(weights: Float64Array, header: Omit<z.input<typeof headerSchema>, 'format' | 'hashBits' | 'scale'>): Buffer {
   const maxAbs = weights.reduce((max, w) => Math.max(max, Math.abs(w)), 0) || 1;
   const scale = maxAbs / QUANT_MAX;
-  const json = Buffer.from(JSON.stringify({ format: 2, hashBits: HASH_BITS, scale, ...header }), 'utf8');
+  const json = Buffer.from(JSON.stringify({ format: FORMAT, hashBits: HASH_BITS, scale, ...header }), 'utf8');
   const body = Buffer.alloc(MAGIC.length + 4 + json.length + weights.length);
   MAGIC.copy(body, 0);
   body.writeUInt32LE(json.length, MAGIC.length);
@@ -58,8 +64,12 @@ export function decodeInjectionModel(file: Buffer): InjectionModel & { header: I
   const headerLength = body.readUInt32LE(MAGIC.length);
   let header: InjectionModelHeader;
   try {
-    header = headerSchema.parse(JSON.parse(body.subarray(MAGIC.length + 4, MAGIC.length + 4 + headerLength).toString('utf8')));
+    const json: unknown = JSON.parse(body.subarray(MAGIC.length + 4, MAGIC.length + 4 + headerLength).toString('utf8'));
+    const format = (json as { format?: unknown } | null)?.format;
+    if (format !== FORMAT) throw new InjectionModelFileError(`format ${String(format)}, this version reads format ${FORMAT} (trained on other features)`);
+    header = headerSchema.parse(json);
   } catch (error) {
+    if (error instanceof InjectionModelFileError) throw error;
     throw new InjectionModelFileError(`bad header: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
   const offset = MAGIC.length + 4 + headerLength;
@@ -68,7 +78,7 @@ export function decodeInjectionModel(file: Buffer): InjectionModel & { header: I
   const weights = new Int8Array(buckets);
   for (let i = 0; i < buckets; i++) weights[i] = body.readInt8(offset + i);
   const version = createHash('sha256').update(file).digest('hex').slice(0, 12);
-  return { version, weights, scale: header.scale, bias: header.bias, calibration: header.calibration, contextCalibration: header.contextCalibration ?? header.calibration, shortInput: header.shortInput ?? null, window: header.window, stride: header.stride, sentenceMin: header.sentenceMin, header };
+  return { version, weights, scale: header.scale, bias: header.bias, calibration: header.calibration, contextCalibration: header.contextCalibration, shortInput: header.shortInput, window: header.window, stride: header.stride, sentenceMin: header.sentenceMin, header };
 }
 
 const loaded = new Map<string, InjectionModel>();

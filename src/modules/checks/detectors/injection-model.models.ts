@@ -22,9 +22,9 @@ export interface InjectionModel {
   /**
    * User input of at most `maxLength` units (one window): the input's slope with an intercept of
    * its own. Long texts (pasted code, role-play templates) are scored by the worst of many windows
-   * and set the input's operating point where a one-window message never reached; null: none.
+   * and set the input's operating point where a one-window message never reached.
    */
-  shortInput: { maxLength: number; intercept: number } | null;
+  shortInput: { maxLength: number; intercept: number };
   window: number;
   stride: number;
   /** Sentences and lines at least this long are windows of their own too (0: fixed windows only). */
@@ -167,7 +167,7 @@ export function scoreWithModel(model: InjectionModel, text: string, field: Model
  */
 export function calibrate(model: Pick<InjectionModel, 'calibration' | 'contextCalibration' | 'shortInput'>, logit: number, field: ModelField, length: number): number {
   const calibration = field === 'context' ? model.contextCalibration : model.calibration;
-  const intercept = field === 'input' && model.shortInput !== null && length <= model.shortInput.maxLength ? model.shortInput.intercept : calibration.intercept;
+  const intercept = field === 'input' && length <= model.shortInput.maxLength ? model.shortInput.intercept : calibration.intercept;
   return sigmoid(calibration.slope * logit + intercept);
 }
 
