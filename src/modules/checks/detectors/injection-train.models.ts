@@ -23,6 +23,9 @@ export interface TrainingText {
   source: string;
 }
 
+// learningRate: each step is scaled by a window's 1/√n (about 1/20 for 256 characters); at 0.4 the
+// model was underfit — measured leaving each source out in turn, the mean per-source AUC rose
+// 0.86 → 0.89 → 0.90 at 0.4, 1.6, 6.4 and no further at 12.8; a 10× stronger L2 lost 0.03 on documents.
 export const TRAINING_SETTINGS = { seed: 13, epochs: 8, learningRate: 6.4, l2: 1e-4, maxWindowShare: 0.1, operatingFpr: 0.1, inputOperatingFpr: 0.05, window: 256, stride: 128, sentenceMin: 24, trickyBenignWeight: 2 } as const;
 const TRICKY = new Set(['tricky_benign', 'security_discussion', 'code']);
 
