@@ -138,15 +138,15 @@ function isUpperKeyWrap(text: string, left: Chunk, right: Chunk): boolean {
 }
 
 /** Prefixes of AWS access key ids: AKIA long-term, ASIA temporary (the ids of users and roles are no credentials). */
-const AWS_KEY_ID_START = /^(?:AKIA|ASIA)/;
+const AWS_KEY_ID_PREFIXES = ['AKIA', 'ASIA'];
 const AWS_KEY_ID_LENGTH = 20;
 
 function isWrappedAwsKeyId(text: string, leftStart: number, leftLength: number, rightLength: number): boolean {
-  return leftLength + rightLength === AWS_KEY_ID_LENGTH && AWS_KEY_ID_START.test(text.slice(leftStart, leftStart + 4));
+  return leftLength + rightLength === AWS_KEY_ID_LENGTH && AWS_KEY_ID_PREFIXES.includes(text.slice(leftStart, leftStart + 4));
 }
 
 /** An AWS key id's prefix and a line break within its 20 characters: the one wrapped key the digit search cannot see. */
-const AWS_KEY_ID_WRAP = /\b(?:AKIA|ASIA)[A-Z2-7]{0,12}[ \t]*\r?\n/;
+const AWS_KEY_ID_WRAP = new RegExp(String.raw`\b(?:${AWS_KEY_ID_PREFIXES.join('|')})[A-Z2-7]{0,12}[ \t]*\r?\n`);
 
 /**
  * The rest of a key on the next line: the whole chunk (closing quotes and punctuation aside) is
@@ -327,8 +327,8 @@ function listChunks(text: string): Chunk[] {
  * Whether any rule could apply, looked for mostly from the digits (V8 finds them natively): a
  * digit group next to another group across a gap, a spaced-out digit, or a key-like run with a
  * digit that ends at whitespace (a wrapped key has digits on one of its lines). Prose has few
- * digits, so most texts cost that scan and two native regex scans for the triggers without a
- * digit: an AWS key id wrapped over lines, and spaced-out letters.
+ * digits, so most texts cost that scan and three native substring searches for the triggers
+ * without a digit (an AWS key id wrapped over lines, spaced-out letters).
  */
 function mayNeedJoining(text: string): boolean {
   return hasDigitTrigger(text) || hasLetterOnlyTrigger(text);
@@ -339,7 +339,7 @@ function mayNeedJoining(text: string): boolean {
  * prose rarely holds: a regex tried at every offset of prose cost the views a third more.
  */
 function hasLetterOnlyTrigger(text: string): boolean {
-  if ((text.includes('AKIA') || text.includes('ASIA')) && AWS_KEY_ID_WRAP.test(text)) return true;
+  if (AWS_KEY_ID_PREFIXES.some((prefix) => text.includes(prefix)) && AWS_KEY_ID_WRAP.test(text)) return true;
   return text.includes('_ ') && SPACED_LETTERS.test(text);
 }
 
