@@ -9,10 +9,11 @@
 // wording that is only suspicious when a document says it weighs more in retrieved context
 // (`contextWeight`) than in the customer's own input.
 
+import { crossNeedles as cross } from './injection-regex-source.models.ts';
 import type { InjectionRule } from './injection-rules.models.ts';
 
 /** Who a planted instruction addresses: the AI that reads the document. */
-const AI = String.raw`(?:AI|A\.I\.|artificial\s+intelligence|assistants?|AI\s+(?:assistants?|agents?|models?|systems?)|agents?|LLMs?|large\s+language\s+models?|language\s+models?|chat-?bots?|bots?|GPTs?|ChatGPT|Claude|Gemini|Copilot|summari[sz]ers?|crawlers?|automated\s+(?:[a-z-]+\s+)?(?:systems?|agents?|tools?|readers?|processors?))`;
+const AI = String.raw`(?:AI|A\.I\.|artificial\s+intelligence|assistants?|AI\s+(?:assistants?|agents?|models?|systems?)|agents?|LLMs?|large\s+language\s+models?|language\s+models?|chat-?bots?|bots?|GPTs?|ChatGPT|Claude|Gemini|Copilot|summari[sz]ers?|crawlers?|automated\s+(?:[a-z-]+\s+)?(?:systems?|agents?|tools?|readers?|processors?|helpers?|assistants?|bots?))`;
 
 const PROCESSING = String.raw`(?:summari[sz]\w*|translat\w*|process\w*|read\w*|analy[sz]\w*|pars\w*|review\w*|answer\w*|respond\w*|reply\w*|crawl\w*|scrap\w*|brows\w*|index\w*|describ\w*|handl\w*|ingest\w*|produc\w*|generat\w*|evaluat\w*|assess\w*|screen\w*|rank\w*|grad\w*|scor\w*|explain\w*)`;
 
@@ -36,7 +37,6 @@ const AI_STRICT = String.raw`(?:AI|A\.I\.|artificial\s+intelligence|assistants?|
 /** An AI at work on the text: "reading", "summarizing", "replying". */
 const PROCESSING_ING = String.raw`(?:summari[sz]|translat|process|read|analy[sz]|pars|review|answer|respond|repl[yi]|crawl|scrap|brows|index|describ|handl|ingest|evaluat|assess|screen|rank|grad|scor|explain)ing`;
 
-const cross = (firsts: readonly string[], seconds: readonly string[]): string[] => firsts.flatMap((first) => seconds.map((second) => first + second));
 const PROCESSING_STEMS = ['summari', 'translat', 'process', 'read', 'analy', 'pars', 'review', 'answer', 'respond', 'repl', 'crawl', 'scrap', 'brows', 'index', 'describ', 'handl', 'ingest', 'produc', 'generat', 'evaluat', 'assess', 'screen', 'rank', 'grad', 'scor', 'explain'];
 
 const EXFIL_NEEDS = ['http', 'www.', '@', 'address', 'url', 'endpoint', 'webhook', 'server', 'this email', 'this e-mail', 'following email', 'following e-mail'];
@@ -64,11 +64,28 @@ export const INDIRECT_RULES: readonly InjectionRule[] = [
     // something. Bare speaker labels of transcripts ("Assistant:", "Agent:", "Bot:") count only
     // before wording no transcript's assistant says.
     pattern: new RegExp(
-      String.raw`(?:(?:^|[\n.!?]\s{0,3}|[\[(<{"'\`]\s{0,2}|(?:#+|\/\/+|--|\*+|>|;|•|-)\s{0,3}|=\s?["'])(?:(?:dear|hey|hi|attention|note\s+to|to|for)\s+(?:the\s+|all\s+|any\s+)?)?(?:(?:(?:AI|A\.I\.|LLMs?|GPT|ChatGPT|Claude|Gemini|Copilot|language\s+models?|chat-?bots?|automated\s+(?:[a-z-]+\s+)?(?:systems?|agents?|tools?|readers?|processors?)|(?:AI|LLM|autonomous|coding)\s+(?:assistants?|agents?|models?|systems?|reviewers?|summari[sz]ers?|readers?|tools?|crawlers?|screeners?)|summari[sz]ers?)(?:\s+[a-z][\w-]*){0,3}?\s*(?::|—|–|\s-\s|,)\s*(?:\[[^\]\n]{0,20}\]\s*)?${DIRECTIVE})|(?:assistants?|agents?|bots?|models?)\s*(?::|—|–|,)\s*${OVERRIDE_DIRECTIVE}))|(?<![\w.])@(?:assistant|ai|bot|agent|copilot|claude|chatgpt|gpt)\b[\s,:]+${DIRECTIVE}`,
+      String.raw`(?:(?:^|[\n.!?]\s{0,3}|[\[(<{"'\`]\s{0,2}|(?:#+|\/\/+|--|\*+|>|;|•|-)\s{0,3}|=\s?["'])(?:(?:dear|hey|hi|attention|note\s+to|to|for)\s+(?:the\s+|all\s+|any\s+)?)?(?:(?:(?:AI|A\.I\.|LLMs?|GPT|ChatGPT|Claude|Gemini|Copilot|language\s+models?|chat-?bots?|automated\s+(?:[a-z-]+\s+)?(?:systems?|agents?|tools?|readers?|processors?|helpers?|assistants?|bots?)|(?:AI|LLM|autonomous|coding)\s+(?:assistants?|agents?|models?|systems?|reviewers?|summari[sz]ers?|readers?|tools?|crawlers?|screeners?)|summari[sz]ers?)(?:\s+[a-z][\w-]*){0,3}?\s*(?::|—|–|\s-\s|,)\s*(?:\[[^\]\n]{0,20}\]\s*)?${DIRECTIVE})|(?:assistants?|agents?|bots?|models?)\s*(?::|—|–|,)\s*${OVERRIDE_DIRECTIVE}))|(?<![\w.])@(?:assistant|ai|bot|agent|copilot|claude|chatgpt|gpt)\b[\s,:]+${DIRECTIVE}`,
       'i',
     ),
     weight: 0.3,
     contextWeight: 0.65,
+    spanStartsAtWord: true,
+  },
+  {
+    id: 'ai_vocative',
+    needs: ['ai:', 'ai,', 'ai—', 'ai–', 'ai!', 'a.i.', 'llm', 'language model', 'chatbot', 'chat-bot', 'gpt', ...cross(['assistant', 'agent', 'model', 'system', 'reader'], [':', ','])],
+    feature: 'indirect_instruction',
+    // A sentence that opens by calling the machine by name ("Dear AI model,", "Attention language
+    // model:", "Dear accounts-payable AI,"): whatever follows is meant for it, a question as much as an order,
+    // so no directive is needed as ai_addressed needs one. Only the unambiguous names: Claude,
+    // Gemini and Copilot are also people's and products' names, and "Hi AI team," is a greeting
+    // to people. Customers greet the assistant so, hence no weight in their own input.
+    pattern: new RegExp(
+      String.raw`(?:^|[\n.!?]\s{0,3}|[\[(<{"'\`]\s{0,2}|(?:#+|\/\/+|--|\*+|>|;|•|-)\s{0,3})(?:dear|hey|hi|hello|greetings|attention|attn|note\s+to|message\s+to|to)\s+(?:the\s+|all\s+|any\s+|my\s+)?(?:[\w-]+\s+){0,2}?(?:AI|A\.I\.|LLMs?|(?:large\s+)?language\s+models?|chat-?bots?|ChatGPT|GPT(?:-?\d[\w.]*)?)(?:\s+(?:assistants?|agents?|models?|systems?|readers?|summari[sz]ers?))?\s*[:,—–!]`,
+      'i',
+    ),
+    weight: 0,
+    contextWeight: 0.6,
     spanStartsAtWord: true,
   },
   {

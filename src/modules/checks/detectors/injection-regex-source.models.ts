@@ -1,6 +1,11 @@
 // Reading and assembling regex sources written as strings, for the rule builders that build
 // per-language patterns from word lists (injection-multilingual.models.ts,
-// injection-persona-multilingual.models.ts).
+// injection-persona-multilingual.models.ts), and the needle lists of rules.
+
+/** Every first followed by every second: the needles of a rule whose phrase joins two word lists. */
+export function crossNeedles(firsts: readonly string[], seconds: readonly string[]): string[] {
+  return firsts.flatMap((first) => seconds.map((second) => first + second));
+}
 
 /** The alternatives of a regex source at depth 0 (`a|b(c|d)|e` → `a`, `b(c|d)`, `e`). */
 export function splitAlternatives(source: string): string[] {
