@@ -6,6 +6,7 @@
 
 import { EXTRACTION_RULES } from './injection-extraction.models.ts';
 import { INDIRECT_RULES } from './injection-indirect.models.ts';
+import { INDIRECT_MULTILINGUAL_RULES } from './injection-indirect-multilingual.models.ts';
 import { JAILBREAK_RULES } from './injection-jailbreak.models.ts';
 import { DECODE_RULES, MARKER_RULES } from './injection-markers.models.ts';
 import { MULTILINGUAL_RULES } from './injection-multilingual.models.ts';
@@ -60,5 +61,6 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   ...MULTILINGUAL_RULES,
   ...MULTILINGUAL_PERSONA_RULES,
   ...INDIRECT_RULES,
+  ...INDIRECT_MULTILINGUAL_RULES,
   ...TASK_RULES,
 ];
