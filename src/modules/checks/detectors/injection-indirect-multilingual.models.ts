@@ -10,7 +10,7 @@ import { crossNeedles as cross } from './injection-regex-source.models.ts';
 import type { InjectionRule } from './injection-rules.models.ts';
 
 /** The machine, named in the languages documents are written in most. */
-const AI_WORD = String.raw`(?:l['’]\s*)?(?:(?:IA|KI|AI|ИИ)(?:-\p{L}+)?|LLMs?|GPT|chat-?bots?|(?:asistente|assistente|assistant|Assistent(?:en)?|asystent(?:a|owi)?|ассистент\p{L}*|помощник\p{L}*|нейросет\p{L}*)(?:\s+(?:IA|KI|AI|ИИ|de\s+IA|di\s+IA|automatique|virtuel|virtual|virtuale))?|助手|助理|人工智能|アシスタント|エージェント|어시스턴트|인공지능|챗봇)`;
+const AI_WORD = String.raw`(?:l['’]\s*)?(?:(?:IA|KI|AI|ИИ)(?:-\p{L}+)?|LLMs?|GPT|chat-?bots?|(?:asistente|assistente|assistant|Assistent(?:en)?|asystent(?:a|owi)?|ассистент\p{L}*|помощник\p{L}*|нейросет\p{L}*)(?:\s+(?:IA|KI|AI|ИИ|de\s+IA|di\s+IA|automatique|virtuel|virtual|virtuale))?|Sprachmodell\p{L}*|modelos?\s+de\s+lenguaje|modèles?\s+de\s+langage|modell[oi]\s+linguistic[oi]|modelos?\s+de\s+linguagem|языков\p{L}*\s+модел\p{L}*|taalmodel\p{L}*|model\p{L}*\s+językow\p{L}*|助手|助理|人工智能|语言模型|アシスタント|エージェント|言語モデル|어시스턴트|인공지능|언어\s*모델|챗봇)`;
 
 /**
  * Words that head a message ("Hinweis", "nota", "примечание"), not counting English, which
@@ -18,7 +18,7 @@ const AI_WORD = String.raw`(?:l['’]\s*)?(?:(?:IA|KI|AI|ИИ)(?:-\p{L}+)?|LLMs?
  * pattern that opens with a lookbehind is tried at every position of every text.
  */
 const NOTE_WORDS = ['hinweis', 'anweisung', 'notiz', 'nachricht', 'nota ', 'note de', 'note pour', 'note à', 'note au', 'remarque', 'mensaje', 'mensagem', 'messaggio', 'instruc', 'instru', 'istruzion', 'consigne', 'примечание', 'указани', 'инструкци', 'сообщение', 'заметка', 'uwaga', 'wiadomo', 'instrukcj', 'opmerking', 'bericht', 'instructie'];
-const NOTE = String.raw`(?:\b(?:hinweis|anweisung(?:en)?|notiz|nachricht|nota|note(?=\s+(?:de|pour|à|au)\s)|remarque|mensaje|mensagem|messaggio|instructions?|instrucci[oó]n(?:es)?|instru[cç](?:[oõ]es|[aã]o)|istruzion[ei]|consignes?|uwaga|wiadomość|instrukcj[ae]|opmerking|bericht|instructies?)|примечание|указани[ея]|инструкци[яи]|сообщение|заметка)`;
+const NOTE = String.raw`(?:\b(?:(?:system|admin|ki)-?)?(?:hinweis|anweisung(?:en)?|notiz|nachricht|nota|note(?=\s+(?:de|pour|à|au)\s)|remarque|mensaje|mensagem|messaggio|instructions?|instrucci[oó]n(?:es)?|instru[cç](?:[oõ]es|[aã]o)|istruzion[ei]|consignes?|uwaga|wiadomość|instrukcj[ae]|opmerking|bericht|instructies?)|примечание|указани[ея]|инструкци[яи]|сообщение|заметка)`;
 
 /** "for", "to", "intended for" before the addressee. */
 const TO = String.raw`(?:an|für|pour|à|au|aux|destinée?s?\s+à|à\s+l['’]intention\s+d[e'’]|para|al|ao|per|all['’]|alla|al|для|к|dla|do|voor|aan)`;
@@ -52,6 +52,9 @@ const AT_PROCESSING_NEEDS = [
   '时', '際', 'とき', '時', '할',
 ];
 
+/** "仅供助手阅读" (for the assistant to read only), "助手请注意" (assistant, take note), "アシスタント向け：" (for the assistant:). */
+const CJK_ADDRESS = String.raw`(?:仅供|只供|提供给|供)(?:AI|人工智能|助手|语言模型|模型|机器人)|(?:AI|人工智能|助手|语言模型|机器人)请注意|(?:AI|アシスタント|言語モデル|エージェント|ボット)向け[）)]?\s*[：:]`;
+
 export const INDIRECT_MULTILINGUAL_RULES: readonly InjectionRule[] = [
   {
     id: 'label_to_ai',
@@ -70,6 +73,14 @@ export const INDIRECT_MULTILINGUAL_RULES: readonly InjectionRule[] = [
     // "Hinweis für KI-Codeassistenten:", "Note de l'administrateur destinée à l'assistant :",
     // "Примечание для ИИ-помощника по коду:": a message headed for the machine, up to its colon.
     pattern: new RegExp(String.raw`${NOTE}\s+(?:[\p{L}'’]+\s+){0,3}?${TO}\s+(?:[\p{L}'’]+\s+){0,2}?${AI_WORD}(?!\p{L})[^\n.!?:：]{0,60}[:：]`, 'iu'),
+    weight: 0.3,
+    contextWeight: 0.7,
+  },
+  {
+    id: 'note_to_ai_cjk',
+    needs: ['仅供', '只供', '提供给', '供', '请注意', '向け'],
+    feature: 'indirect_instruction',
+    pattern: new RegExp(CJK_ADDRESS, 'iu'),
     weight: 0.3,
     contextWeight: 0.7,
   },
