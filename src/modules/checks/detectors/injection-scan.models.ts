@@ -72,13 +72,13 @@ const COMPILED_RULES = INJECTION_RULES.map((rule) => {
 // make the ASCII finder's table four times larger, and slower on every English text.
 export const isAsciiNeedle = (needle: string): boolean => /^[ -~]*$/.test(needle);
 /**
- * Letters of the scripts the non-ASCII needles are written in, and the typographic apostrophe and
- * dashes some needles hold ("n’es plus", "AI —"); not other symbols such as €. Every non-ASCII
+ * Letters of the scripts the non-ASCII needles are written in, and the typographic apostrophe,
+ * dashes and arrows some needles hold ("n’es plus", "AI —", "[ADMIN → AI]"); not other symbols such as €. Every non-ASCII
  * needle must contain one (tested), or its rule would never run on a text without foreign letters.
  */
 // The ranges are whole Unicode blocks; a block that starts with a combining mark is not a misleading class.
 // eslint-disable-next-line no-misleading-character-class
-export const FOREIGN_LETTER = /[\u2013\u2014\u2019\u00c0-\u024f\u0370-\u04ff\u0590-\u06ff\u0900-\u09ff\u0e00-\u0e7f\u1e00-\u1eff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
+export const FOREIGN_LETTER = /[\u2013\u2014\u2019\u2192\u00bb\u00c0-\u024f\u0370-\u04ff\u0590-\u06ff\u0900-\u09ff\u0e00-\u0e7f\u1e00-\u1eff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
 const foldedNeeds = COMPILED_RULES.filter((r) => r.folded).flatMap((r) => r.rule.needs);
 const findFoldedNeedles = createNeedleFinder(foldedNeeds.filter(isAsciiNeedle));
 const findForeignNeedles = createNeedleFinder(foldedNeeds.filter((needle) => !isAsciiNeedle(needle)));
