@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildJoinedView } from './views-joined.models.ts';
+import { buildJoinedView, DIGIT_SEARCH, isDigitChunkTrigger } from './views-joined.models.ts';
 import { buildFieldViews } from './views.models.ts';
 
 /** The original text behind `needle` as found in the joined view. */
@@ -99,5 +99,47 @@ describe('buildJoinedView', () => {
       const view = buildJoinedView(input);
       expect((view?.text.length ?? 0) <= input.length).toBe(true);
     }
+  });
+});
+
+describe('the digit search that decides which chunks are read', () => {
+  /** Seeded, so a failure reproduces. */
+  function random(seed: number): () => number {
+    let state = seed;
+    return () => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  // Pieces that make every rule fire now and then, and the prose around digits it skips.
+  const PIECES = ['1', '7', 'a b c d e f g ', 'q r s t ', '42', '2024', '4539', 'DE', 'AB', 'x', 'k', 'seats', 'word', 'abcd-EF', 'aB3', '_', '-', '+', '/', '=', '.', ',', ':', '%', ')', ' ', ' ', ' ', '  ', '\t', '\n', '\n  ', '\ufeff', '\u00a0'];
+
+  it('finds the first digit of every chunk from which a rule could start (40,000 random texts)', () => {
+    const next = random(20261207);
+    let triggering = 0;
+    for (let n = 0; n < 40_000; n++) {
+      let text = '';
+      const pieces = 3 + Math.floor(next() * 20);
+      for (let k = 0; k < pieces; k++) text += PIECES[Math.floor(next() * PIECES.length)];
+      for (let chunkStart = 0; chunkStart < text.length; ) {
+        let chunkEnd = chunkStart;
+        while (chunkEnd < text.length && !/[\t-\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/.test(text[chunkEnd]!)) chunkEnd++;
+        const at = text.slice(chunkStart, chunkEnd).search(/\d/);
+        if (at !== -1 && isDigitChunkTrigger(text, chunkStart + at, chunkEnd)) {
+          triggering++;
+          DIGIT_SEARCH.lastIndex = chunkStart;
+          expect({ text, found: DIGIT_SEARCH.exec(text)?.index }).toEqual({ text, found: chunkStart + at });
+        }
+        chunkStart = chunkEnd + 1;
+      }
+    }
+    expect(triggering).toBeGreaterThan(1000);
+  });
+
+  it('skips a plain number before a lower-case word, which no rule starts from', () => {
+    DIGIT_SEARCH.lastIndex = 0;
+    expect(DIGIT_SEARCH.exec('The plan has 3 seats and 2024, not 500 seats.')).toBeNull();
   });
 });

@@ -348,24 +348,54 @@ function hasDigitTrigger(text: string): boolean {
   // test() and lastIndex, not exec(): no match array per digit run.
   while (DIGIT_SEARCH.test(text)) {
     const at = DIGIT_SEARCH.lastIndex - 1;
-    let chunkStart = at;
-    while (chunkStart > 0 && !isSpace(text.charCodeAt(chunkStart - 1))) chunkStart--;
     let chunkEnd = at + 1;
     while (chunkEnd < text.length && !isSpace(text.charCodeAt(chunkEnd))) chunkEnd++;
-    if (chunkEnd - chunkStart === 1 && countSpacedAround(text, at) >= MIN_SPACED_CHARS) return true;
-    if (isGroupChunk(text, chunkStart, chunkEnd) && hasGroupNeighbour(text, chunkStart, chunkEnd)) return true;
-    if (text.charCodeAt(chunkEnd - 1) === 45 && isDigit(nextNonSpace(text, chunkEnd))) return true;
-    let runStart = at;
-    while (runStart > chunkStart && isKeyChar(text.charCodeAt(runStart - 1))) runStart--;
-    let runEnd = at + 1;
-    while (runEnd < chunkEnd && isKeyChar(text.charCodeAt(runEnd))) runEnd++;
-    if (runEnd === chunkEnd && runEnd - runStart >= MIN_KEY_HALF && hasLetter(text, runStart, runEnd) && continuesAsKey(text, chunkEnd)) return true;
+    if (isDigitChunkTrigger(text, at, chunkEnd)) return true;
     DIGIT_SEARCH.lastIndex = chunkEnd;
   }
   return false;
 }
 
-const DIGIT_SEARCH = /\d/g;
+/**
+ * Whether a rule may start from the chunk (a run of non-space) ending at `chunkEnd` whose first
+ * digit is at `at`: a spaced-out digit, a digit group beside another group, digits hyphenated
+ * over a line end, or a key-like run that goes on after the whitespace.
+ */
+export function isDigitChunkTrigger(text: string, at: number, chunkEnd: number): boolean {
+  let chunkStart = at;
+  while (chunkStart > 0 && !isSpace(text.charCodeAt(chunkStart - 1))) chunkStart--;
+  if (chunkEnd - chunkStart === 1 && countSpacedAround(text, at) >= MIN_SPACED_CHARS) return true;
+  if (isGroupChunk(text, chunkStart, chunkEnd) && hasGroupNeighbour(text, chunkStart, chunkEnd)) return true;
+  if (text.charCodeAt(chunkEnd - 1) === 45 && isDigit(nextNonSpace(text, chunkEnd))) return true;
+  let runStart = at;
+  while (runStart > chunkStart && isKeyChar(text.charCodeAt(runStart - 1))) runStart--;
+  let runEnd = at + 1;
+  while (runEnd < chunkEnd && isKeyChar(text.charCodeAt(runEnd))) runEnd++;
+  return runEnd === chunkEnd && runEnd - runStart >= MIN_KEY_HALF && hasLetter(text, runStart, runEnd) && continuesAsKey(text, chunkEnd);
+}
+
+/** isSpace as a regex class (JS's \s also holds U+FEFF, which isSpace does not). */
+const SPACE_CLASS = String.raw`\t-\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000`;
+const SPACE = `[${SPACE_CLASS}]`;
+const NOT_SPACE = `[^${SPACE_CLASS}]`;
+
+/**
+ * The digits whose chunk hasDigitTrigger must read. Most digits in prose end a plain number
+ * followed by a lower-case word ("3 seats", "2024, and"): no rule can start there, so V8 skips
+ * them natively instead of the loop reading each chunk. A digit is still read when it is a
+ * single character after another one (a spaced-out key read backwards), or when only capitals
+ * stand between it and a group before it ("DE 8937…"). The word after must be lower-case letters
+ * up to a character no key holds: "abcd-EF" could continue a wrapped key.
+ */
+export const DIGIT_SEARCH = new RegExp(
+  // Every branch starts at the digit (a pattern that opens with a lookbehind is tried at every offset).
+  String.raw`\d(?:${[
+    String.raw`(?![\d.,:%)]*[ \t]+[a-z]{2,}(?![A-Za-z0-9_+/=-]))`,
+    String.raw`(?<=(?:^|${SPACE})${NOT_SPACE}[ \t]{1,3}\d)(?!${NOT_SPACE})`,
+    String.raw`(?<=[A-Z0-9]${SPACE}+[A-Z]*\d)`,
+  ].join('|')})`,
+  'g',
+);
 
 /**
  * Spaced-out characters without a digit (`s k _ l i v e _ p X o j …`: a 24-character key holds
