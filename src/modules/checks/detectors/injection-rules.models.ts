@@ -5,6 +5,7 @@
 // Gaps between words are bounded ({0,n}) so every rule runs in linear time on hostile text.
 
 import { EXTRACTION_RULES } from './injection-extraction.models.ts';
+import { HARMFUL_CODE_RULES } from './injection-harmful-code.models.ts';
 import { INDIRECT_RULES } from './injection-indirect.models.ts';
 import { INDIRECT_MULTILINGUAL_RULES } from './injection-indirect-multilingual.models.ts';
 import { JAILBREAK_RULES } from './injection-jailbreak.models.ts';
@@ -62,5 +63,6 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   ...MULTILINGUAL_PERSONA_RULES,
   ...INDIRECT_RULES,
   ...INDIRECT_MULTILINGUAL_RULES,
+  ...HARMFUL_CODE_RULES,
   ...TASK_RULES,
 ];
