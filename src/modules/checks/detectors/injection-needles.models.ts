@@ -82,11 +82,35 @@ function completeTransitions(slots: readonly number[], endings: number[][], widt
   return next;
 }
 
+/**
+ * Reports, by its index in the needle list it was built from, each needle a text contains
+ * (overlapping and nested ones included), possibly more than once: the caller's marks are
+ * idempotent. Indexes, not a set of strings: the rule scan marks its rules straight from them.
+ */
+export type NeedleScan = (text: string, found: (index: number) => void) => void;
+
+/** A scan for `unique` (distinct, non-empty needles): the alternation for few, the automaton for many. */
+export function createNeedleScan(unique: readonly string[]): NeedleScan {
+  if (unique.length === 0) return () => undefined;
+  return unique.length <= MAX_ALTERNATION_NEEDLES ? createAlternationScan(unique) : createAutomatonScan(unique);
+}
+
 /** A function giving the needles (of `needles`) that `text` contains, overlapping and nested ones included. */
 export function createNeedleFinder(needles: readonly string[]): (text: string) => Set<string> {
+  return asFinder(createNeedleScan, needles);
+}
+
+export const createAlternationFinder = (needles: readonly string[]): ((text: string) => Set<string>) => asFinder(createAlternationScan, needles);
+export const createAutomatonFinder = (needles: readonly string[]): ((text: string) => Set<string>) => asFinder(createAutomatonScan, needles);
+
+function asFinder(create: (unique: readonly string[]) => NeedleScan, needles: readonly string[]): (text: string) => Set<string> {
   const unique = [...new Set(needles)].filter((needle) => needle !== '');
-  if (unique.length === 0) return () => new Set();
-  return unique.length <= MAX_ALTERNATION_NEEDLES ? createAlternationFinder(unique) : createAutomatonFinder(unique);
+  const scan = create(unique);
+  return (text) => {
+    const present = new Set<string>();
+    scan(text, (index) => present.add(unique[index]!));
+    return present;
+  };
 }
 
 /**
@@ -94,24 +118,20 @@ export function createNeedleFinder(needles: readonly string[]): (text: string) =
  * there (the needles it contains are present too), and the next search starts one unit later,
  * so overlapping needles are all seen.
  */
-export function createAlternationFinder(unique: readonly string[]): (text: string) => Set<string> {
+function createAlternationScan(unique: readonly string[]): NeedleScan {
   const byLength = [...unique].sort((a, b) => b.length - a.length);
-  const contained = new Map(byLength.map((needle) => [needle, byLength.filter((other) => needle.includes(other))]));
+  const contained = new Map(byLength.map((needle) => [needle, unique.flatMap((other, index) => (needle.includes(other) ? [index] : []))]));
   const finder = new RegExp(byLength.map((needle) => needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
-  return (text) => {
-    const present = new Set<string>();
+  return (text, found) => {
     finder.lastIndex = 0;
     for (let m = finder.exec(text); m !== null; m = finder.exec(text)) {
-      const needle = m[0];
-      if (!present.has(needle)) for (const inner of contained.get(needle) ?? []) present.add(inner);
+      for (const index of contained.get(m[0]) ?? []) found(index);
       finder.lastIndex = m.index + 1;
     }
-    return present;
   };
 }
 
-/** `unique`: distinct, non-empty needles. */
-export function createAutomatonFinder(unique: readonly string[]): (text: string) => Set<string> {
+function createAutomatonScan(unique: readonly string[]): NeedleScan {
   const classes = assignClasses(unique);
   const { width } = classes;
   const { slots, endings } = buildTrie(unique, classes);
@@ -128,18 +148,16 @@ export function createAutomatonFinder(unique: readonly string[]): (text: string)
     for (let c = 0; c < width; c++) rows[index * width + c] = renamed[next[state * width + c]!]! * width;
   });
   const firstEndingRow = order.findIndex((state) => endings[state]!.length > 0) * width;
-  const endingNeedles = order.map((state) => endings[state]!.map((index) => unique[index]!));
+  const endingNeedles = order.map((state) => endings[state]!);
   const { ascii, other } = classes;
 
-  return (text) => {
-    const present = new Set<string>();
+  return (text, found) => {
     let row = 0;
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
       row = rows[row + (code < 128 ? ascii[code]! : (other.get(code) ?? 0))]!;
       if (row < firstEndingRow) continue;
-      for (const needle of endingNeedles[row / width]!) present.add(needle);
+      for (const index of endingNeedles[row / width]!) found(index);
     }
-    return present;
   };
 }

@@ -5,7 +5,7 @@
 
 import type { ReadingName, TextField } from '../checks.models.ts';
 import { isMention, MENTION_FACTOR } from './injection-mention.models.ts';
-import { createNeedleFinder } from './injection-needles.models.ts';
+import { createNeedleScan } from './injection-needles.models.ts';
 import { INJECTION_RULES, type InjectionFeature, type InjectionRule } from './injection-rules.models.ts';
 
 const MAX_MATCHES_PER_RULE = 16;
@@ -73,37 +73,40 @@ const COMPILED_RULES = INJECTION_RULES.map((rule) => {
 export const isAsciiNeedle = (needle: string): boolean => /^[ -~]*$/.test(needle);
 /**
  * Letters of the scripts the non-ASCII needles are written in, and the typographic apostrophe,
- * dashes and arrows some needles hold ("n’es plus", "AI —", "[ADMIN → AI]"); not other symbols such as €. Every non-ASCII
- * needle must contain one (tested), or its rule would never run on a text without foreign letters.
+ * dashes and arrows some needles hold ("n’es plus", "AI —", "[ADMIN → AI]"); not other symbols
+ * such as €. Every non-ASCII needle must contain one (tested), or its rule would never run on a
+ * text without foreign letters.
  */
 // The ranges are whole Unicode blocks; a block that starts with a combining mark is not a misleading class.
 // eslint-disable-next-line no-misleading-character-class
 export const FOREIGN_LETTER = /[\u2013\u2014\u2019\u2192\u00bb\u00c0-\u024f\u0370-\u04ff\u0590-\u06ff\u0900-\u09ff\u0e00-\u0e7f\u1e00-\u1eff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
-const foldedNeeds = COMPILED_RULES.filter((r) => r.folded).flatMap((r) => r.rule.needs);
-const findFoldedNeedles = createNeedleFinder(foldedNeeds.filter(isAsciiNeedle));
-const findForeignNeedles = createNeedleFinder(foldedNeeds.filter((needle) => !isAsciiNeedle(needle)));
-const findExactNeedles = createNeedleFinder(COMPILED_RULES.filter((r) => !r.folded).flatMap((r) => r.rule.needs));
 
-/** Per needle, the indexes of the rules that need it: found needles mark their rules, instead of each rule testing its whole list. */
-function indexRulesByNeedle(folded: boolean): Map<string, number[]> {
-  const byNeedle = new Map<string, number[]>();
+/** A needle scan over `needles` and, per needle index, the rules that need that needle. */
+function createRuleMarker(folded: boolean, keep: (needle: string) => boolean): { scan: ReturnType<typeof createNeedleScan>; rulesOf: number[][] } {
+  const rulesByNeedle = new Map<string, number[]>();
   COMPILED_RULES.forEach((compiled, index) => {
     if (compiled.folded !== folded) return;
-    for (const needle of compiled.rule.needs) byNeedle.set(needle, [...(byNeedle.get(needle) ?? []), index]);
+    for (const needle of compiled.rule.needs) if (needle !== '' && keep(needle)) rulesByNeedle.set(needle, [...(rulesByNeedle.get(needle) ?? []), index]);
   });
-  return byNeedle;
+  const needles = [...rulesByNeedle.keys()];
+  return { scan: createNeedleScan(needles), rulesOf: needles.map((needle) => rulesByNeedle.get(needle)!) };
 }
-const foldedRulesByNeedle = indexRulesByNeedle(true);
-const exactRulesByNeedle = indexRulesByNeedle(false);
+const foldedAscii = createRuleMarker(true, isAsciiNeedle);
+const foldedForeign = createRuleMarker(true, (needle) => !isAsciiNeedle(needle));
+const exact = createRuleMarker(false, () => true);
 
 /**
  * Which rules the text's needles allow, reused by every call (matchRules does not nest): a new
  * array of this size is allocated outside the heap, and that cost a fifth of a short input's scan.
  */
 const RUNNABLE = new Uint8Array(COMPILED_RULES.length);
+// One function per table, made once: found needles mark their rules with no closure or set per text.
+const markFoldedAscii = (index: number): void => markRules(foldedAscii.rulesOf[index]!);
+const markFoldedForeign = (index: number): void => markRules(foldedForeign.rulesOf[index]!);
+const markExact = (index: number): void => markRules(exact.rulesOf[index]!);
 
-function markRunnable(runnable: Uint8Array, found: ReadonlySet<string>, byNeedle: ReadonlyMap<string, readonly number[]>): void {
-  for (const needle of found) for (const index of byNeedle.get(needle) ?? []) runnable[index] = 1;
+function markRules(rules: readonly number[]): void {
+  for (let i = 0; i < rules.length; i++) RUNNABLE[rules[i]!] = 1;
 }
 
 function weighMatch(rule: InjectionRule, match: RegExpExecArray, field: TextField | undefined): number {
@@ -140,9 +143,9 @@ export function matchRules(
   const label = hiddenIn === undefined ? '' : `[${hiddenIn}] `;
   const hits: InjectionHit[] = [];
   const runnable = RUNNABLE.fill(0);
-  markRunnable(runnable, findFoldedNeedles(lower), foldedRulesByNeedle);
-  if (FOREIGN_LETTER.test(lower)) markRunnable(runnable, findForeignNeedles(lower), foldedRulesByNeedle);
-  markRunnable(runnable, findExactNeedles(text), exactRulesByNeedle);
+  foldedAscii.scan(lower, markFoldedAscii);
+  if (FOREIGN_LETTER.test(lower)) foldedForeign.scan(lower, markFoldedForeign);
+  exact.scan(text, markExact);
   for (let index = 0; index < COMPILED_RULES.length; index++) {
     if (runnable[index] === 0) continue;
     const { rule, folded, pattern } = COMPILED_RULES[index] as (typeof COMPILED_RULES)[number];
