@@ -96,17 +96,35 @@ const foldedForeign = createRuleMarker(true, (needle) => !isAsciiNeedle(needle))
 const exact = createRuleMarker(false, () => true);
 
 /**
- * Which rules the text's needles allow, reused by every call (matchRules does not nest): a new
- * array of this size is allocated outside the heap, and that cost a fifth of a short input's scan.
+ * The rules the text's needles allow, as a list of indexes and a per-rule mark against doubles,
+ * both reused by every call (matchRules does not nest): a new array of this size is allocated
+ * outside the heap, and that cost a fifth of a short input's scan; a pass over every rule's mark
+ * cost a third of the rest, where a text allows a rule or two.
  */
-const RUNNABLE = new Uint8Array(COMPILED_RULES.length);
+const MARKED = new Uint8Array(COMPILED_RULES.length);
+const runnable: number[] = [];
 // One function per table, made once: found needles mark their rules with no closure or set per text.
 const markFoldedAscii = (index: number): void => markRules(foldedAscii.rulesOf[index]!);
 const markFoldedForeign = (index: number): void => markRules(foldedForeign.rulesOf[index]!);
 const markExact = (index: number): void => markRules(exact.rulesOf[index]!);
 
 function markRules(rules: readonly number[]): void {
-  for (let i = 0; i < rules.length; i++) RUNNABLE[rules[i]!] = 1;
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i]!;
+    if (MARKED[rule] === 1) continue;
+    MARKED[rule] = 1;
+    runnable.push(rule);
+  }
+}
+
+/** The rules marked for `text` and `lower`, in rule order, with every mark cleared again. */
+function listRunnableRules(text: string, lower: string): number[] {
+  runnable.length = 0;
+  foldedAscii.scan(lower, markFoldedAscii);
+  if (FOREIGN_LETTER.test(lower)) foldedForeign.scan(lower, markFoldedForeign);
+  exact.scan(text, markExact);
+  for (const rule of runnable) MARKED[rule] = 0;
+  return runnable.sort((a, b) => a - b);
 }
 
 function weighMatch(rule: InjectionRule, match: RegExpExecArray, field: TextField | undefined): number {
@@ -142,12 +160,7 @@ export function matchRules(
   const lower = lowerSameLength(text);
   const label = hiddenIn === undefined ? '' : `[${hiddenIn}] `;
   const hits: InjectionHit[] = [];
-  const runnable = RUNNABLE.fill(0);
-  foldedAscii.scan(lower, markFoldedAscii);
-  if (FOREIGN_LETTER.test(lower)) foldedForeign.scan(lower, markFoldedForeign);
-  exact.scan(text, markExact);
-  for (let index = 0; index < COMPILED_RULES.length; index++) {
-    if (runnable[index] === 0) continue;
+  for (const index of listRunnableRules(text, lower)) {
     const { rule, folded, pattern } = COMPILED_RULES[index] as (typeof COMPILED_RULES)[number];
     // A rule that weighs nothing outside retrieved context is not run there.
     if (rule.weight === 0 && field !== 'context') continue;
