@@ -388,8 +388,10 @@ const NOT_SPACE = `[^${SPACE_CLASS}]`;
  * up to a character no key holds: "abcd-EF" could continue a wrapped key.
  */
 export const DIGIT_SEARCH = new RegExp(
-  // Every branch starts at the digit (a pattern that opens with a lookbehind is tried at every offset).
-  String.raw`\d(?:${[
+  // Every branch starts at the digit (a pattern that opens with a lookbehind is tried at every
+  // offset), and only at a run's first digit: the others end the same number, and no branch but
+  // the first can match at them.
+  String.raw`\d(?<!\d\d)(?:${[
     String.raw`(?![\d.,:%)]*[ \t]+[a-z]{2,}(?![A-Za-z0-9_+/=-]))`,
     String.raw`(?<=(?:^|${SPACE})${NOT_SPACE}[ \t]{1,3}\d)(?!${NOT_SPACE})`,
     String.raw`(?<=[A-Z0-9]${SPACE}+[A-Z]*\d)`,
