@@ -58,11 +58,13 @@ const CJK_ADDRESS = String.raw`(?:仅供|只供|提供给|供)(?:AI|人工智能
 export const INDIRECT_MULTILINGUAL_RULES: readonly InjectionRule[] = [
   {
     id: 'label_to_ai',
-    needs: ['→', '->', '=>', '»'],
+    needs: ['→', '->', '»'],
     feature: 'indirect_instruction',
     // "[ADMIN → AI]", "[관리자 메시지 → AI 요약 봇]": a bracketed label that routes what follows to the machine.
-    // The arrow first, the bracket before it looked behind for: code is full of brackets, not of arrows.
-    pattern: new RegExp(String.raw`(?:→|->|=>|»)(?<=[\[(<][^\]\n)>]{0,30}.)\s*${AI_WORD}[^\]\n)>]{0,30}[\])>]`, 'iu'),
+    // The arrow first, the bracket before it looked behind for: code is full of brackets, not of
+    // arrows. Square brackets only ("(user -> AI -> database)" is a diagram), not `=>`, and no code
+    // in the label: `filter(x => ai(x))` names a function.
+    pattern: new RegExp(String.raw`(?:→|->|»)(?<=[\[【［][^\]】］\n(=;{}]{0,30}.)\s*${AI_WORD}(?=[\s\]】］])[^\]】］\n(=;{}]{0,30}[\]】］]`, 'iu'),
     weight: 0.3,
     contextWeight: 0.7,
   },
@@ -100,7 +102,8 @@ export const INDIRECT_MULTILINGUAL_RULES: readonly InjectionRule[] = [
     needs: cross(['si ', 'wenn ', 'se ', 'если ', 'als ', 'jeśli ', 'jika '], ['tu', 'vous', 'eres', 'du', 'sei', 'você', 'ты', 'je', 'jesteś', 'kamu', 'anda']),
     feature: 'indirect_instruction',
     // "Si tu es une IA qui lit ce fil…", "Wenn du eine KI bist…", "Если ты ИИ…".
-    pattern: new RegExp(String.raw`\b(?:si\s+(?:tu\s+es|vous\s+êtes|eres)|wenn\s+du\s+(?:eine?\s+)?|se\s+(?:sei|você\s+é|tu\s+és)|если\s+ты|als\s+je\s+(?:een\s+)?|jeśli\s+jesteś|jika\s+(?:kamu|anda)(?:\s+adalah)?)\s*(?:une?\s+|una?\s+|um\s+|uma\s+|eine?\s+|een\s+)?${AI_WORD}(?!\p{L})`, 'iu'),
+    // \b only before the Latin forms: it knows no Cyrillic letter.
+    pattern: new RegExp(String.raw`(?:\b(?:si\s+(?:tu\s+es|vous\s+êtes|eres)|wenn\s+du\s+(?:eine?\s+)?|se\s+(?:sei|você\s+é|tu\s+és)|als\s+je\s+(?:een\s+)?|jeśli\s+jesteś|jika\s+(?:kamu|anda)(?:\s+adalah)?)|если\s+ты)\s*(?:une?\s+|una?\s+|um\s+|uma\s+|eine?\s+|een\s+)?${AI_WORD}(?!\p{L})`, 'iu'),
     weight: 0.45,
     contextWeight: 0.7,
   },
