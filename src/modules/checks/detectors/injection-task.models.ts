@@ -55,7 +55,8 @@ export const TASK_RULES: readonly InjectionRule[] = [
     needs: [...PRODUCE_VERBS, ...['tell', 'give', 'show', 'send', 'share', 'recommend', 'suggest', 'list', 'name'].flatMap((verb) => [`${verb} me`, `${verb} us`]), 'list ', 'name '],
     feature: 'indirect_instruction',
     pattern: new RegExp(
-      // Not SQL's "CREATE TABLE users (…": a name and a parenthesis after the noun.
+      // A piece of writing, or a counted list of things ("Name three famous paintings", "Recommend
+      // three board games"). Not SQL's "CREATE TABLE users (…": a name and a parenthesis after the noun.
       String.raw`${SENTENCE_START}${LEAD_IN}(?:(?:${PRODUCE}|${TELL_ME})\s+(?:[\w'-]+[\s,]+){0,4}?(?:${WRITING}|given|following|provided)\b(?!\s+(?:if\s+not\s+exists\s+)?[\w."\`[\]]+\s*\()|(?:${PRODUCE}|${TELL_ME}|list|name)\s+(?:${COUNT})\s+(?:[\w'-]+\s+){0,3}[a-z]+s\b)`,
       'i',
     ),
