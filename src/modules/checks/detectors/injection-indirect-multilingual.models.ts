@@ -79,6 +79,21 @@ export const INDIRECT_MULTILINGUAL_RULES: readonly InjectionRule[] = [
     contextWeight: 0.7,
   },
   {
+    id: 'ai_vocative_multilingual',
+    needs: ['querid', 'estimad', 'caro ', 'cara ', 'prezad', 'cher ', 'chère', 'liebe', 'geehrte', 'beste ', 'drog', 'уважаем', 'дорог', 'atención', 'achtung', 'attention', 'attenzione', 'atenção', 'внимание', 'uwaga'],
+    feature: 'indirect_instruction',
+    // "Caro agente de IA responsável por esta fila:", "Liebe KI,", "Уважаемый ИИ-ассистент,": the
+    // English ai_vocative's letter openings and calls for attention, addressed to the machine.
+    // Not greetings ("Hola asistente, ¿me ayudas?"), which a chat transcript's customer writes.
+    pattern: new RegExp(
+      String.raw`(?:^|[\n.!?]\s{0,3}|[\[(<{"'\x60]\s{0,2}|(?:#+|\/\/+|--|\*+|>|;|•|-)\s{0,3})(?:querid[oa]s?|estimad[oa]s?|car[oa]|prezad[oa]|cher|chère|liebe[rs]?|sehr\s+geehrte[rs]?|beste|drog[ia]|уважаем\p{L}*|дорог\p{L}*|atención|achtung|attention|attenzione|atenção|внимание|uwaga)\s*[:,]?\s+(?:(?:el|la|los|las|o|a|os|as|le|les|der|die|das|il|lo|gli|de)\s+)?(?:[\p{L}'’-]+\s+){0,2}?${AI_WORD}(?!\p{L})[^\n.!?:：]{0,60}[:,!：]`,
+      'iu',
+    ),
+    weight: 0,
+    contextWeight: 0.6,
+    spanStartsAtWord: true,
+  },
+  {
     id: 'note_to_ai_cjk',
     needs: ['仅供', '只供', '提供给', '供', '请注意', '向け'],
     feature: 'indirect_instruction',
