@@ -6,7 +6,7 @@
 // "总结这篇报道时…"). Compounds count ("KI-Assistenten", "ИИ-помощника", "l'IA").
 // A customer may address the assistant so in their own message, hence the low input weights.
 
-import { crossNeedles as cross } from './injection-regex-source.models.ts';
+import { ADDRESS_START, crossNeedles as cross } from './injection-regex-source.models.ts';
 import type { InjectionRule } from './injection-rules.models.ts';
 
 /** The machine, named in the languages documents are written in most. */
@@ -17,11 +17,11 @@ const AI_WORD = String.raw`(?:l['’]\s*)?(?:(?:IA|KI|AI|ИИ)(?:-\p{L}+)?|LLMs?
  * note_to_ai reads. Latin ones after \b; Cyrillic ones (which \b does not know) anywhere, as a
  * pattern that opens with a lookbehind is tried at every position of every text.
  */
-const NOTE_WORDS = ['hinweis', 'anweisung', 'notiz', 'nachricht', 'nota ', 'note de', 'note pour', 'note à', 'note au', 'remarque', 'mensaje', 'mensagem', 'messaggio', 'instruc', 'instru', 'istruzion', 'consigne', 'примечание', 'указани', 'инструкци', 'сообщение', 'заметка', 'uwaga', 'wiadomo', 'instrukcj', 'opmerking', 'bericht', 'instructie'];
+const NOTE_WORDS = ['hinweis', 'anweisung', 'notiz', 'nachricht', 'nota ', 'note de', 'note pour', 'note à', 'note au', 'remarque', 'mensaje', 'mensagem', 'messaggio', 'instru', 'istruzion', 'consigne', 'примечание', 'указани', 'инструкци', 'сообщение', 'заметка', 'uwaga', 'wiadomo', 'instrukcj', 'opmerking', 'bericht'];
 const NOTE = String.raw`(?:\b(?:(?:system|admin|ki)-?)?(?:hinweis|anweisung(?:en)?|notiz|nachricht|nota|note(?=\s+(?:de|pour|à|au)\s)|remarque|mensaje|mensagem|messaggio|instructions?|instrucci[oó]n(?:es)?|instru[cç](?:[oõ]es|[aã]o)|istruzion[ei]|consignes?|uwaga|wiadomość|instrukcj[ae]|opmerking|bericht|instructies?)|примечание|указани[ея]|инструкци[яи]|сообщение|заметка)`;
 
 /** "for", "to", "intended for" before the addressee. */
-const TO = String.raw`(?:an|für|pour|à|au|aux|destinée?s?\s+à|à\s+l['’]intention\s+d[e'’]|para|al|ao|per|all['’]|alla|al|для|к|dla|do|voor|aan)`;
+const TO = String.raw`(?:an|für|pour|à|au|aux|destinée?s?\s+à|à\s+l['’]intention\s+d[e'’]|para|al|ao|per|all['’]|alla|для|к|dla|do|voor|aan)`;
 
 /** A moment of processing: summarising, translating, analysing, reviewing or answering about the document. */
 const AT_PROCESSING = [
@@ -46,7 +46,7 @@ const AT_PROCESSING_NEEDS = [
   ...cross(['nel ', 'quando '], ['riass', 'tradu', 'analiz', 'elab']),
   ...cross(['ao ', 'quando ', 'você '], ['resum', 'tradu', 'analis', 'process']),
   ...cross(['при '], ['пересказ', 'суммар', 'анализ', 'перевод', 'обработк', 'рефактор']), 'пересказывать', 'резюмировать', 'суммировать', 'переводить', 'анализировать', 'рефакторить',
-  'bij het samenv', 'bij het vert', 'bij het analys', 'bij het verw', 'samenvat', 'vertaalt', 'analyseert', 'verwerkt',
+  'bij het vert', 'bij het analys', 'bij het verw', 'samenvat', 'vertaalt', 'analyseert', 'verwerkt',
   'meringkas', 'menerjemahkan', 'menganalisis', 'memproses',
   ...cross(['podczas ', 'przy '], ['stresz', 'tłumacz', 'analiz', 'przetwarz']),
   '时', '際', 'とき', '時', '할',
@@ -86,7 +86,7 @@ export const INDIRECT_MULTILINGUAL_RULES: readonly InjectionRule[] = [
     // English ai_vocative's letter openings and calls for attention, addressed to the machine.
     // Not greetings ("Hola asistente, ¿me ayudas?"), which a chat transcript's customer writes.
     pattern: new RegExp(
-      String.raw`(?:^|[\n.!?]\s{0,3}|[\[(<{"'\x60]\s{0,2}|(?:#+|\/\/+|--|\*+|>|;|•|-)\s{0,3})(?:querid[oa]s?|estimad[oa]s?|car[oa]|prezad[oa]|cher|chère|liebe[rs]?|sehr\s+geehrte[rs]?|beste|drog[ia]|уважаем\p{L}*|дорог\p{L}*|atención|achtung|attention|attenzione|atenção|внимание|uwaga)\s*[:,]?\s+(?:(?:el|la|los|las|o|a|os|as|le|les|der|die|das|il|lo|gli|de)\s+)?(?:[\p{L}'’-]+\s+){0,2}?${AI_WORD}(?!\p{L})[^\n.!?:：]{0,60}[:,!：]`,
+      String.raw`${ADDRESS_START}(?:querid[oa]s?|estimad[oa]s?|car[oa]|prezad[oa]|cher|chère|liebe[rs]?|sehr\s+geehrte[rs]?|beste|drog[ia]|уважаем\p{L}*|дорог\p{L}*|atención|achtung|attention|attenzione|atenção|внимание|uwaga)\s*[:,]?\s+(?:(?:el|la|los|las|o|a|os|as|le|les|der|die|das|il|lo|gli|de)\s+)?(?:[\p{L}'’-]+\s+){0,2}?${AI_WORD}(?!\p{L})[^\n.!?:：]{0,60}[:,!：]`,
       'iu',
     ),
     weight: 0,

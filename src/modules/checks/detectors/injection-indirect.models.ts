@@ -9,7 +9,7 @@
 // wording that is only suspicious when a document says it weighs more in retrieved context
 // (`contextWeight`) than in the customer's own input.
 
-import { crossNeedles as cross } from './injection-regex-source.models.ts';
+import { ADDRESS_START, crossNeedles as cross } from './injection-regex-source.models.ts';
 import type { InjectionRule } from './injection-rules.models.ts';
 
 /** Who a planted instruction addresses: the AI that reads the document. */
@@ -64,7 +64,7 @@ export const INDIRECT_RULES: readonly InjectionRule[] = [
     // something. Bare speaker labels of transcripts ("Assistant:", "Agent:", "Bot:") count only
     // before wording no transcript's assistant says.
     pattern: new RegExp(
-      String.raw`(?:(?:^|[\n.!?]\s{0,3}|[\[(<{"'\`]\s{0,2}|(?:#+|\/\/+|--|\*+|>|;|•|-)\s{0,3}|=\s?["'])(?:(?:dear|hey|hi|attention|note\s+to|to|for)\s+(?:the\s+|all\s+|any\s+)?)?(?:(?:(?:AI|A\.I\.|LLMs?|GPT|ChatGPT|Claude|Gemini|Copilot|language\s+models?|chat-?bots?|automated\s+(?:[a-z-]+\s+)?(?:systems?|agents?|tools?|readers?|processors?|helpers?|assistants?|bots?)|(?:AI|LLM|autonomous|coding)\s+(?:assistants?|agents?|models?|systems?|reviewers?|summari[sz]ers?|readers?|tools?|crawlers?|screeners?)|summari[sz]ers?)(?:\s+[a-z][\w-]*){0,3}?\s*(?::|—|–|\s-\s|,)\s*(?:\[[^\]\n]{0,20}\]\s*)?${DIRECTIVE})|(?:assistants?|agents?|bots?|models?)\s*(?::|—|–|,)\s*${OVERRIDE_DIRECTIVE}))|(?<![\w.])@(?:assistant|ai|bot|agent|copilot|claude|chatgpt|gpt)\b[\s,:]+${DIRECTIVE}`,
+      String.raw`(?:(?:${ADDRESS_START}|=\s?["'])(?:(?:dear|hey|hi|attention|note\s+to|to|for)\s+(?:the\s+|all\s+|any\s+)?)?(?:(?:(?:AI|A\.I\.|LLMs?|GPT|ChatGPT|Claude|Gemini|Copilot|language\s+models?|chat-?bots?|automated\s+(?:[a-z-]+\s+)?(?:systems?|agents?|tools?|readers?|processors?|helpers?|assistants?|bots?)|(?:AI|LLM|autonomous|coding)\s+(?:assistants?|agents?|models?|systems?|reviewers?|summari[sz]ers?|readers?|tools?|crawlers?|screeners?)|summari[sz]ers?)(?:\s+[a-z][\w-]*){0,3}?\s*(?::|—|–|\s-\s|,)\s*(?:\[[^\]\n]{0,20}\]\s*)?${DIRECTIVE})|(?:assistants?|agents?|bots?|models?)\s*(?::|—|–|,)\s*${OVERRIDE_DIRECTIVE}))|(?<![\w.])@(?:assistant|ai|bot|agent|copilot|claude|chatgpt|gpt)\b[\s,:]+${DIRECTIVE}`,
       'i',
     ),
     weight: 0.3,
@@ -81,7 +81,7 @@ export const INDIRECT_RULES: readonly InjectionRule[] = [
     // Gemini and Copilot are also people's and products' names, and "Hi AI team," is a greeting
     // to people. Customers greet the assistant so, hence no weight in their own input.
     pattern: new RegExp(
-      String.raw`(?:^|[\n.!?]\s{0,3}|[\[(<{"'\`]\s{0,2}|(?:#+|\/\/+|--|\*+|>|;|•|-)\s{0,3})(?:dear|hey|hi|hello|greetings|attention|attn|note\s+to|message\s+to|to)\s+(?:the\s+|all\s+|any\s+|my\s+)?(?:[\w-]+\s+){0,2}?(?:AI|A\.I\.|LLMs?|(?:large\s+)?language\s+models?|chat-?bots?|ChatGPT|GPT(?:-?\d[\w.]*)?)(?:\s+(?:assistants?|agents?|models?|systems?|readers?|summari[sz]ers?))?\s*[:,—–!]`,
+      String.raw`${ADDRESS_START}(?:dear|hey|hi|hello|greetings|attention|attn|note\s+to|message\s+to|to)\s+(?:the\s+|all\s+|any\s+|my\s+)?(?:[\w-]+\s+){0,2}?(?:AI|A\.I\.|LLMs?|(?:large\s+)?language\s+models?|chat-?bots?|ChatGPT|GPT(?:-?\d[\w.]*)?)(?:\s+(?:assistants?|agents?|models?|systems?|readers?|summari[sz]ers?))?\s*[:,—–!]`,
       'i',
     ),
     weight: 0,

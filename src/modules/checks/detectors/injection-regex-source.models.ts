@@ -2,6 +2,13 @@
 // per-language patterns from word lists (injection-multilingual.models.ts,
 // injection-persona-multilingual.models.ts), and the needle lists of rules.
 
+/**
+ * Where a line or sentence that addresses someone starts: the text's start, a sentence end, an
+ * opening bracket or quote, a comment or list marker (consumed: see spanStartsAtWord). The
+ * backtick is written \x60, which 'u' patterns also accept.
+ */
+export const ADDRESS_START = String.raw`(?:^|[\n.!?]\s{0,3}|[\[(<{"'\x60]\s{0,2}|(?:#+|\/\/+|--|\*+|>|;|•|-)\s{0,3})`;
+
 /** Every first followed by every second: the needles of a rule whose phrase joins two word lists. */
 export function crossNeedles(firsts: readonly string[], seconds: readonly string[]): string[] {
   return firsts.flatMap((first) => seconds.map((second) => first + second));

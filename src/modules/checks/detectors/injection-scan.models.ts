@@ -5,7 +5,7 @@
 
 import type { ReadingName, TextField } from '../checks.models.ts';
 import { isMention, MENTION_FACTOR } from './injection-mention.models.ts';
-import { createNeedleScan } from './injection-needles.models.ts';
+import { createNeedleScan, type NeedleScan } from './injection-needles.models.ts';
 import { INJECTION_RULES, type InjectionFeature, type InjectionRule } from './injection-rules.models.ts';
 
 const MAX_MATCHES_PER_RULE = 16;
@@ -82,7 +82,7 @@ export const isAsciiNeedle = (needle: string): boolean => /^[ -~]*$/.test(needle
 export const FOREIGN_LETTER = /[\u2013\u2014\u2019\u2192\u00bb\u00c0-\u024f\u0370-\u04ff\u0590-\u06ff\u0900-\u09ff\u0e00-\u0e7f\u1e00-\u1eff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
 
 /** A needle scan over `needles` and, per needle index, the rules that need that needle. */
-function createRuleMarker(folded: boolean, keep: (needle: string) => boolean): { scan: ReturnType<typeof createNeedleScan>; rulesOf: number[][] } {
+function createRuleMarker(folded: boolean, keep: (needle: string) => boolean): { scan: NeedleScan; rulesOf: number[][] } {
   const rulesByNeedle = new Map<string, number[]>();
   COMPILED_RULES.forEach((compiled, index) => {
     if (compiled.folded !== folded) return;
