@@ -98,6 +98,8 @@ const rates = {
   secrets: await measure(prebuilt, (fields) => secrets.detect(fields)),
   pii: await measure(prebuilt, (fields) => pii.detect(fields)),
   injection: await measure(asContext, (fields) => injection.detect(fields)),
+  // An answer read for what a quoted document carries (checks.injection.scan_output), which by default only events with context pay.
+  injection_output: await measure(prebuilt, (fields) => injection.detect(fields)),
   prompt_leak: await measure(prebuilt, (fields) => promptLeak.detect(fields)),
   blocklist: await measure(prebuilt, (fields) => blocklist.detect(fields)),
   all: await measure(samples, (sample) => all.detect({ source: 'bench', input: sample.input, output: sample.output, context: null })),
@@ -146,6 +148,7 @@ report(
     line('secrets (prefilter + secretlint)', rates.secrets, `  prefilter lets ${figures.prefilter_pass_bench_pct}% of texts through`),
     line('pii', rates.pii),
     line('injection (text as context)', rates.injection),
+    line('injection (text as the answer)', rates.injection_output, '  (events with context, or scan_output: always)'),
     line('prompt_leak (1 KB system prompt)', rates.prompt_leak),
     line(`blocklist (${BLOCKLIST.words.length} words, ${BLOCKLIST.patterns.length} pattern)`, rates.blocklist),
     line('all together (compileChecks)', rates.all, `  leaks found ${figures.generated_leaks_found_pct}%, clean texts flagged ${figures.clean_texts_with_findings_pct}%`),

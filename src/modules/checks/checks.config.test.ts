@@ -27,3 +27,16 @@ describe('checks.pii.phone_regions', () => {
     expect(checksConfigSchema.safeParse({ pii: { phone_regions: 'US' } }).success).toBe(false);
   });
 });
+
+describe('checks.injection.scan_output', () => {
+  it('reads answers on events with retrieved context by default', () => {
+    expect(checksConfigSchema.parse({}).injection).toEqual({ enabled: true, scan_output: 'with_context' });
+    expect(checksConfigSchema.parse({ injection: { enabled: false } }).injection.scan_output).toBe('with_context');
+  });
+
+  it('refuses a mode it does not know, naming the field and the modes', () => {
+    const parsed = checksConfigSchema.safeParse({ injection: { scan_output: 'yes' } });
+    expect(parsed.error?.issues[0]?.path).toEqual(['injection', 'scan_output']);
+    expect(parsed.error?.issues[0]?.message).toMatch(/with_context.*always.*never/);
+  });
+});

@@ -21,6 +21,8 @@ const blocklistPattern = z.string().superRefine((pattern, context) => {
   if (!verdict.ok) context.addIssue({ code: 'custom', message: verdict.reason });
 });
 
+export const SCAN_OUTPUT_MODES = ['with_context', 'always', 'never'] as const;
+
 export const checksConfigSchema = z
   .object({
     /** Scan the user's input for secrets and PII too (injection is always looked for in inputs). */
@@ -43,7 +45,18 @@ export const checksConfigSchema = z
         ...pii,
         phone_regions: phone_regions ?? (region === undefined ? [...DEFAULT_PHONE_REGIONS] : [region]),
       })),
-    injection: z.object({ enabled: z.boolean().default(true) }).strict().default({ enabled: true }),
+    injection: z
+      .object({
+        enabled: z.boolean().default(true),
+        /**
+         * When the answer is read for what a document it quotes carries (an address to the AI,
+         * exfiltration, hidden text): on events with retrieved context (the documents an answer
+         * quotes, and the cost of reading a whole answer paid only there), on every event, or never.
+         */
+        scan_output: z.enum(SCAN_OUTPUT_MODES).default('with_context'),
+      })
+      .strict()
+      .default({ enabled: true, scan_output: 'with_context' }),
     prompt_leak: z
       .object({
         canaries: z.array(z.string().min(6, 'canaries must be at least 6 characters')).max(50).default([]),

@@ -28,6 +28,7 @@ export interface CompiledChecks {
 export type SyncDetector = { detect(fields: FieldViews[]): Detection[] };
 
 const INJECTION_FIELDS: readonly TextField[] = ['input', 'context'];
+const INJECTION_FIELDS_AND_OUTPUT: readonly TextField[] = ['input', 'context', 'output'];
 const OUTPUT_FIELD: readonly TextField[] = ['output'];
 const ALL_FIELDS: readonly TextField[] = ['output', 'input', 'context'];
 
@@ -72,6 +73,7 @@ export function compileChecks(config: ChecksConfig): CompiledChecks {
   const hasBlocklist = config.blocklist.words.length > 0 || config.blocklist.patterns.length > 0;
   const blocklist = hasBlocklist ? compileBlocklist({ words: config.blocklist.words, patterns: config.blocklist.patterns }) : null;
   const leakScanned = config.scan_inputs ? ALL_FIELDS : OUTPUT_FIELD;
+  const scanOutput = config.injection.scan_output;
 
   // Plain statements, no closure per call: under tsx's keepNames each named closure costs an
   // Object.defineProperty, on every check.
@@ -80,7 +82,10 @@ export function compileChecks(config: ChecksConfig): CompiledChecks {
       const built: EventViews = { output: undefined, input: undefined, context: undefined };
       const found: Detection[] = [];
       if (pii) pushAll(found, pii.detect(listViews(texts, built, leakScanned, leakScanned)));
-      if (injection) pushAll(found, injection.detect(listViews(texts, built, INJECTION_FIELDS, leakScanned)));
+      if (injection) {
+        const withOutput = scanOutput === 'always' || (scanOutput === 'with_context' && texts.context);
+        pushAll(found, injection.detect(listViews(texts, built, withOutput ? INJECTION_FIELDS_AND_OUTPUT : INJECTION_FIELDS, leakScanned)));
+      }
       if (promptLeak) pushAll(found, promptLeak.detect(listViews(texts, built, OUTPUT_FIELD, leakScanned)));
       if (blocklist) pushAll(found, blocklist.detect(listViews(texts, built, OUTPUT_FIELD, leakScanned)));
       if (secrets) pushAll(found, await secrets.detect(listViews(texts, built, leakScanned, leakScanned)));

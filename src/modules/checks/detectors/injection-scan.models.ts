@@ -127,9 +127,20 @@ function listRunnableRules(text: string, lower: string): number[] {
   return runnable.sort((a, b) => a - b);
 }
 
+/**
+ * What is looked for in an answer: what a document it quotes may carry to the AI (an address
+ * to it, exfiltration, hidden text, forged role markers). The rest of an answer's wording is the
+ * assistant's own, so overrides, personas and requests for the system prompt are left to the
+ * input, and a task or answer shape (weight 0 outside retrieved context) is not looked for.
+ */
+export const QUOTED_FEATURES: ReadonlySet<InjectionFeature> = new Set(['indirect_instruction', 'exfiltration', 'hidden_text', 'role_marker']);
+/** Features whose wording an answer has only from a document it quotes: weighed there as in the document. */
+const ADDRESSED_FEATURES: ReadonlySet<InjectionFeature> = new Set(['indirect_instruction', 'hidden_text']);
+
 function weighMatch(rule: InjectionRule, match: RegExpExecArray, field: TextField | undefined): number {
   const weight = typeof rule.weight === 'number' ? rule.weight : rule.weight(match);
-  if (field !== 'context' || rule.contextWeight === undefined) return weight;
+  const readAsDocument = field === 'context' || (field === 'output' && ADDRESSED_FEATURES.has(rule.feature));
+  if (!readAsDocument || rule.contextWeight === undefined) return weight;
   return Math.max(weight, typeof rule.contextWeight === 'number' ? rule.contextWeight : rule.contextWeight(match));
 }
 
@@ -164,6 +175,7 @@ export function matchRules(
     const { rule, folded, pattern } = COMPILED_RULES[index] as (typeof COMPILED_RULES)[number];
     // A rule that weighs nothing outside retrieved context is not run there.
     if (rule.weight === 0 && field !== 'context') continue;
+    if (field === 'output' && !QUOTED_FEATURES.has(rule.feature)) continue;
     const target = folded ? lower : text;
     pattern.lastIndex = 0;
     let seen = 0;

@@ -10,17 +10,22 @@
 // so either can raise a flag, each with its own evidence: the rules' matched spans, and the
 // model's worst window with the n-grams that weighed most. Every detection records the
 // model's version, like a grader's.
+//
+// An answer is read too, for what a document it quotes may carry (QUOTED_FEATURES): an address
+// to the AI, exfiltration such as a markdown image whose URL carries data, hidden text, forged
+// role markers. The model is not run there: it learned from users' messages and documents, not
+// from answers.
 
 import type { Detection, FieldViews, Severity, TextField, TextView } from '../checks.models.ts';
 import { decodeSmuggledText, findObfuscation, weighObfuscation } from './injection-obfuscation.models.ts';
 import type { InjectionFeature } from './injection-rules.models.ts';
 import { maskMentions } from './injection-mention.models.ts';
-import { matchRules, READING_NAMES, type HiddenIn, type InjectionHit } from './injection-scan.models.ts';
+import { matchRules, QUOTED_FEATURES, READING_NAMES, type HiddenIn, type InjectionHit } from './injection-scan.models.ts';
 import { listTopGrams, scoreWithModel, type InjectionModel, type ModelScore } from './injection-model.models.ts';
 
 export type { HiddenIn, InjectionHit } from './injection-scan.models.ts';
 
-const SCANNED_FIELDS: ReadonlySet<TextField> = new Set(['input', 'context']);
+const SCANNED_FIELDS: ReadonlySet<TextField> = new Set(['input', 'context', 'output']);
 const MIN_REPORTED_SCORE = 0.3;
 const MAX_SCORE = 0.99;
 /** A feature never reaches certainty on its own, however many of its rules match. */
@@ -126,7 +131,8 @@ function countIndependentHits(hits: readonly InjectionHit[]): InjectionHit[] {
  * `field` lets wording that is only suspicious in retrieved documents weigh more there.
  */
 export function scoreInjection(views: readonly TextView[], field?: TextField): InjectionAssessment {
-  const hits = collectHits(views, field);
+  const collected = collectHits(views, field);
+  const hits = field === 'output' ? collected.filter((hit) => QUOTED_FEATURES.has(hit.feature)) : collected;
   const encodedBonus = bonusHit(hits, ['decoded', 'tags', 'rot13', 'reversed', 'reversed_words'], 'encoded_payload');
   const obfuscationBonus = bonusHit(hits, ['normalized', 'skeleton', 'leet'], 'obfuscation');
   if (encodedBonus) hits.push(encodedBonus);
@@ -178,6 +184,13 @@ function describeModel(model: InjectionModel, score: ModelScore, original: strin
   return `model ${score.probability.toFixed(2)}${grams.length > 0 ? `: ${grams.join(', ')}` : ''}`;
 }
 
+/** What an answer quotes, by the rules alone: one detection per feature, from the reporting floor. */
+function pushQuoted(detections: Detection[], rules: InjectionAssessment, version: string | undefined): void {
+  if (rules.score < MIN_REPORTED_SCORE) return;
+  const common = { detector: 'injection', field: 'output', score: rules.score, severity: severityForScore(rules.score), ...(version ? { version } : {}) } as const;
+  for (const { feature, hit } of rules.features) detections.push({ ...common, kind: feature, start: hit.start, end: hit.end, evidence: hit.evidence });
+}
+
 /** Without a model (tests of the rules alone) the score is the rules' score. */
 export function createInjectionDetector(model: InjectionModel | null = null): { detect(fields: FieldViews[]): Detection[] } {
   const version = model?.version;
@@ -186,6 +199,10 @@ export function createInjectionDetector(model: InjectionModel | null = null): { 
       const detections: Detection[] = [];
       for (const field of fields) {
         if (!SCANNED_FIELDS.has(field.field)) continue;
+        if (field.field === 'output') {
+          pushQuoted(detections, scoreInjection(field.views, 'output'), version);
+          continue;
+        }
         const scanned = field.field as 'input' | 'context';
         // The rules also read the readings (look-alikes, leetspeak, ROT13…); the model finds its views by name.
         const views = field.readings ? [...field.views, ...field.readings] : field.views;

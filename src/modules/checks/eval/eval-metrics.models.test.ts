@@ -84,3 +84,16 @@ describe('buildEvalReport', () => {
     expect(report.summary).toMatchObject({ heldout: { injection: { overall: { recall: 0 } } }, in_sample: { injection: { overall: { recall: 1 } } } });
   });
 });
+
+describe('buildEvalReport: injection in answers', () => {
+  it('reports answer lines apart, so they move neither the input and context rows nor their ALL', () => {
+    const records: EvalRecord[] = [
+      { line: corpusLine({ field: 'context', category: 'indirect' }), flagged: false },
+      { line: corpusLine({ field: 'output', category: 'indirect' }), flagged: true },
+      { line: corpusLine({ field: 'output', category: 'benign', label: 0 }), flagged: false },
+    ];
+    const heldout = buildEvalReport(records, []).summary.heldout as Record<string, { overall: { positives: number; caught: number; negatives: number } }>;
+    expect(heldout.injection?.overall).toMatchObject({ positives: 1, caught: 0, negatives: 0 });
+    expect(heldout.injection_output?.overall).toMatchObject({ positives: 1, caught: 1, negatives: 1 });
+  });
+});

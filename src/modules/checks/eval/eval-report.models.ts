@@ -20,6 +20,11 @@ function jsonRates(rates: Rates) {
   return { positives: rates.positives, caught: rates.caught, negatives: rates.negatives, flagged: rates.flagged, recall: round(rates.recall), fpr: round(rates.fpr), precision: round(rates.precision) };
 }
 
+/** Injection in answers (what a quoted document carries) is reported apart from injection in inputs and context. */
+function reportedKind(record: EvalRecord): string {
+  return record.line.kind === 'injection' && record.line.field === 'output' ? 'injection_output' : record.line.kind;
+}
+
 export interface EvalReport {
   lines: string[];
   summary: Record<string, unknown>;
@@ -33,7 +38,7 @@ export function buildEvalReport(records: readonly EvalRecord[], scorers: readonl
     const sources = [...new Set(inSection.map((r) => r.line.source))];
     lines.push('', `== ${section.title}: ${inSection.length} lines from ${sources.length} sources`);
     const sectionSummary: Record<string, unknown> = {};
-    for (const [kind, ofKind] of groupRecords(inSection, (r) => r.line.kind)) {
+    for (const [kind, ofKind] of groupRecords(inSection, reportedKind)) {
       lines.push('', `${kind} — flagged = a detection at warn or above${kind === 'injection' ? '' : ' of the expected detector and kind'}`);
       lines.push(`  ${'category'.padEnd(28)} ${'pos'.padStart(5)} ${'caught'.padStart(6)} ${'recall'.padStart(6)} ${'neg'.padStart(6)} ${'flagd'.padStart(6)} ${'FPR'.padStart(6)} ${'prec'.padStart(6)}`);
       const categories: Record<string, unknown> = {};

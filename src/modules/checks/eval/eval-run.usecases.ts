@@ -1,6 +1,6 @@
 // Runs the corpus through the detectors as ingestion runs them (compileChecks with the default
-// settings of a source, inputs scanned too), one line as one event with the line's text in its
-// field. Injection lines also get each scorer's score (rules alone, model alone, combined, and
+// settings of a source, inputs and answers scanned too), one line as one event with the line's
+// text in its field. Injection lines also get each scorer's score (rules alone, model alone, combined, and
 // the LLM grader when one is given) so the figures can compare them side by side.
 
 import { SEVERITY_RANK, type Detection } from '../checks.models.ts';
@@ -37,7 +37,9 @@ export function isFlagged(line: CorpusLine, detections: readonly Detection[]): b
 }
 
 export async function evaluateCorpus(lines: readonly CorpusLine[], model: InjectionModel, grader?: GraderScorer): Promise<EvalRecord[]> {
-  const checks = compileChecks(checksConfigSchema.parse({ scan_inputs: true }));
+  // An answer line stands for the answer of an event with retrieved context, the events whose
+  // answers are read by default (checks.injection.scan_output); a line holds one field only.
+  const checks = compileChecks(checksConfigSchema.parse({ scan_inputs: true, injection: { scan_output: 'always' } }));
   const records: EvalRecord[] = [];
   for (const line of lines) {
     const detections = await checks.detect(toEventTexts(line));
