@@ -50,6 +50,30 @@ export function findObfuscation(text: string): ObfuscationFinding[] {
   return findings;
 }
 
+/** 8+ zero-width characters in a row: data written in invisible characters, a bit or a symbol each. Emoji and scripts use one at a time. */
+const ZERO_WIDTH_RUN = /[\u200B-\u200D\u2060\uFEFF\u180E]{8,}/g;
+/** The waving black flag that opens a subdivision flag (🏴 + tag letters + cancel tag), which is an emoji, not a message. */
+const FLAG_BASE = '\u{1F3F4}';
+
+/**
+ * Invisible messages in a text: a tag-character run that is not a flag emoji, and runs of
+ * zero-width characters. An answer shows its reader neither, so in an answer they are a channel
+ * a quoted document (or the model it steered) uses to pass something on unseen.
+ */
+export function findInvisibleMessages(text: string): (ObfuscationSpan & { kind: 'tag_message' | 'zero_width_run'; evidence: string })[] {
+  const found: (ObfuscationSpan & { kind: 'tag_message' | 'zero_width_run'; evidence: string })[] = [];
+  for (const run of decodeSmuggledText(text)) {
+    if (text.slice(Math.max(0, run.start - 2), run.start) === FLAG_BASE) continue;
+    found.push({ kind: 'tag_message', start: run.start, end: run.end, evidence: `invisible tag characters spelling "${run.text.slice(0, 40)}"` });
+  }
+  if (!ANY_INVISIBLE.test(text)) return found;
+  ZERO_WIDTH_RUN.lastIndex = 0;
+  for (let m = ZERO_WIDTH_RUN.exec(text); m !== null; m = ZERO_WIDTH_RUN.exec(text)) {
+    found.push({ kind: 'zero_width_run', start: m.index, end: m.index + m[0].length, evidence: `${m[0].length} zero-width characters in a row` });
+  }
+  return found;
+}
+
 /** Weight of an obfuscation finding alone: a single zero-width character can be a copy-paste accident. */
 export function weighObfuscation(finding: ObfuscationFinding): number {
   if (finding.kind === 'bidi_override') return 0.4;

@@ -17,7 +17,7 @@
 // from answers.
 
 import type { Detection, FieldViews, Severity, TextField, TextView } from '../checks.models.ts';
-import { decodeSmuggledText, findObfuscation, weighObfuscation } from './injection-obfuscation.models.ts';
+import { decodeSmuggledText, findInvisibleMessages, findObfuscation, weighObfuscation } from './injection-obfuscation.models.ts';
 import type { InjectionFeature } from './injection-rules.models.ts';
 import { maskMentions } from './injection-mention.models.ts';
 import { matchRules, QUOTED_FEATURES, READING_NAMES, type HiddenIn, type InjectionHit } from './injection-scan.models.ts';
@@ -105,6 +105,23 @@ function collectHits(views: readonly TextView[], field: TextField | undefined): 
   return hits;
 }
 
+/** Weights of an invisible message in an answer: a tag-character message, and a zero-width run (data, less surely a message). */
+const INVISIBLE_IN_ANSWER = { tag_message: 0.7, zero_width_run: 0.6 } as const;
+
+/**
+ * The hits that count in an answer: those of what a quoted document carries, with invisible
+ * characters counted as hidden text (an answer shows its reader none of them), and invisible
+ * messages on their own.
+ */
+function readAsAnswer(hits: readonly InjectionHit[], views: readonly TextView[]): InjectionHit[] {
+  const kept = hits.filter((hit) => QUOTED_FEATURES.has(hit.feature)).concat(hits.filter((hit) => hit.feature === 'obfuscation').map((hit) => ({ ...hit, feature: 'hidden_text' as const })));
+  const original = views.find((view) => view.name === 'original') ?? views[0];
+  for (const message of original ? findInvisibleMessages(original.text) : []) {
+    kept.push({ feature: 'hidden_text', ruleId: message.kind, weight: INVISIBLE_IN_ANSWER[message.kind], start: message.start, end: message.end, evidence: message.evidence });
+  }
+  return kept;
+}
+
 /** The hidden-wording bonus: a hit seen only after decoding or normalising counts once more. */
 function bonusHit(hits: readonly InjectionHit[], from: readonly HiddenIn[], feature: InjectionFeature): InjectionHit | undefined {
   const hidden = hits.filter((hit) => hit.hiddenIn !== undefined && from.includes(hit.hiddenIn));
@@ -132,7 +149,7 @@ function countIndependentHits(hits: readonly InjectionHit[]): InjectionHit[] {
  */
 export function scoreInjection(views: readonly TextView[], field?: TextField): InjectionAssessment {
   const collected = collectHits(views, field);
-  const hits = field === 'output' ? collected.filter((hit) => QUOTED_FEATURES.has(hit.feature)) : collected;
+  const hits = field === 'output' ? readAsAnswer(collected, views) : collected;
   const encodedBonus = bonusHit(hits, ['decoded', 'tags', 'rot13', 'reversed', 'reversed_words'], 'encoded_payload');
   const obfuscationBonus = bonusHit(hits, ['normalized', 'skeleton', 'leet'], 'obfuscation');
   if (encodedBonus) hits.push(encodedBonus);

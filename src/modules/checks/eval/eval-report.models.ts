@@ -39,7 +39,7 @@ export function buildEvalReport(records: readonly EvalRecord[], scorers: readonl
     lines.push('', `== ${section.title}: ${inSection.length} lines from ${sources.length} sources`);
     const sectionSummary: Record<string, unknown> = {};
     for (const [kind, ofKind] of groupRecords(inSection, reportedKind)) {
-      lines.push('', `${kind} — flagged = a detection at warn or above${kind === 'injection' ? '' : ' of the expected detector and kind'}`);
+      lines.push('', `${kind} — flagged = a detection at warn or above${kind.startsWith('injection') ? '' : ' of the expected detector and kind'}`);
       lines.push(`  ${'category'.padEnd(28)} ${'pos'.padStart(5)} ${'caught'.padStart(6)} ${'recall'.padStart(6)} ${'neg'.padStart(6)} ${'flagd'.padStart(6)} ${'FPR'.padStart(6)} ${'prec'.padStart(6)}`);
       const categories: Record<string, unknown> = {};
       for (const [category, ofCategory] of [...groupRecords(ofKind, (r) => r.line.category)].sort(([a], [b]) => (a < b ? -1 : 1))) {
