@@ -19,7 +19,7 @@
 import type { Detection, FieldViews, Severity, TextField, TextView } from '../checks.models.ts';
 import { decodeSmuggledText, findInvisibleMessages, findObfuscation, weighObfuscation } from './injection-obfuscation.models.ts';
 import type { InjectionFeature } from './injection-rules.models.ts';
-import { maskMentions } from './injection-mention.models.ts';
+import { maskMentions, MENTION_FACTOR } from './injection-mention.models.ts';
 import { matchRules, QUOTED_FEATURES, READING_NAMES, type HiddenIn, type InjectionHit } from './injection-scan.models.ts';
 import { listTopGrams, scoreWithModel, type InjectionModel, type ModelScore } from './injection-model.models.ts';
 
@@ -109,13 +109,24 @@ function collectHits(views: readonly TextView[], field: TextField | undefined): 
 const INVISIBLE_IN_ANSWER = { tag_message: 0.7, zero_width_run: 0.6 } as const;
 
 /**
+ * An answer about attacks: it names them. Its quoted examples are mentions. Of the training
+ * sets' planted documents 0.4 % use these words, of their security write-ups 35 %.
+ */
+const ABOUT_ATTACKS = /\b(?:prompt[- ]injections?|injection\s+attacks?|jailbreak(?:s|ing)?|red[- ]team(?:s|ing)?|phishing|attackers?|malicious)\b/i;
+
+/**
  * The hits that count in an answer: those of what a quoted document carries, with invisible
  * characters counted as hidden text (an answer shows its reader none of them), and invisible
- * messages on their own.
+ * messages on their own. In an answer about attacks, wording weighs as a mention; an invisible
+ * message still counts in full, since the reader cannot see it whatever the answer says.
  */
 function readAsAnswer(hits: readonly InjectionHit[], views: readonly TextView[]): InjectionHit[] {
-  const kept = hits.filter((hit) => QUOTED_FEATURES.has(hit.feature)).concat(hits.filter((hit) => hit.feature === 'obfuscation').map((hit) => ({ ...hit, feature: 'hidden_text' as const })));
   const original = views.find((view) => view.name === 'original') ?? views[0];
+  const factor = original && ABOUT_ATTACKS.test(original.text) ? MENTION_FACTOR : 1;
+  const kept = hits
+    .filter((hit) => QUOTED_FEATURES.has(hit.feature))
+    .concat(hits.filter((hit) => hit.feature === 'obfuscation').map((hit) => ({ ...hit, feature: 'hidden_text' as const })))
+    .map((hit) => (factor === 1 ? hit : { ...hit, weight: hit.weight * factor }));
   for (const message of original ? findInvisibleMessages(original.text) : []) {
     kept.push({ feature: 'hidden_text', ruleId: message.kind, weight: INVISIBLE_IN_ANSWER[message.kind], start: message.start, end: message.end, evidence: message.evidence });
   }
