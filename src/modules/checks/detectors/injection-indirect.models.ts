@@ -247,6 +247,15 @@ export const INDIRECT_RULES: readonly InjectionRule[] = [
     weight: 0.7,
   },
   {
+    id: 'address_in_image_url',
+    needs: ['![', '<img'],
+    feature: 'exfiltration',
+    // An image whose URL carries an e-mail address (in its path or query, plain or %40): showing
+    // it sends the address to the image's server. Not "logo@2x.png" (a domain starts with a letter).
+    pattern: /(?:!\[[^\]\n]{0,100}\]\(\s*|<img\b[^>]{0,200}?\bsrc\s*=\s*["']?)https?:\/\/[^\s)"'>@]{1,300}?[\w.+-]+(?:@|%40)[a-z][\w-]*(?:\.|%2e)[a-z]{2,}/i,
+    weight: 0.7,
+  },
+  {
     id: 'render_with_data',
     needs: ['image', 'img', 'pixel', 'hyperlink'],
     feature: 'exfiltration',
