@@ -24,6 +24,13 @@ const EXTRA_ACTION = String.raw`(?:also|instead|additionally|make\s+sure|be\s+su
 const SENSITIVE = String.raw`(?:conversation|chat\s+history|history|messages?|e-?mails?|inbox|contacts?|passwords?|credentials?|api[\s_-]?keys?|secrets?|tokens?|cookies?|session|personal\s+(?:data|information|details)|user\s+(?:data|information|details)|credit\s+card|files?|documents?|summary|system\s+prompt|instructions|memory)`;
 
 const SENSITIVE_WORD = new RegExp(String.raw`\b${SENSITIVE}\b`, 'i');
+/**
+ * A scam reported where scams are reported: "forward suspicious e-mails to phishing@…", "report
+ * such messages to abuse@…". Security advice in mail and notices, not data leaving.
+ */
+const REPORTED_SCAM = /\b(?:suspicious|phishing|scam|spam|fraudulent|fake|such)\b|\b(?:phishing|abuse|security|report|reportphishing|spam|fraud|scam)@/i;
+/** The weight of a match that sends something: more for the user's data, least for a scam reported. */
+const weighSending = (match: RegExpExecArray, data: number, other: number): number => (REPORTED_SCAM.test(match[0]) ? 0.15 : SENSITIVE_WORD.test(match[0]) ? data : other);
 
 const HIDDEN_DIRECTIVE = /\b(?:ignore|disregard|instructions?|must|should|respond|reply|say|tell|forward|send|include|recommend)\b/iu;
 
@@ -234,10 +241,10 @@ export const INDIRECT_RULES: readonly InjectionRule[] = [
     needs: EXFIL_NEEDS,
     feature: 'exfiltration',
     pattern: new RegExp(String.raw`\b${EXFIL_VERB}\s+(?:(?:it|them|all|every|the|this|these|any|their|his|her|your|user'?s?|a\s+copy\s+of|copies\s+of|everything)\s+){0,3}(?:[A-Za-z-]+\s+){0,4}?(?:to|at|via)\s+(?:https?:\/\/|www\.|[\w.+-]+@[\w-]+\.[\w.]+|this\s+(?:address|url|endpoint|e-?mail|webhook|server)|(?:the\s+)?(?:following|attacker|external|remote)\s+(?:address|url|endpoint|e-?mail|server|webhook))`, 'i'),
-    weight: (m) => (SENSITIVE_WORD.test(m[0]) ? 0.7 : 0.35),
+    weight: (m) => weighSending(m, 0.7, 0.35),
     // A document may ask its reader to send the invoice to accounts@…; sending the conversation,
     // the user's data or credentials anywhere is the attack.
-    contextWeight: (m) => (SENSITIVE_WORD.test(m[0]) ? 0.75 : 0.45),
+    contextWeight: (m) => weighSending(m, 0.75, 0.45),
   },
   {
     id: 'data_in_image_url',
