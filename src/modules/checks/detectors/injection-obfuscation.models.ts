@@ -55,13 +55,18 @@ const ZERO_WIDTH_RUN = /[\u200B-\u200D\u2060\uFEFF\u180E]{8,}/g;
 /** The waving black flag that opens a subdivision flag (🏴 + tag letters + cancel tag), which is an emoji, not a message. */
 const FLAG_BASE = '\u{1F3F4}';
 
+export interface InvisibleMessage extends ObfuscationSpan {
+  kind: 'tag_message' | 'zero_width_run';
+  evidence: string;
+}
+
 /**
  * Invisible messages in a text: a tag-character run that is not a flag emoji, and runs of
  * zero-width characters. An answer shows its reader neither, so in an answer they are a channel
  * a quoted document (or the model it steered) uses to pass something on unseen.
  */
-export function findInvisibleMessages(text: string): (ObfuscationSpan & { kind: 'tag_message' | 'zero_width_run'; evidence: string })[] {
-  const found: (ObfuscationSpan & { kind: 'tag_message' | 'zero_width_run'; evidence: string })[] = [];
+export function findInvisibleMessages(text: string): InvisibleMessage[] {
+  const found: InvisibleMessage[] = [];
   for (const run of decodeSmuggledText(text)) {
     if (text.slice(Math.max(0, run.start - 2), run.start) === FLAG_BASE) continue;
     found.push({ kind: 'tag_message', start: run.start, end: run.end, evidence: `invisible tag characters spelling "${run.text.slice(0, 40)}"` });

@@ -212,11 +212,11 @@ function describeModel(model: InjectionModel, score: ModelScore, original: strin
   return `model ${score.probability.toFixed(2)}${grams.length > 0 ? `: ${grams.join(', ')}` : ''}`;
 }
 
-/** What an answer quotes, by the rules alone: one detection per feature, from the reporting floor. */
-function pushQuoted(detections: Detection[], rules: InjectionAssessment, version: string | undefined): void {
-  if (rules.score < MIN_REPORTED_SCORE) return;
-  const common = { detector: 'injection', field: 'output', score: rules.score, severity: severityForScore(rules.score), ...(version ? { version } : {}) } as const;
+/** One detection per feature the rules found, each with the field's score and severity; returns what they share, for the model's own. */
+function pushFeatures(detections: Detection[], field: TextField, score: number, rules: InjectionAssessment, version: string | undefined) {
+  const common = { detector: 'injection', field, score, severity: severityForScore(score), ...(version ? { version } : {}) } as const;
   for (const { feature, hit } of rules.features) detections.push({ ...common, kind: feature, start: hit.start, end: hit.end, evidence: hit.evidence });
+  return common;
 }
 
 /** Without a model (tests of the rules alone) the score is the rules' score. */
@@ -228,7 +228,9 @@ export function createInjectionDetector(model: InjectionModel | null = null): { 
       for (const field of fields) {
         if (!SCANNED_FIELDS.has(field.field)) continue;
         if (field.field === 'output') {
-          pushQuoted(detections, scoreInjection(field.views, 'output'), version);
+          // What an answer quotes, by the rules alone.
+          const rules = scoreInjection(field.views, 'output');
+          if (rules.score >= MIN_REPORTED_SCORE) pushFeatures(detections, 'output', rules.score, rules, version);
           continue;
         }
         const scanned = field.field as 'input' | 'context';
@@ -236,12 +238,10 @@ export function createInjectionDetector(model: InjectionModel | null = null): { 
         const views = field.readings ? [...field.views, ...field.readings] : field.views;
         const { score, rules, model: learned } = assessInjection(views, scanned, model);
         if (score < MIN_REPORTED_SCORE) continue;
-        const severity = severityForScore(score);
-        const common = { detector: 'injection', field: field.field, score, severity, ...(version ? { version } : {}) } as const;
-        for (const { feature, hit } of rules.features) detections.push({ ...common, kind: feature, start: hit.start, end: hit.end, evidence: hit.evidence });
+        const common = pushFeatures(detections, field.field, score, rules, version);
         // The model's own evidence once the event is flagged (with its share in the flag): below
         // that, as before, only rule features are reported at info.
-        if (model && learned && learned.probability >= MIN_REPORTED_SCORE && severity !== 'info') {
+        if (model && learned && learned.probability >= MIN_REPORTED_SCORE && common.severity !== 'info') {
           detections.push({ ...common, kind: 'learned', start: learned.start, end: learned.end, evidence: describeModel(model, learned, field.original, scanned) });
         }
       }
