@@ -123,10 +123,11 @@ const ABOUT_ATTACKS = /\b(?:prompt[- ]injections?|injection\s+attacks?|jailbreak
 function readAsAnswer(hits: readonly InjectionHit[], views: readonly TextView[]): InjectionHit[] {
   const original = views.find((view) => view.name === 'original') ?? views[0];
   const factor = original && ABOUT_ATTACKS.test(original.text) ? MENTION_FACTOR : 1;
-  const kept = hits
-    .filter((hit) => QUOTED_FEATURES.has(hit.feature))
-    .concat(hits.filter((hit) => hit.feature === 'obfuscation').map((hit) => ({ ...hit, feature: 'hidden_text' as const })))
-    .map((hit) => (factor === 1 ? hit : { ...hit, weight: hit.weight * factor }));
+  const kept: InjectionHit[] = [];
+  for (const hit of hits) {
+    const feature = hit.feature === 'obfuscation' ? 'hidden_text' : hit.feature;
+    if (QUOTED_FEATURES.has(feature)) kept.push({ ...hit, feature, weight: hit.weight * factor });
+  }
   for (const message of original ? findInvisibleMessages(original.text) : []) {
     kept.push({ feature: 'hidden_text', ruleId: message.kind, weight: INVISIBLE_IN_ANSWER[message.kind], start: message.start, end: message.end, evidence: message.evidence });
   }
