@@ -8,7 +8,13 @@
 // 2^16 buckets of 8 bits (64 KB) stay in the CPU's cache between events; 2^18 (tried) gave no
 // better held-out figures and cost a cache miss per n-gram.
 //
+// Every word that is a form in the concept lexicon (injection-concepts.models.ts) adds its
+// concepts' features, and a concept the pair of it and the concept a few words before it ("Écris
+// … poème" is WRITE·ARTEFACT, as "write … poem" is): features shared by every language.
+//
 // Training and scoring share this one function, so they cannot disagree on a feature.
+
+import { CONCEPT_LEXICON, CONCEPTS } from './injection-concepts.models.ts';
 
 export const HASH_BITS = 16;
 const BUCKET_MASK = (1 << HASH_BITS) - 1;
@@ -33,6 +39,142 @@ const SEEDS: Record<ModelField, { char: number; word: number }> = {
   input: { char: (FNV_OFFSET ^ CHAR_SALT) | 0, word: (FNV_OFFSET ^ WORD_SALT) | 0 },
   context: { char: (FNV_OFFSET ^ CHAR_SALT ^ CONTEXT_SALT) | 0, word: (FNV_OFFSET ^ WORD_SALT ^ CONTEXT_SALT) | 0 },
 };
+
+/**
+ * A concept pairs with the last one seen at most this many words before it (or, in the languages
+ * written without spaces, this many units: about as many words of two or three characters).
+ */
+const PAIR_WORDS = 6;
+const PAIR_UNITS = 16;
+const CONCEPT_SALT = 0x27220a95;
+
+interface ConceptTable {
+  /** Open-addressed by word hash: the word's hash and the bit mask of its concepts (0: empty slot). */
+  keys: Int32Array;
+  masks: Int32Array;
+  /** Per concept, its bucket; per ordered pair (32 × first + second), the pair's. */
+  single: Int32Array;
+  pairs: Int32Array;
+}
+
+function buildConceptTable(field: ModelField): ConceptTable {
+  const size = 1 << Math.ceil(Math.log2(Math.max(16, CONCEPT_LEXICON.words.size * 4)));
+  const keys = new Int32Array(size);
+  const masks = new Int32Array(size);
+  for (const [form, mask] of CONCEPT_LEXICON.words) {
+    let hash = SEEDS[field].word;
+    let ok = true;
+    for (let i = 0; i < form.length; i++) {
+      const code = foldUnit(form.charCodeAt(i));
+      if (code === 0) ok = false;
+      hash = Math.imul(hash ^ code, FNV_PRIME);
+    }
+    // A form with a separator inside can never be one word of the text.
+    if (!ok) continue;
+    let slot = mixSlot(hash, size);
+    while (masks[slot] !== 0 && keys[slot] !== hash) slot = (slot + 1) & (size - 1);
+    keys[slot] = hash;
+    masks[slot] = masks[slot]! | mask;
+  }
+  const seed = SEEDS[field].word ^ CONCEPT_SALT;
+  const single = Int32Array.from(CONCEPTS, (_, index) => wordBucket(Math.imul(seed ^ (index + 1), FNV_PRIME) >>> 0));
+  const pairs = Int32Array.from({ length: 32 * 32 }, (_, index) => wordBucket(Math.imul(seed ^ (0x10000 + index), FNV_PRIME) >>> 0));
+  return { keys, masks, single, pairs };
+}
+
+function mixSlot(hash: number, size: number): number {
+  return (hash ^ (hash >>> 16)) & (size - 1);
+}
+
+/** The concepts of a word, by its hash (as forEachFeature computes it for the field): a bit mask, 0 for most words. */
+function conceptsOf(table: ConceptTable, word: number): number {
+  const size = table.keys.length;
+  const key = word | 0;
+  for (let slot = mixSlot(key, size); table.masks[slot] !== 0; slot = (slot + 1) & (size - 1)) if (table.keys[slot] === key) return table.masks[slot]!;
+  return 0;
+}
+
+/** Where the last concept was seen: its index (-1: none yet) and its place (a word's number, or a unit's offset). */
+interface ConceptTrail {
+  last: number;
+  at: number;
+}
+
+/** Emits a word's or substring's concepts, and the pair of its first concept with the last one seen within `reach`. */
+function emitConcepts(table: ConceptTable, mask: number, position: number, at: number, reach: number, trail: ConceptTrail, sink: FeatureSink): void {
+  const first = 31 - Math.clz32(mask & -mask);
+  for (let rest = mask; rest !== 0; rest &= rest - 1) sink(table.single[31 - Math.clz32(rest & -rest)]!, position);
+  if (trail.last >= 0 && at - trail.at <= reach) sink(table.pairs[trail.last * 32 + first]!, position);
+  trail.last = first;
+  trail.at = at;
+}
+
+/** Scripts whose forms are substrings: Thai, kana, CJK ideographs, Hangul. */
+const UNSPACED_SCRIPT = /[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]/;
+
+/**
+ * The substring forms by their first unit, longest first, behind two bit sets: the units that
+ * start a form, and (hashed) the first two units of every form (each has two or more). A text is
+ * scanned once, and at most offsets two reads of 8 KB tables say that no form starts there (a
+ * table indexed by unit, 256 KB, missed the cache at every ideograph: 10 µs per KB of Chinese).
+ */
+const UNSPACED_FORMS = listUnspacedForms();
+
+function pairSlot(first: number, second: number): number {
+  return (Math.imul(first, 0x9e37) ^ second) & 0xffff;
+}
+
+function hasBit(bits: Uint32Array, index: number): boolean {
+  return (bits[index >>> 5]! & (1 << (index & 31))) !== 0;
+}
+
+function listUnspacedForms(): { starts: Uint32Array; pairs: Uint32Array; byPair: Map<number, string[]> } {
+  const starts = new Uint32Array(1 << 11);
+  const pairs = new Uint32Array(1 << 11);
+  const byPair = new Map<number, string[]>();
+  for (const form of [...CONCEPT_LEXICON.substrings.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : 1))) {
+    const unit = form.charCodeAt(0);
+    const pair = pairSlot(unit, form.charCodeAt(1));
+    starts[unit >>> 5]! |= 1 << (unit & 31);
+    pairs[pair >>> 5]! |= 1 << (pair & 31);
+    const key = unit * 0x10000 + form.charCodeAt(1);
+    byPair.set(key, [...(byPair.get(key) ?? []), form]);
+  }
+  return { starts, pairs, byPair };
+}
+
+/** The longest form that starts at offset `at` of `text`, if any. */
+function formAt(text: string, at: number): string | undefined {
+  const { starts, pairs, byPair } = UNSPACED_FORMS;
+  const unit = text.charCodeAt(at);
+  if (!hasBit(starts, unit)) return undefined;
+  const next = text.charCodeAt(at + 1);
+  if (!hasBit(pairs, pairSlot(unit, next))) return undefined;
+  const candidates = byPair.get(unit * 0x10000 + next);
+  if (candidates === undefined) return undefined;
+  for (const candidate of candidates) if (text.startsWith(candidate, at)) return candidate;
+  return undefined;
+}
+
+/** Calls `visit` with each form found as a substring (longest first, not overlapping) in a text that holds a script written without spaces. */
+function forEachUnspacedForm(text: string, visit: (form: string, at: number) => void): void {
+  if (!UNSPACED_SCRIPT.test(text)) return;
+  for (let i = 0; i < text.length; ) {
+    const form = formAt(text, i);
+    if (form === undefined) {
+      i++;
+      continue;
+    }
+    visit(form, i);
+    i += form.length;
+  }
+}
+
+/** The concept features of the forms found as substrings. */
+function forEachUnspacedConcept(text: string, table: ConceptTable, sink: FeatureSink): void {
+  const trail: ConceptTrail = { last: -1, at: 0 };
+  forEachUnspacedForm(text, (form, at) => emitConcepts(table, CONCEPT_LEXICON.substrings.get(form)!, at, at, PAIR_UNITS, trail, sink));
+}
 
 function wordBucket(word: number): number {
   return (word ^ (word >>> 13)) & BUCKET_MASK;
@@ -80,7 +222,8 @@ export type FeatureSink = (bucket: number, position: number) => void;
  * Emits every feature of `text`. A separator run counts as one space for character n-grams, so
  * "ignore   all" and "ignore, all" share their n-grams.
  */
-export function forEachFeature(folded: Uint16Array, field: ModelField, sink: FeatureSink): void {
+export function forEachFeature(text: string, field: ModelField, sink: FeatureSink): void {
+  const folded = foldText(text);
   const length = folded.length;
   // Character n-grams over the sequence with separator runs squeezed to one space.
   const squeezed = new Uint16Array(length);
@@ -100,7 +243,10 @@ export function forEachFeature(folded: Uint16Array, field: ModelField, sink: Fea
       if (k - start + 1 >= MIN_CHAR_GRAM) sink((hash ^ (hash >>> 15)) & BUCKET_MASK, origin[start]!);
     }
   }
-  // Word unigrams and bigrams.
+  // Word unigrams and bigrams, and the words' concepts.
+  const table = CONCEPT_TABLES[field];
+  const trail: ConceptTrail = { last: -1, at: 0 };
+  let words = 0;
   let previous = 0;
   let hasPrevious = false;
   for (let i = 0; i < length; ) {
@@ -114,14 +260,20 @@ export function forEachFeature(folded: Uint16Array, field: ModelField, sink: Fea
     const word = hash >>> 0;
     sink(wordBucket(word), start);
     if (hasPrevious) sink(pairBucket(previous, word), start);
+    const concepts = conceptsOf(table, word);
+    if (concepts !== 0) emitConcepts(table, concepts, start, words, PAIR_WORDS, trail, sink);
+    words++;
     previous = word;
     hasPrevious = true;
   }
+  forEachUnspacedConcept(text, table, sink);
 }
 
 /** Per ASCII code: its folded unit (letters lower-cased, digits kept) or 0; the common case of foldUnit without its branches. */
 const ASCII_FOLDED = new Uint16Array(128);
 for (let code = 0; code < 128; code++) ASCII_FOLDED[code] = foldUnit(code);
+
+const CONCEPT_TABLES: Record<ModelField, ConceptTable> = { input: buildConceptTable('input'), context: buildConceptTable('context') };
 
 /** Per field, per ASCII unit as squeezed (a separator is 32): the hash of a character n-gram after its first unit. */
 const FIRST_UNIT_HASH: Record<ModelField, Int32Array> = { input: listFirstUnitHashes('input'), context: listFirstUnitHashes('context') };
@@ -155,6 +307,14 @@ export function sumFeatureWeights(text: string, field: ModelField, weights: Int8
   let sum3 = 0, sum4 = 0;
   const { char: charSeed, word: wordSeed } = SEEDS[field];
   const firstUnitHash = FIRST_UNIT_HASH[field];
+  // Concepts are rare (a few words in a hundred): they go through a sink, the n-grams inline.
+  const table = CONCEPT_TABLES[field];
+  const trail: ConceptTrail = { last: -1, at: 0 };
+  const sink: FeatureSink = (bucket, position) => {
+    sums[position + 1]! += weights[bucket]!;
+    counts[position + 1]!++;
+  };
+  let words = 0;
   let word = wordSeed;
   let wordAt = 0;
   let previousWord = 0;
@@ -171,6 +331,9 @@ export function sumFeatureWeights(text: string, field: ModelField, weights: Int8
       if (last === 32) continue;
       code = 32;
       addWord(word >>> 0, wordAt, hasPrevious, previousWord, weights, sums, counts);
+      const concepts = conceptsOf(table, word >>> 0);
+      if (concepts !== 0) emitConcepts(table, concepts, wordAt, words, PAIR_WORDS, trail, sink);
+      words++;
       previousWord = word >>> 0;
       hasPrevious = true;
       word = wordSeed;
@@ -205,7 +368,12 @@ export function sumFeatureWeights(text: string, field: ModelField, weights: Int8
     sums[at3 + 1]! += sum3;
     counts[at3 + 1]! += 1;
   }
-  if (last !== 32) addWord(word >>> 0, wordAt, hasPrevious, previousWord, weights, sums, counts);
+  if (last !== 32) {
+    addWord(word >>> 0, wordAt, hasPrevious, previousWord, weights, sums, counts);
+    const concepts = conceptsOf(table, word >>> 0);
+    if (concepts !== 0) emitConcepts(table, concepts, wordAt, words, PAIR_WORDS, trail, sink);
+  }
+  forEachUnspacedConcept(text, table, sink);
 }
 
 /** A word's unigram and, after the first word, its pair with the previous one, at the word's offset. */
@@ -216,9 +384,13 @@ function addWord(word: number, at: number, hasPrevious: boolean, previous: numbe
   counts[at + 1]! += hasPrevious ? 2 : 1;
 }
 
-/** The readable n-grams (words and word pairs) of a span with their buckets, for evidence. */
+/**
+ * The readable n-grams (words and word pairs) of a span with their buckets, for evidence; a word
+ * of the concept lexicon once more per concept, so "poème" is shown for what ARTEFACT weighs.
+ */
 export function listWordGrams(text: string, field: ModelField): { gram: string; bucket: number }[] {
   const folded = foldText(text);
+  const table = CONCEPT_TABLES[field];
   const grams: { gram: string; bucket: number }[] = [];
   let previous: { word: number; start: number; end: number } | undefined;
   for (let i = 0; i < folded.length; ) {
@@ -231,8 +403,12 @@ export function listWordGrams(text: string, field: ModelField): { gram: string; 
     while (i < folded.length && folded[i] !== 0) hash = Math.imul(hash ^ folded[i++]!, FNV_PRIME);
     const word = hash >>> 0;
     grams.push({ gram: text.slice(start, i).toLowerCase(), bucket: wordBucket(word) });
+    for (let rest = conceptsOf(table, word); rest !== 0; rest &= rest - 1) grams.push({ gram: text.slice(start, i).toLowerCase(), bucket: table.single[31 - Math.clz32(rest & -rest)]! });
     if (previous) grams.push({ gram: text.slice(previous.start, i).toLowerCase().replace(/\s+/g, ' '), bucket: pairBucket(previous.word, word) });
     previous = { word, start, end: i };
   }
+  forEachUnspacedForm(text, (form) => {
+    for (let rest = CONCEPT_LEXICON.substrings.get(form)!; rest !== 0; rest &= rest - 1) grams.push({ gram: form, bucket: table.single[31 - Math.clz32(rest & -rest)]! });
+  });
   return grams;
 }

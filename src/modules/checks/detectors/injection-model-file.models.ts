@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { CONCEPT_LEXICON } from './injection-concepts.models.ts';
 import { HASH_BITS } from './injection-model-features.models.ts';
 import type { InjectionModel } from './injection-model.models.ts';
 
@@ -19,9 +20,10 @@ const QUANT_MAX = 127;
 /**
  * The file layout and the features its weights were trained on. 3: every feature of retrieved
  * context salted (injection-model-features.models.ts); a format-2 file's context weights sit in
- * other buckets, so it is refused rather than read wrong.
+ * other buckets, so it is refused rather than read wrong. 4: concept features, and the version of
+ * the concept lexicon they were read with in the header.
  */
-const FORMAT = 3;
+const FORMAT = 4;
 
 const headerSchema = z.strictObject({
   format: z.literal(FORMAT),
@@ -38,15 +40,17 @@ const headerSchema = z.strictObject({
   /** Sentences at least this long are windows too; 0: fixed windows only. */
   sentenceMin: z.number().int().nonnegative(),
   trainedOn: z.strictObject({ texts: z.number().int(), windows: z.number().int(), sources: z.array(z.string()) }),
+  /** The concept lexicon's version (injection-concepts.models.ts): another lexicon puts concepts in other words. */
+  concepts: z.string(),
 });
 export type InjectionModelHeader = z.infer<typeof headerSchema>;
 
 export class InjectionModelFileError extends Error {}
 
-export function encodeInjectionModel(weights: Float64Array, header: Omit<z.input<typeof headerSchema>, 'format' | 'hashBits' | 'scale'>): Buffer {
+export function encodeInjectionModel(weights: Float64Array, header: Omit<z.input<typeof headerSchema>, 'format' | 'hashBits' | 'scale' | 'concepts'>): Buffer {
   const maxAbs = weights.reduce((max, w) => Math.max(max, Math.abs(w)), 0) || 1;
   const scale = maxAbs / QUANT_MAX;
-  const json = Buffer.from(JSON.stringify({ format: FORMAT, hashBits: HASH_BITS, scale, ...header }), 'utf8');
+  const json = Buffer.from(JSON.stringify({ format: FORMAT, hashBits: HASH_BITS, scale, ...header, concepts: CONCEPT_LEXICON.version }), 'utf8');
   const body = Buffer.alloc(MAGIC.length + 4 + json.length + weights.length);
   MAGIC.copy(body, 0);
   body.writeUInt32LE(json.length, MAGIC.length);
@@ -72,6 +76,7 @@ export function decodeInjectionModel(file: Buffer): InjectionModel & { header: I
     if (error instanceof InjectionModelFileError) throw error;
     throw new InjectionModelFileError(`bad header: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
+  if (header.concepts !== CONCEPT_LEXICON.version) throw new InjectionModelFileError(`trained with concept lexicon ${header.concepts}, this version has ${CONCEPT_LEXICON.version}`);
   const offset = MAGIC.length + 4 + headerLength;
   const buckets = 1 << header.hashBits;
   if (body.length - offset !== buckets) throw new InjectionModelFileError(`expected ${buckets} weights, found ${body.length - offset}`);

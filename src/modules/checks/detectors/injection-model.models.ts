@@ -6,7 +6,7 @@
 // length. Each feature occurrence is attributed to the offset where it starts, and prefix sums
 // give every window's total in one pass over the text.
 
-import { foldText, forEachFeature, listWordGrams, sumFeatureWeights, type ModelField } from './injection-model-features.models.ts';
+import { forEachFeature, listWordGrams, sumFeatureWeights, type ModelField } from './injection-model-features.models.ts';
 
 export interface InjectionModel {
   /** First 12 hex digits of the SHA-256 of the weights file: recorded on every detection. */
@@ -94,7 +94,7 @@ export function sumWindows(text: string, field: ModelField, weightOf: (bucket: n
   const length = text.length;
   const sums = new Float64Array(length + 1);
   const counts = new Int32Array(length + 1);
-  forEachFeature(foldText(text), field, (bucket, position) => {
+  forEachFeature(text, field, (bucket, position) => {
     sums[position + 1]! += weightOf(bucket);
     counts[position + 1]!++;
   });
@@ -176,7 +176,9 @@ export function listTopGrams(model: InjectionModel, span: string, field: ModelFi
   const seen = new Set<string>();
   return listWordGrams(span, field)
     .map(({ gram, bucket }) => ({ gram, weight: model.weights[bucket]! * model.scale }))
-    .filter(({ gram, weight }) => weight > 0 && !seen.has(gram) && seen.add(gram) !== undefined)
+    .filter(({ weight }) => weight > 0)
     .sort((a, b) => b.weight - a.weight || (a.gram < b.gram ? -1 : 1))
+    // A word read as a concept too is named once, with the larger of its two weights.
+    .filter(({ gram }) => !seen.has(gram) && seen.add(gram) !== undefined)
     .slice(0, count);
 }

@@ -11,7 +11,7 @@
 // their own 5 % point). Texts are read with their mentioned phrases masked (maskMentions), as at scoring.
 
 import { createSeededRandom } from '../../../shared/random.ts';
-import { foldText, forEachFeature, HASH_BITS, type ModelField } from './injection-model-features.models.ts';
+import { forEachFeature, HASH_BITS, type ModelField } from './injection-model-features.models.ts';
 import { maskMentions } from './injection-mention.models.ts';
 import { listWindows, sigmoid } from './injection-model.models.ts';
 
@@ -42,7 +42,7 @@ interface Example {
 function buildWindows(text: string, field: ModelField, window: number, stride: number): Window[] {
   const positions: number[] = [];
   const buckets: number[] = [];
-  forEachFeature(foldText(text), field, (bucket, position) => {
+  forEachFeature(text, field, (bucket, position) => {
     positions.push(position);
     buckets.push(bucket);
   });
