@@ -40,6 +40,7 @@ describe('the concept lexicon', () => {
     expect(() => parseConceptLexicon(Buffer.from(JSON.stringify({ en: { WRITE: ['write'] } })))).toThrowError(/^concept lexicon: en\.ARTEFACT: /);
     expect(() => parseConceptLexicon(lexiconWith({ fr: { WRITE: [''] } }))).toThrowError(/^concept lexicon: fr\.WRITE\.0: /);
     expect(() => parseConceptLexicon(lexiconWith({ french: {} }))).toThrowError(/^concept lexicon: french: /);
+    expect(() => parseConceptLexicon(lexiconWith({ zh: { ARTEFACT: ['诗'] } }))).toThrowError('concept lexicon: zh.ARTEFACT: "诗" is one character; forms of zh must have two or more');
   });
 });
 

@@ -46,6 +46,8 @@ export function parseConceptLexicon(content: Buffer): ConceptLexicon {
     CONCEPTS.forEach((concept, index) => {
       for (const form of concepts[concept]) {
         const key = form.toLowerCase();
+        // The substring scan looks a form up by its first two units (injection-model-features.models.ts).
+        if (into === substrings && key.length < 2) throw new Error(`concept lexicon: ${language}.${concept}: "${form}" is one character; forms of ${language} must have two or more`);
         into.set(key, (into.get(key) ?? 0) | (1 << index));
       }
     });
