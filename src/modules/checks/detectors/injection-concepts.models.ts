@@ -16,6 +16,7 @@ import { z } from 'zod';
 export const CONCEPTS = [
   'WRITE', 'ARTEFACT', 'ANSWER', 'SUMMARIZE', 'TRANSLATE', 'RESPOND', 'INCLUDE', 'BEGIN', 'TELL', 'USER', 'AI', 'INSTRUCTION', 'IGNORE',
   'PREVIOUS', 'SEND', 'SECRET', 'LINK', 'INSTEAD', 'RECOMMEND', 'IMPORTANT', 'ALWAYS', 'LANGUAGE', 'STYLE', 'NOW', 'RUN', 'APPROVE',
+  'YOU', 'DOCUMENT', 'SECRETLY', 'PAYMENT', 'DATA', 'REPLACE',
 ] as const;
 export type Concept = (typeof CONCEPTS)[number];
 
