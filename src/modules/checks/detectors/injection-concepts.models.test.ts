@@ -24,6 +24,7 @@ describe('the concept lexicon', () => {
     const parsed = parseConceptLexicon(readFileSync(CONCEPT_LEXICON_URL));
     expect(parsed.version).toBe(CONCEPT_LEXICON.version);
     expect(parsed.version).toMatch(/^[0-9a-f]{12}$/);
+    expect(CONCEPTS.length).toBeLessThanOrEqual(32);
     const write = 1 << CONCEPTS.indexOf('WRITE');
     expect(parsed.words.get('write')! & write).toBe(write);
     expect(parsed.words.get('écris')! & write).toBe(write);

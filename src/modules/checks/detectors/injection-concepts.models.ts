@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
+/** At most 32: a word's concepts are a bit mask of 32 bits, and their pairs a 32 × 32 table. */
 export const CONCEPTS = [
   'WRITE', 'ARTEFACT', 'ANSWER', 'SUMMARIZE', 'TRANSLATE', 'RESPOND', 'INCLUDE', 'BEGIN', 'TELL', 'USER', 'AI', 'INSTRUCTION', 'IGNORE',
   'PREVIOUS', 'SEND', 'SECRET', 'LINK', 'INSTEAD', 'RECOMMEND', 'IMPORTANT', 'ALWAYS', 'LANGUAGE', 'STYLE', 'NOW', 'RUN', 'APPROVE',

@@ -8,9 +8,9 @@
 // 2^16 buckets of 8 bits (64 KB) stay in the CPU's cache between events; 2^18 (tried) gave no
 // better held-out figures and cost a cache miss per n-gram.
 //
-// Every word that is a form in the concept lexicon (injection-concepts.models.ts) adds its
-// concepts' features, and a concept the pair of it and the concept a few words before it ("Écris
-// … poème" is WRITE·ARTEFACT, as "write … poem" is): features shared by every language.
+// A word that is a form in the concept lexicon (injection-concepts.models.ts) adds one feature per
+// concept it names, and one for the pair of its concept and the concept seen a few words before it
+// ("Écris … poème" is WRITE·ARTEFACT, as "write … poem" is): features shared by every language.
 //
 // Training and scoring share this one function, so they cannot disagree on a feature.
 
@@ -115,7 +115,7 @@ const UNSPACED_SCRIPT = /[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u
 /**
  * The substring forms by their first unit, longest first, behind two bit sets: the units that
  * start a form, and (hashed) the first two units of every form (each has two or more). A text is
- * scanned once, and at most offsets two reads of 8 KB tables say that no form starts there (a
+ * scanned once, and at most offsets, two reads of 8 KB tables say that no form starts there (a
  * table indexed by unit, 256 KB, missed the cache at every ideograph: 10 µs per KB of Chinese).
  */
 const UNSPACED_FORMS = listUnspacedForms();
