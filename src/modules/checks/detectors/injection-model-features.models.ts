@@ -100,10 +100,28 @@ interface ConceptTrail {
   at: number;
 }
 
+/** The index of the lowest concept in a mask. */
+function lowestConcept(mask: number): number {
+  return 31 - Math.clz32(mask & -mask);
+}
+
+/** The bucket of every concept in a mask, for evidence. */
+function listConceptBuckets(table: ConceptTable, mask: number): number[] {
+  const buckets: number[] = [];
+  for (let rest = mask; rest !== 0; rest &= rest - 1) buckets.push(table.single[lowestConcept(rest)]!);
+  return buckets;
+}
+
+/** A word's features as a concept, when it is a form of the lexicon; `index` is its number among the text's words. */
+function emitWordConcepts(table: ConceptTable, word: number, position: number, index: number, trail: ConceptTrail, sink: FeatureSink): void {
+  const concepts = conceptsOf(table, word);
+  if (concepts !== 0) emitConcepts(table, concepts, position, index, PAIR_WORDS, trail, sink);
+}
+
 /** Emits a word's or substring's concepts, and the pair of its first concept with the last one seen within `reach`. */
 function emitConcepts(table: ConceptTable, mask: number, position: number, at: number, reach: number, trail: ConceptTrail, sink: FeatureSink): void {
-  const first = 31 - Math.clz32(mask & -mask);
-  for (let rest = mask; rest !== 0; rest &= rest - 1) sink(table.single[31 - Math.clz32(rest & -rest)]!, position);
+  const first = lowestConcept(mask);
+  for (let rest = mask; rest !== 0; rest &= rest - 1) sink(table.single[lowestConcept(rest)]!, position);
   if (trail.last >= 0 && at - trail.at <= reach) sink(table.pairs[trail.last * 32 + first]!, position);
   trail.last = first;
   trail.at = at;
@@ -260,8 +278,7 @@ export function forEachFeature(text: string, field: ModelField, sink: FeatureSin
     const word = hash >>> 0;
     sink(wordBucket(word), start);
     if (hasPrevious) sink(pairBucket(previous, word), start);
-    const concepts = conceptsOf(table, word);
-    if (concepts !== 0) emitConcepts(table, concepts, start, words, PAIR_WORDS, trail, sink);
+    emitWordConcepts(table, word, start, words, trail, sink);
     words++;
     previous = word;
     hasPrevious = true;
@@ -331,8 +348,7 @@ export function sumFeatureWeights(text: string, field: ModelField, weights: Int8
       if (last === 32) continue;
       code = 32;
       addWord(word >>> 0, wordAt, hasPrevious, previousWord, weights, sums, counts);
-      const concepts = conceptsOf(table, word >>> 0);
-      if (concepts !== 0) emitConcepts(table, concepts, wordAt, words, PAIR_WORDS, trail, sink);
+      emitWordConcepts(table, word >>> 0, wordAt, words, trail, sink);
       words++;
       previousWord = word >>> 0;
       hasPrevious = true;
@@ -370,8 +386,7 @@ export function sumFeatureWeights(text: string, field: ModelField, weights: Int8
   }
   if (last !== 32) {
     addWord(word >>> 0, wordAt, hasPrevious, previousWord, weights, sums, counts);
-    const concepts = conceptsOf(table, word >>> 0);
-    if (concepts !== 0) emitConcepts(table, concepts, wordAt, words, PAIR_WORDS, trail, sink);
+    emitWordConcepts(table, word >>> 0, wordAt, words, trail, sink);
   }
   forEachUnspacedConcept(text, table, sink);
 }
@@ -403,12 +418,12 @@ export function listWordGrams(text: string, field: ModelField): { gram: string; 
     while (i < folded.length && folded[i] !== 0) hash = Math.imul(hash ^ folded[i++]!, FNV_PRIME);
     const word = hash >>> 0;
     grams.push({ gram: text.slice(start, i).toLowerCase(), bucket: wordBucket(word) });
-    for (let rest = conceptsOf(table, word); rest !== 0; rest &= rest - 1) grams.push({ gram: text.slice(start, i).toLowerCase(), bucket: table.single[31 - Math.clz32(rest & -rest)]! });
+    for (const bucket of listConceptBuckets(table, conceptsOf(table, word))) grams.push({ gram: text.slice(start, i).toLowerCase(), bucket });
     if (previous) grams.push({ gram: text.slice(previous.start, i).toLowerCase().replace(/\s+/g, ' '), bucket: pairBucket(previous.word, word) });
     previous = { word, start, end: i };
   }
   forEachUnspacedForm(text, (form) => {
-    for (let rest = CONCEPT_LEXICON.substrings.get(form)!; rest !== 0; rest &= rest - 1) grams.push({ gram: form, bucket: table.single[31 - Math.clz32(rest & -rest)]! });
+    for (const bucket of listConceptBuckets(table, CONCEPT_LEXICON.substrings.get(form)!)) grams.push({ gram: form, bucket });
   });
   return grams;
 }
